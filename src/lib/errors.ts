@@ -1,0 +1,135 @@
+/**
+ * One error class for every layer, with stable string codes. Codes are append-only: never rename or reuse one.
+ * Each code maps to a process exit code, a JSON-RPC error code, an HTTP status and a default hint in one table,
+ * so the CLI, the socket server and later the REST/MCP plugins all report the same failure the same way.
+ */
+
+/** Documented process exit codes (README "Exit codes"). */
+export const EXIT = {
+  ok: 0,
+  error: 1,
+  usage: 2,
+  daemonUnavailable: 3,
+  denied: 4,
+  waiting: 5,
+  auth: 6,
+  notFound: 7,
+  conflict: 8,
+} as const
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
+
+interface CodeInfo {
+  exit: ExitCode
+  /** JSON-RPC 2.0 error code used on the socket. */
+  rpc: number
+  http: number
+  hint: string
+}
+
+const row = (exit: ExitCode, rpc: number, http: number, hint: string): CodeInfo => ({ exit, rpc, http, hint })
+
+/** The error-code table. Append only. */
+export const ERROR_CODES = {
+  INTERNAL: row(EXIT.error, -32603, 500, 'This is a bug in waiaas; the daemon log (`waiaas daemon logs`) has details.'),
+  USAGE: row(EXIT.usage, -32602, 400, 'Run the command with --help to see its flags.'),
+  CONFIRMATION_REQUIRED: row(EXIT.usage, -32602, 400, 'Pass --yes to confirm, or run it on a terminal to be asked.'),
+
+  RPC_PARSE_ERROR: row(EXIT.error, -32700, 400, 'Each frame must be one JSON object followed by a newline.'),
+  RPC_INVALID_REQUEST: row(EXIT.error, -32600, 400, 'Send a JSON-RPC 2.0 request: {"jsonrpc":"2.0","id":1,"method":"…","params":{…}}.'),
+  RPC_METHOD_NOT_FOUND: row(EXIT.error, -32601, 404, 'List the methods with `waiaas status --json`; the CLI and daemon may be different versions.'),
+  RPC_FRAME_TOO_LARGE: row(EXIT.error, -32600, 413, 'Frames are limited in size; send smaller requests.'),
+  HANDSHAKE_REQUIRED: row(EXIT.error, -32600, 400, 'Call system.hello first on every connection.'),
+
+  INPUT_INVALID: row(EXIT.usage, -32602, 400, 'Check the flag or field named in details.'),
+  INPUT_INVALID_NAME: row(EXIT.usage, -32602, 400, 'Names are 1-64 characters without path separators or control characters, and must not look like an id.'),
+  INPUT_INVALID_KEY_FILE: row(EXIT.usage, -32602, 400, 'Check that the file is the format named in the message and is complete.'),
+  INPUT_WEAK_PASSWORD: row(EXIT.usage, -32602, 400, 'Use at least 12 characters, or `waiaas init --auto-provision` to generate one.'),
+  INPUT_FILE_UNREADABLE: row(EXIT.usage, -32602, 400, 'Check the path and its permissions.'),
+  INPUT_FILE_EXISTS: row(EXIT.conflict, -32010, 409, 'Choose another path, or pass --yes to overwrite it.'),
+
+  DAEMON_UNREACHABLE: row(EXIT.daemonUnavailable, -32020, 503, 'Start it with `waiaas daemon start`, or read `waiaas daemon logs`.'),
+  DAEMON_NOT_RUNNING: row(EXIT.daemonUnavailable, -32021, 503, 'Start it with `waiaas daemon start`.'),
+  DAEMON_START_FAILED: row(EXIT.daemonUnavailable, -32022, 503, 'Read the daemon log named in details for the reason.'),
+  DAEMON_VERSION_MISMATCH: row(EXIT.daemonUnavailable, -32023, 503, 'Restart the daemon with the same waiaas version as the CLI.'),
+  DAEMON_ALREADY_RUNNING: row(EXIT.conflict, -32024, 409, 'Use `waiaas daemon status`, or `waiaas daemon stop` first.'),
+  DAEMON_PROTOCOL_ERROR: row(EXIT.daemonUnavailable, -32025, 502, 'The daemon answered something unexpected; restart it with `waiaas daemon stop`.'),
+
+  DATA_DIR_INSECURE: row(EXIT.error, -32030, 500, 'Run `chmod 700` on the data directory (and `chmod 600` on the files in it).'),
+  DATA_DIR_FOREIGN_OWNER: row(EXIT.error, -32031, 500, 'Run waiaas as the user who owns the data directory, or choose another with --data-dir.'),
+  DATA_DIR_UNUSABLE: row(EXIT.error, -32032, 500, 'Check that the path is a directory you can write to.'),
+  SOCKET_PATH_TOO_LONG: row(EXIT.error, -32033, 500, 'Choose a shorter --data-dir, or set WAIAAS_SOCKET_PATH to a short path.'),
+  NOT_INITIALIZED: row(EXIT.error, -32034, 409, 'Run `waiaas init` first.'),
+  ALREADY_INITIALIZED: row(EXIT.conflict, -32035, 409, 'This data directory already has a master password; use `waiaas password change`.'),
+  DB_SCHEMA_TOO_NEW: row(EXIT.error, -32036, 500, 'This database was written by a newer waiaas; upgrade waiaas.'),
+  DB_CORRUPT: row(EXIT.error, -32037, 500, 'Restore from a backup; the database failed its integrity check.'),
+
+  AUTH_REQUIRED: row(EXIT.auth, -32040, 401, 'Give the master password with --password-file, WAIAAS_MASTER_PASSWORD_FILE or on a terminal.'),
+  AUTH_BAD_PASSWORD: row(EXIT.auth, -32041, 401, 'Check the master password; repeated failures slow further attempts down.'),
+  AUTH_THROTTLED: row(EXIT.auth, -32042, 429, 'Too many failed attempts; wait for the time in details.retryAfterMs.'),
+  AUTH_FORBIDDEN: row(EXIT.auth, -32043, 403, 'This credential may not call this method; use the master password.'),
+  KEYSTORE_LOCKED: row(EXIT.auth, -32044, 423, 'Unlock the daemon with `waiaas unlock`.'),
+
+  WALLET_NOT_FOUND: row(EXIT.notFound, -32050, 404, 'List wallets with `waiaas wallet list`.'),
+  WALLET_NAME_TAKEN: row(EXIT.conflict, -32051, 409, 'Choose another name, or rename the existing wallet.'),
+  WALLET_DUPLICATE: row(EXIT.conflict, -32052, 409, 'This key is already in the wallet named in details; use that wallet.'),
+
+  AUDIT_CHAIN_BROKEN: row(EXIT.error, -32060, 500, 'The audit log was altered outside waiaas; restore from a backup and investigate.'),
+  AUDIT_WRITE_FAILED: row(EXIT.error, -32061, 500, 'The audit log could not be written, so nothing was done; check disk space and the daemon log.'),
+
+  POLICY_DENIED: row(EXIT.denied, -32070, 403, 'Run `waiaas policy test` to see which rule decided and what would pass.'),
+  PENDING_APPROVAL: row(EXIT.waiting, -32071, 202, 'Approve it with `waiaas tx approve`, or wait for the delay to pass.'),
+} as const satisfies Record<string, CodeInfo>
+
+export type ErrorCode = keyof typeof ERROR_CODES
+
+/** Structured, secret-free payload of an error as it travels on the wire and in `--json` output. */
+export interface ErrorPayload {
+  code: ErrorCode
+  message: string
+  details: Record<string, unknown>
+  hint: string
+}
+
+/** The one error type of waiaas. `details` must never contain a secret. */
+export class WaiaasError extends Error {
+  override readonly name = 'WaiaasError'
+  readonly code: ErrorCode
+  readonly details: Record<string, unknown>
+  readonly hint: string
+
+  constructor(code: ErrorCode, message: string, opts: { details?: Record<string, unknown>; hint?: string; cause?: unknown } = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause })
+    this.code = code
+    this.details = opts.details ?? {}
+    this.hint = opts.hint ?? ERROR_CODES[code].hint
+  }
+
+  get exitCode(): ExitCode {
+    return ERROR_CODES[this.code].exit
+  }
+
+  toPayload(): ErrorPayload {
+    return { code: this.code, message: this.message, details: this.details, hint: this.hint }
+  }
+
+  /** Rebuild an error received over the wire; unknown codes become INTERNAL rather than being trusted. */
+  static fromPayload(p: Partial<ErrorPayload> | undefined): WaiaasError {
+    const code: ErrorCode = p?.code !== undefined && isErrorCode(p.code) ? p.code : 'INTERNAL'
+    const opts: { details?: Record<string, unknown>; hint?: string } = {}
+    if (p?.details && typeof p.details === 'object') opts.details = p.details
+    if (typeof p?.hint === 'string') opts.hint = p.hint
+    return new WaiaasError(code, typeof p?.message === 'string' ? p.message : 'Unknown error', opts)
+  }
+}
+
+/** True when `code` is a known error code. */
+export function isErrorCode(code: unknown): code is ErrorCode {
+  return typeof code === 'string' && Object.hasOwn(ERROR_CODES, code)
+}
+
+/** Converts anything thrown into a WaiaasError, keeping the original as `cause`. */
+export function toWaiaasError(err: unknown): WaiaasError {
+  if (err instanceof WaiaasError) return err
+  return new WaiaasError('INTERNAL', 'Internal error', { cause: err })
+}
