@@ -1,0 +1,28 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { table } from '../../lib/render.js'
+
+export default class AuditList extends BaseCommand {
+  static override description = 'List audit log entries, newest first'
+  static override examples = ['<%= config.bin %> audit list', '<%= config.bin %> audit list --action wallet.export --json']
+  static override flags = {
+    limit: Flags.integer({ description: 'How many entries', default: 50, min: 1, max: 1000 }),
+    before: Flags.integer({ description: 'Only entries with a sequence number below this (for paging)', min: 1 }),
+    action: Flags.string({ description: 'Only this action, e.g. wallet.export or vault.unlock' }),
+  }
+
+  protected override async exec(): Promise<Output<'audit.list'>> {
+    const client = await this.daemon()
+    const f = this.flags as { limit: number; before?: number; action?: string }
+    return client.call('audit.list', {
+      limit: f.limit,
+      ...(f.before === undefined ? {} : { beforeSeq: f.before }),
+      ...(f.action === undefined ? {} : { action: f.action }),
+    })
+  }
+
+  protected override render(d: Output<'audit.list'>): void {
+    this.log(table(d.entries as unknown as Record<string, unknown>[], [['seq', 'SEQ'], ['ts', 'TIME'], ['actor', 'ACTOR'], ['action', 'ACTION'], ['outcome', 'OUTCOME'], ['target', 'TARGET']], 'The audit log is empty.'))
+  }
+}

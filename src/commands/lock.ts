@@ -1,0 +1,16 @@
+import { BaseCommand } from '../lib/base-command.js'
+import type { Output } from '../lib/contract.js'
+
+export default class Lock extends BaseCommand {
+  static override description = 'Lock the keystore: the daemon forgets its keys until unlocked again'
+  static override examples = ['<%= config.bin %> lock']
+
+  protected override async exec(): Promise<Output<'vault.lock'>> {
+    const client = await this.runningDaemon()
+    return client.call('vault.lock', {})
+  }
+
+  protected override render(): void {
+    this.log('Locked.')
+  }
+}

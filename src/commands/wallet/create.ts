@@ -1,0 +1,25 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Wallet } from '../../lib/contract.js'
+import { walletFields } from '../../lib/wallet-render.js'
+
+export default class WalletCreate extends BaseCommand {
+  static override description = 'Create a wallet with a new random key (EVM secp256k1 or Solana ed25519)'
+  static override examples = ['<%= config.bin %> wallet create --chain evm --name treasury', '<%= config.bin %> wallet create --chain solana --json']
+  static override flags = {
+    ...passwordFlags,
+    chain: Flags.option({ options: ['evm', 'solana'] as const, required: true, description: 'Chain family' })(),
+    name: Flags.string({ description: 'A unique name (default: chain and the start of the address)' }),
+  }
+
+  protected override async exec(): Promise<Wallet> {
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    const name = this.flags.name as string | undefined
+    return client.call('wallet.create', { chain: this.flags.chain as 'evm' | 'solana', ...(name === undefined ? {} : { name }) }, { password })
+  }
+
+  protected override render(w: Wallet): void {
+    this.log(walletFields(w))
+  }
+}

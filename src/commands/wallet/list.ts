@@ -1,0 +1,22 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { walletTable } from '../../lib/wallet-render.js'
+
+export default class WalletList extends BaseCommand {
+  static override description = 'List wallets'
+  static override examples = ['<%= config.bin %> wallet list', '<%= config.bin %> wallet list --chain solana --json']
+  static override flags = {
+    chain: Flags.option({ options: ['evm', 'solana'] as const, description: 'Only this chain family' })(),
+  }
+
+  protected override async exec(): Promise<Output<'wallet.list'>> {
+    const client = await this.daemon()
+    const chain = this.flags.chain as 'evm' | 'solana' | undefined
+    return client.call('wallet.list', chain === undefined ? {} : { chain })
+  }
+
+  protected override render(d: Output<'wallet.list'>): void {
+    this.log(walletTable(d.wallets))
+  }
+}

@@ -1,0 +1,22 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Wallet } from '../../lib/contract.js'
+import { walletFields } from '../../lib/wallet-render.js'
+
+export default class WalletRename extends BaseCommand {
+  static override description = 'Rename a wallet'
+  static override examples = ['<%= config.bin %> wallet rename evm-f39fd6 --name treasury']
+  static override args = { wallet: Args.string({ required: true, description: 'Wallet id or current name' }) }
+  static override flags = { ...passwordFlags, name: Flags.string({ required: true, description: 'The new unique name' }) }
+
+  protected override async exec(): Promise<Wallet> {
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    return client.call('wallet.rename', { wallet: this.args.wallet as string, name: this.flags.name as string }, { password })
+  }
+
+  protected override render(w: Wallet): void {
+    this.log(walletFields(w))
+  }
+}

@@ -1,0 +1,19 @@
+import * as Args from '@oclif/core/args'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Wallet } from '../../lib/contract.js'
+import { walletFields } from '../../lib/wallet-render.js'
+
+export default class WalletShow extends BaseCommand {
+  static override description = 'Show one wallet'
+  static override examples = ['<%= config.bin %> wallet show treasury', '<%= config.bin %> wallet show 0b6f…-… --json']
+  static override args = { wallet: Args.string({ required: true, description: 'Wallet id or name' }) }
+
+  protected override async exec(): Promise<Wallet> {
+    const client = await this.daemon()
+    return client.call('wallet.show', { wallet: this.args.wallet as string })
+  }
+
+  protected override render(w: Wallet): void {
+    this.log(walletFields(w))
+  }
+}

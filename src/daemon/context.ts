@@ -1,0 +1,40 @@
+import { WaiaasError } from '../lib/errors.js'
+import type { MethodName, Output, Params, Role } from '../lib/contract.js'
+import type { Paths } from '../lib/paths.js'
+import type { Keyring, KeyGrant } from './keyring.js'
+import type { Logger } from './log.js'
+import type { Db } from './store/db.js'
+
+/** Everything a handler may use, built once at start-up and passed down; there are no singletons. */
+export interface DaemonContext {
+  paths: Paths
+  db: Db
+  keyring: Keyring
+  log: Logger
+  version: string
+  startedAt: Date
+  /** Started by the CLI's launcher (so a CLI of another version may restart it). */
+  managed: boolean
+  /** Asks the daemon to shut down after the current response is written. */
+  requestShutdown(): void
+}
+
+/** Who is calling, as established by the server from the connection and the credential presented. */
+export interface Caller {
+  role: Role
+  /** Name written to the audit log: `operator`, `socket`, `daemon`, later `session:<id>`. */
+  actor: string
+  /** The data key for the length of this request, present for operator calls. */
+  grant?: KeyGrant
+}
+
+/** A contract method's implementation: transport-free, validated params in, a value matching the output schema out. */
+export type Handler<M extends MethodName> = (ctx: DaemonContext, params: Params<M>, caller: Caller) => Promise<Output<M>> | Output<M>
+
+export type HandlerTable = { [M in MethodName]: Handler<M> }
+
+/** The key grant of an operator call; the server attaches one to every operator method before its handler runs. */
+export function requireGrant(caller: Caller): KeyGrant {
+  if (caller.grant === undefined) throw new WaiaasError('INTERNAL', 'Operator method called without a key grant')
+  return caller.grant
+}

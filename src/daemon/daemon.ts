@@ -1,0 +1,132 @@
+/**
+ * The daemon as a library: `startDaemon({ home })` claims the data directory, opens the database, unlocks from the
+ * configured password source, listens on the socket and returns a handle whose `close()` undoes all of it.
+ * It never installs signal handlers or exits the process; `waiaas daemon start --foreground` does that.
+ */
+import { MAX_FRAME_BYTES } from '../lib/contract.js'
+import { readEnv, type Env, type LogLevel } from '../lib/env.js'
+import { toWaiaasError, WaiaasError } from '../lib/errors.js'
+import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'
+import { passwordFromSources } from '../lib/secrets.js'
+import { VERSION } from '../lib/version.js'
+import type { DaemonContext } from './context.js'
+import { init as initVault } from './handlers/vault.js'
+import { Keyring } from './keyring.js'
+import { claimPidFile, listenSocket, releasePidFile } from './lifecycle.js'
+import { createLogger, type Logger } from './log.js'
+import { createSocketServer, type SocketServer } from './server.js'
+import { openDatabase, type Db } from './store/db.js'
+import { getMeta } from './store/meta.js'
+
+export interface DaemonOptions {
+  /** The data directory. */
+  home: string
+  /** Parsed WAIAAS_* environment; read from process.env when omitted. */
+  env?: Env
+  /** `daemon start --password-file`: unlock from this file at start. */
+  passwordFile?: string
+  /** True when the CLI launcher spawned this daemon, so a CLI of another version may restart it. */
+  managed?: boolean
+  logLevel?: LogLevel
+  /** Also write log lines here (the foreground command passes stderr). */
+  logEcho?: NodeJS.WritableStream
+  maxFrameBytes?: number
+}
+
+export interface DaemonHandle {
+  paths: Paths
+  pid: number
+  /** Shuts down once: drains calls, wipes keys, closes SQLite, removes the socket and pid file. */
+  close(): Promise<void>
+  /** Settles when the daemon has shut down, whoever asked for it. */
+  closed: Promise<void>
+}
+
+export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
+  const env = opts.env ?? readEnv()
+  const paths = resolvePaths(opts.home, env)
+  ensureDataDirs(paths)
+  const log = createLogger(paths.logFile, { level: opts.logLevel ?? env.logLevel ?? 'info', ...(opts.logEcho ? { echo: opts.logEcho } : {}) })
+  const undo: (() => void | Promise<void>)[] = [() => log.close()]
+  const unwind = async (): Promise<void> => {
+    for (const step of undo.reverse()) await step()
+  }
+  try {
+    const startedAt = new Date()
+    await claimPidFile(paths.pidFile, { pid: process.pid, version: VERSION, socket: paths.socket, startedAt: startedAt.toISOString() })
+    undo.push(() => releasePidFile(paths.pidFile))
+
+    const db: Db = openDatabase(paths.db)
+    undo.push(() => {
+      db.close()
+    })
+    const keyring = new Keyring(db, log.child('keyring'))
+    undo.push(() => keyring.close())
+
+    let requestShutdown = (): void => {}
+    const ctx: DaemonContext = {
+      paths,
+      db,
+      keyring,
+      log,
+      version: VERSION,
+      startedAt,
+      managed: opts.managed ?? false,
+      requestShutdown: () => requestShutdown(),
+    }
+
+    await unlockAtStart(ctx, env, opts.passwordFile)
+
+    const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })
+    await listenSocket(socket.server, paths.socket)
+    undo.push(() => socket.close())
+    log.info('daemon started', { pid: process.pid, version: VERSION, socket: paths.socket, managed: ctx.managed })
+
+    let resolveClosed: () => void = () => {}
+    const closed = new Promise<void>((resolve) => (resolveClosed = resolve))
+    let closing: Promise<void> | undefined
+    const close = (): Promise<void> => {
+      closing ??= (async () => {
+        log.info('daemon stopping')
+        // Socket first (drains calls), then keys, database, pid file and log, in reverse order of creation.
+        await unwind()
+        resolveClosed()
+      })()
+      return closing
+    }
+    requestShutdown = () => setImmediate(() => void close())
+    return { paths, pid: process.pid, close, closed }
+  } catch (err) {
+    log.error('daemon failed to start', { code: toWaiaasError(err).code, error: err instanceof Error ? err.message : String(err) })
+    await unwind()
+    throw err
+  }
+}
+
+/** Auto-provisions a new data directory when asked to, then unlocks from the first password source that is set. */
+async function unlockAtStart(ctx: DaemonContext, env: Env, passwordFile: string | undefined): Promise<void> {
+  const { keyring, log } = ctx
+  if (!keyring.initialized && env.autoProvision) {
+    await initVault(ctx, { autoProvision: true }, { role: 'public', actor: 'daemon' })
+    log.info('auto-provisioned on first start (WAIAAS_AUTO_PROVISION)')
+    return
+  }
+  if (!keyring.initialized) return
+  const autoProvisioned = getMeta<boolean>(ctx.db, 'auto_provisioned') === true
+  const found = passwordFromSources({ file: passwordFile, env, recoveryKeyFile: autoProvisioned ? ctx.paths.recoveryKey : undefined })
+  if (found === undefined) {
+    log.info('started locked; unlock with `waiaas unlock`')
+    return
+  }
+  try {
+    await keyring.unlock(found.password, 'daemon')
+    log.info('unlocked at start', { source: found.source })
+  } catch (err) {
+    // A wrong password at start leaves the daemon running but locked; the failure is already audited.
+    if (err instanceof WaiaasError && (err.code === 'AUTH_BAD_PASSWORD' || err.code === 'AUTH_THROTTLED')) {
+      log.warn('could not unlock at start', { source: found.source, code: err.code })
+      return
+    }
+    throw err
+  }
+}

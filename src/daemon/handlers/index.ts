@@ -1,0 +1,25 @@
+import type { HandlerTable } from '../context.js'
+import * as audit from './audit.js'
+import * as system from './system.js'
+import * as vault from './vault.js'
+import * as wallet from './wallet.js'
+
+/** One implementation per contract method; the type makes a missing or extra entry a compile error. */
+export const handlers: HandlerTable = {
+  'system.hello': system.hello,
+  'system.status': system.status,
+  'system.shutdown': system.shutdown,
+  'vault.init': vault.init,
+  'vault.unlock': vault.unlock,
+  'vault.lock': vault.lock,
+  'vault.changePassword': vault.changePassword,
+  'wallet.create': wallet.create,
+  'wallet.import': wallet.importWallet,
+  'wallet.export': wallet.exportWallet,
+  'wallet.list': wallet.list,
+  'wallet.show': wallet.show,
+  'wallet.rename': wallet.rename,
+  'wallet.delete': wallet.remove,
+  'audit.list': audit.list,
+  'audit.verify': audit.verify,
+}

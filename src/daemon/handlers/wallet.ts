@@ -1,0 +1,138 @@
+import { randomUUID } from 'node:crypto'
+import type { Wallet } from '../../lib/contract.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { assertWalletName } from '../../lib/names.js'
+import { requireGrant, type Caller, type DaemonContext, type Handler } from '../context.js'
+import { assertStrongPassword } from '../keyring.js'
+import { wipe } from '../keystore/aead.js'
+import {
+  generateKey,
+  keyFromKeystoreV3,
+  keyFromMnemonic,
+  keyFromPrivateKeyText,
+  keyFromSolanaKeypairJson,
+  keyToKeystoreV3,
+  keyToSolanaKeypairJson,
+  type KeyMaterial,
+} from '../keystore/keys.js'
+import { openPrivateKey, sealPrivateKey } from '../keystore/vault.js'
+import { appendAudit } from '../store/audit.js'
+import { deleteWallet, findWallet, insertWallet, listWallets, renameWallet, type WalletRow } from '../store/wallets.js'
+
+/** The public view of a wallet row: never the sealed key. */
+export function toWallet(row: WalletRow): Wallet {
+  return {
+    id: row.id,
+    name: row.name,
+    chain: row.chain,
+    address: row.address,
+    publicKey: row.publicKey,
+    source: row.source,
+    derivationPath: row.derivationPath,
+    createdAt: row.createdAt,
+  }
+}
+
+function defaultName(km: KeyMaterial): string {
+  const tag = km.chain === 'evm' ? km.address.slice(2, 8).toLowerCase() : km.address.slice(0, 6)
+  return `${km.chain}-${tag}`
+}
+
+/** Seals a new key under the data key and stores it with its audit entry in one transaction. */
+function store(ctx: DaemonContext, caller: Caller, km: KeyMaterial, source: WalletRow['source'], name: string | undefined, action: string): Wallet {
+  if (name !== undefined) assertWalletName(name)
+  const grant = requireGrant(caller)
+  const id = randomUUID()
+  const row: WalletRow = {
+    id,
+    name: name ?? defaultName(km),
+    chain: km.chain,
+    address: km.address,
+    publicKey: km.publicKey,
+    source,
+    derivationPath: km.derivationPath ?? null,
+    sealedKey: sealPrivateKey(grant.dataKey, id, km.address, km.privateKey),
+    createdAt: new Date().toISOString(),
+  }
+  wipe(km.privateKey)
+  ctx.db.transaction(() => {
+    insertWallet(ctx.db, row)
+    appendAudit(ctx.db, { actor: caller.actor, action, target: id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address, source } })
+  })()
+  ctx.log.info(action, { wallet: id, chain: row.chain })
+  return toWallet(row)
+}
+
+export const create: Handler<'wallet.create'> = (ctx, params, caller) => {
+  if (params.name !== undefined) assertWalletName(params.name)
+  return store(ctx, caller, generateKey(params.chain), 'generated', params.name, 'wallet.create')
+}
+
+export const importWallet: Handler<'wallet.import'> = async (ctx, params, caller) => {
+  if (params.name !== undefined) assertWalletName(params.name)
+  const { chain, format } = params
+  let km: KeyMaterial
+  if (format === 'mnemonic') km = keyFromMnemonic(chain, params.secret, params.index)
+  else if (chain === 'evm' && format === 'private-key') km = keyFromPrivateKeyText(params.secret)
+  else if (chain === 'evm' && format === 'keystore') {
+    if (params.keystorePassword === undefined) {
+      throw new WaiaasError('INPUT_INVALID', 'A keystore import needs the keystore password', { details: { field: 'keystorePassword' } })
+    }
+    km = await keyFromKeystoreV3(params.secret, params.keystorePassword)
+  } else if (chain === 'solana' && format === 'keypair') km = keyFromSolanaKeypairJson(params.secret)
+  else {
+    throw new WaiaasError('INPUT_INVALID', `Format ${format} is not available for ${chain} wallets`, {
+      details: { field: 'format', chain, format, allowed: chain === 'evm' ? ['private-key', 'keystore', 'mnemonic'] : ['keypair', 'mnemonic'] },
+    })
+  }
+  return store(ctx, caller, km, format, params.name, 'wallet.import')
+}
+
+export const exportWallet: Handler<'wallet.export'> = async (ctx, params, caller) => {
+  const row = findWallet(ctx.db, params.wallet)
+  if (row.chain === 'evm') {
+    if (params.exportPassword === undefined) {
+      throw new WaiaasError('INPUT_INVALID', 'An EVM export is a keystore file and needs a password to encrypt it', { details: { field: 'exportPassword' } })
+    }
+    assertStrongPassword(params.exportPassword, 'exportPassword')
+  }
+  const privateKey = openPrivateKey(requireGrant(caller).dataKey, row.id, row.address, row.sealedKey)
+  try {
+    const km: KeyMaterial = { chain: row.chain, privateKey, address: row.address, publicKey: row.publicKey }
+    // Audit before the key leaves: if the entry cannot be written, nothing is exported.
+    appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.export', target: row.id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address } })
+    ctx.log.info('wallet.export', { wallet: row.id })
+    if (row.chain === 'evm') {
+      return { wallet: toWallet(row), format: 'keystore-v3', content: await keyToKeystoreV3(km, params.exportPassword ?? '') }
+    }
+    return { wallet: toWallet(row), format: 'solana-keypair', content: keyToSolanaKeypairJson(km) }
+  } finally {
+    wipe(privateKey)
+  }
+}
+
+export const list: Handler<'wallet.list'> = (ctx, params) => ({
+  wallets: listWallets(ctx.db, params.chain === undefined ? {} : { chain: params.chain }).map(toWallet),
+})
+
+export const show: Handler<'wallet.show'> = (ctx, params) => toWallet(findWallet(ctx.db, params.wallet))
+
+export const rename: Handler<'wallet.rename'> = (ctx, params, caller) => {
+  assertWalletName(params.name)
+  return ctx.db.transaction(() => {
+    const row = findWallet(ctx.db, params.wallet)
+    const renamed = renameWallet(ctx.db, row.id, params.name)
+    appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.rename', target: row.id, outcome: 'ok', details: { from: row.name, to: params.name } })
+    return toWallet(renamed)
+  })()
+}
+
+export const remove: Handler<'wallet.delete'> = (ctx, params, caller) => {
+  return ctx.db.transaction(() => {
+    const row = findWallet(ctx.db, params.wallet)
+    deleteWallet(ctx.db, row.id)
+    appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.delete', target: row.id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address } })
+    ctx.log.info('wallet.delete', { wallet: row.id })
+    return { deleted: toWallet(row) }
+  })()
+}

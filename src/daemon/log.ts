@@ -1,0 +1,63 @@
+import fs from 'node:fs'
+import type { LogLevel } from '../lib/env.js'
+
+/** A namespaced, levelled logger that appends secret-free lines to the daemon's log file. */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void
+  info(msg: string, fields?: Record<string, unknown>): void
+  warn(msg: string, fields?: Record<string, unknown>): void
+  error(msg: string, fields?: Record<string, unknown>): void
+  child(ns: string): Logger
+  close(): void
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
+
+/** Field names whose values are never written, whatever a caller passes by mistake. */
+const SECRET_KEYS = /pass(word|phrase)?|secret|token|private|mnemonic|seed|content|auth|key$/i
+
+/** Replaces secret-looking fields and credentials inside URLs before anything is written. */
+export function redact(value: unknown, depth = 0): unknown {
+  if (depth > 6) return '[…]'
+  if (typeof value === 'string') return value.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1[REDACTED]@')
+  if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), code: (value as { code?: unknown }).code }
+  if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = SECRET_KEYS.test(k) ? '[REDACTED]' : redact(v, depth + 1)
+    return out
+  }
+  return value
+}
+
+/** Opens (creating with mode 0600) the log file and returns the root logger. */
+export function createLogger(file: string, opts: { level?: LogLevel; echo?: NodeJS.WritableStream } = {}): Logger {
+  const fd = fs.openSync(file, 'a', 0o600)
+  fs.fchmodSync(fd, 0o600)
+  const min = RANK[opts.level ?? 'info']
+  let open = true
+  const write = (level: LogLevel, ns: string, msg: string, fields?: Record<string, unknown>): void => {
+    if (!open || RANK[level] < min) return
+    const extra = fields === undefined ? '' : ` ${JSON.stringify(redact(fields))}`
+    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${ns} ${msg}${extra}\n`
+    try {
+      fs.writeSync(fd, line)
+    } catch {
+      // A full disk must not take the daemon down through its logger.
+    }
+    opts.echo?.write(line)
+  }
+  const make = (ns: string): Logger => ({
+    debug: (m, f) => write('debug', ns, m, f),
+    info: (m, f) => write('info', ns, m, f),
+    warn: (m, f) => write('warn', ns, m, f),
+    error: (m, f) => write('error', ns, m, f),
+    child: (sub) => make(`${ns}:${sub}`),
+    close: () => {
+      if (!open) return
+      open = false
+      fs.closeSync(fd)
+    },
+  })
+  return make('waiaas')
+}

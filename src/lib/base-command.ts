@@ -1,0 +1,190 @@
+/**
+ * The base of every command: global flags, the `--json` envelope, the exit-code table, the daemon connection and
+ * credentials. Only this class decides how the process ends (through process.exitCode, never process.exit).
+ */
+import { Command } from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
+import type { DaemonClient } from './client.js'
+import { readEnv, type Env } from './env.js'
+import { toWaiaasError, WaiaasError } from './errors.js'
+import { connectDaemon, connectExisting } from './launcher.js'
+import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
+import { passwordFromSources, readSecretFile } from './secrets.js'
+
+/** Flags for commands that act as the operator. */
+export const passwordFlags = {
+  'password-file': Flags.string({
+    description: 'Read the master password from this file (else WAIAAS_MASTER_PASSWORD_FILE, WAIAAS_MASTER_PASSWORD, or a prompt on a terminal)',
+    helpGroup: 'AUTH',
+  }),
+}
+
+/** True when we may ask the user something: both the keyboard and the prompt's output are a terminal. */
+export function interactive(): boolean {
+  return process.stdin.isTTY === true && process.stderr.isTTY === true
+}
+
+export abstract class BaseCommand extends Command {
+  static override baseFlags = {
+    json: Flags.boolean({ description: 'Print one JSON envelope on stdout and nothing else', helpGroup: 'GLOBAL' }),
+    'data-dir': Flags.string({ description: 'Data directory (default: WAIAAS_DATA_DIR, else ~/.waiaas)', helpGroup: 'GLOBAL' }),
+  }
+
+  protected json = false
+  private _env: Env | undefined
+  private _paths: Paths | undefined
+  private clients: DaemonClient[] = []
+  protected flags: Record<string, unknown> = {}
+  protected args: Record<string, unknown> = {}
+
+  /** Does the work and returns the data of the `ok` envelope. */
+  protected abstract exec(): Promise<unknown>
+  /** Human rendering of the data; the default prints it as JSON. */
+  protected render(data: unknown): void {
+    this.log(JSON.stringify(data, null, 2))
+  }
+
+  override async run(): Promise<void> {
+    this.json = this.argv.includes('--json')
+    try {
+      try {
+        const parsed = await this.parse(this.constructor as typeof BaseCommand)
+        this.flags = parsed.flags as Record<string, unknown>
+        this.args = parsed.args as Record<string, unknown>
+        this.json = this.flags.json === true
+      } catch (err) {
+        throw new WaiaasError('USAGE', err instanceof Error ? err.message.split('\n')[0] ?? 'Invalid usage' : 'Invalid usage', {
+          details: {},
+          hint: `Run \`waiaas ${this.id?.replaceAll(':', ' ') ?? ''} --help\` to see its flags.`,
+        })
+      }
+      const data = await this.exec()
+      if (this.json) process.stdout.write(`${JSON.stringify({ ok: true, data })}\n`)
+      else this.render(data)
+    } catch (err) {
+      const e = toWaiaasError(err)
+      if (this.json) {
+        process.stdout.write(`${JSON.stringify({ ok: false, error: e.toPayload() })}\n`)
+      } else {
+        await this.printError(e)
+      }
+      process.exitCode = e.exitCode
+    } finally {
+      for (const c of this.clients) c.close()
+    }
+  }
+
+  private async printError(e: WaiaasError): Promise<void> {
+    const { default: chalk } = await import('chalk')
+    if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0
+    process.stderr.write(`${chalk.red('Error:')} ${e.message} ${chalk.dim(`(${e.code})`)}\n`)
+    if (e.code === 'INTERNAL' && e.cause instanceof Error && process.env.WAIAAS_DEBUG === '1') {
+      process.stderr.write(`${chalk.dim(e.cause.stack ?? e.cause.message)}\n`)
+    }
+    process.stderr.write(`${chalk.dim('Hint:')} ${e.hint}\n`)
+  }
+
+  protected get env(): Env {
+    this._env ??= readEnv()
+    return this._env
+  }
+
+  protected get paths(): Paths {
+    this._paths ??= resolvePaths(resolveDataDir(this.flags['data-dir'] as string | undefined, this.env), this.env)
+    return this._paths
+  }
+
+  /** A connection to the daemon, starting it when it is not running. */
+  protected async daemon(): Promise<DaemonClient> {
+    let why: 'absent' | 'version' | undefined
+    const client = await this.spin(
+      () => (why === 'version' ? 'Restarting the daemon (version changed)' : 'Starting the daemon'),
+      (start) =>
+        connectDaemon(this.paths, {
+          onStart: (reason) => {
+            why = reason
+            start()
+          },
+        }),
+    )
+    this.clients.push(client)
+    return client
+  }
+
+  /**
+   * Runs `fn`; once it calls `start`, shows a spinner on stderr (only on a terminal, never in --json mode) until
+   * it settles. ora is loaded only then, so scripts never pay for it.
+   */
+  protected async spin<T>(text: () => string, fn: (start: () => void) => Promise<T>): Promise<T> {
+    let spinner: { stop(): void } | undefined
+    let loading: Promise<void> | undefined
+    const start = (): void => {
+      if (this.json || !interactive() || loading !== undefined) return
+      loading = import('ora').then(({ default: ora }) => {
+        spinner = ora({ text: text(), stream: process.stderr }).start()
+      })
+    }
+    try {
+      return await fn(start)
+    } finally {
+      await loading
+      spinner?.stop()
+    }
+  }
+
+  /** A connection to a running daemon; DAEMON_NOT_RUNNING when there is none. Never starts one. */
+  protected async runningDaemon(): Promise<DaemonClient> {
+    const client = await connectExisting(this.paths)
+    this.clients.push(client)
+    return client
+  }
+
+  /**
+   * The master password for an operator call: --password-file, WAIAAS_MASTER_PASSWORD_FILE, WAIAAS_MASTER_PASSWORD,
+   * an auto-provisioned recovery.key, then a prompt on a terminal. Without a terminal a missing password is a
+   * usage error naming the flag.
+   */
+  protected async operatorPassword(): Promise<string> {
+    const found = passwordFromSources({
+      file: this.flags['password-file'] as string | undefined,
+      env: this.env,
+      recoveryKeyFile: this.paths.recoveryKey,
+    })
+    if (found !== undefined) return found.password
+    return this.askSecret('Master password', '--password-file')
+  }
+
+  /** Prompts for a secret on a terminal, or fails naming the flag that would have given it. */
+  protected async askSecret(message: string, flag: string, opts: { confirm?: boolean; validate?: (v: string) => string | true } = {}): Promise<string> {
+    if (!interactive()) {
+      throw new WaiaasError('USAGE', `${message} is required: pass ${flag} (no terminal to ask on)`, { details: { flag }, hint: `Pass ${flag} FILE.` })
+    }
+    const { password } = await import('@inquirer/prompts')
+    const ctx = { input: process.stdin, output: process.stderr }
+    const validate = opts.validate ?? (() => true)
+    const first = await password({ message, mask: true, validate }, ctx)
+    if (opts.confirm === true) {
+      const second = await password({ message: `${message} (again)`, mask: true }, ctx)
+      if (second !== first) throw new WaiaasError('USAGE', 'The two entries do not match', { details: { flag } })
+    }
+    return first
+  }
+
+  /** A secret from a file flag when given, else from a prompt on a terminal. */
+  protected async secretFromFlagOrPrompt(flag: string, message: string, opts: { confirm?: boolean } = {}): Promise<string | undefined> {
+    const file = this.flags[flag] as string | undefined
+    if (file !== undefined) return readSecretFile(file, `--${flag}`)
+    return this.askSecret(message, `--${flag}`, opts)
+  }
+
+  /** Asks for confirmation of a destructive act unless --yes was given; without a terminal, --yes is required. */
+  protected async confirm(message: string): Promise<void> {
+    if (this.flags.yes === true) return
+    if (!interactive()) {
+      throw new WaiaasError('CONFIRMATION_REQUIRED', `${message}: pass --yes to confirm`, { details: { flag: '--yes' } })
+    }
+    const { confirm } = await import('@inquirer/prompts')
+    const ok = await confirm({ message, default: false }, { input: process.stdin, output: process.stderr })
+    if (!ok) throw new WaiaasError('CONFIRMATION_REQUIRED', 'Cancelled', { details: { flag: '--yes' } })
+  }
+}
