@@ -31,6 +31,8 @@ export interface DaemonOptions {
   /** Also write log lines here (the foreground command passes stderr). */
   logEcho?: NodeJS.WritableStream
   maxFrameBytes?: number
+  /** The version announced in the handshake; only tests set it, to act as an older or newer daemon. */
+  version?: string
 }
 
 export interface DaemonHandle {
@@ -53,7 +55,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   }
   try {
     const startedAt = new Date()
-    await claimPidFile(paths.pidFile, { pid: process.pid, version: VERSION, socket: paths.socket, startedAt: startedAt.toISOString() })
+    await claimPidFile(paths.pidFile, { pid: process.pid, version: opts.version ?? VERSION, socket: paths.socket, startedAt: startedAt.toISOString() })
     undo.push(() => releasePidFile(paths.pidFile))
 
     const db: Db = openDatabase(paths.db)
@@ -69,7 +71,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       db,
       keyring,
       log,
-      version: VERSION,
+      version: opts.version ?? VERSION,
       startedAt,
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
@@ -80,7 +82,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })
     await listenSocket(socket.server, paths.socket)
     undo.push(() => socket.close())
-    log.info('daemon started', { pid: process.pid, version: VERSION, socket: paths.socket, managed: ctx.managed })
+    log.info('daemon started', { pid: process.pid, version: ctx.version, socket: paths.socket, managed: ctx.managed })
 
     let resolveClosed: () => void = () => {}
     const closed = new Promise<void>((resolve) => (resolveClosed = resolve))

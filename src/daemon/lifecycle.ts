@@ -3,62 +3,34 @@
  * dead one. The socket bind is the final mutex (bind on an existing path fails), the pid file records who holds it.
  */
 import fs from 'node:fs'
-import net from 'node:net'
+import type net from 'node:net'
 import { WaiaasError } from '../lib/errors.js'
-
-export interface PidInfo {
-  pid: number
-  version: string
-  socket: string
-  startedAt: string
-}
-
-/** True when a process with this pid exists (EPERM means it exists but is not ours). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
-}
-
-/** Reads the pid file; undefined when missing or unreadable garbage (which is treated as stale). */
-export function readPidFile(file: string): PidInfo | undefined {
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch {
-    return undefined
-  }
-  try {
-    const v = JSON.parse(text) as Partial<PidInfo>
-    if (typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0) return v as PidInfo
-  } catch {
-    // fall through: a torn or foreign file is stale
-  }
-  return { pid: 0, version: '', socket: '', startedAt: '' }
-}
-
-/** Resolves true when something accepts connections on the socket path. */
-export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boolean> {
-  return new Promise((resolve) => {
-    const s = net.connect(socketPath)
-    const done = (ok: boolean): void => {
-      clearTimeout(timer)
-      s.destroy()
-      resolve(ok)
-    }
-    const timer = setTimeout(() => done(true), timeoutMs) // accepted but silent: something lives there
-    s.once('connect', () => done(true))
-    s.once('error', () => done(false))
-  })
-}
+import { processAlive, readPidFile, socketAnswers, type PidInfo } from '../lib/process.js'
 
 function alreadyRunning(info: PidInfo | undefined, pidFile: string): WaiaasError {
   return new WaiaasError('DAEMON_ALREADY_RUNNING', `A daemon is already running${info?.pid ? ` (pid ${info.pid})` : ''}`, {
     details: { pid: info?.pid ?? null, pidFile },
   })
+}
+
+/** How long a live process that holds the pid file but does not answer yet may take to finish starting. */
+const START_GRACE_MS = 30_000
+
+/**
+ * Whether the process named in a pid file is a daemon that runs or is starting. A socket that answers proves it.
+ * A pid equal to ours cannot be another daemon (in a container the daemon often gets the same pid after a
+ * restart). Any other live pid may be a daemon still opening its database, or a recycled number: wait until it
+ * answers or dies, and after the grace period treat it as recycled.
+ */
+async function holderIsLive(existing: PidInfo, socket: string): Promise<boolean> {
+  if (await socketAnswers(socket)) return true
+  if (existing.pid === process.pid) return false
+  const deadline = Date.now() + START_GRACE_MS
+  while (processAlive(existing.pid) && Date.now() < deadline) {
+    if (await socketAnswers(socket)) return true
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return false
 }
 
 /**
@@ -76,10 +48,7 @@ export async function claimPidFile(pidFile: string, info: PidInfo): Promise<void
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
     }
     const existing = readPidFile(pidFile)
-    if (existing && existing.pid > 0 && existing.pid !== process.pid && processAlive(existing.pid)) {
-      // A live pid may be a recycled number; only a socket that answers proves a daemon.
-      if (existing.socket === '' || (await socketAnswers(existing.socket))) throw alreadyRunning(existing, pidFile)
-    }
+    if (existing && existing.pid > 0 && (await holderIsLive(existing, info.socket))) throw alreadyRunning(existing, pidFile)
     // Stale: move it aside under a unique name, then make sure what we moved is what we judged stale.
     const aside = `${pidFile}.stale.${process.pid}`
     try {

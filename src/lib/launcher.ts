@@ -9,6 +9,7 @@ import { DaemonClient, unreachable } from './client.js'
 import type { Output } from './contract.js'
 import { WaiaasError } from './errors.js'
 import { ensureDataDirs, type Paths } from './paths.js'
+import { processAlive, readPidFile, socketAnswers } from './process.js'
 import { VERSION } from './version.js'
 import { PROTOCOL_VERSION } from './wire.js'
 
@@ -99,17 +100,15 @@ function notRunning(paths: Paths): WaiaasError {
   })
 }
 
-/** Waits until a process is gone and its socket no longer answers. */
+/**
+ * Waits until the daemon with this pid has let go: its process is gone, or (for a daemon inside another process,
+ * as in tests) its socket no longer answers and its pid file is released.
+ */
 export async function waitForExit(paths: Paths, pid: number, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
-    let alive = true
-    try {
-      process.kill(pid, 0)
-    } catch {
-      alive = false
-    }
-    if (!alive) return
+    if (!processAlive(pid)) return
+    if (pid === process.pid && readPidFile(paths.pidFile)?.pid !== pid && !(await socketAnswers(paths.socket))) return
     await sleep(25)
   }
   throw new WaiaasError('DAEMON_UNREACHABLE', `The daemon (pid ${pid}) did not stop within ${timeoutMs / 1000} s`, {

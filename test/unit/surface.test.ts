@@ -1,0 +1,139 @@
+/**
+ * Pins the public surface: the contract's methods and roles, the error-code table, and the command/flag manifest.
+ * A change here must be deliberate: codes are append-only, and scripts depend on commands, flags and exit codes.
+ */
+import fs from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { contract } from '../../src/lib/contract.js'
+import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
+
+describe('public surface', () => {
+  it('lists every contract method with its role and MCP exposure', () => {
+    const surface = Object.entries(contract).map(([name, d]) => `${name} ${d.role}${d.mcp ? ' mcp' : ''}`)
+    expect(surface).toEqual([
+      'system.hello public',
+      'system.status public mcp',
+      'system.shutdown public',
+      'vault.init public',
+      'vault.unlock public',
+      'vault.lock public',
+      'vault.changePassword operator',
+      'wallet.create operator',
+      'wallet.import operator',
+      'wallet.export operator',
+      'wallet.list public mcp',
+      'wallet.show public mcp',
+      'wallet.rename operator',
+      'wallet.delete operator',
+      'audit.list public',
+      'audit.verify public',
+    ])
+  })
+
+  it('never exposes a method that handles secrets to MCP', () => {
+    for (const [name, d] of Object.entries(contract)) {
+      if (d.role === 'operator' || name.startsWith('vault.') || name === 'wallet.export') expect(d.mcp, name).toBe(false)
+    }
+  })
+
+  it('keeps the exit-code table', () => {
+    expect(EXIT).toEqual({ ok: 0, error: 1, usage: 2, daemonUnavailable: 3, denied: 4, waiting: 5, auth: 6, notFound: 7, conflict: 8 })
+  })
+
+  it('keeps every error code with its exit code (append-only)', () => {
+    const table = Object.fromEntries(Object.entries(ERROR_CODES).map(([code, info]) => [code, info.exit]))
+    expect(table).toEqual({
+      INTERNAL: 1,
+      USAGE: 2,
+      CONFIRMATION_REQUIRED: 2,
+      RPC_PARSE_ERROR: 1,
+      RPC_INVALID_REQUEST: 1,
+      RPC_METHOD_NOT_FOUND: 1,
+      RPC_FRAME_TOO_LARGE: 1,
+      HANDSHAKE_REQUIRED: 1,
+      INPUT_INVALID: 2,
+      INPUT_INVALID_NAME: 2,
+      INPUT_INVALID_KEY_FILE: 2,
+      INPUT_WEAK_PASSWORD: 2,
+      INPUT_FILE_UNREADABLE: 2,
+      INPUT_FILE_EXISTS: 8,
+      DAEMON_UNREACHABLE: 3,
+      DAEMON_NOT_RUNNING: 3,
+      DAEMON_START_FAILED: 3,
+      DAEMON_VERSION_MISMATCH: 3,
+      DAEMON_ALREADY_RUNNING: 8,
+      DAEMON_PROTOCOL_ERROR: 3,
+      DATA_DIR_INSECURE: 1,
+      DATA_DIR_FOREIGN_OWNER: 1,
+      DATA_DIR_UNUSABLE: 1,
+      SOCKET_PATH_TOO_LONG: 1,
+      NOT_INITIALIZED: 1,
+      ALREADY_INITIALIZED: 8,
+      DB_SCHEMA_TOO_NEW: 1,
+      DB_CORRUPT: 1,
+      AUTH_REQUIRED: 6,
+      AUTH_BAD_PASSWORD: 6,
+      AUTH_THROTTLED: 6,
+      AUTH_FORBIDDEN: 6,
+      KEYSTORE_LOCKED: 6,
+      WALLET_NOT_FOUND: 7,
+      WALLET_NAME_TAKEN: 8,
+      WALLET_DUPLICATE: 8,
+      AUDIT_CHAIN_BROKEN: 1,
+      AUDIT_WRITE_FAILED: 1,
+      POLICY_DENIED: 4,
+      PENDING_APPROVAL: 5,
+    })
+  })
+
+  it('gives every error code a hint and a distinct JSON-RPC code per domain error', () => {
+    const seen = new Map<number, string>()
+    for (const [code, info] of Object.entries(ERROR_CODES)) {
+      expect(info.hint.length, code).toBeGreaterThan(10)
+      if (info.rpc > -32099 && info.rpc <= -32000) {
+        expect(seen.get(info.rpc), `${code} reuses ${info.rpc}`).toBeUndefined()
+        seen.set(info.rpc, code)
+      }
+    }
+  })
+
+  it('pins the commands and their flags (from the generated oclif manifest)', () => {
+    const manifest = JSON.parse(fs.readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
+      commands: Record<string, { flags: Record<string, { hidden?: boolean }>; args: Record<string, unknown> }>
+    }
+    const lines = Object.entries(manifest.commands)
+      .map(([id, c]) => {
+        const flags = Object.entries(c.flags)
+          .filter(([f, v]) => !['json', 'data-dir'].includes(f) && v.hidden !== true)
+          .map(([f]) => f)
+          .sort()
+        const args = Object.keys(c.args)
+        return `${id.replaceAll(':', ' ')}${args.map((a) => ` <${a}>`).join('')}${flags.length ? ` --${flags.join(' --')}` : ''}`
+      })
+      .sort()
+    expect(lines).toEqual([
+      'audit list --action --before --limit',
+      'audit verify',
+      'daemon logs --follow --lines',
+      'daemon start --foreground --password-file',
+      'daemon status',
+      'daemon stop',
+      'init --auto-provision --password-file',
+      'lock',
+      'password change --new-password-file --password-file',
+      'status',
+      'unlock --password-file',
+      'wallet create --chain --name --password-file',
+      'wallet delete <wallet> --password-file --yes',
+      'wallet export <wallet> --export-password-file --out --password-file --yes',
+      'wallet import --chain --index --keypair-file --keystore-file --keystore-password-file --mnemonic-file --name --password-file --private-key-file',
+      'wallet list --chain',
+      'wallet rename <wallet> --name --password-file',
+      'wallet show <wallet>',
+    ])
+    for (const c of Object.values(manifest.commands)) {
+      expect(Object.keys(c.flags)).toContain('json')
+      expect(Object.keys(c.flags)).toContain('data-dir')
+    }
+  })
+})
