@@ -132,7 +132,7 @@ describe('wallet lifecycle', () => {
     const secrets = [
       keypairText,
       keypairText.slice(1, 40), // the first numbers of the seed
-      ks.crypto.ciphertext,
+      (ks.crypto ?? ks.Crypto).ciphertext,
       evmPriv,
       solSeedHex,
       MASTER_PASSWORD,

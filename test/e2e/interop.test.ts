@@ -1,0 +1,126 @@
+/**
+ * Interoperability with the formats people already have, through bin/run.js: keystore v3 both ways with ethers,
+ * BIP-39 mnemonics on the standard paths, solana-keygen keypair JSON byte for byte, and duplicate detection.
+ */
+import { generateKeyPairSync } from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import { base58 } from '@scure/base'
+import { Wallet as EthersWallet, encryptKeystoreJson } from 'ethers'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { stopDaemon, tempHome } from '../helpers/cli.js'
+import { MASTER_PASSWORD, fails, modeOf, ok, runner } from '../helpers/e2e.js'
+
+const JUNK = 'test test test test test test test test test test test junk'
+const ANVIL0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
+const ANVIL1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
+const JUNK_SOL0 = 'oeYf6KAJkLYhBuR8CiGc6L4D4Xtfepr85fuDgA9kq96'
+const KEYSTORE_PASSWORD = 'keystore password from ethers'
+
+/** A solana-keygen style keypair: the 32-byte ed25519 seed then the 32-byte public key, made with node:crypto. */
+function solanaKeypair(): { bytes: number[]; address: string } {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519')
+  const seed = Buffer.from(privateKey.export({ format: 'jwk' }).d as string, 'base64url')
+  const pub = Buffer.from(publicKey.export({ format: 'jwk' }).x as string, 'base64url')
+  return { bytes: [...seed, ...pub], address: base58.encode(pub) }
+}
+
+describe('interoperability', () => {
+  const home = tempHome('wi-')
+  const cli = runner(home.dataDir)
+  const pw = home.file('master.txt', MASTER_PASSWORD)
+  const exportPw = home.file('export-pw.txt', 'export password for ethers')
+  const ksPw = home.file('ks-pw.txt', KEYSTORE_PASSWORD)
+  const mnemonic = home.file('words.txt', `${JUNK}\n`)
+
+  beforeAll(async () => {
+    ok(await cli.run(['init', '--password-file', pw]))
+  })
+
+  afterAll(async () => {
+    await stopDaemon(home.dataDir)
+    home.cleanup()
+  })
+
+  it('an exported keystore decrypts with ethers.Wallet.fromEncryptedJson to the same address', async () => {
+    const w = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--password-file', pw]))
+    const out = path.join(home.root, 'export.json')
+    ok(await cli.run(['wallet', 'export', w.id, '--out', out, '--export-password-file', exportPw, '--password-file', pw, '--yes']))
+    expect(modeOf(out)).toBe(0o600)
+    const decrypted = await EthersWallet.fromEncryptedJson(fs.readFileSync(out, 'utf8'), 'export password for ethers')
+    expect(decrypted.address).toBe(w.address)
+    expect(decrypted.signingKey.compressedPublicKey).toBe(w.publicKey)
+  })
+
+  it('a keystore made by ethers imports with the same address', async () => {
+    const source = EthersWallet.createRandom()
+    const json = await encryptKeystoreJson({ address: source.address, privateKey: source.privateKey }, KEYSTORE_PASSWORD, { scrypt: { N: 2 ** 10 } })
+    const file = home.file('ethers-keystore.json', json)
+    const w = ok(await cli.run(['wallet', 'import', '--keystore-file', file, '--keystore-password-file', ksPw, '--name', 'from-ethers', '--password-file', pw]))
+    expect(w).toMatchObject({ chain: 'evm', address: source.address, source: 'keystore', name: 'from-ethers' })
+
+    // the full-strength default of ethers (scrypt N = 2^17) too
+    const source2 = EthersWallet.createRandom()
+    const file2 = home.file('ethers-keystore-2.json', await source2.encrypt(KEYSTORE_PASSWORD))
+    const w2 = ok(await cli.run(['wallet', 'import', '--keystore-file', file2, '--keystore-password-file', ksPw, '--password-file', pw]))
+    expect(w2.address).toBe(source2.address)
+  })
+
+  it('a keystore with the wrong keystore password is refused and nothing is stored', async () => {
+    const source = EthersWallet.createRandom()
+    const json = await encryptKeystoreJson({ address: source.address, privateKey: source.privateKey }, KEYSTORE_PASSWORD, { scrypt: { N: 2 ** 10 } })
+    const file = home.file('ethers-keystore-3.json', json)
+    const wrong = home.file('ks-wrong.txt', 'not the keystore password')
+    const before = ok(await cli.run(['wallet', 'list']))
+    fails(await cli.run(['wallet', 'import', '--keystore-file', file, '--keystore-password-file', wrong, '--password-file', pw]), 'AUTH_BAD_PASSWORD', 6)
+    expect(ok(await cli.run(['wallet', 'list']))).toEqual(before)
+  })
+
+  it('the mnemonic "test … junk" gives the well-known EVM addresses on m/44\'/60\'/0\'/0/i', async () => {
+    const w0 = ok(await cli.run(['wallet', 'import', '--mnemonic-file', mnemonic, '--chain', 'evm', '--index', '0', '--password-file', pw]))
+    expect(w0).toMatchObject({ chain: 'evm', address: ANVIL0, source: 'mnemonic', derivationPath: "m/44'/60'/0'/0/0" })
+    const w1 = ok(await cli.run(['wallet', 'import', '--mnemonic-file', mnemonic, '--chain', 'evm', '--index', '1', '--password-file', pw]))
+    expect(w1).toMatchObject({ address: ANVIL1, derivationPath: "m/44'/60'/0'/0/1" })
+  })
+
+  it('the mnemonic "test … junk" gives the well-known Solana address on m/44\'/501\'/0\'/0\'', async () => {
+    const w = ok(await cli.run(['wallet', 'import', '--mnemonic-file', mnemonic, '--chain', 'solana', '--password-file', pw]))
+    expect(w).toMatchObject({ chain: 'solana', address: JUNK_SOL0, publicKey: JUNK_SOL0, source: 'mnemonic', derivationPath: "m/44'/501'/0'/0'" })
+  })
+
+  it('a mnemonic without --chain is a usage error', async () => {
+    fails(await cli.run(['wallet', 'import', '--mnemonic-file', mnemonic, '--password-file', pw]), 'USAGE', 2)
+  })
+
+  it('a Solana keypair file imports and exports back byte for byte', async () => {
+    const kp = solanaKeypair()
+    const text = JSON.stringify(kp.bytes)
+    const file = home.file('id.json', text)
+    const w = ok(await cli.run(['wallet', 'import', '--keypair-file', file, '--name', 'sol-kp', '--password-file', pw]))
+    expect(w).toMatchObject({ chain: 'solana', address: kp.address, source: 'keypair', name: 'sol-kp' })
+
+    const out = path.join(home.root, 'id-exported.json')
+    ok(await cli.run(['wallet', 'export', 'sol-kp', '--out', out, '--password-file', pw, '--yes']))
+    expect(modeOf(out)).toBe(0o600)
+    expect(fs.readFileSync(out).equals(Buffer.from(text))).toBe(true)
+  })
+
+  it('importing the same key twice is WALLET_DUPLICATE naming the first wallet, and stores nothing', async () => {
+    const kp = solanaKeypair()
+    const file = home.file('dup.json', JSON.stringify(kp.bytes))
+    const first = ok(await cli.run(['wallet', 'import', '--keypair-file', file, '--password-file', pw]))
+    const before = ok(await cli.run(['wallet', 'list']))
+
+    const e = fails(await cli.run(['wallet', 'import', '--keypair-file', file, '--name', 'another-name', '--password-file', pw]), 'WALLET_DUPLICATE', 8)
+    expect(e.details.walletId).toBe(first.id)
+
+    // the same EVM key by two routes: mnemonic index 0 was imported above, now its raw private key
+    const anvil0 = (before.wallets as any[]).find((w) => w.address === ANVIL0)
+    expect(anvil0).toBeDefined()
+    const pk = home.file('anvil0.key', '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80\n')
+    const e2 = fails(await cli.run(['wallet', 'import', '--private-key-file', pk, '--password-file', pw]), 'WALLET_DUPLICATE', 8)
+    expect(e2.details.walletId).toBe(anvil0.id)
+
+    expect(ok(await cli.run(['wallet', 'list']))).toEqual(before)
+  })
+})
