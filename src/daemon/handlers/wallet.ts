@@ -38,9 +38,8 @@ function defaultName(km: KeyMaterial): string {
   return `${km.chain}-${tag}`
 }
 
-/** Seals a new key under the data key and stores it with its audit entry in one transaction. */
+/** Seals a new key under the data key and stores it with its audit entry in one transaction. Names are checked by the caller. */
 function store(ctx: DaemonContext, caller: Caller, km: KeyMaterial, source: WalletRow['source'], name: string | undefined, action: string): Wallet {
-  if (name !== undefined) assertWalletName(name)
   const grant = requireGrant(caller)
   const id = randomUUID()
   const row: WalletRow = {
@@ -69,6 +68,7 @@ export const create: Handler<'wallet.create'> = (ctx, params, caller) => {
 }
 
 export const importWallet: Handler<'wallet.import'> = async (ctx, params, caller) => {
+  // Checked before the (slow) key decoding, so a bad name fails fast.
   if (params.name !== undefined) assertWalletName(params.name)
   const { chain, format } = params
   let km: KeyMaterial
