@@ -2,6 +2,7 @@ import { Wallet, encryptKeystoreJson, getBytes } from 'ethers'
 import { HDKey } from 'micro-key-producer/slip10.js'
 import { base58 } from '@scure/base'
 import { describe, expect, it } from 'vitest'
+import { catchErr, catchAsync } from '../helpers/errors.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import {
   generateKey,
@@ -18,25 +19,7 @@ const JUNK = 'test test test test test test test test test test test junk'
 const ANVIL0_PK = 'ac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
 const ANVIL0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 
-function catchErr(fn: () => unknown): WaiaasError {
-  try {
-    fn()
-  } catch (err) {
-    if (err instanceof WaiaasError) return err
-    throw err
-  }
-  throw new Error('expected a throw')
-}
 
-async function catchAsync(p: Promise<unknown>): Promise<WaiaasError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof WaiaasError) return err
-    throw err
-  }
-  throw new Error('expected a rejection')
-}
 
 /** Everything an error could leak: message, details, hint, and its JSON form. */
 const surface = (err: WaiaasError): string => JSON.stringify({ m: err.message, d: err.details, h: err.hint, j: err })

@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { catchErr } from '../helpers/errors.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { applyMigrations, openDatabase, SCHEMA_VERSION, type Db } from '../../src/daemon/store/db.js'
 import { deleteMeta, getMeta, setMeta } from '../../src/daemon/store/meta.js'
@@ -26,15 +27,6 @@ function openDb(file = path.join(dir, 'waiaas.db')): Db {
   return db
 }
 
-function catchErr(fn: () => unknown): WaiaasError {
-  try {
-    fn()
-  } catch (err) {
-    expect(err).toBeInstanceOf(WaiaasError)
-    return err as WaiaasError
-  }
-  throw new Error('expected an error')
-}
 
 describe('openDatabase', () => {
   it('creates an owner-only file in WAL mode with every migration applied', () => {
