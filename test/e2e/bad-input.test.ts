@@ -5,8 +5,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stopDaemon, tempHome } from '../helpers/cli.js'
-import { MASTER_PASSWORD, fails, modeOf, ok, runner, snapshotDir, type Runner } from '../helpers/e2e.js'
+import { tempHome } from '../helpers/cli.js'
+import { MASTER_PASSWORD, fails, modeOf, ok, runner, snapshotDir, type Runner, stopDaemonSurely } from '../helpers/e2e.js'
 
 /** Runs `act` and checks that `wallet list --json` is the same before and after. */
 async function unchanged(cli: Runner, act: () => Promise<void>): Promise<void> {
@@ -30,7 +30,7 @@ describe('bad input against an initialised data directory', () => {
   })
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 
@@ -143,6 +143,20 @@ describe('bad input against an initialised data directory', () => {
     })
   })
 
+  it('an EVM export without --export-password-file and no TTY is USAGE naming the flag, and writes nothing', async () => {
+    const out = path.join(home.root, 'no-export-password.json')
+    const e = fails(await cli.run(['wallet', 'export', 'main', '--out', out, '--yes', '--password-file', pw]), 'USAGE', 2)
+    expect(e.message).toContain('--export-password-file')
+    expect(fs.existsSync(out)).toBe(false)
+  })
+
+  it('an export to a directory that does not exist is INPUT_FILE_UNREADABLE (exit 2), not INTERNAL', async () => {
+    const out = path.join(home.root, 'no-such-dir', 'sol.json')
+    const e = fails(await cli.run(['wallet', 'export', 'sol', '--out', out, '--yes', '--password-file', pw]), 'INPUT_FILE_UNREADABLE', 2)
+    expect(e.details.path).toBe(out)
+    expect(fs.existsSync(path.dirname(out))).toBe(false)
+  })
+
   it('an unreadable password file is INPUT_FILE_UNREADABLE and an empty one INPUT_INVALID', async () => {
     const empty = home.file('empty.txt', '')
     await unchanged(cli, async () => {
@@ -157,7 +171,7 @@ describe('init with bad input', () => {
   const cli = runner(home.dataDir)
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 
@@ -203,7 +217,7 @@ describe('throttling of repeated wrong passwords', () => {
   })
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 
@@ -250,7 +264,7 @@ describe('a data directory open to other users', () => {
 
   afterAll(async () => {
     fs.chmodSync(home.dataDir, 0o700)
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 

@@ -2,12 +2,13 @@
  * The daemon's life through bin/run.js: auto-start, stop, a killed daemon's leftovers, never stealing a live one,
  * lock/unlock, logs, auto-provisioning with recovery.key, password change, and a data dir too long for a socket.
  */
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stopDaemon, tempHome } from '../helpers/cli.js'
-import { MASTER_PASSWORD, fails, modeOf, ok, runner, socketRefuses, waitFor } from '../helpers/e2e.js'
+import { BIN, cliEnv, tempHome } from '../helpers/cli.js'
+import { MASTER_PASSWORD, fails, modeOf, ok, runner, socketRefuses, waitFor, stopDaemonSurely } from '../helpers/e2e.js'
 
 function alive(pid: number): boolean {
   try {
@@ -27,7 +28,7 @@ describe('daemon lifecycle', () => {
   let firstPid = 0
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 
@@ -81,6 +82,10 @@ describe('daemon lifecycle', () => {
     fails(await cli.run(['daemon', 'status']), 'DAEMON_NOT_RUNNING', 3)
     // lock needs a running daemon and does not start one
     fails(await cli.run(['lock']), 'DAEMON_NOT_RUNNING', 3)
+    // --data-dir wins over WAIAAS_DATA_DIR
+    const elsewhere = path.join(home.root, 'elsewhere')
+    const e = fails(await cli.run(['status', '--data-dir', elsewhere]), 'DAEMON_NOT_RUNNING', 3)
+    expect(e.details.dataDir).toBe(elsewhere)
   })
 
   it('a killed daemon leaves its socket and pid file; the next command cleans up and starts a new one', async () => {
@@ -151,7 +156,7 @@ describe('auto-provisioning and password change', () => {
   let oldPw = ''
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 
@@ -225,7 +230,7 @@ describe('auto-provisioning and password change', () => {
 })
 
 describe('a data directory path too long for a Unix socket', () => {
-  const home = tempHome('wl-')
+  const home = tempHome('wlong-')
   const longDir = path.join(home.root, 'a'.repeat(60), 'b'.repeat(60))
   const cli = runner(longDir)
   const pw = home.file('master.txt', MASTER_PASSWORD)
@@ -236,7 +241,7 @@ describe('a data directory path too long for a Unix socket', () => {
   })
 
   afterAll(async () => {
-    await stopDaemon(longDir)
+    await stopDaemonSurely(longDir)
     home.cleanup()
   })
 
@@ -262,5 +267,66 @@ describe('a data directory path too long for a Unix socket', () => {
     expect(fs.existsSync(socket)).toBe(false)
     ok(await cli.run(['wallet', 'list']))
     expect(ok(await cli.run(['status'])).socket).toBe(socket)
+  })
+})
+
+describe('a daemon that is still starting up is not stolen', () => {
+  // A foreground daemon auto-provisions a fresh data directory: it claims its pid file, then spends a scrypt
+  // (several hundred ms) creating the vault before it listens. A second daemon that arrives in that window must
+  // leave it alone. The second one runs in this process (startDaemon, the same code `daemon start --foreground`
+  // runs) because a second CLI process needs about as long to load as the window lasts, which would make the
+  // outcome depend on machine load.
+  const home = tempHome('wr-')
+  const cli = runner(home.dataDir)
+  const pidFile = path.join(home.dataDir, 'daemon.pid')
+  const recovery = path.join(home.dataDir, 'recovery.key')
+  let first: ChildProcess | undefined
+
+  afterAll(async () => {
+    await stopDaemonSurely(home.dataDir)
+    if (first?.pid !== undefined && first.exitCode === null && first.signalCode === null) first.kill('SIGTERM')
+    home.cleanup()
+  })
+
+  it('a second daemon is refused with DAEMON_ALREADY_RUNNING and the first keeps its pid file and recovery.key', async () => {
+    // loaded before the first daemon starts, so the second one is ready to go as soon as the pid file appears
+    const { startDaemon } = await import('../../src/daemon/daemon.js')
+    first = spawn(process.execPath, [BIN, 'daemon', 'start', '--foreground', '--json'], {
+      env: cliEnv(home.dataDir, { WAIAAS_AUTO_PROVISION: '1' }),
+      stdio: ['ignore', 'ignore', 'ignore'],
+    })
+    const firstPid = first.pid
+    await waitFor('the first daemon to claim its pid file', () => {
+      try {
+        return JSON.parse(fs.readFileSync(pidFile, 'utf8')).pid === firstPid
+      } catch {
+        return false
+      }
+    }, 20_000)
+
+    const second = await startDaemon({ home: home.dataDir, env: { dataDir: home.dataDir, autoProvision: true } }).then(
+      async (handle) => {
+        await handle.close()
+        return undefined
+      },
+      (err: unknown) => err as { code?: string },
+    )
+
+    await waitFor('the first daemon to answer', async () => (await cli.run(['daemon', 'status'])).code === 0, 20_000)
+    const s = ok(await cli.run(['daemon', 'status']))
+    expect(s.pid).toBe(firstPid)
+
+    expect(second, 'the second daemon must not start').toBeDefined()
+    expect(second?.code).toBe('DAEMON_ALREADY_RUNNING')
+    // the first daemon's pid file is still there and still names it
+    expect(JSON.parse(fs.readFileSync(pidFile, 'utf8')).pid).toBe(firstPid)
+
+    // recovery.key must hold the password of the vault that was created: restart and unlock from it
+    ok(await cli.run(['daemon', 'stop']))
+    const pw = fs.readFileSync(recovery, 'utf8')
+    const pwFile = home.file('recovered.txt', pw)
+    ok(await cli.run(['wallet', 'list']))
+    expect(ok(await cli.run(['status'])).locked).toBe(false)
+    ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--password-file', pwFile]))
   })
 })

@@ -8,8 +8,8 @@ import path from 'node:path'
 import { base58 } from '@scure/base'
 import { Wallet as EthersWallet, encryptKeystoreJson } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { stopDaemon, tempHome } from '../helpers/cli.js'
-import { MASTER_PASSWORD, fails, modeOf, ok, runner } from '../helpers/e2e.js'
+import { tempHome } from '../helpers/cli.js'
+import { MASTER_PASSWORD, fails, modeOf, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
 
 const JUNK = 'test test test test test test test test test test test junk'
 const ANVIL0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
@@ -38,7 +38,7 @@ describe('interoperability', () => {
   })
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
+    await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
 

@@ -6,8 +6,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { Wallet as EthersWallet } from 'ethers'
 import { afterAll, describe, expect, it } from 'vitest'
-import { stopDaemon, tempHome } from '../helpers/cli.js'
-import { MASTER_PASSWORD, fails, modeOf, ok, runner } from '../helpers/e2e.js'
+import { tempHome } from '../helpers/cli.js'
+import { MASTER_PASSWORD, fails, modeOf, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
 
 const EXPORT_PASSWORD = 'export password 4 the keystore'
 
@@ -26,8 +26,8 @@ describe('wallet lifecycle', () => {
   let sol: any
 
   afterAll(async () => {
-    await stopDaemon(home.dataDir)
-    await stopDaemon(other.dataDir)
+    await stopDaemonSurely(home.dataDir)
+    await stopDaemonSurely(other.dataDir)
     home.cleanup()
     other.cleanup()
   })

@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import net from 'node:net'
 import path from 'node:path'
 import { expect } from 'vitest'
-import { cliEnv, runCli, type CliResult } from './cli.js'
+import { cliEnv, runCli, stopDaemon, type CliResult } from './cli.js'
 
 export const MASTER_PASSWORD = 'correct horse battery staple'
 
@@ -123,4 +123,26 @@ export async function waitFor(what: string, cond: () => boolean | Promise<boolea
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 20))
   }
+}
+
+/**
+ * `stopDaemon`, then, if the daemon named in the pid file read beforehand still lives (say the CLI could not run
+ * because dist/ was being rebuilt), SIGTERM to that pid, so a test never leaves a daemon behind.
+ */
+export async function stopDaemonSurely(dataDir: string): Promise<void> {
+  let pid: number | undefined
+  try {
+    const v = JSON.parse(fs.readFileSync(path.join(dataDir, 'daemon.pid'), 'utf8')) as { pid?: unknown }
+    if (typeof v.pid === 'number' && Number.isInteger(v.pid) && v.pid > 0 && v.pid !== process.pid) pid = v.pid
+  } catch {
+    // no daemon recorded
+  }
+  await stopDaemon(dataDir).catch(() => undefined)
+  if (pid === undefined) return
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return
+  }
+  process.kill(pid, 'SIGTERM')
 }
