@@ -73,8 +73,8 @@ export class Keyring {
 
   /** Unlocks with the master password (throttled, audited). */
   async unlock(password: string, actor: string): Promise<void> {
-    const dataKey = await this.checkPassword(password, actor, 'vault.unlock')
-    this.hold(dataKey, password)
+    const { dataKey, held } = await this.checkPassword(password, actor, 'vault.unlock')
+    if (!held) this.hold(dataKey, password)
     appendAudit(this.db, { actor, action: 'vault.unlock', outcome: 'ok' })
     this.log.info('unlocked')
   }
@@ -88,23 +88,11 @@ export class Keyring {
 
   /**
    * Checks an operator's password and grants the data key for one request. When unlocked this is a constant-time
-   * HMAC comparison; when locked it runs the KDF and the key is wiped on release.
+   * HMAC comparison; when locked it runs the KDF and the key is wiped on release. Throttling applies either way.
    */
   async authorize(password: string, actor: string, action: string): Promise<KeyGrant> {
-    if (this.dataKey !== undefined && this.verifier !== undefined) {
-      const key = this.dataKey
-      if (timingSafeEqual(this.mac(password), this.verifier)) return { dataKey: key, release: () => {} }
-      // Fall through to the slow path so failures are counted and throttled the same way.
-    }
-    const dataKey = await this.checkPassword(password, actor, action)
-    if (this.dataKey !== undefined) {
-      // Unlocked with a different password than the one given? Impossible: the data key unwrapped, so it is ours.
-      wipe(dataKey)
-      this.verifier = this.mac(password)
-      const key = this.dataKey
-      return { dataKey: key, release: () => {} }
-    }
-    return { dataKey, release: () => wipe(dataKey) }
+    const { dataKey, held } = await this.checkPassword(password, actor, action)
+    return { dataKey, release: held ? () => {} : () => wipe(dataKey) }
   }
 
   /** Re-wraps the data key under a new password; the caller holds a grant for the old one. */
@@ -128,9 +116,13 @@ export class Keyring {
     return createHmac('sha256', this.verifierKey).update(password.normalize('NFKC')).digest()
   }
 
-  /** Runs the KDF against the stored vault, one attempt at a time, with a persisted, growing delay after failures. */
-  private checkPassword(password: string, actor: string, action: string): Promise<Buffer> {
-    const run = async (): Promise<Buffer> => {
+  /**
+   * Checks a password, one attempt at a time, behind a persisted, growing delay after failures. The throttle comes
+   * first, so not even the right password gets through while it holds (else guesses could be tested for free).
+   * `held` is true when the answer is the daemon's own unlocked key (checked by HMAC, not the KDF).
+   */
+  private checkPassword(password: string, actor: string, action: string): Promise<{ dataKey: Buffer; held: boolean }> {
+    const run = async (): Promise<{ dataKey: Buffer; held: boolean }> => {
       const record = getMeta<VaultRecord>(this.db, 'vault')
       if (record === undefined) throw new WaiaasError('NOT_INITIALIZED', 'This data directory has no master password yet')
       const failures = getMeta<FailureState>(this.db, 'auth_failures') ?? { count: 0, lastAt: 0 }
@@ -141,10 +133,21 @@ export class Keyring {
           details: { retryAfterMs: wait, failures: failures.count },
         })
       }
+      if (this.dataKey !== undefined && this.verifier !== undefined && timingSafeEqual(this.mac(password), this.verifier)) {
+        if (failures.count > 0) deleteMeta(this.db, 'auth_failures')
+        return { dataKey: this.dataKey, held: true }
+      }
       try {
         const key = await unwrapDataKey(record, password)
         if (failures.count > 0) deleteMeta(this.db, 'auth_failures')
-        return key
+        if (this.dataKey !== undefined) {
+          // Unlocked and the password unwrapped the data key, yet the verifier disagreed (it tracks every password
+          // change, so this should not happen): trust the KDF, refresh the verifier, keep one copy of the key.
+          wipe(key)
+          this.verifier = this.mac(password)
+          return { dataKey: this.dataKey, held: true }
+        }
+        return { dataKey: key, held: false }
       } catch (err) {
         if (err instanceof WaiaasError && err.code === 'AUTH_BAD_PASSWORD') {
           const next = { count: failures.count + 1, lastAt: this.now() }

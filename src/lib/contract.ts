@@ -32,7 +32,8 @@ export { MAX_FRAME_BYTES, PROTOCOL_VERSION } from './wire.js'
 
 const password = z.string().min(1).max(1024)
 const walletRef = z.string().min(1).max(128).describe('A wallet id or its unique name')
-const walletName = z.string().min(1).max(64)
+/** Bounded here only for size; the naming rules (1-64 characters, no separators…) are checked by assertWalletName. */
+const walletName = z.string().max(1024)
 export const chainSchema = z.enum(['evm', 'solana'])
 const isoTime = z.string()
 

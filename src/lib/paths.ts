@@ -116,16 +116,38 @@ export function ensureDataDirs(paths: Paths): void {
   if (socketIsFallback(paths)) ensurePrivateDir(path.dirname(paths.socket))
 }
 
+/** Throws INPUT_FILE_UNREADABLE unless `file` could be created: its directory exists and is writable. */
+export function assertWritableTarget(file: string): void {
+  const dir = path.dirname(path.resolve(file))
+  try {
+    if (!fs.statSync(dir).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' })
+    fs.accessSync(dir, fs.constants.W_OK)
+  } catch (err) {
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}: ${dir} is not a writable directory`, {
+      details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null },
+      cause: err,
+    })
+  }
+}
+
 /** Writes a secret file atomically with mode 0600 (temp file + rename), refusing to overwrite unless asked. */
 export function writeSecretFile(file: string, content: string | Buffer, opts: { overwrite?: boolean } = {}): void {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
-  const fd = fs.openSync(tmp, 'wx', 0o600)
+  let fd: number
+  try {
+    fd = fs.openSync(tmp, 'wx', 0o600)
+  } catch (err) {
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
+  }
   try {
     fs.writeFileSync(fd, content)
     fs.fsyncSync(fd)
-  } finally {
+  } catch (err) {
     fs.closeSync(fd)
+    fs.rmSync(tmp, { force: true })
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
   }
+  fs.closeSync(fd)
   try {
     if (opts.overwrite === true) {
       fs.renameSync(tmp, file)

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Output, Wallet } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { writeSecretFile } from '../../lib/paths.js'
+import { assertWritableTarget, writeSecretFile } from '../../lib/paths.js'
 
 interface Exported {
   wallet: Wallet
@@ -30,6 +30,8 @@ export default class WalletExport extends BaseCommand {
     const out = this.flags.out as string
     const client = await this.daemon()
     const wallet = await client.call('wallet.show', { wallet: this.args.wallet as string })
+    // Check the target before the key leaves the daemon, so a bad path exports (and audits) nothing.
+    assertWritableTarget(out)
     if (fs.existsSync(out) && this.flags.yes !== true) {
       throw new WaiaasError('INPUT_FILE_EXISTS', `${out} already exists`, { details: { path: out } })
     }
