@@ -79,6 +79,22 @@ export const ERROR_CODES = {
 
   POLICY_DENIED: row(EXIT.denied, -32070, 403, 'Run `waiaas policy test` to see which rule decided and what would pass.'),
   PENDING_APPROVAL: row(EXIT.waiting, -32071, 202, 'Approve it with `waiaas tx approve`, or wait for the delay to pass.'),
+
+  INPUT_INVALID_AMOUNT: row(EXIT.usage, -32080, 400, 'Give a plain decimal string in whole units, e.g. "0.01", within the token\'s decimals.'),
+  INPUT_INVALID_ADDRESS: row(EXIT.usage, -32081, 400, 'EVM addresses are 0x and 40 hex digits; Solana addresses are base58 public keys.'),
+  NETWORK_UNKNOWN: row(EXIT.notFound, -32082, 404, 'List networks with `waiaas network list`.'),
+  NETWORK_MISMATCH: row(EXIT.usage, -32083, 400, 'Use a network of the wallet\'s chain family (EVM wallets on EVM networks, Solana on Solana).'),
+
+  CHAIN_INSUFFICIENT_FUNDS: row(EXIT.error, -32090, 402, 'Fund the wallet (on local chains: `waiaas devnet fund`), or send less.'),
+  CHAIN_NONCE_TOO_LOW: row(EXIT.error, -32091, 409, 'Another transaction used this nonce; the daemon resynchronises its nonce and it can be retried.'),
+  CHAIN_REVERTED: row(EXIT.error, -32092, 422, 'The contract refused the call; details.reason has its revert reason when it gave one.'),
+  CHAIN_BLOCKHASH_EXPIRED: row(EXIT.error, -32093, 409, 'The transaction was not included in time; build and sign it again.'),
+  CHAIN_ACCOUNT_NOT_FOUND: row(EXIT.notFound, -32094, 404, 'The account does not exist on this network yet; fund it first.'),
+  CHAIN_RPC_UNREACHABLE: row(EXIT.daemonUnavailable, -32095, 503, 'Check the network\'s RPC URL (`waiaas network list`) and that the node is up.'),
+  CHAIN_RATE_LIMITED: row(EXIT.daemonUnavailable, -32096, 429, 'The RPC provider is rate limiting; wait, or configure another RPC URL.'),
+  CHAIN_FEE_TOO_HIGH: row(EXIT.denied, -32097, 422, 'The fee is above the cap; raise the cap or wait for lower fees.'),
+  CHAIN_ERROR: row(EXIT.error, -32098, 502, 'The node rejected the request; details.reason has what it said.'),
+  TX_NOT_FOUND: row(EXIT.notFound, -32099, 404, 'List transactions with `waiaas tx list`.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

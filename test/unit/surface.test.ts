@@ -83,6 +83,20 @@ describe('public surface', () => {
       AUDIT_WRITE_FAILED: 1,
       POLICY_DENIED: 4,
       PENDING_APPROVAL: 5,
+      INPUT_INVALID_AMOUNT: 2,
+      INPUT_INVALID_ADDRESS: 2,
+      NETWORK_UNKNOWN: 7,
+      NETWORK_MISMATCH: 2,
+      CHAIN_INSUFFICIENT_FUNDS: 1,
+      CHAIN_NONCE_TOO_LOW: 1,
+      CHAIN_REVERTED: 1,
+      CHAIN_BLOCKHASH_EXPIRED: 1,
+      CHAIN_ACCOUNT_NOT_FOUND: 7,
+      CHAIN_RPC_UNREACHABLE: 3,
+      CHAIN_RATE_LIMITED: 3,
+      CHAIN_FEE_TOO_HIGH: 4,
+      CHAIN_ERROR: 1,
+      TX_NOT_FOUND: 7,
     })
   })
 
@@ -90,7 +104,7 @@ describe('public surface', () => {
     const seen = new Map<number, string>()
     for (const [code, info] of Object.entries(ERROR_CODES)) {
       expect(info.hint.length, code).toBeGreaterThan(10)
-      if (info.rpc > -32099 && info.rpc <= -32000) {
+      if (info.rpc >= -32099 && info.rpc <= -32000) {
         expect(seen.get(info.rpc), `${code} reuses ${info.rpc}`).toBeUndefined()
         seen.set(info.rpc, code)
       }

@@ -1,0 +1,80 @@
+/**
+ * The one chain interface that the EVM (ethers) and Solana (@solana/web3.js) adapters implement. Its shape follows
+ * the pipeline's needs: build → (policy) → sign → store the raw bytes → broadcast → follow. Signing never
+ * broadcasts, and broadcasting takes only stored raw bytes, so a crash between the two can always be resumed
+ * without signing twice. All amounts are bigint in minor units; decimal strings exist only at the edges.
+ */
+
+export type ChainFamily = 'evm' | 'solana'
+
+/** What a caller asks for, already validated and converted to minor units. */
+export type TxIntent =
+  | { kind: 'native-transfer'; to: string; amount: bigint }
+  | { kind: 'token-transfer'; token: string; to: string; amount: bigint }
+  /** EVM only: calldata as 0x hex (a function signature + args is encoded by the caller). */
+  | { kind: 'contract-call'; to: string; data: string; value: bigint }
+  /** EVM only: ERC-20 approve(spender, amount). */
+  | { kind: 'token-approve'; token: string; spender: string; amount: bigint }
+
+export interface FeeEstimate {
+  /** Upper bound of what the sender pays, in the native unit's minor units (wei, lamports). */
+  maxFee: bigint
+  /** EVM: gas limit, maxFeePerGas, maxPriorityFeePerGas; Solana: compute units and priority micro-lamports. */
+  details: Record<string, string>
+}
+
+/** A transaction ready to sign: everything fixed except the signature. Serialisable (bigints as strings) for storage. */
+export interface PreparedTx {
+  family: ChainFamily
+  network: string
+  from: string
+  intent: TxIntent
+  fee: FeeEstimate
+  /** Adapter-specific unsigned payload (EVM: the tx request with nonce; Solana: base64 message). */
+  unsigned: Record<string, unknown>
+}
+
+export interface SignedTx {
+  /** Hex (EVM) or base64 (Solana) of the signed wire bytes: stored before broadcast. */
+  raw: string
+  /** The transaction hash (EVM) or first signature (Solana), known before broadcast. */
+  hash: string
+}
+
+export type TxStatus =
+  | { state: 'unknown' }
+  | { state: 'pending' }
+  | { state: 'confirmed'; block: bigint; confirmations: number; fee: bigint }
+  | { state: 'failed'; block: bigint | null; reason: string; fee: bigint }
+
+export interface SimulationResult {
+  ok: boolean
+  fee: FeeEstimate
+  /** Revert reason or program error, and node logs, when it failed. */
+  error?: { code: string; reason: string }
+  logs: string[]
+}
+
+export interface Balance {
+  token: string | null
+  symbol: string
+  decimals: number
+  amount: bigint
+}
+
+/** One adapter per network. `key` buffers are owned by the caller, who wipes them. */
+export interface ChainAdapter {
+  readonly family: ChainFamily
+  readonly network: string
+  /** Throws INPUT_INVALID_ADDRESS naming `field` for an address of the wrong shape. Returns the canonical form. */
+  normalizeAddress(address: string, field?: string): string
+  getBalance(address: string, token?: string): Promise<Balance>
+  tokenInfo(token: string): Promise<{ symbol: string; decimals: number }>
+  prepare(from: string, intent: TxIntent): Promise<PreparedTx>
+  simulate(tx: PreparedTx): Promise<SimulationResult>
+  sign(tx: PreparedTx, key: Buffer): Promise<SignedTx>
+  /** Broadcasts stored bytes. Idempotent: re-broadcasting a known transaction is not an error. */
+  broadcast(signed: SignedTx): Promise<void>
+  status(hash: string): Promise<TxStatus>
+  signMessage(message: string | Uint8Array, key: Buffer): Promise<string>
+}
