@@ -77,4 +77,25 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 2,
+    name: 'network settings and EVM nonces',
+    up: `
+      -- Operator overrides of the built-in network table. rpc_url may hold credentials: it is never printed.
+      CREATE TABLE network_settings (
+        network       TEXT PRIMARY KEY,  -- CAIP-2 id
+        rpc_url       TEXT,
+        confirmations INTEGER CHECK (confirmations IS NULL OR (confirmations BETWEEN 0 AND 1000)),
+        updated_at    TEXT NOT NULL
+      );
+
+      -- The next nonce the daemon will hand out per EVM account, so a restart never reuses or skips one.
+      CREATE TABLE evm_nonces (
+        chain_id   INTEGER NOT NULL,
+        address    TEXT NOT NULL CHECK (address = lower(address)),
+        next_nonce INTEGER NOT NULL CHECK (next_nonce >= 0),
+        PRIMARY KEY (chain_id, address)
+      );
+    `,
+  },
 ]

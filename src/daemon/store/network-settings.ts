@@ -1,0 +1,42 @@
+import type { Db } from './db.js'
+import { prepared } from './statements.js'
+
+/** An operator's override of a built-in network: its RPC URL (may hold credentials) and confirmation depth. */
+export interface NetworkSetting {
+  network: string
+  rpcUrl: string | null
+  confirmations: number | null
+  updatedAt: string
+}
+
+interface Row {
+  network: string
+  rpc_url: string | null
+  confirmations: number | null
+  updated_at: string
+}
+
+const toSetting = (r: Row): NetworkSetting => ({ network: r.network, rpcUrl: r.rpc_url, confirmations: r.confirmations, updatedAt: r.updated_at })
+
+/** All overrides, by CAIP-2 id. */
+export function listNetworkSettings(db: Db): Map<string, NetworkSetting> {
+  const rows = prepared<[], Row>(db, 'SELECT network, rpc_url, confirmations, updated_at FROM network_settings').all()
+  return new Map(rows.map((r) => [r.network, toSetting(r)]))
+}
+
+/** Sets the given fields of a network's override; a field left undefined keeps its stored value, null clears it. */
+export function setNetworkSetting(db: Db, network: string, patch: { rpcUrl?: string | null; confirmations?: number | null }, now = new Date()): NetworkSetting {
+  const current = listNetworkSettings(db).get(network)
+  const next: NetworkSetting = {
+    network,
+    rpcUrl: patch.rpcUrl !== undefined ? patch.rpcUrl : (current?.rpcUrl ?? null),
+    confirmations: patch.confirmations !== undefined ? patch.confirmations : (current?.confirmations ?? null),
+    updatedAt: now.toISOString(),
+  }
+  prepared<[string, string | null, number | null, string]>(
+    db,
+    `INSERT INTO network_settings (network, rpc_url, confirmations, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (network) DO UPDATE SET rpc_url = excluded.rpc_url, confirmations = excluded.confirmations, updated_at = excluded.updated_at`,
+  ).run(next.network, next.rpcUrl, next.confirmations, next.updatedAt)
+  return next
+}
