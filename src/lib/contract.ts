@@ -59,6 +59,23 @@ const auditEntry = z.object({
   hash: z.string(),
 })
 
+const network = z.object({
+  id: z.string(),
+  name: z.string(),
+  family: chainSchema,
+  aliases: z.array(z.string()),
+  chainId: z.number().int().nullable(),
+  nativeSymbol: z.string(),
+  nativeDecimals: z.number().int(),
+  /** Effective RPC URL with credentials and API keys redacted; null when none is configured. */
+  rpcUrl: z.string().nullable(),
+  confirmations: z.number().int(),
+  testnet: z.boolean(),
+  local: z.boolean(),
+  /** True when the operator overrode the RPC URL or confirmations. */
+  customized: z.boolean(),
+})
+
 const kdfSummary = z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int() })
 
 export const contract = {
@@ -205,6 +222,27 @@ export const contract = {
     mcp: false,
   }),
 
+  'network.list': def({
+    summary: 'List the networks waiaas knows, with their effective RPC URL (credentials redacted) and confirmation depth.',
+    role: 'public',
+    input: z.object({ family: chainSchema.optional() }),
+    output: z.object({ networks: z.array(network) }),
+    errors: [],
+    mcp: true,
+  }),
+  'network.set': def({
+    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default).",
+    role: 'operator',
+    input: z.object({
+      network: z.string().min(1).max(128),
+      rpcUrl: z.string().max(2048).nullable().optional(),
+      confirmations: z.number().int().min(0).max(1000).nullable().optional(),
+    }),
+    output: network,
+    errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+
   'audit.list': def({
     summary: 'List audit log entries, newest first.',
     role: 'public',
@@ -241,6 +279,7 @@ export type Input<M extends MethodName> = z.input<Contract[M]['input']>
 export type Params<M extends MethodName> = z.output<Contract[M]['input']>
 export type Output<M extends MethodName> = z.output<Contract[M]['output']>
 export type Wallet = z.output<typeof wallet>
+export type Network = z.output<typeof network>
 export type AuditEntryOut = z.output<typeof auditEntry>
 
 /** Ordering of roles: a caller may call a method whose role is at or below its own. */

@@ -25,6 +25,8 @@ describe('public surface', () => {
       'wallet.show public mcp',
       'wallet.rename operator',
       'wallet.delete operator',
+      'network.list public mcp',
+      'network.set operator',
       'audit.list public',
       'audit.verify public',
     ])
@@ -134,6 +136,8 @@ describe('public surface', () => {
       'daemon stop',
       'init --auto-provision --password-file',
       'lock',
+      'network list --family',
+      'network set <network> --confirmations --password-file --reset-rpc-url --rpc-url --rpc-url-file',
       'password change --new-password-file --password-file',
       'status',
       'unlock --password-file',

@@ -1,5 +1,6 @@
 import type { HandlerTable } from '../context.js'
 import * as audit from './audit.js'
+import * as network from './network.js'
 import * as system from './system.js'
 import * as vault from './vault.js'
 import * as wallet from './wallet.js'
@@ -20,6 +21,8 @@ export const handlers: HandlerTable = {
   'wallet.show': wallet.show,
   'wallet.rename': wallet.rename,
   'wallet.delete': wallet.remove,
+  'network.list': network.list,
+  'network.set': network.set,
   'audit.list': audit.list,
   'audit.verify': audit.verify,
 }

@@ -1,0 +1,23 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { table } from '../../lib/render.js'
+
+export default class NetworkList extends BaseCommand {
+  static override description = 'List networks: CAIP-2 id, alias, RPC URL (credentials never shown) and confirmation depth'
+  static override examples = ['<%= config.bin %> network list', '<%= config.bin %> network list --family solana --json']
+  static override flags = {
+    family: Flags.option({ options: ['evm', 'solana'] as const, description: 'Only this chain family' })(),
+  }
+
+  protected override async exec(): Promise<Output<'network.list'>> {
+    const client = await this.daemon()
+    const family = this.flags.family as 'evm' | 'solana' | undefined
+    return client.call('network.list', family === undefined ? {} : { family })
+  }
+
+  protected override render(d: Output<'network.list'>): void {
+    const rows = d.networks.map((n) => ({ ...n, alias: n.aliases[0] ?? '', rpc: n.rpcUrl ?? '-', conf: String(n.confirmations), mark: n.customized ? '*' : '' }))
+    this.log(table(rows, [['alias', 'ALIAS'], ['id', 'CAIP-2'], ['conf', 'CONF'], ['mark', ''], ['rpc', 'RPC']]))
+  }
+}

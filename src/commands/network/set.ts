@@ -1,0 +1,41 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Input, Network } from '../../lib/contract.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { readSecretFile } from '../../lib/secrets.js'
+
+export default class NetworkSet extends BaseCommand {
+  static override description = "Set a network's RPC URL and/or confirmation depth; --reset-rpc-url goes back to the default"
+  static override examples = [
+    '<%= config.bin %> network set base --rpc-url https://base.example.org',
+    '<%= config.bin %> network set ethereum --rpc-url-file ./alchemy-url.txt --confirmations 5',
+  ]
+  static override args = { network: Args.string({ required: true, description: 'CAIP-2 id or alias' }) }
+  static override flags = {
+    ...passwordFlags,
+    'rpc-url': Flags.string({ description: 'RPC URL (use --rpc-url-file when it holds an API key: arguments are visible to other users)', exclusive: ['rpc-url-file', 'reset-rpc-url'] }),
+    'rpc-url-file': Flags.string({ description: 'Read the RPC URL from this file', exclusive: ['rpc-url', 'reset-rpc-url'] }),
+    'reset-rpc-url': Flags.boolean({ description: 'Use the built-in default RPC URL again' }),
+    confirmations: Flags.integer({ description: 'Blocks (EVM) or commitment depth (Solana) to wait for', min: 0, max: 1000 }),
+  }
+
+  protected override async exec(): Promise<Network> {
+    const f = this.flags as { 'rpc-url'?: string; 'rpc-url-file'?: string; 'reset-rpc-url'?: boolean; confirmations?: number }
+    const params: Input<'network.set'> = { network: this.args.network as string }
+    if (f['rpc-url'] !== undefined) params.rpcUrl = f['rpc-url']
+    if (f['rpc-url-file'] !== undefined) params.rpcUrl = readSecretFile(f['rpc-url-file'], '--rpc-url-file').trim()
+    if (f['reset-rpc-url'] === true) params.rpcUrl = null
+    if (f.confirmations !== undefined) params.confirmations = f.confirmations
+    if (params.rpcUrl === undefined && params.confirmations === undefined) {
+      throw new WaiaasError('USAGE', 'Give --rpc-url, --rpc-url-file, --reset-rpc-url or --confirmations', { details: { flag: '--rpc-url' } })
+    }
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    return client.call('network.set', params, { password })
+  }
+
+  protected override render(n: Network): void {
+    this.log(`${n.name} (${n.id}): RPC ${n.rpcUrl ?? '-'}, ${n.confirmations} confirmation(s).`)
+  }
+}
