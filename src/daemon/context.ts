@@ -1,6 +1,7 @@
 import { WaiaasError } from '../lib/errors.js'
 import type { MethodName, Output, Params, Role } from '../lib/contract.js'
 import type { Paths } from '../lib/paths.js'
+import type { Devnet } from './devnet.js'
 import type { Keyring, KeyGrant } from './keyring.js'
 import type { Logger } from './log.js'
 import type { Db } from './store/db.js'
@@ -11,6 +12,8 @@ export interface DaemonContext {
   db: Db
   keyring: Keyring
   log: Logger
+  /** The local playground; its chain modules load only when it starts. */
+  devnet: Devnet
   version: string
   startedAt: Date
   /** Started by the CLI's launcher (so a CLI of another version may restart it). */

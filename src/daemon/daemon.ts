@@ -10,6 +10,7 @@ import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'
 import { passwordFromSources } from '../lib/secrets.js'
 import { VERSION } from '../lib/version.js'
 import type { DaemonContext } from './context.js'
+import { Devnet } from './devnet.js'
 import { init as initVault } from './handlers/vault.js'
 import { Keyring } from './keyring.js'
 import { claimPidFile, listenSocket, releasePidFile } from './lifecycle.js'
@@ -65,12 +66,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     const keyring = new Keyring(db, log.child('keyring'))
     undo.push(() => keyring.close())
 
+    const devnet = new Devnet(db, log.child('devnet'))
+    undo.push(async () => {
+      await devnet.stop()
+    })
+
     let requestShutdown = (): void => {}
     const ctx: DaemonContext = {
       paths,
       db,
       keyring,
       log,
+      devnet,
       version: opts.version ?? VERSION,
       startedAt,
       managed: opts.managed ?? false,

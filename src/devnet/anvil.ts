@@ -52,15 +52,34 @@ export interface AnvilOptions {
   balanceEth?: number
   /** Detach so the node outlives this process (`waiaas devnet start`). */
   detached?: boolean
+  /** Further anvil flags, e.g. `['--no-mining']`. */
+  extraArgs?: string[]
 }
 
-/** Starts anvil and resolves once it answers eth_chainId. */
+/** Resolves true when nothing listens on 127.0.0.1:port. */
+export function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const srv = net.createServer()
+    srv.unref()
+    srv.once('error', () => resolve(false))
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)))
+  })
+}
+
+/**
+ * Starts anvil and resolves once it answers eth_chainId. A requested port must be free first: otherwise the
+ * readiness probe could be answered by some other node already listening there.
+ */
 export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> {
+  if (opts.port !== undefined && !(await portIsFree(opts.port))) {
+    throw new WaiaasError('INTERNAL', `Port ${opts.port} on 127.0.0.1 is already in use`, { details: { port: opts.port } })
+  }
   const port = opts.port ?? (await freePort())
   const chainId = opts.chainId ?? 31337
   const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent']
   if (opts.blockTime !== undefined) args.push('--block-time', String(opts.blockTime))
   if (opts.balanceEth !== undefined) args.push('--balance', String(opts.balanceEth))
+  if (opts.extraArgs !== undefined) args.push(...opts.extraArgs)
   const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached === true })
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)))

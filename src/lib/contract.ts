@@ -76,6 +76,12 @@ const network = z.object({
   customized: z.boolean(),
 })
 
+const devnetInfo = z.object({
+  running: z.boolean(),
+  evm: z.object({ network: z.string(), url: z.string(), chainId: z.number().int(), pid: z.number().int(), testToken: z.string().nullable() }).nullable(),
+  solana: z.object({ network: z.string(), url: z.string(), wsUrl: z.string(), testToken: z.string().nullable() }).nullable(),
+})
+
 const kdfSummary = z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int() })
 
 export const contract = {
@@ -240,6 +246,42 @@ export const contract = {
     }),
     output: network,
     errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+
+  'devnet.start': def({
+    summary: 'Start the local playground: anvil and a litesvm-backed Solana RPC on loopback, with evm-local and solana-local pointed at them.',
+    role: 'operator',
+    input: z.object({}),
+    output: devnetInfo,
+    errors: ['INTERNAL'],
+    mcp: false,
+  }),
+  'devnet.stop': def({
+    summary: 'Stop the local playground (its chain state is discarded).',
+    role: 'operator',
+    input: z.object({}),
+    output: devnetInfo,
+    errors: [],
+    mcp: false,
+  }),
+  'devnet.status': def({
+    summary: 'Whether the local playground runs, and where.',
+    role: 'public',
+    input: z.object({}),
+    output: devnetInfo,
+    errors: [],
+    mcp: false,
+  }),
+  'devnet.fund': def({
+    summary: "Fund a wallet on its chain's local network: native coins and the devnet's test token (6 decimals).",
+    role: 'operator',
+    input: z.object({ wallet: walletRef, amount: z.string().max(100).default('10'), tokenAmount: z.string().max(100).default('1000') }),
+    output: z.object({
+      wallet,
+      funded: z.array(z.object({ network: z.string(), asset: z.string(), amount: z.string(), tx: z.string().nullable() })),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_AMOUNT', 'CHAIN_RPC_UNREACHABLE'],
     mcp: false,
   }),
 

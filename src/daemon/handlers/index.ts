@@ -1,5 +1,6 @@
 import type { HandlerTable } from '../context.js'
 import * as audit from './audit.js'
+import * as devnet from './devnet.js'
 import * as network from './network.js'
 import * as system from './system.js'
 import * as vault from './vault.js'
@@ -23,6 +24,10 @@ export const handlers: HandlerTable = {
   'wallet.delete': wallet.remove,
   'network.list': network.list,
   'network.set': network.set,
+  'devnet.start': devnet.start,
+  'devnet.stop': devnet.stop,
+  'devnet.status': devnet.status,
+  'devnet.fund': devnet.fund,
   'audit.list': audit.list,
   'audit.verify': audit.verify,
 }

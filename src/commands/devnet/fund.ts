@@ -1,0 +1,28 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Input, Output } from '../../lib/contract.js'
+import { table } from '../../lib/render.js'
+
+export default class DevnetFund extends BaseCommand {
+  static override description = "Fund a wallet on its chain's local network with native coins and the devnet test token (6 decimals)"
+  static override examples = ['<%= config.bin %> devnet fund treasury', '<%= config.bin %> devnet fund sol-hot --amount 2.5 --token-amount 50 --json']
+  static override args = { wallet: Args.string({ required: true, description: 'Wallet id or name' }) }
+  static override flags = {
+    ...passwordFlags,
+    amount: Flags.string({ description: 'Native amount in whole units (ETH or SOL)', default: '10' }),
+    'token-amount': Flags.string({ description: 'Test-token amount in whole units', default: '1000' }),
+  }
+
+  protected override async exec(): Promise<Output<'devnet.fund'>> {
+    const params: Input<'devnet.fund'> = { wallet: this.args.wallet as string, amount: this.flags.amount as string, tokenAmount: this.flags['token-amount'] as string }
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    return client.call('devnet.fund', params, { password })
+  }
+
+  protected override render(d: Output<'devnet.fund'>): void {
+    this.log(`Funded ${d.wallet.name} (${d.wallet.address}), amounts in minor units:`)
+    this.log(table(d.funded, [['network', 'NETWORK'], ['asset', 'ASSET'], ['amount', 'AMOUNT']]))
+  }
+}

@@ -1,0 +1,19 @@
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { devnetFields } from '../../lib/devnet-render.js'
+
+export default class DevnetStart extends BaseCommand {
+  static override description = 'Start the local playground: anvil and a Solana RPC (litesvm) on loopback, used by evm-local and solana-local'
+  static override examples = ['<%= config.bin %> devnet start', '<%= config.bin %> devnet start --json']
+  static override flags = { ...passwordFlags }
+
+  protected override async exec(): Promise<Output<'devnet.start'>> {
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    return client.call('devnet.start', {}, { password })
+  }
+
+  protected override render(d: Output<'devnet.start'>): void {
+    this.log(devnetFields(d))
+  }
+}

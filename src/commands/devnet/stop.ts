@@ -1,0 +1,19 @@
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { devnetFields } from '../../lib/devnet-render.js'
+
+export default class DevnetStop extends BaseCommand {
+  static override description = "Stop the local playground; its chains' state is discarded"
+  static override examples = ['<%= config.bin %> devnet stop', '<%= config.bin %> devnet stop --json']
+  static override flags = { ...passwordFlags }
+
+  protected override async exec(): Promise<Output<'devnet.stop'>> {
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    return client.call('devnet.stop', {}, { password })
+  }
+
+  protected override render(d: Output<'devnet.stop'>): void {
+    this.log(devnetFields(d))
+  }
+}

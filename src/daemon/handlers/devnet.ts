@@ -1,0 +1,20 @@
+import { parseAmount } from '../../lib/amounts.js'
+import type { Handler } from '../context.js'
+import { findWallet } from '../store/wallets.js'
+import { toWallet } from './wallet.js'
+
+export const start: Handler<'devnet.start'> = (ctx) => ctx.devnet.start()
+
+export const stop: Handler<'devnet.stop'> = (ctx) => ctx.devnet.stop()
+
+export const status: Handler<'devnet.status'> = (ctx) => ctx.devnet.info()
+
+export const fund: Handler<'devnet.fund'> = async (ctx, params) => {
+  const row = findWallet(ctx.db, params.wallet)
+  const tokens = parseAmount(params.tokenAmount, 6, 'tokenAmount')
+  const funded =
+    row.chain === 'evm'
+      ? await ctx.devnet.fundEvm(row.address, parseAmount(params.amount, 18), tokens)
+      : await ctx.devnet.fundSolana(row.address, parseAmount(params.amount, 9), tokens)
+  return { wallet: toWallet(row), funded }
+}
