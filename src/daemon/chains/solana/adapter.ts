@@ -1,0 +1,198 @@
+/**
+ * The Solana implementation of ChainAdapter (@solana/web3.js v1, @solana/spl-token): one adapter per network.
+ * prepare() fixes everything but the signature (instructions, compute budget, blockhash); sign() signs with
+ * node:crypto and never touches the network; broadcast() sends stored bytes only.
+ *
+ * Not supported on Solana: `contract-call` and `token-approve` intents (EVM-shaped: calldata, ERC-20 allowances)
+ * raise INPUT_INVALID. Expiry: `status(hash, { lastValidBlockHeight })` (an optional second argument the interface
+ * allows) and `isExpired(prepared)` report a transaction whose blockhash expired before it landed.
+ */
+import { PublicKey, VersionedMessage, VersionedTransaction } from '@solana/web3.js'
+import { base58 } from '@scure/base'
+import { WaiaasError } from '../../../lib/errors.js'
+import type { Balance, ChainAdapter, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { SolanaRpc } from './connection.js'
+import { SolanaTxFailure, isAlreadyProcessed, toSolanaError } from './errors.js'
+import { prepareSolanaTx, solanaUnsigned } from './prepare.js'
+import { addressOfKey, ed25519KeyObject, signBytes, signMessageBytes } from './signing.js'
+import { blockhashExpired, readStatus, type StatusOptions } from './status.js'
+import { listTokenBalances, readMint, readTokenBalance, shortSymbol } from './tokens.js'
+
+export interface SolanaAdapterOptions {
+  /** CAIP-2 id of the network. */
+  network: string
+  rpcUrl: string
+  wsUrl?: string
+  /** The network's commitment (`solanaCommitment(net)`): status() reports confirmed only at this level. */
+  commitment: 'confirmed' | 'finalized'
+  /** Fixed priority fee; absent: the median of the node's recent prioritization fees. */
+  priorityFeeMicroLamports?: bigint
+  /** Cap on the whole fee estimate (signature + priority fee + created-account rent); above it CHAIN_FEE_TOO_HIGH. */
+  feeCapLamports?: bigint
+  /** Delays between read attempts while the RPC is unreachable; default 100, 300 ms. */
+  retryDelaysMs?: number[]
+  /** Per-request timeout; default 30 s. */
+  timeoutMs?: number
+}
+
+export class SolanaAdapter implements ChainAdapter {
+  readonly family = 'solana' as const
+  readonly network: string
+  readonly rpc: SolanaRpc
+  private readonly tokens = new Map<string, { symbol: string; decimals: number }>()
+
+  constructor(private readonly opts: SolanaAdapterOptions) {
+    this.network = opts.network
+    this.rpc = new SolanaRpc(opts)
+  }
+
+  /** The base58 form of a 32-byte public key; INPUT_INVALID_ADDRESS naming `field` otherwise. */
+  normalizeAddress(address: string, field = 'address'): string {
+    const bad = (why: string): WaiaasError =>
+      new WaiaasError('INPUT_INVALID_ADDRESS', `\`${field}\` must be a base58 Solana address (32-byte public key), got ${JSON.stringify(String(address).slice(0, 64))}: ${why}`, {
+        details: { field, value: String(address).slice(0, 64) },
+      })
+    if (typeof address !== 'string') throw bad('not a string')
+    if (address === '') throw bad('empty')
+    let bytes: Uint8Array
+    try {
+      bytes = base58.decode(address)
+    } catch {
+      throw bad('not base58')
+    }
+    if (bytes.length !== 32) throw bad(`decodes to ${bytes.length} bytes, not 32`)
+    return new PublicKey(bytes).toBase58()
+  }
+
+  /** SOL (token omitted) or the sum of `address`'s accounts of mint `token`, in minor units with decimals. */
+  async getBalance(address: string, token?: string): Promise<Balance> {
+    const owner = new PublicKey(this.normalizeAddress(address, 'address'))
+    if (token === undefined) {
+      const amount = await this.rpc.read('read balance', (c) => c.getBalance(owner, this.rpc.commitment))
+      return { token: null, symbol: 'SOL', decimals: 9, amount: BigInt(amount) }
+    }
+    return readTokenBalance(this.rpc, owner, new PublicKey(this.normalizeAddress(token, 'token')))
+  }
+
+  /** Every SPL and Token-2022 token `address` holds (for `waiaas balance`), one entry per mint. */
+  async listTokenBalances(address: string): Promise<Balance[]> {
+    return listTokenBalances(this.rpc, new PublicKey(this.normalizeAddress(address, 'address')))
+  }
+
+  /** The mint's decimals; the symbol is the mint's short address (no metadata program is read). */
+  async tokenInfo(token: string): Promise<{ symbol: string; decimals: number }> {
+    const mint = this.normalizeAddress(token, 'token')
+    let info = this.tokens.get(mint)
+    if (info === undefined) {
+      info = { symbol: shortSymbol(mint), decimals: (await readMint(this.rpc, new PublicKey(mint))).decimals }
+      this.tokens.set(mint, info)
+    }
+    return info
+  }
+
+  /**
+   * Native or token transfer, simulated for its compute units and priced. Raises INPUT_INVALID (contract-call,
+   * token-approve), INPUT_INVALID_ADDRESS, INPUT_INVALID_AMOUNT, CHAIN_INSUFFICIENT_FUNDS, CHAIN_ACCOUNT_NOT_FOUND,
+   * CHAIN_FEE_TOO_HIGH, CHAIN_RPC_UNREACHABLE, CHAIN_ERROR.
+   */
+  async prepare(fromAddress: string, intent: TxIntent): Promise<PreparedTx> {
+    if (intent.kind === 'contract-call' || intent.kind === 'token-approve') {
+      throw new WaiaasError('INPUT_INVALID', `${intent.kind} is not supported on Solana`, { details: { field: 'kind', kind: intent.kind, network: this.network } })
+    }
+    const from = new PublicKey(this.normalizeAddress(fromAddress, 'from'))
+    const to = new PublicKey(this.normalizeAddress(intent.to, 'to'))
+    const mint = intent.kind === 'token-transfer' ? new PublicKey(this.normalizeAddress(intent.token, 'token')) : null
+    const p: { priorityFeeMicroLamports?: bigint; feeCapLamports?: bigint } = {}
+    if (this.opts.priorityFeeMicroLamports !== undefined) p.priorityFeeMicroLamports = this.opts.priorityFeeMicroLamports
+    if (this.opts.feeCapLamports !== undefined) p.feeCapLamports = this.opts.feeCapLamports
+    const { unsigned, fee } = await prepareSolanaTx(this.rpc, p, from, to, intent, mint)
+    const canonical: TxIntent =
+      intent.kind === 'token-transfer' ? { ...intent, to: to.toBase58(), token: mint?.toBase58() ?? intent.token } : { ...intent, to: to.toBase58() }
+    return { family: 'solana', network: this.network, from: from.toBase58(), intent: canonical, fee, unsigned: { ...unsigned } }
+  }
+
+  /** simulateTransaction of the unsigned message (sigVerify off); a program failure is `ok: false` with its code. */
+  async simulate(tx: PreparedTx): Promise<SimulationResult> {
+    const u = solanaUnsigned(tx)
+    const vtx = new VersionedTransaction(VersionedMessage.deserialize(Buffer.from(u.message, 'base64')))
+    const res = await this.rpc.read('simulate', (c) => c.simulateTransaction(vtx, { sigVerify: false, commitment: 'confirmed' }))
+    const logs = res.value.logs ?? []
+    const fee = { maxFee: tx.fee.maxFee, details: { ...tx.fee.details, unitsConsumed: String(res.value.unitsConsumed ?? 0) } }
+    if (res.value.err === null) return { ok: true, fee, logs }
+    const e = toSolanaError(new SolanaTxFailure(res.value.err, logs), { op: 'simulate', network: this.network })
+    return { ok: false, fee, error: { code: e.code, reason: JSON.stringify(res.value.err) }, logs }
+  }
+
+  /** Signs the stored message with the 32-byte seed, no network. INPUT_INVALID when the key is not `from`'s. */
+  async sign(tx: PreparedTx, key: Buffer): Promise<SignedTx> {
+    const u = solanaUnsigned(tx)
+    if (tx.network !== this.network) {
+      throw new WaiaasError('NETWORK_MISMATCH', `the transaction is for ${tx.network}, this adapter is ${this.network}`, { details: { network: this.network, txNetwork: tx.network } })
+    }
+    const sk = ed25519KeyObject(key)
+    if (addressOfKey(sk) !== tx.from) {
+      throw new WaiaasError('INPUT_INVALID', "`key` does not belong to the transaction's `from` address", { details: { field: 'key', from: tx.from } })
+    }
+    const message = VersionedMessage.deserialize(Buffer.from(u.message, 'base64'))
+    const signature = signBytes(sk, message.serialize())
+    const vtx = new VersionedTransaction(message, [signature])
+    return { raw: Buffer.from(vtx.serialize()).toString('base64'), hash: base58.encode(signature) }
+  }
+
+  /**
+   * sendRawTransaction of stored bytes, with preflight. Idempotent: bytes that already landed are success. Raises
+   * CHAIN_BLOCKHASH_EXPIRED, CHAIN_INSUFFICIENT_FUNDS, CHAIN_ERROR (details.logs), and CHAIN_RPC_UNREACHABLE with
+   * `details.maybeSent` (never a failure: rebroadcast the same bytes, or follow status()).
+   */
+  async broadcast(signed: SignedTx): Promise<void> {
+    let bytes: Buffer
+    let signature: string
+    try {
+      bytes = Buffer.from(signed.raw, 'base64')
+      const first = VersionedTransaction.deserialize(bytes).signatures[0]
+      if (first === undefined) throw new Error('no signature')
+      signature = base58.encode(first)
+    } catch (err) {
+      throw new WaiaasError('INPUT_INVALID', '`raw` is not a signed Solana transaction (base64)', { details: { field: 'raw' }, cause: err })
+    }
+    try {
+      // The same bytes carry the same signature and can land at most once, so resending them is safe.
+      await this.rpc.retrying(() =>
+        this.rpc.write('broadcast', (c) => c.sendRawTransaction(bytes, { skipPreflight: false, preflightCommitment: 'confirmed', maxRetries: 5 }), { signature }),
+      )
+    } catch (err) {
+      if (!(err instanceof WaiaasError)) throw err
+      if (isAlreadyProcessed(err)) return
+      if (err.code === 'CHAIN_RPC_UNREACHABLE' || err.code === 'CHAIN_RATE_LIMITED') {
+        err.details.maybeSent = true
+        throw err
+      }
+      const landed = await this.rpc
+        .read('read status', (c) => c.getSignatureStatuses([signature], { searchTransactionHistory: true }))
+        .then((r) => r.value[0] !== null && r.value[0] !== undefined)
+        .catch(() => false)
+      if (landed) return
+      throw err
+    }
+  }
+
+  /** unknown | pending | confirmed | failed at the network's commitment; with lastValidBlockHeight also expiry. */
+  async status(hash: string, opts?: StatusOptions): Promise<TxStatus> {
+    return readStatus(this.rpc, hash, opts)
+  }
+
+  /** True when `tx`'s blockhash has expired: unless it already landed, it never will (build and sign it again). */
+  async isExpired(tx: PreparedTx): Promise<boolean> {
+    return blockhashExpired(this.rpc, BigInt(solanaUnsigned(tx).lastValidBlockHeight))
+  }
+
+  /** Ed25519 over the raw message bytes (UTF-8 for strings); base58 signature, as Solana wallets sign messages. */
+  async signMessage(message: string | Uint8Array, key: Buffer): Promise<string> {
+    return signMessageBytes(key, message)
+  }
+}
+
+/** The Solana adapter for one network. */
+export function createSolanaAdapter(opts: SolanaAdapterOptions): SolanaAdapter {
+  return new SolanaAdapter(opts)
+}
