@@ -1,0 +1,13 @@
+/** The EVM chain family: the adapter and the helpers the CLI and the pipeline use. */
+export { EvmAdapter, createEvmAdapter, type EvmAdapterOptions } from './adapter.js'
+export { encodeFunctionCall } from './calldata.js'
+export { ERC20_ABI, encodeApprove, encodeTransfer, type TokenInfo } from './erc20.js'
+export { redactUrls, toChainError } from './errors.js'
+export { estimateFees } from './fees.js'
+export { MemoryNonceStore, NonceManager, type NonceStore, type PendingNonce } from './nonce-manager.js'
+export { createProvider, EvmRpc } from './provider.js'
+export { bump, cancel, speedUp, type MarketFees, type ReplaceOptions } from './replace.js'
+export { addressOfKey, parseTypedData, signPersonalMessage, signTypedData, type TypedData } from './signing.js'
+export { type EvmUnsigned } from './tx-request.js'
+export { assertAddress, assertAmount, intentToCall } from './intent.js'
+export { readStatus } from './status.js'
