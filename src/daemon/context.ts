@@ -1,6 +1,7 @@
 import { WaiaasError } from '../lib/errors.js'
 import type { MethodName, Output, Params, Role } from '../lib/contract.js'
 import type { Paths } from '../lib/paths.js'
+import type { ChainRegistry } from './chains/registry.js'
 import type { Devnet } from './devnet.js'
 import type { Keyring, KeyGrant } from './keyring.js'
 import type { Logger } from './log.js'
@@ -12,6 +13,8 @@ export interface DaemonContext {
   db: Db
   keyring: Keyring
   log: Logger
+  /** Chain adapters per network, built on first use. */
+  chains: ChainRegistry
   /** The local playground; its chain modules load only when it starts. */
   devnet: Devnet
   version: string

@@ -10,6 +10,7 @@ import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'
 import { passwordFromSources } from '../lib/secrets.js'
 import { VERSION } from '../lib/version.js'
 import type { DaemonContext } from './context.js'
+import { ChainRegistry } from './chains/registry.js'
 import { Devnet } from './devnet.js'
 import { init as initVault } from './handlers/vault.js'
 import { Keyring } from './keyring.js'
@@ -78,6 +79,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       keyring,
       log,
       devnet,
+      chains: new ChainRegistry(db),
       version: opts.version ?? VERSION,
       startedAt,
       managed: opts.managed ?? false,

@@ -228,6 +228,21 @@ export const contract = {
     mcp: false,
   }),
 
+  'balance.get': def({
+    summary: "A wallet's balances on one network: the native coin and, on Solana, every token it holds; or one token by address or mint.",
+    role: 'public',
+    input: z.object({ wallet: walletRef, network: z.string().min(1).max(128).optional(), token: z.string().min(1).max(128).optional() }),
+    output: z.object({
+      wallet,
+      network: z.string(),
+      balances: z.array(
+        z.object({ token: z.string().nullable(), symbol: z.string(), decimals: z.number().int(), amount: z.string(), raw: z.string() }),
+      ),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'CHAIN_RPC_UNREACHABLE', 'CHAIN_ACCOUNT_NOT_FOUND'],
+    mcp: true,
+  }),
+
   'network.list': def({
     summary: 'List the networks waiaas knows, with their effective RPC URL (credentials redacted) and confirmation depth.',
     role: 'public',

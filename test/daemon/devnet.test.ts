@@ -84,3 +84,29 @@ describe('devnet', () => {
     expect((await catchAsync(client.call('devnet.start', {}))).code).toBe('AUTH_REQUIRED')
   })
 })
+
+describe('balances', () => {
+  it('reads native and token balances through the adapters on both local chains', async () => {
+    const info = await client.call('devnet.start', {}, auth)
+    expect(info.running).toBe(true)
+    const evm = await client.call('wallet.create', { chain: 'evm', name: 'bal-evm' }, auth)
+    const sol = await client.call('wallet.create', { chain: 'solana', name: 'bal-sol' }, auth)
+    const fe = await client.call('devnet.fund', { wallet: evm.id, amount: '1.25', tokenAmount: '42.5' }, auth)
+    await client.call('devnet.fund', { wallet: sol.id, amount: '0.5', tokenAmount: '7' }, auth)
+
+    const native = await client.call('balance.get', { wallet: 'bal-evm' }) // defaults to evm-local while the devnet runs
+    expect(native.network).toBe('eip155:31337')
+    expect(native.balances).toEqual([{ token: null, symbol: 'ETH', decimals: 18, amount: '1.25', raw: '1250000000000000000' }])
+    const token = await client.call('balance.get', { wallet: 'bal-evm', network: 'evm-local', token: fe.funded[1]!.asset })
+    expect(token.balances[0]).toMatchObject({ symbol: 'TUSD', decimals: 6, amount: '42.5', raw: '42500000' })
+
+    const s = await client.call('balance.get', { wallet: 'bal-sol', network: 'solana-local' })
+    expect(s.balances[0]).toMatchObject({ token: null, symbol: 'SOL', decimals: 9, amount: '0.5' })
+    expect(s.balances.slice(1).map((b) => [b.decimals, b.amount])).toEqual([[6, '7']])
+
+    expect((await catchAsync(client.call('balance.get', { wallet: 'bal-sol', network: 'evm-local' }))).code).toBe('NETWORK_MISMATCH')
+    expect((await catchAsync(client.call('balance.get', { wallet: 'bal-evm', network: 'evm-local', token: 'not-an-address' }))).code).toBe('INPUT_INVALID_ADDRESS')
+    await client.call('devnet.stop', {}, auth)
+    expect((await catchAsync(client.call('balance.get', { wallet: 'bal-evm' }))).code).toBe('INPUT_INVALID')
+  })
+})

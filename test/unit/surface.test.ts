@@ -25,6 +25,7 @@ describe('public surface', () => {
       'wallet.show public mcp',
       'wallet.rename operator',
       'wallet.delete operator',
+      'balance.get public mcp',
       'network.list public mcp',
       'network.set operator',
       'devnet.start operator',
@@ -134,6 +135,7 @@ describe('public surface', () => {
     expect(lines).toEqual([
       'audit list --action --before --limit',
       'audit verify',
+      'balance --network --token --wallet',
       'daemon logs --follow --lines',
       'daemon start --foreground --password-file',
       'daemon status',

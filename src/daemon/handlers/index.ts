@@ -1,5 +1,6 @@
 import type { HandlerTable } from '../context.js'
 import * as audit from './audit.js'
+import * as balance from './balance.js'
 import * as devnet from './devnet.js'
 import * as network from './network.js'
 import * as system from './system.js'
@@ -22,6 +23,7 @@ export const handlers: HandlerTable = {
   'wallet.show': wallet.show,
   'wallet.rename': wallet.rename,
   'wallet.delete': wallet.remove,
+  'balance.get': balance.get,
   'network.list': network.list,
   'network.set': network.set,
   'devnet.start': devnet.start,

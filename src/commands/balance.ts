@@ -1,0 +1,32 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../lib/base-command.js'
+import type { Input, Output } from '../lib/contract.js'
+import { table } from '../lib/render.js'
+
+export default class Balance extends BaseCommand {
+  static override description = "Show a wallet's balances on a network: the native coin, every token it holds on Solana, or one token"
+  static override examples = [
+    '<%= config.bin %> balance --wallet treasury --network base',
+    '<%= config.bin %> balance --wallet treasury --network base --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --json',
+    '<%= config.bin %> balance --wallet sol-hot --network solana-local',
+  ]
+  static override flags = {
+    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
+    network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias (default: the local network while the devnet runs)' }),
+    token: Flags.string({ char: 't', description: 'An ERC-20 address or an SPL / Token-2022 mint' }),
+  }
+
+  protected override async exec(): Promise<Output<'balance.get'>> {
+    const f = this.flags as { wallet: string; network?: string; token?: string }
+    const params: Input<'balance.get'> = { wallet: f.wallet }
+    if (f.network !== undefined) params.network = f.network
+    if (f.token !== undefined) params.token = f.token
+    const client = await this.daemon()
+    return client.call('balance.get', params)
+  }
+
+  protected override render(d: Output<'balance.get'>): void {
+    this.log(`${d.wallet.name} (${d.wallet.address}) on ${d.network}:`)
+    this.log(table(d.balances.map((b) => ({ ...b, token: b.token ?? '(native)' })), [['symbol', 'SYMBOL'], ['amount', 'AMOUNT'], ['token', 'TOKEN']]))
+  }
+}

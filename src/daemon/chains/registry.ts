@@ -1,0 +1,55 @@
+/**
+ * One adapter per network, built on first use from the effective network settings and rebuilt when the operator
+ * changes its RPC URL or confirmation depth. Chain libraries are imported only when a network is first used, so an
+ * idle daemon that never touches a chain does not load them. All EVM accounts share one nonce manager backed by
+ * SQLite, so nonces survive restarts.
+ */
+import { solanaCommitment } from '../../lib/networks.js'
+import { WaiaasError } from '../../lib/errors.js'
+import type { EffectiveNetwork } from '../networks.js'
+import type { Db } from '../store/db.js'
+import { sqliteNonceStore } from '../store/nonces.js'
+import type { EvmAdapter } from './evm/adapter.js'
+import type { NonceManager } from './evm/nonce-manager.js'
+import type { SolanaAdapter } from './solana/adapter.js'
+
+export type AnyAdapter = EvmAdapter | SolanaAdapter
+
+export class ChainRegistry {
+  private readonly adapters = new Map<string, { key: string; adapter: AnyAdapter }>()
+  private nonces: NonceManager | undefined
+
+  constructor(private readonly db: Db) {}
+
+  /** The adapter for a network, from its current settings. Throws CHAIN_RPC_UNREACHABLE when no RPC URL is set. */
+  async adapter(net: EffectiveNetwork): Promise<AnyAdapter> {
+    if (net.rpcUrl === null) {
+      throw new WaiaasError('CHAIN_RPC_UNREACHABLE', `No RPC URL is configured for ${net.name}`, {
+        details: { network: net.id },
+        hint: `Set one with \`waiaas network set ${net.aliases[0] ?? net.id} --rpc-url URL\`.`,
+      })
+    }
+    const key = `${net.rpcUrl}|${net.confirmations}`
+    const hit = this.adapters.get(net.id)
+    if (hit !== undefined && hit.key === key) return hit.adapter
+    let adapter: AnyAdapter
+    if (net.family === 'evm') {
+      const { createEvmAdapter } = await import('./evm/adapter.js')
+      const { NonceManager } = await import('./evm/nonce-manager.js')
+      this.nonces ??= new NonceManager(sqliteNonceStore(this.db))
+      adapter = createEvmAdapter({
+        network: net.id,
+        chainId: net.chainId ?? 0,
+        rpcUrl: net.rpcUrl,
+        confirmations: net.confirmations,
+        nonces: this.nonces,
+        nativeSymbol: net.nativeSymbol,
+      })
+    } else {
+      const { createSolanaAdapter } = await import('./solana/adapter.js')
+      adapter = createSolanaAdapter({ network: net.id, rpcUrl: net.rpcUrl, commitment: solanaCommitment(net) })
+    }
+    this.adapters.set(net.id, { key, adapter })
+    return adapter
+  }
+}

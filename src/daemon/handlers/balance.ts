@@ -1,0 +1,39 @@
+import { formatAmount } from '../../lib/amounts.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { assertFamily, EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.js'
+import type { Balance } from '../chains/types.js'
+import type { Handler } from '../context.js'
+import { effectiveNetwork } from '../networks.js'
+import { findWallet } from '../store/wallets.js'
+import { toWallet } from './wallet.js'
+
+const view = (b: Balance): { token: string | null; symbol: string; decimals: number; amount: string; raw: string } => ({
+  token: b.token,
+  symbol: b.symbol,
+  decimals: b.decimals,
+  amount: formatAmount(b.amount, b.decimals),
+  raw: b.amount.toString(),
+})
+
+export const get: Handler<'balance.get'> = async (ctx, params) => {
+  const row = findWallet(ctx.db, params.wallet)
+  let networkRef = params.network
+  if (networkRef === undefined) {
+    // Without a network, the local one is the only safe default, and only while the devnet runs.
+    if (!ctx.devnet.info().running) {
+      throw new WaiaasError('INPUT_INVALID', 'Name the network to read the balance on', { details: { field: 'network' }, hint: 'Pass --network, e.g. --network base.' })
+    }
+    networkRef = row.chain === 'evm' ? EVM_LOCAL_ID : SOLANA_LOCAL_ID
+  }
+  const net = effectiveNetwork(ctx.db, networkRef)
+  assertFamily(net, row.chain)
+  const adapter = await ctx.chains.adapter(net)
+  const balances: Balance[] = []
+  if (params.token !== undefined) {
+    balances.push(await adapter.getBalance(row.address, params.token))
+  } else {
+    balances.push(await adapter.getBalance(row.address))
+    if (adapter.family === 'solana') balances.push(...(await adapter.listTokenBalances(row.address)))
+  }
+  return { wallet: toWallet(row), network: net.id, balances: balances.map(view) }
+}
