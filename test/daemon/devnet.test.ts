@@ -4,52 +4,33 @@
  */
 import { Connection, PublicKey } from '@solana/web3.js'
 import { Contract, JsonRpcProvider } from 'ethers'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
+import { describe, expect, it } from 'vitest'
 import { TEST_TOKEN_ABI } from '../../src/devnet/test-token.generated.js'
-import type { DaemonClient } from '../../src/lib/client.js'
-import { connectExisting } from '../../src/lib/launcher.js'
-import { tempHome } from '../helpers/cli.js'
+import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 
-const PASSWORD = 'correct horse battery staple'
+const t = useDaemon()
 const auth = { password: PASSWORD }
-let home: ReturnType<typeof tempHome>
-let daemon: DaemonHandle
-let client: DaemonClient
-
-beforeAll(async () => {
-  home = tempHome()
-  daemon = await startDaemon({ home: home.dataDir, env: { autoProvision: false } })
-  client = await connectExisting(daemon.paths)
-  await client.call('vault.init', { password: PASSWORD })
-})
-
-afterAll(async () => {
-  client?.close()
-  await daemon?.close()
-  home?.cleanup()
-})
 
 describe('devnet', () => {
   it('refuses to fund while stopped, with a hint to start it', async () => {
-    const w = await client.call('wallet.create', { chain: 'evm', name: 'early' }, auth)
-    const e = await catchAsync(client.call('devnet.fund', { wallet: w.id }, auth))
+    const w = await t.client.call('wallet.create', { chain: 'evm', name: 'early' }, auth)
+    const e = await catchAsync(t.client.call('devnet.fund', { wallet: w.id }, auth))
     expect(e.code).toBe('CHAIN_RPC_UNREACHABLE')
     expect(e.hint).toContain('devnet start')
   })
 
   it('starts, points the local networks at itself, funds wallets exactly, and stops', async () => {
-    const info = await client.call('devnet.start', {}, auth)
+    const info = await t.client.call('devnet.start', {}, auth)
     expect(info.running).toBe(true)
     expect(new URL(info.evm!.url).hostname).toBe('127.0.0.1')
-    expect((await client.call('devnet.start', {}, auth)).evm?.pid).toBe(info.evm?.pid) // idempotent
-    const nets = (await client.call('network.list', {})).networks
+    expect((await t.client.call('devnet.start', {}, auth)).evm?.pid).toBe(info.evm?.pid) // idempotent
+    const nets = (await t.client.call('network.list', {})).networks
     expect(nets.find((n) => n.aliases.includes('evm-local'))?.rpcUrl).toBe(info.evm!.url)
     expect(nets.find((n) => n.aliases.includes('solana-local'))?.rpcUrl).toBe(info.solana!.url)
 
-    const evm = await client.call('wallet.create', { chain: 'evm', name: 'dev-evm' }, auth)
-    const funded = await client.call('devnet.fund', { wallet: 'dev-evm', amount: '1.5', tokenAmount: '250' }, auth)
+    const evm = await t.client.call('wallet.create', { chain: 'evm', name: 'dev-evm' }, auth)
+    const funded = await t.client.call('devnet.fund', { wallet: 'dev-evm', amount: '1.5', tokenAmount: '250' }, auth)
     expect(funded.funded.map((f) => f.amount)).toEqual(['1500000000000000000', '250000000'])
     const provider = new JsonRpcProvider(info.evm!.url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     expect(await provider.getBalance(evm.address)).toBe(1_500_000_000_000_000_000n)
@@ -58,55 +39,55 @@ describe('devnet', () => {
     expect(await token.getFunction('balanceOf')(evm.address)).toBe(250_000_000n)
     expect(await token.getFunction('decimals')()).toBe(6n)
     // A second fund adds to the balance and reuses the same token.
-    const again = await client.call('devnet.fund', { wallet: evm.id, amount: '0.5', tokenAmount: '1' }, auth)
+    const again = await t.client.call('devnet.fund', { wallet: evm.id, amount: '0.5', tokenAmount: '1' }, auth)
     expect(again.funded[1]!.asset).toBe(tokenAddress)
     expect(await provider.getBalance(evm.address)).toBe(2_000_000_000_000_000_000n)
     provider.destroy()
 
-    const sol = await client.call('wallet.create', { chain: 'solana', name: 'dev-sol' }, auth)
-    const sf = await client.call('devnet.fund', { wallet: sol.id, amount: '2', tokenAmount: '3.5' }, auth)
+    const sol = await t.client.call('wallet.create', { chain: 'solana', name: 'dev-sol' }, auth)
+    const sf = await t.client.call('devnet.fund', { wallet: sol.id, amount: '2', tokenAmount: '3.5' }, auth)
     const conn = new Connection(info.solana!.url, { commitment: 'confirmed', wsEndpoint: info.solana!.wsUrl })
     expect(await conn.getBalance(new PublicKey(sol.address))).toBe(2_000_000_000)
     const held = await conn.getParsedTokenAccountsByOwner(new PublicKey(sol.address), { mint: new PublicKey(sf.funded[1]!.asset) })
     expect(held.value[0]?.account.data.parsed.info.tokenAmount.amount).toBe('3500000')
 
-    expect((await catchAsync(client.call('devnet.fund', { wallet: sol.id, amount: '-1' }, auth))).code).toBe('INPUT_INVALID_AMOUNT')
-    expect((await catchAsync(client.call('devnet.fund', { wallet: sol.id, tokenAmount: '0.0000001' }, auth))).code).toBe('INPUT_INVALID_AMOUNT')
+    expect((await catchAsync(t.client.call('devnet.fund', { wallet: sol.id, amount: '-1' }, auth))).code).toBe('INPUT_INVALID_AMOUNT')
+    expect((await catchAsync(t.client.call('devnet.fund', { wallet: sol.id, tokenAmount: '0.0000001' }, auth))).code).toBe('INPUT_INVALID_AMOUNT')
 
-    const stopped = await client.call('devnet.stop', {}, auth)
+    const stopped = await t.client.call('devnet.stop', {}, auth)
     expect(stopped.running).toBe(false)
-    const after = (await client.call('network.list', {})).networks
+    const after = (await t.client.call('network.list', {})).networks
     expect(after.find((n) => n.aliases.includes('evm-local'))?.rpcUrl).toBe('http://127.0.0.1:8545')
-    expect((await client.call('devnet.status', {})).running).toBe(false)
+    expect((await t.client.call('devnet.status', {})).running).toBe(false)
   })
 
   it('needs the operator to start', async () => {
-    expect((await catchAsync(client.call('devnet.start', {}))).code).toBe('AUTH_REQUIRED')
+    expect((await catchAsync(t.client.call('devnet.start', {}))).code).toBe('AUTH_REQUIRED')
   })
 })
 
 describe('balances', () => {
   it('reads native and token balances through the adapters on both local chains', async () => {
-    const info = await client.call('devnet.start', {}, auth)
+    const info = await t.client.call('devnet.start', {}, auth)
     expect(info.running).toBe(true)
-    const evm = await client.call('wallet.create', { chain: 'evm', name: 'bal-evm' }, auth)
-    const sol = await client.call('wallet.create', { chain: 'solana', name: 'bal-sol' }, auth)
-    const fe = await client.call('devnet.fund', { wallet: evm.id, amount: '1.25', tokenAmount: '42.5' }, auth)
-    await client.call('devnet.fund', { wallet: sol.id, amount: '0.5', tokenAmount: '7' }, auth)
+    const evm = await t.client.call('wallet.create', { chain: 'evm', name: 'bal-evm' }, auth)
+    const sol = await t.client.call('wallet.create', { chain: 'solana', name: 'bal-sol' }, auth)
+    const fe = await t.client.call('devnet.fund', { wallet: evm.id, amount: '1.25', tokenAmount: '42.5' }, auth)
+    await t.client.call('devnet.fund', { wallet: sol.id, amount: '0.5', tokenAmount: '7' }, auth)
 
-    const native = await client.call('balance.get', { wallet: 'bal-evm' }) // defaults to evm-local while the devnet runs
+    const native = await t.client.call('balance.get', { wallet: 'bal-evm' }) // defaults to evm-local while the devnet runs
     expect(native.network).toBe('eip155:31337')
     expect(native.balances).toEqual([{ token: null, symbol: 'ETH', decimals: 18, amount: '1.25', raw: '1250000000000000000' }])
-    const token = await client.call('balance.get', { wallet: 'bal-evm', network: 'evm-local', token: fe.funded[1]!.asset })
+    const token = await t.client.call('balance.get', { wallet: 'bal-evm', network: 'evm-local', token: fe.funded[1]!.asset })
     expect(token.balances[0]).toMatchObject({ symbol: 'TUSD', decimals: 6, amount: '42.5', raw: '42500000' })
 
-    const s = await client.call('balance.get', { wallet: 'bal-sol', network: 'solana-local' })
+    const s = await t.client.call('balance.get', { wallet: 'bal-sol', network: 'solana-local' })
     expect(s.balances[0]).toMatchObject({ token: null, symbol: 'SOL', decimals: 9, amount: '0.5' })
     expect(s.balances.slice(1).map((b) => [b.decimals, b.amount])).toEqual([[6, '7']])
 
-    expect((await catchAsync(client.call('balance.get', { wallet: 'bal-sol', network: 'evm-local' }))).code).toBe('NETWORK_MISMATCH')
-    expect((await catchAsync(client.call('balance.get', { wallet: 'bal-evm', network: 'evm-local', token: 'not-an-address' }))).code).toBe('INPUT_INVALID_ADDRESS')
-    await client.call('devnet.stop', {}, auth)
-    expect((await catchAsync(client.call('balance.get', { wallet: 'bal-evm' }))).code).toBe('INPUT_INVALID')
+    expect((await catchAsync(t.client.call('balance.get', { wallet: 'bal-sol', network: 'evm-local' }))).code).toBe('NETWORK_MISMATCH')
+    expect((await catchAsync(t.client.call('balance.get', { wallet: 'bal-evm', network: 'evm-local', token: 'not-an-address' }))).code).toBe('INPUT_INVALID_ADDRESS')
+    await t.client.call('devnet.stop', {}, auth)
+    expect((await catchAsync(t.client.call('balance.get', { wallet: 'bal-evm' }))).code).toBe('INPUT_INVALID')
   })
 })

@@ -122,7 +122,3 @@ export function toChainError(err: unknown, ctx: ChainErrorContext): WaiaasError 
   return make('CHAIN_ERROR', `The ${ctx.network} node rejected ${ctx.op}: ${first}`, { reason: first })
 }
 
-/** True for errors worth retrying on a read: the node could not be reached (not: it answered with an error). */
-export function isTransient(err: WaiaasError): boolean {
-  return err.code === 'CHAIN_RPC_UNREACHABLE'
-}

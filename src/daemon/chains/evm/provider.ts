@@ -8,7 +8,8 @@
  */
 import { FetchRequest, JsonRpcProvider, Network } from 'ethers'
 import type { WaiaasError } from '../../../lib/errors.js'
-import { isTransient, toChainError } from './errors.js'
+import { retryUnreachable } from '../retry.js'
+import { toChainError } from './errors.js'
 
 export interface RpcOptions {
   network: string
@@ -43,7 +44,6 @@ export function createProvider(opts: RpcOptions): JsonRpcProvider {
   })
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** One network's RPC access with the error mapping and the retry policy applied. */
 export class EvmRpc {
@@ -74,21 +74,8 @@ export class EvmRpc {
   }
 
   /** Runs `fn` (which must throw WaiaasErrors), retrying transient failures with the configured backoff. */
-  async retrying<T>(fn: () => Promise<T>): Promise<T> {
-    let last: WaiaasError | undefined
-    for (let attempt = 0; attempt <= this.delays.length; attempt++) {
-      try {
-        return await fn()
-      } catch (err) {
-        const e = err as WaiaasError
-        if (!isTransient(e)) throw e
-        last = e
-        const delay = this.delays[attempt]
-        if (delay !== undefined) await sleep(delay)
-      }
-    }
-    if (last !== undefined) last.details.attempts = this.delays.length + 1
-    throw last ?? new Error('unreachable')
+  retrying<T>(fn: () => Promise<T>): Promise<T> {
+    return retryUnreachable(this.delays, fn)
   }
 
   destroy(): void {

@@ -8,7 +8,8 @@
  */
 import { Connection, type Commitment } from '@solana/web3.js'
 import { WaiaasError } from '../../../lib/errors.js'
-import { isTransient, toSolanaError } from './errors.js'
+import { retryUnreachable } from '../retry.js'
+import { toSolanaError } from './errors.js'
 
 export interface SolanaRpcOptions {
   network: string
@@ -52,7 +53,6 @@ export function createConnection(opts: Pick<SolanaRpcOptions, 'rpcUrl' | 'wsUrl'
   return new Connection(url.toString(), config)
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** One network's RPC access with the error mapping and the retry policy applied. */
 export class SolanaRpc {
@@ -83,20 +83,7 @@ export class SolanaRpc {
   }
 
   /** Runs `fn` (which must throw WaiaasErrors), retrying transient failures with the configured backoff. */
-  async retrying<T>(fn: () => Promise<T>): Promise<T> {
-    let last: WaiaasError | undefined
-    for (let attempt = 0; attempt <= this.delays.length; attempt++) {
-      try {
-        return await fn()
-      } catch (err) {
-        const e = err as WaiaasError
-        if (!isTransient(e)) throw e
-        last = e
-        const delay = this.delays[attempt]
-        if (delay !== undefined) await sleep(delay)
-      }
-    }
-    if (last !== undefined) last.details.attempts = this.delays.length + 1
-    throw last ?? new Error('unreachable')
+  retrying<T>(fn: () => Promise<T>): Promise<T> {
+    return retryUnreachable(this.delays, fn)
   }
 }

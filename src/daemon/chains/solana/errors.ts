@@ -126,7 +126,3 @@ export function isAlreadyProcessed(err: WaiaasError): boolean {
   return /already been processed|AlreadyProcessed/i.test(t)
 }
 
-/** True for errors worth retrying: the node could not be reached (not: it answered with an error). */
-export function isTransient(err: WaiaasError): boolean {
-  return err.code === 'CHAIN_RPC_UNREACHABLE'
-}
