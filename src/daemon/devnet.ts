@@ -45,6 +45,23 @@ async function onPreferredPort<T>(start: (port?: number) => Promise<T>, preferre
   }
 }
 
+/**
+ * Polls for a receipt: ethers' own wait() can miss a block that anvil automines between two of its reads and then
+ * wait forever.
+ */
+async function receipt(provider: import('ethers').JsonRpcProvider, hash: string): Promise<void> {
+  const deadline = Date.now() + 20_000
+  while (Date.now() < deadline) {
+    const r = await provider.getTransactionReceipt(hash)
+    if (r !== null) {
+      if (r.status !== 1) throw new WaiaasError('CHAIN_REVERTED', `devnet transaction ${hash} reverted`, { details: { hash } })
+      return
+    }
+    await new Promise((resolve) => setTimeout(resolve, 25))
+  }
+  throw new WaiaasError('CHAIN_RPC_UNREACHABLE', `devnet transaction ${hash} was not mined within 20 s`, { details: { hash } })
+}
+
 export class Devnet {
   private running: Running | undefined
   private starting: Promise<DevnetInfo> | undefined
@@ -117,12 +134,13 @@ export class Devnet {
       const dev = new Wallet(ANVIL_DEV_KEY, provider)
       if (r.evmToken === undefined) {
         const deployed = await new ContractFactory(TEST_TOKEN_ABI, TEST_TOKEN_BYTECODE, dev).deploy(TOKEN_SUPPLY)
-        await deployed.waitForDeployment()
+        const deployTx = deployed.deploymentTransaction()
+        if (deployTx !== null) await receipt(provider, deployTx.hash)
         r.evmToken = await deployed.getAddress()
       }
       const token = new Contract(r.evmToken, TEST_TOKEN_ABI, dev)
-      const tx = (await token.getFunction('transfer')(address, tokens)) as { hash: string; wait(): Promise<unknown> }
-      await tx.wait()
+      const tx = (await token.getFunction('transfer')(address, tokens)) as { hash: string }
+      await receipt(provider, tx.hash)
       return [
         { network: EVM_LOCAL_ID, asset: 'ETH', amount: wei.toString(), tx: null },
         { network: EVM_LOCAL_ID, asset: r.evmToken, amount: tokens.toString(), tx: tx.hash },

@@ -243,6 +243,35 @@ export const contract = {
     mcp: true,
   }),
 
+  'tx.simulate': def({
+    summary: 'Dry run: build a transfer, token transfer, contract call or approval, estimate its fee and simulate it on the node. Nothing is signed or sent.',
+    role: 'public',
+    input: z.object({
+      wallet: walletRef,
+      network: z.string().min(1).max(128),
+      to: z.string().min(1).max(128).optional(),
+      amount: z.string().max(100).optional(),
+      token: z.string().min(1).max(128).optional(),
+      /** Contract call: calldata as 0x hex, or `function` (e.g. "transfer(address,uint256)") with `args`. */
+      data: z.string().max(128 * 1024).optional(),
+      function: z.string().max(1024).optional(),
+      args: z.array(z.unknown()).max(64).optional(),
+      /** Approval: who may spend `amount` of `token`. */
+      spender: z.string().min(1).max(128).optional(),
+    }),
+    output: z.object({
+      kind: z.enum(['native-transfer', 'token-transfer', 'contract-call', 'token-approve']),
+      network: z.string(),
+      from: z.string(),
+      ok: z.boolean(),
+      fee: z.object({ max: z.string(), symbol: z.string(), details: z.record(z.string(), z.string()) }),
+      error: z.object({ code: z.string(), reason: z.string() }).nullable(),
+      logs: z.array(z.string()),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_RPC_UNREACHABLE'],
+    mcp: true,
+  }),
+
   'network.list': def({
     summary: 'List the networks waiaas knows, with their effective RPC URL (credentials redacted) and confirmation depth.',
     role: 'public',

@@ -3,6 +3,7 @@ import * as audit from './audit.js'
 import * as balance from './balance.js'
 import * as devnet from './devnet.js'
 import * as network from './network.js'
+import * as tx from './tx.js'
 import * as system from './system.js'
 import * as vault from './vault.js'
 import * as wallet from './wallet.js'
@@ -24,6 +25,7 @@ export const handlers: HandlerTable = {
   'wallet.rename': wallet.rename,
   'wallet.delete': wallet.remove,
   'balance.get': balance.get,
+  'tx.simulate': tx.simulate,
   'network.list': network.list,
   'network.set': network.set,
   'devnet.start': devnet.start,

@@ -10,7 +10,11 @@ export interface NonceStore {
   save(chainId: number, address: string, next: bigint): void
 }
 
-/** The SQLite-backed NonceStore. Saving never lowers a stored value. */
+/**
+ * The SQLite-backed NonceStore. It stores exactly what the nonce manager (the one writer) says: releasing the
+ * highest nonce handed out legitimately lowers the next one, and a store that refused to go down would leave a
+ * gap after a restart.
+ */
 export function sqliteNonceStore(db: Db): NonceStore {
   return {
     load(chainId, address) {
@@ -24,7 +28,7 @@ export function sqliteNonceStore(db: Db): NonceStore {
       prepared<[number, string, number]>(
         db,
         `INSERT INTO evm_nonces (chain_id, address, next_nonce) VALUES (?, ?, ?)
-         ON CONFLICT (chain_id, address) DO UPDATE SET next_nonce = max(next_nonce, excluded.next_nonce)`,
+         ON CONFLICT (chain_id, address) DO UPDATE SET next_nonce = excluded.next_nonce`,
       ).run(chainId, address.toLowerCase(), Number(next))
     },
   }
