@@ -6,7 +6,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { JsonRpcProvider, Wallet } from 'ethers'
+import { JsonRpcProvider, Transaction, Wallet } from 'ethers'
 import { afterAll, describe, expect, inject, it } from 'vitest'
 import { ChainRegistry } from '../../src/daemon/chains/registry.js'
 import type { SignedTx } from '../../src/daemon/chains/types.js'
@@ -15,6 +15,7 @@ import { openDatabase } from '../../src/daemon/store/db.js'
 import { setNetworkSetting } from '../../src/daemon/store/network-settings.js'
 import { mined } from '../helpers/solc.js'
 
+const nonceOf = (s: SignedTx): number => Transaction.from(s.raw).nonce
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-nonce-'))
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 
@@ -31,9 +32,12 @@ describe('EVM nonces across a daemon restart', () => {
     let db = openDatabase(file)
     setNetworkSetting(db, 'eip155:31337', { rpcUrl: inject('evmRpcUrl') })
     let adapter = await new ChainRegistry(db).adapter(effectiveNetwork(db, 'evm-local'))
-    const signed: SignedTx[] = await Promise.all(
-      Array.from({ length: 6 }, async () => adapter.sign(await adapter.prepare(sender.address, { kind: 'native-transfer', to, amount: 1000n }), key)),
-    )
+    const signed: SignedTx[] = (
+      await Promise.all(
+        Array.from({ length: 6 }, async () => adapter.sign(await adapter.prepare(sender.address, { kind: 'native-transfer', to, amount: 1000n }), key)),
+      )
+    ).sort((a, b) => nonceOf(a) - nonceOf(b)) // concurrent prepares finish in any order; broadcast the lowest first
+    expect(signed.map(nonceOf)).toEqual([0, 1, 2, 3, 4, 5])
     for (const s of signed.slice(0, 3)) await adapter.broadcast(s)
     db.close()
 
@@ -45,7 +49,8 @@ describe('EVM nonces across a daemon restart', () => {
       Array.from({ length: 3 }, async () => adapter.sign(await adapter.prepare(sender.address, { kind: 'native-transfer', to, amount: 1000n }), key)),
     )
     // The stored-but-unsent ones from before the crash go out now (the pipeline resumes them), then the new ones.
-    for (const s of [...signed.slice(3), ...later]) await adapter.broadcast(s)
+    expect(later.map(nonceOf).sort((a, b) => a - b)).toEqual([6, 7, 8])
+    for (const s of [...signed.slice(3), ...later].sort((a, b) => nonceOf(a) - nonceOf(b))) await adapter.broadcast(s)
     const hashes = [...signed, ...later].map((s) => s.hash)
     const receipts = await Promise.all(hashes.map((h) => mined(provider, h)))
     const nonces = await Promise.all(hashes.map(async (h) => (await provider.getTransaction(h))?.nonce))

@@ -95,18 +95,19 @@ export async function prepareSolanaTx(
   // Measured without the price instruction: at the maximum limit its priority fee could exceed what the wallet can
   // pay for the real (smaller) limit, and fail a simulation the real transaction would pass. The margin covers it.
   const probe = compile(from, latest.blockhash, [ComputeBudgetProgram.setComputeUnitLimit({ units: MAX_COMPUTE_UNITS }), ...ixs])
-  const sim = await rpc.read('simulate', (c) => c.simulateTransaction(new VersionedTransaction(probe), { sigVerify: false, commitment: 'confirmed' }))
+  // The same probe prices the signatures: getFeeForMessage of a message without a price instruction is the signature
+  // fee alone (nodes differ on whether they add the priority fee), so the priority fee is added exactly once below.
+  // It does not depend on the limit, so it runs alongside the simulation instead of after it.
+  const [sim, nodeFee] = await Promise.all([
+    rpc.read('simulate', (c) => c.simulateTransaction(new VersionedTransaction(probe), { sigVerify: false, commitment: 'confirmed' })),
+    rpc.read('read fee', (c) => c.getFeeForMessage(probe, 'confirmed')),
+  ])
   if (sim.value.err !== null) {
     throw toSolanaError(new SolanaTxFailure(sim.value.err, sim.value.logs ?? []), { op: 'simulate', network: rpc.network, details: { from: from.toBase58() } })
   }
   const limit = withMargin(sim.value.unitsConsumed ?? 200_000 * ixs.length)
   const limitIx = ComputeBudgetProgram.setComputeUnitLimit({ units: limit })
   const message = compile(from, latest.blockhash, [limitIx, priceIx, ...ixs])
-
-  // getFeeForMessage of the message without its price instruction: the signature fee alone (nodes differ on whether
-  // they add the priority fee), so the priority fee is added exactly once.
-  const feeProbe = compile(from, latest.blockhash, [limitIx, ...ixs])
-  const nodeFee = await rpc.read('read fee', (c) => c.getFeeForMessage(feeProbe, 'confirmed'))
   const baseFee = nodeFee.value === null ? LAMPORTS_PER_SIGNATURE * BigInt(message.header.numRequiredSignatures) : BigInt(nodeFee.value)
   const priority = (price * BigInt(limit) + 999_999n) / 1_000_000n
   const maxFee = baseFee + priority + rent
