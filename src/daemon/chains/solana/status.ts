@@ -23,21 +23,25 @@ export async function blockhashExpired(rpc: SolanaRpc, lastValidBlockHeight: big
   return BigInt(height) > lastValidBlockHeight
 }
 
-/** unknown | pending | confirmed | failed for `signature`; reads retry an unreachable RPC. */
+/**
+ * unknown | pending | confirmed | failed for `signature`; reads retry an unreachable RPC. The common case comes
+ * first: a transaction that landed at the network's commitment carries its slot, error and charged fee in one
+ * getTransaction. Only when the node does not serve it yet does getSignatureStatuses tell pending from unknown.
+ */
 export async function readStatus(rpc: SolanaRpc, signature: string, opts: StatusOptions = {}): Promise<TxStatus> {
   const lvbh = opts.lastValidBlockHeight
   const expiredBefore = lvbh === undefined ? false : await blockhashExpired(rpc, lvbh)
+  const tx = await rpc.read('read transaction', (c) => c.getTransaction(signature, { commitment: rpc.commitment, maxSupportedTransactionVersion: 0 }), { signature })
+  if (tx !== null) {
+    const fee = BigInt(tx.meta?.fee ?? 0)
+    const block = BigInt(tx.slot)
+    const err = tx.meta?.err ?? null
+    if (err !== null) return { state: 'failed', block, reason: JSON.stringify(err), fee }
+    return { state: 'confirmed', block, confirmations: RANK[rpc.commitment] >= RANK.finalized ? SOLANA_FINALIZED : SOLANA_CONFIRMED, fee }
+  }
   const res = await rpc.read('read status', (c) => c.getSignatureStatuses([signature], { searchTransactionHistory: true }), { signature })
   const st = res.value[0] ?? null
   if (st === null) return expiredBefore ? { state: 'failed', block: null, reason: 'blockhash expired', fee: 0n } : { state: 'unknown' }
-  const level = st.confirmationStatus ?? (st.confirmations === null ? 'finalized' : 'processed')
-  if (RANK[level] < RANK[rpc.commitment]) return { state: 'pending' }
-  const tx = await rpc.read('read transaction', (c) => c.getTransaction(signature, { commitment: rpc.commitment, maxSupportedTransactionVersion: 0 }), { signature })
-  // A node can report the status a moment before it serves the transaction: stay pending until the fee is known.
-  if (tx === null) return { state: 'pending' }
-  const fee = BigInt(tx.meta?.fee ?? 0)
-  const block = BigInt(st.slot)
-  if (st.err !== null) return { state: 'failed', block, reason: JSON.stringify(st.err), fee }
-  const confirmations = st.confirmations ?? (level === 'finalized' ? SOLANA_FINALIZED : SOLANA_CONFIRMED)
-  return { state: 'confirmed', block, confirmations, fee }
+  // Seen, but not served at our commitment yet (or not yet at it): keep waiting.
+  return { state: 'pending' }
 }
