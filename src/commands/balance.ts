@@ -11,14 +11,15 @@ export default class Balance extends BaseCommand {
     '<%= config.bin %> balance --wallet sol-hot --network solana-local',
   ]
   static override flags = {
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
+    wallet: Flags.string({ char: 'w', description: 'Wallet id or name (default: the only wallet, when there is one)' }),
     network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias (default: the local network while the devnet runs)' }),
     token: Flags.string({ char: 't', description: 'An ERC-20 address or an SPL / Token-2022 mint' }),
   }
 
   protected override async exec(): Promise<Output<'balance.get'>> {
-    const f = this.flags as { wallet: string; network?: string; token?: string }
-    const params: Input<'balance.get'> = { wallet: f.wallet }
+    const f = this.flags as { wallet?: string; network?: string; token?: string }
+    const params: Input<'balance.get'> = {}
+    if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.network !== undefined) params.network = f.network
     if (f.token !== undefined) params.token = f.token
     const client = await this.daemon()

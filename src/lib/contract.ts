@@ -229,9 +229,9 @@ export const contract = {
   }),
 
   'balance.get': def({
-    summary: "A wallet's balances on one network: the native coin and, on Solana, every token it holds; or one token by address or mint.",
+    summary: "A wallet's balances on one network: the native coin and, on Solana, every token it holds; or one token by address or mint. Without `wallet`, the only wallet there is.",
     role: 'public',
-    input: z.object({ wallet: walletRef, network: z.string().min(1).max(128).optional(), token: z.string().min(1).max(128).optional() }),
+    input: z.object({ wallet: walletRef.optional(), network: z.string().min(1).max(128).optional(), token: z.string().min(1).max(128).optional() }),
     output: z.object({
       wallet,
       network: z.string(),

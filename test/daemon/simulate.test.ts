@@ -2,7 +2,8 @@
  * tx.simulate through the daemon against the global-setup chains: every transaction type is built, priced and
  * simulated, nothing is signed or sent (balances and nonces unchanged), and bad input gets its stable code.
  */
-import { Connection, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { openDatabase } from '../../src/daemon/store/db.js'
@@ -72,6 +73,25 @@ describe('tx.simulate', () => {
     const failing = await catchAsync(t.client.call('tx.simulate', { wallet: 'sim-evm', network: 'evm-local', to: reverter, function: 'fail()' }))
     expect(failing.code).toBe('CHAIN_REVERTED')
     expect(failing.details.reason).toBe('nope')
+  })
+
+  it('simulates SPL and Token-2022 transfers, including to a recipient without a token account', async () => {
+    const conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+    const payer = Keypair.generate()
+    await conn.requestAirdrop(payer.publicKey, LAMPORTS_PER_SOL)
+    const owner = new PublicKey(sol.address)
+    for (const program of [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID]) {
+      const mint = await createMint(conn, payer, payer.publicKey, null, 6, Keypair.generate(), { commitment: 'confirmed' }, program)
+      const ata = await getOrCreateAssociatedTokenAccount(conn, payer, mint, owner, false, 'confirmed', { commitment: 'confirmed' }, program)
+      await mintTo(conn, payer, mint, ata.address, payer, 5_000_000n, [], { commitment: 'confirmed' }, program)
+      const r = await t.client.call('tx.simulate', { wallet: 'sim-sol', network: 'solana-local', to: Keypair.generate().publicKey.toBase58(), amount: '1.5', token: mint.toBase58() })
+      expect(r).toMatchObject({ kind: 'token-transfer', ok: true })
+      // The recipient has no token account yet: its rent is part of the fee the sender would pay.
+      expect(Number(r.fee.details.rentLamports)).toBeGreaterThan(0)
+      expect((await conn.getTokenAccountBalance(ata.address)).value.amount).toBe('5000000')
+      const tooMuch = await catchAsync(t.client.call('tx.simulate', { wallet: 'sim-sol', network: 'solana-local', to: payer.publicKey.toBase58(), amount: '0.0000001', token: mint.toBase58() }))
+      expect(tooMuch.code).toBe('INPUT_INVALID_AMOUNT')
+    }
   })
 
   it('simulates a Solana transfer', async () => {

@@ -2,9 +2,9 @@ import { formatAmount } from '../../lib/amounts.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertFamily, EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.js'
 import type { Balance } from '../chains/types.js'
-import type { Handler } from '../context.js'
+import type { DaemonContext, Handler } from '../context.js'
 import { effectiveNetwork } from '../networks.js'
-import { findWallet } from '../store/wallets.js'
+import { findWallet, listWallets, type WalletRow } from '../store/wallets.js'
 import { toWallet } from './wallet.js'
 
 const view = (b: Balance): { token: string | null; symbol: string; decimals: number; amount: string; raw: string } => ({
@@ -15,8 +15,18 @@ const view = (b: Balance): { token: string | null; symbol: string; decimals: num
   raw: b.amount.toString(),
 })
 
+/** The default wallet until preferences exist: the only one, or a usage error naming `wallet`. */
+function onlyWallet(ctx: DaemonContext): WalletRow {
+  const all = listWallets(ctx.db)
+  if (all.length === 1 && all[0] !== undefined) return all[0]
+  throw new WaiaasError('INPUT_INVALID', all.length === 0 ? 'There are no wallets yet' : `There are ${all.length} wallets: name one`, {
+    details: { field: 'wallet', wallets: all.length },
+    hint: all.length === 0 ? 'Create one with `waiaas wallet create --chain evm`.' : 'Pass --wallet with an id or a name from `waiaas wallet list`.',
+  })
+}
+
 export const get: Handler<'balance.get'> = async (ctx, params) => {
-  const row = findWallet(ctx.db, params.wallet)
+  const row = params.wallet !== undefined ? findWallet(ctx.db, params.wallet) : onlyWallet(ctx)
   let networkRef = params.network
   if (networkRef === undefined) {
     // Without a network, the local one is the only safe default, and only while the devnet runs.
