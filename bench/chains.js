@@ -162,6 +162,26 @@ let amountSeq = 0
 const nextAmount = (base) => base + BigInt(++amountSeq)
 
 // ------------------------------------------------------------------------------------------------------------- EVM
+/**
+ * The cases both chains run, after warming both sides up: sequential from one wallet, and CLIENTS concurrent
+ * clients from as many wallets. `ours(side, wallet, recipient)` / `raw(...)` time one transfer.
+ */
+async function standardCases(chain, { newWallet, newRecipient, ours, raw }) {
+  const [wo, wr, rw] = [await newWallet('warmup ours'), await newWallet('warmup raw'), newRecipient('warmup')]
+  const scratch = newSide('warmup')
+  for (let i = 0; i < WARMUP; i++) await ours(scratch, wo, rw), await raw(scratch, wr, rw)
+  const [o, w, ro, rr] = [await newWallet('seq ours'), await newWallet('seq raw'), newRecipient('seq ours'), newRecipient('seq raw')]
+  const cases = [await runCase(`${chain} sequential (1 client)`, 1, N, (s) => ours(s, o, ro), (s) => raw(s, w, rr))]
+  const os_ = [], rs = [], cro = [], crr = []
+  for (let c = 0; c < CLIENTS; c++) {
+    os_.push(await newWallet(`conc ours ${c}`)), rs.push(await newWallet(`conc raw ${c}`))
+    cro.push(newRecipient(`conc ours ${c}`)), crr.push(newRecipient(`conc raw ${c}`))
+  }
+  const name = `${chain} concurrent (${CLIENTS} clients, ${CLIENTS} wallets)`
+  cases.push(await runCase(name, CLIENTS, PER_CLIENT, (s, c) => ours(s, os_[c], cro[c]), (s, c) => raw(s, rs[c], crr[c])))
+  return cases
+}
+
 async function benchEvm() {
   const anvil = await startAnvil()
   const network = new Network(EVM_LOCAL_ID, anvil.chainId)
@@ -236,26 +256,8 @@ async function benchEvm() {
 
   try {
     const cases = []
-    // Warm-up: JIT, connections, the nonce lane's first read.
-    const wo = await newWallet('warmup ours')
-    const wr = await newWallet('warmup raw')
-    const rw = newRecipient('warmup')
-    const scratch = newSide('warmup')
-    for (let i = 0; i < WARMUP; i++) await ours(scratch, wo, rw), await raw(scratch, wr, rw)
-
     console.error('evm:')
-    {
-      const [o, w, ro, rr] = [await newWallet('seq ours'), await newWallet('seq raw'), newRecipient('seq ours'), newRecipient('seq raw')]
-      cases.push(await runCase('evm sequential (1 client)', 1, N, (s) => ours(s, o, ro), (s) => raw(s, w, rr)))
-    }
-    {
-      const os_ = [], rs = [], ro = [], rr = []
-      for (let c = 0; c < CLIENTS; c++) {
-        os_.push(await newWallet(`conc ours ${c}`)), rs.push(await newWallet(`conc raw ${c}`))
-        ro.push(newRecipient(`conc ours ${c}`)), rr.push(newRecipient(`conc raw ${c}`))
-      }
-      cases.push(await runCase(`evm concurrent (${CLIENTS} clients, ${CLIENTS} wallets)`, CLIENTS, PER_CLIENT, (s, c) => ours(s, os_[c], ro[c]), (s, c) => raw(s, rs[c], rr[c])))
-    }
+    cases.push(...(await standardCases('evm', { newWallet, newRecipient, ours, raw })))
     {
       // One sender, CLIENTS concurrent sends: ours goes through the adapter's NonceManager; raw through ethers'
       // NonceManager signer (plain Wallet.sendTransaction would hand out the same pending nonce to concurrent sends).
@@ -391,23 +393,8 @@ async function benchSolana() {
 
   try {
     const cases = []
-    const [wo, wr, rw] = [await newWallet('warmup ours'), await newWallet('warmup raw'), newRecipient('warmup')]
-    const scratch = newSide('warmup')
-    for (let i = 0; i < WARMUP; i++) await ours(scratch, wo, rw), await raw(scratch, wr, rw)
-
     console.error(`solana (litesvm RPC, ${node.where}):`)
-    {
-      const [o, w, ro, rr] = [await newWallet('seq ours'), await newWallet('seq raw'), newRecipient('seq ours'), newRecipient('seq raw')]
-      cases.push(await runCase('solana sequential (1 client)', 1, N, (s) => ours(s, o, ro), (s) => raw(s, w, rr)))
-    }
-    {
-      const os_ = [], rs = [], ro = [], rr = []
-      for (let c = 0; c < CLIENTS; c++) {
-        os_.push(await newWallet(`conc ours ${c}`)), rs.push(await newWallet(`conc raw ${c}`))
-        ro.push(newRecipient(`conc ours ${c}`)), rr.push(newRecipient(`conc raw ${c}`))
-      }
-      cases.push(await runCase(`solana concurrent (${CLIENTS} clients, ${CLIENTS} wallets)`, CLIENTS, PER_CLIENT, (s, c) => ours(s, os_[c], ro[c]), (s, c) => raw(s, rs[c], rr[c])))
-    }
+    cases.push(...(await standardCases('solana', { newWallet, newRecipient, ours, raw })))
     const problems = []
     for (const r of recipients) {
       const b = BigInt(await conn.getBalance(new PublicKey(r.address), 'confirmed'))

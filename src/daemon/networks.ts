@@ -4,7 +4,7 @@
  */
 import { listNetworks, resolveNetwork, type NetworkInfo } from '../lib/networks.js'
 import type { Db } from './store/db.js'
-import { listNetworkSettings } from './store/network-settings.js'
+import { listNetworkSettings, type NetworkSetting } from './store/network-settings.js'
 
 export interface EffectiveNetwork extends NetworkInfo {
   /** The RPC URL in force, unredacted (may hold credentials: never print it). */
@@ -12,8 +12,8 @@ export interface EffectiveNetwork extends NetworkInfo {
   customized: boolean
 }
 
-function apply(net: NetworkInfo, db: Db): EffectiveNetwork {
-  const s = listNetworkSettings(db).get(net.id)
+function apply(net: NetworkInfo, settings: Map<string, NetworkSetting>): EffectiveNetwork {
+  const s = settings.get(net.id)
   return {
     ...net,
     rpcUrl: s?.rpcUrl ?? net.defaultRpcUrl,
@@ -24,10 +24,11 @@ function apply(net: NetworkInfo, db: Db): EffectiveNetwork {
 
 /** One network by id or alias, with overrides. Throws NETWORK_UNKNOWN. */
 export function effectiveNetwork(db: Db, idOrAlias: string): EffectiveNetwork {
-  return apply(resolveNetwork(idOrAlias), db)
+  return apply(resolveNetwork(idOrAlias), listNetworkSettings(db))
 }
 
 /** Every network, with overrides. */
 export function effectiveNetworks(db: Db): EffectiveNetwork[] {
-  return listNetworks().map((n) => apply(n, db))
+  const settings = listNetworkSettings(db) // one read for the whole table
+  return listNetworks().map((n) => apply(n, settings))
 }

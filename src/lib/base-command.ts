@@ -5,6 +5,7 @@
 import { Command } from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type { DaemonClient } from './client.js'
+import type { Input, MethodName, Output } from './contract.js'
 import { readEnv, type Env } from './env.js'
 import { toWaiaasError, WaiaasError } from './errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'
@@ -152,6 +153,13 @@ export abstract class BaseCommand extends Command {
     })
     if (found !== undefined) return found.password
     return this.askSecret('Master password', '--password-file')
+  }
+
+  /** One operator call: the master password first (so a prompt never waits on a daemon start), then the call. */
+  protected async operatorCall<M extends MethodName>(method: M, params: Input<M>): Promise<Output<M>> {
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    return client.call(method, params, { password })
   }
 
   /** Prompts for a secret on a terminal, or fails naming the flag that would have given it. */

@@ -16,9 +16,7 @@ export default class DevnetFund extends BaseCommand {
 
   protected override async exec(): Promise<Output<'devnet.fund'>> {
     const params: Input<'devnet.fund'> = { wallet: this.args.wallet as string, amount: this.flags.amount as string, tokenAmount: this.flags['token-amount'] as string }
-    const password = await this.operatorPassword()
-    const client = await this.daemon()
-    return client.call('devnet.fund', params, { password })
+    return this.operatorCall('devnet.fund', params)
   }
 
   protected override render(d: Output<'devnet.fund'>): void {

@@ -8,9 +8,7 @@ export default class DevnetStart extends BaseCommand {
   static override flags = { ...passwordFlags }
 
   protected override async exec(): Promise<Output<'devnet.start'>> {
-    const password = await this.operatorPassword()
-    const client = await this.daemon()
-    return client.call('devnet.start', {}, { password })
+    return this.operatorCall('devnet.start', {})
   }
 
   protected override render(d: Output<'devnet.start'>): void {

@@ -8,9 +8,7 @@ export default class DevnetStop extends BaseCommand {
   static override flags = { ...passwordFlags }
 
   protected override async exec(): Promise<Output<'devnet.stop'>> {
-    const password = await this.operatorPassword()
-    const client = await this.daemon()
-    return client.call('devnet.stop', {}, { password })
+    return this.operatorCall('devnet.stop', {})
   }
 
   protected override render(d: Output<'devnet.stop'>): void {

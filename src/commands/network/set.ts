@@ -30,9 +30,7 @@ export default class NetworkSet extends BaseCommand {
     if (params.rpcUrl === undefined && params.confirmations === undefined) {
       throw new WaiaasError('USAGE', 'Give --rpc-url, --rpc-url-file, --reset-rpc-url or --confirmations', { details: { flag: '--rpc-url' } })
     }
-    const password = await this.operatorPassword()
-    const client = await this.daemon()
-    return client.call('network.set', params, { password })
+    return this.operatorCall('network.set', params)
   }
 
   protected override render(n: Network): void {

@@ -13,10 +13,8 @@ export default class WalletCreate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Wallet> {
-    const password = await this.operatorPassword()
-    const client = await this.daemon()
     const name = this.flags.name as string | undefined
-    return client.call('wallet.create', { chain: this.flags.chain as 'evm' | 'solana', ...(name === undefined ? {} : { name }) }, { password })
+    return this.operatorCall('wallet.create', { chain: this.flags.chain as 'evm' | 'solana', ...(name === undefined ? {} : { name }) })
   }
 
   protected override render(w: Wallet): void {

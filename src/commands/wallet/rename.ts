@@ -11,9 +11,7 @@ export default class WalletRename extends BaseCommand {
   static override flags = { ...passwordFlags, name: Flags.string({ required: true, description: 'The new unique name' }) }
 
   protected override async exec(): Promise<Wallet> {
-    const password = await this.operatorPassword()
-    const client = await this.daemon()
-    return client.call('wallet.rename', { wallet: this.args.wallet as string, name: this.flags.name as string }, { password })
+    return this.operatorCall('wallet.rename', { wallet: this.args.wallet as string, name: this.flags.name as string })
   }
 
   protected override render(w: Wallet): void {
