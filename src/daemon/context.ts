@@ -5,6 +5,7 @@ import type { ChainRegistry } from './chains/registry.js'
 import type { Devnet } from './devnet.js'
 import type { Keyring, KeyGrant } from './keyring.js'
 import type { Logger } from './log.js'
+import type { Pipeline } from './pipeline/pipeline.js'
 import type { Db } from './store/db.js'
 
 /** Everything a handler may use, built once at start-up and passed down; there are no singletons. */
@@ -15,6 +16,8 @@ export interface DaemonContext {
   log: Logger
   /** Chain adapters per network, built on first use. */
   chains: ChainRegistry
+  /** Requests from validation to confirmation: policy, reservations, delays, approvals, signing, following. */
+  pipeline: Pipeline
   /** The local playground; its chain modules load only when it starts. */
   devnet: Devnet
   version: string

@@ -10,7 +10,11 @@ import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'
 import { passwordFromSources } from '../lib/secrets.js'
 import { VERSION } from '../lib/version.js'
 import type { DaemonContext } from './context.js'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { ChainRegistry } from './chains/registry.js'
+import { effectiveNetwork } from './networks.js'
+import { Pipeline } from './pipeline/pipeline.js'
 import { Devnet } from './devnet.js'
 import { init as initVault } from './handlers/vault.js'
 import { Keyring } from './keyring.js'
@@ -72,6 +76,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       await devnet.stop()
     })
 
+    const chains = new ChainRegistry(db)
+    const { createPriceService, evmCallerFromRpc, loadPriceConfig } = await import('./prices/index.js')
+    const priceFile = env.pricesFile ?? (existsSync(join(paths.dataDir, 'prices.json')) ? join(paths.dataDir, 'prices.json') : undefined)
+    const prices = createPriceService(loadPriceConfig(priceFile), {
+      log,
+      evmRpc: async (network) => {
+        const adapter = await chains.adapter(effectiveNetwork(db, network)).catch(() => null)
+        return adapter?.family === 'evm' ? evmCallerFromRpc(adapter.rpc) : null
+      },
+    })
+    const pipeline = new Pipeline(
+      { db, keyring, chains, log: log.child('pipeline') },
+      { prices, tickMs: env.pipelineTickMs ?? 500, approvalTtlMs: (env.approvalTtlSeconds ?? 86_400) * 1000, crashAt: env.testCrashAt },
+    )
+
     let requestShutdown = (): void => {}
     const ctx: DaemonContext = {
       paths,
@@ -79,7 +98,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       keyring,
       log,
       devnet,
-      chains: new ChainRegistry(db),
+      chains,
+      pipeline,
       version: opts.version ?? VERSION,
       startedAt,
       managed: opts.managed ?? false,
@@ -87,6 +107,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     }
 
     await unlockAtStart(ctx, env, opts.passwordFile)
+    pipeline.start()
+    undo.push(() => pipeline.stop())
 
     const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })
     await listenSocket(socket.server, paths.socket)

@@ -79,6 +79,15 @@ export class Keyring {
     this.log.info('unlocked')
   }
 
+  /**
+   * The unlocked data key, for the daemon's own signing of requests that policy already let through (a delay that
+   * came due, an approval). Do not wipe it. KEYSTORE_LOCKED when locked: the pipeline then holds the work.
+   */
+  heldDataKey(): Buffer {
+    if (this.dataKey === undefined) throw new WaiaasError('KEYSTORE_LOCKED', 'The daemon is locked, so it cannot sign')
+    return this.dataKey
+  }
+
   /** Wipes the unlocked data key. */
   lock(): void {
     wipe(this.dataKey, this.verifier)

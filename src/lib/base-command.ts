@@ -7,9 +7,10 @@ import * as Flags from '@oclif/core/flags'
 import type { DaemonClient } from './client.js'
 import type { Input, MethodName, Output } from './contract.js'
 import { readEnv, type Env } from './env.js'
-import { toWaiaasError, WaiaasError } from './errors.js'
+import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from './errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'
 import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
+import { errorDetailLines } from './policy-render.js'
 import { passwordFromSources, readSecretFile } from './secrets.js'
 
 /** Flags for commands that act as the operator. */
@@ -25,6 +26,14 @@ export function interactive(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true
 }
 
+/** oclif's parse error as one line: its list of problems ("--a cannot also be provided when using --b"), not its header. */
+function usageMessage(err: unknown): string {
+  if (!(err instanceof Error)) return 'Invalid usage'
+  const lines = err.message.split('\n').map((l) => l.trim())
+  const problems = lines.filter((l) => l !== '' && !/^The following errors? occurred:$/.test(l) && l !== 'See more help with --help')
+  return problems.length > 0 ? problems.join('; ') : (lines[0] ?? 'Invalid usage')
+}
+
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     json: Flags.boolean({ description: 'Print one JSON envelope on stdout and nothing else', helpGroup: 'GLOBAL' }),
@@ -37,6 +46,11 @@ export abstract class BaseCommand extends Command {
   private clients: DaemonClient[] = []
   protected flags: Record<string, unknown> = {}
   protected args: Record<string, unknown> = {}
+  /**
+   * The exit code of a run that printed its data but did not get what was asked, e.g. `send --wait` that timed out
+   * (waiting) or ended rejected (error). Errors still go through WaiaasError.
+   */
+  protected exitStatus: ExitCode = EXIT.ok
 
   /** Does the work and returns the data of the `ok` envelope. */
   protected abstract exec(): Promise<unknown>
@@ -54,7 +68,7 @@ export abstract class BaseCommand extends Command {
         this.args = parsed.args as Record<string, unknown>
         this.json = this.flags.json === true
       } catch (err) {
-        throw new WaiaasError('USAGE', err instanceof Error ? err.message.split('\n')[0] ?? 'Invalid usage' : 'Invalid usage', {
+        throw new WaiaasError('USAGE', usageMessage(err), {
           details: {},
           hint: `Run \`waiaas ${this.id?.replaceAll(':', ' ') ?? ''} --help\` to see its flags.`,
         })
@@ -62,6 +76,7 @@ export abstract class BaseCommand extends Command {
       const data = await this.exec()
       if (this.json) process.stdout.write(`${JSON.stringify({ ok: true, data })}\n`)
       else this.render(data)
+      if (this.exitStatus !== EXIT.ok) process.exitCode = this.exitStatus
     } catch (err) {
       const e = toWaiaasError(err)
       if (this.json) {
@@ -79,6 +94,7 @@ export abstract class BaseCommand extends Command {
     const { default: chalk } = await import('chalk')
     if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0
     process.stderr.write(`${chalk.red('Error:')} ${e.message} ${chalk.dim(`(${e.code})`)}\n`)
+    for (const [label, value] of errorDetailLines(e.message, e.details)) process.stderr.write(`${chalk.dim(`${label}:`)} ${value}\n`)
     if (e.code === 'INTERNAL' && e.cause instanceof Error && process.env.WAIAAS_DEBUG === '1') {
       process.stderr.write(`${chalk.dim(e.cause.stack ?? e.cause.message)}\n`)
     }

@@ -45,6 +45,8 @@ const wallet = z.object({
   publicKey: z.string(),
   source: z.enum(['generated', 'private-key', 'keystore', 'mnemonic', 'keypair']),
   derivationPath: z.string().nullable(),
+  /** Address whose signature may approve or reject this wallet's requests. */
+  owner: z.string().nullable(),
   createdAt: isoTime,
 })
 
@@ -81,6 +83,99 @@ const devnetInfo = z.object({
   evm: z.object({ network: z.string(), url: z.string(), chainId: z.number().int(), pid: z.number().int(), testToken: z.string().nullable() }).nullable(),
   solana: z.object({ network: z.string(), url: z.string(), wsUrl: z.string(), testToken: z.string().nullable() }).nullable(),
 })
+
+const networkRef = z.string().min(1).max(128).describe('A CAIP-2 network id or an alias (see network list)')
+const address = z.string().min(1).max(128)
+const amountText = z.string().max(100).describe('A decimal string in whole units, e.g. "0.01"')
+const idempotencyKey = z.string().min(1).max(128).describe('The same key never moves funds twice, even across restarts')
+const requestId = z.string().min(1).max(64)
+
+export const TX_STATES = [
+  'pending', 'queued', 'awaiting_approval', 'approved', 'signed', 'submitted', 'confirmed',
+  'failed', 'denied', 'cancelled', 'rejected', 'expired', 'replaced',
+] as const
+export const TIER_NAMES = ['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const
+export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx'] as const
+const tier = z.enum(TIER_NAMES)
+
+const ruleRef = z.object({ policyId: z.string(), type: z.string(), version: z.number().int(), field: z.string().nullable() })
+const verdict = z.object({
+  tier,
+  delaySeconds: z.number().int().nullable(),
+  rule: ruleRef.nullable(),
+  reason: z.string(),
+  wouldPass: z.string().nullable(),
+})
+
+/** A transaction request as every transport shows it. Amounts are decimal strings in whole units. */
+const txRequest = z.object({
+  id: z.string(),
+  walletId: z.string(),
+  walletName: z.string(),
+  from: z.string(),
+  network: z.string(),
+  kind: z.enum(REQUEST_KINDS),
+  state: z.enum(TX_STATES),
+  tier: tier.nullable(),
+  /** Final: nothing more will happen to it. */
+  final: z.boolean(),
+  to: z.string().nullable(),
+  amount: z.string().nullable(),
+  token: z.string().nullable(),
+  symbol: z.string().nullable(),
+  usd: z.string().nullable(),
+  decision: z
+    .object({ policyRevision: z.number().int(), reason: z.string(), rule: ruleRef.nullable(), wouldPass: z.string().nullable(), delaySeconds: z.number().int().nullable() })
+    .nullable(),
+  /** When a DELAY comes due. */
+  executeAt: isoTime.nullable(),
+  /** When an APPROVAL request expires. */
+  expiresAt: isoTime.nullable(),
+  txHash: z.string().nullable(),
+  /** Sign-only requests: the signature (messages) or the signed raw transaction (sign tx). */
+  signature: z.string().nullable(),
+  error: z.object({ code: z.string(), reason: z.string() }).nullable(),
+  idempotencyKey: z.string().nullable(),
+  contentHash: z.string(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+})
+
+const policy = z.object({
+  id: z.string(),
+  scope: z.enum(['global', 'wallet', 'wallet-network']),
+  walletId: z.string().nullable(),
+  walletName: z.string().nullable(),
+  network: z.string().nullable(),
+  type: z.string(),
+  rules: z.record(z.string(), z.unknown()),
+  version: z.number().int(),
+  enabled: z.boolean(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+})
+
+const killSwitch = z.object({ on: z.boolean(), since: isoTime.nullable(), actor: z.string().nullable(), reason: z.string().nullable() })
+
+/** The fields that describe what a request does; shared by send, call, approve and `policy test`. */
+const txFields = {
+  wallet: walletRef,
+  network: networkRef,
+  to: address.optional(),
+  amount: amountText.optional(),
+  token: address.optional(),
+  /** Contract call: calldata as 0x hex, or `function` (e.g. "transfer(address,uint256)") with `args`. */
+  data: z.string().max(128 * 1024).optional(),
+  function: z.string().max(1024).optional(),
+  args: z.array(z.unknown()).max(64).optional(),
+  /** Approval: who may spend `amount` of `token`. */
+  spender: address.optional(),
+}
+const typedDataInput = z.union([z.string().max(64 * 1024), z.record(z.string(), z.unknown())])
+const SEND_ERRORS = [
+  'WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'POLICY_DENIED',
+  'IDEMPOTENCY_CONFLICT', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_RPC_UNREACHABLE', 'AUDIT_WRITE_FAILED',
+] as const satisfies readonly ErrorCode[]
 
 const kdfSummary = z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int() })
 
@@ -272,6 +367,226 @@ export const contract = {
     mcp: true,
   }),
 
+  'tx.send': def({
+    summary: 'Send native coins or a token. Policy-checked: returns the request with its tier and state (submitted, queued, awaiting_approval…).',
+    role: 'agent',
+    input: z.object({ wallet: walletRef, network: networkRef, to: address, amount: amountText, token: address.optional(), idempotencyKey: idempotencyKey.optional() }),
+    output: txRequest,
+    errors: SEND_ERRORS,
+    mcp: true,
+  }),
+  'tx.call': def({
+    summary: 'Call a contract (EVM): calldata, or a function signature with args, and an optional native value. The decoded calldata is what the policy checks.',
+    role: 'agent',
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef,
+      to: address,
+      data: txFields.data,
+      function: txFields.function,
+      args: txFields.args,
+      amount: amountText.optional(),
+      idempotencyKey: idempotencyKey.optional(),
+    }),
+    output: txRequest,
+    errors: [...SEND_ERRORS, 'INPUT_INVALID', 'CHAIN_REVERTED'],
+    mcp: true,
+  }),
+  'tx.tokenApprove': def({
+    summary: 'Approve a spender for an amount of a token (ERC-20 approve, SPL approve). Unlimited approvals are denied unless a policy allows them.',
+    role: 'agent',
+    input: z.object({ wallet: walletRef, network: networkRef, token: address, spender: address, amount: amountText, idempotencyKey: idempotencyKey.optional() }),
+    output: txRequest,
+    errors: SEND_ERRORS,
+    mcp: true,
+  }),
+  'sign.message': def({
+    summary: 'Sign a message (EIP-191 personal_sign, or Solana off-chain message bytes), if SIGNING_RULES allow it.',
+    role: 'agent',
+    input: z.object({ wallet: walletRef, network: networkRef.optional(), message: z.string().max(64 * 1024), encoding: z.enum(['utf8', 'hex']).default('utf8') }),
+    output: txRequest,
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
+    mcp: true,
+  }),
+  'sign.typedData': def({
+    summary: 'Sign EIP-712 typed data (eth_signTypedData_v4 JSON), if SIGNING_RULES allow its domain. A signed permit can move funds.',
+    role: 'agent',
+    input: z.object({ wallet: walletRef, network: networkRef.optional(), typedData: typedDataInput }),
+    output: txRequest,
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
+    mcp: true,
+  }),
+  'sign.tx': def({
+    summary: 'Policy-check and sign a transaction the caller broadcasts itself: EVM unsigned tx (hex or JSON), Solana base64 transaction or message.',
+    role: 'agent',
+    input: z.object({ wallet: walletRef, network: networkRef, transaction: z.union([z.string().max(128 * 1024), z.record(z.string(), z.unknown())]), idempotencyKey: idempotencyKey.optional() }),
+    output: txRequest,
+    errors: [...SEND_ERRORS, 'INPUT_INVALID'],
+    mcp: true,
+  }),
+  'tx.list': def({
+    summary: 'List transaction requests, newest first.',
+    role: 'public',
+    input: z.object({ wallet: walletRef.optional(), state: z.enum(TX_STATES).optional(), limit: z.number().int().min(1).max(1000).default(50), before: requestId.optional() }),
+    output: z.object({ requests: z.array(txRequest) }),
+    errors: ['WALLET_NOT_FOUND'],
+    mcp: true,
+  }),
+  'tx.show': def({
+    summary: 'Show one transaction request.',
+    role: 'public',
+    input: z.object({ id: requestId }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND'],
+    mcp: true,
+  }),
+  'tx.wait': def({
+    summary: 'Wait until a request reaches a final state (or the timeout passes), then show it.',
+    role: 'public',
+    input: z.object({ id: requestId, timeoutMs: z.number().int().min(0).max(600_000).default(60_000) }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND'],
+    mcp: false,
+  }),
+  'tx.approve': def({
+    summary: 'Approve a request that awaits approval (operator).',
+    role: 'operator',
+    input: z.object({ id: requestId }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'tx.reject': def({
+    summary: 'Reject a request that awaits approval or waits out a delay (operator); its reservation is released.',
+    role: 'operator',
+    input: z.object({ id: requestId, reason: z.string().max(500).optional() }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'tx.approvalMessage': def({
+    summary: "The canonical message the wallet's owner signs to approve or reject a request: binds its id, content hash, policy revision, expiry and a single-use nonce.",
+    role: 'public',
+    input: z.object({ id: requestId, decision: z.enum(['approve', 'reject']).default('approve') }),
+    output: z.object({ message: z.string(), owner: z.string(), expiresAt: isoTime }),
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET'],
+    mcp: false,
+  }),
+  'tx.ownerDecide': def({
+    summary: "Approve or reject a request with the owner's signature over its approval message. Single use.",
+    role: 'public',
+    input: z.object({ id: requestId, message: z.string().max(4096), signature: z.string().min(1).max(512) }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'APPROVAL_INVALID', 'OWNER_NOT_SET', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'tx.cancel': def({
+    summary: 'Cancel a request that has not been signed yet (queued, awaiting approval, approved); its reservation is released.',
+    role: 'agent',
+    input: z.object({ id: requestId }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
+    mcp: true,
+  }),
+  'tx.speedUp': def({
+    summary: 'Replace a submitted EVM transaction with the same nonce and higher fees (within FEE_CAP).',
+    role: 'operator',
+    input: z.object({ id: requestId, bumpPercent: z.number().int().min(10).max(500).default(20) }),
+    output: txRequest,
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'CHAIN_RPC_UNREACHABLE', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+
+  'policy.add': def({
+    summary: 'Add a policy: global, for a wallet, or for a wallet on one network. Rules are validated; the policy revision is bumped.',
+    role: 'operator',
+    input: z.object({ wallet: walletRef.optional(), network: networkRef.optional(), global: z.boolean().default(false), type: z.string().min(1).max(64), rules: z.unknown() }),
+    output: z.object({ policy, revision: z.number().int() }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_INVALID', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'policy.list': def({
+    summary: 'List policies (all, or those that apply to one wallet) and the current policy revision.',
+    role: 'public',
+    input: z.object({ wallet: walletRef.optional(), type: z.string().max(64).optional() }),
+    output: z.object({ policies: z.array(policy), revision: z.number().int() }),
+    errors: ['WALLET_NOT_FOUND'],
+    mcp: true,
+  }),
+  'policy.show': def({
+    summary: 'Show one policy with its earlier versions.',
+    role: 'public',
+    input: z.object({ id: z.string().min(1).max(64) }),
+    output: z.object({ policy, history: z.array(z.object({ version: z.number().int(), rules: z.record(z.string(), z.unknown()), enabled: z.boolean(), revision: z.number().int(), at: isoTime, actor: z.string() })) }),
+    errors: ['POLICY_NOT_FOUND'],
+    mcp: true,
+  }),
+  'policy.update': def({
+    summary: "Replace a policy's rules and/or enable or disable it; its version and the policy revision are bumped.",
+    role: 'operator',
+    input: z.object({ id: z.string().min(1).max(64), rules: z.unknown().optional(), enabled: z.boolean().optional() }),
+    output: z.object({ policy, revision: z.number().int() }),
+    errors: ['POLICY_NOT_FOUND', 'POLICY_INVALID', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'policy.remove': def({
+    summary: 'Remove a policy (its history stays for the audit trail).',
+    role: 'operator',
+    input: z.object({ id: z.string().min(1).max(64) }),
+    output: z.object({ removed: policy, revision: z.number().int() }),
+    errors: ['POLICY_NOT_FOUND', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'policy.test': def({
+    summary: 'Which tier a request would get, which rule decided, and what would change the outcome. Nothing is signed or reserved.',
+    role: 'public',
+    input: z.object({ ...txFields, message: z.string().max(64 * 1024).optional(), typedData: typedDataInput.optional() }),
+    output: z.object({
+      tier,
+      delaySeconds: z.number().int().nullable(),
+      decisive: verdict,
+      verdicts: z.array(verdict),
+      policyRevision: z.number().int(),
+      usd: z.string().nullable(),
+      policies: z.array(z.string()),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_RPC_UNREACHABLE'],
+    mcp: true,
+  }),
+
+  'killswitch.on': def({
+    summary: 'Stop all signing at once: nothing is signed or broadcast, queued work is held. Anyone with socket access may turn it on.',
+    role: 'public',
+    input: z.object({ reason: z.string().max(500).optional() }),
+    output: killSwitch,
+    errors: ['AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'killswitch.off': def({
+    summary: 'Resume signing (operator); held work continues.',
+    role: 'operator',
+    input: z.object({}),
+    output: killSwitch,
+    errors: ['AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'killswitch.status': def({
+    summary: 'Whether the kill switch is on.',
+    role: 'public',
+    input: z.object({}),
+    output: killSwitch,
+    errors: [],
+    mcp: true,
+  }),
+  'wallet.setOwner': def({
+    summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests.",
+    role: 'operator',
+    input: z.object({ wallet: walletRef, owner: address.nullable() }),
+    output: wallet,
+    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_ADDRESS', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+
   'network.list': def({
     summary: 'List the networks waiaas knows, with their effective RPC URL (credentials redacted) and confirmation depth.',
     role: 'public',
@@ -367,6 +682,10 @@ export type Output<M extends MethodName> = z.output<Contract[M]['output']>
 export type Wallet = z.output<typeof wallet>
 export type Network = z.output<typeof network>
 export type AuditEntryOut = z.output<typeof auditEntry>
+export type TxRequestView = z.output<typeof txRequest>
+export type PolicyView = z.output<typeof policy>
+export type TxState = (typeof TX_STATES)[number]
+export type RequestKind = (typeof REQUEST_KINDS)[number]
 
 /** Ordering of roles: a caller may call a method whose role is at or below its own. */
 export const ROLE_RANK: Record<Role, number> = { public: 0, agent: 1, operator: 2 }

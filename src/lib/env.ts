@@ -8,6 +8,22 @@ export interface Env {
   masterPasswordFile?: string
   autoProvision: boolean
   logLevel?: LogLevel
+  /** USD price sources (JSON); default `<data dir>/prices.json` when it exists. */
+  pricesFile?: string
+  /** How often the pipeline sweeps (due delays, expiries, confirmations), ms. */
+  pipelineTickMs?: number
+  /** How long an approval waits before it expires, unless a SPENDING_LIMIT says otherwise, seconds. */
+  approvalTtlSeconds?: number
+  /** Test hook (only with WAIAAS_TEST_HOOKS=1): SIGKILL the daemon right after this pipeline stage commits. */
+  testCrashAt?: string
+}
+
+function parseIntVar(name: string, raw: string, min: number, max: number): number {
+  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new WaiaasError('INPUT_INVALID', `${name} must be a whole number from ${min} to ${max}, got "${raw}"`, { details: { variable: name } })
+  }
+  return n
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
@@ -46,5 +62,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
     }
     out.logLevel = level as LogLevel
   }
+  const prices = str('WAIAAS_PRICES_FILE')
+  if (prices !== undefined) out.pricesFile = prices
+  const tick = str('WAIAAS_PIPELINE_TICK_MS')
+  if (tick !== undefined) out.pipelineTickMs = parseIntVar('WAIAAS_PIPELINE_TICK_MS', tick, 10, 60_000)
+  const ttl = str('WAIAAS_APPROVAL_TTL_SECONDS')
+  if (ttl !== undefined) out.approvalTtlSeconds = parseIntVar('WAIAAS_APPROVAL_TTL_SECONDS', ttl, 1, 30 * 86_400)
+  const crash = str('WAIAAS_TEST_CRASH_AT')
+  if (crash !== undefined && str('WAIAAS_TEST_HOOKS') === '1') out.testCrashAt = crash
   return out
 }

@@ -79,6 +79,13 @@ export const ERROR_CODES = {
 
   POLICY_DENIED: row(EXIT.denied, -32070, 403, 'Run `waiaas policy test` to see which rule decided and what would pass.'),
   PENDING_APPROVAL: row(EXIT.waiting, -32071, 202, 'Approve it with `waiaas tx approve`, or wait for the delay to pass.'),
+  POLICY_INVALID: row(EXIT.usage, -32072, 400, 'Fix the rules field named in details; `waiaas policy add --help` lists each type\'s fields.'),
+  POLICY_NOT_FOUND: row(EXIT.notFound, -32073, 404, 'List policies with `waiaas policy list`.'),
+  TX_STATE_CONFLICT: row(EXIT.conflict, -32074, 409, 'The request is no longer in a state that allows this; see `waiaas tx show`.'),
+  IDEMPOTENCY_CONFLICT: row(EXIT.conflict, -32075, 409, 'This idempotency key was used for a different request; use a new key.'),
+  KILL_SWITCH_ON: row(EXIT.denied, -32076, 423, 'The kill switch is on: nothing is signed until `waiaas killswitch off`.'),
+  APPROVAL_INVALID: row(EXIT.auth, -32077, 403, 'Sign the exact message from `waiaas tx approval-message` with the owner key, before it expires.'),
+  OWNER_NOT_SET: row(EXIT.usage, -32078, 400, 'Set the wallet\'s owner with `waiaas wallet owner set`.'),
 
   INPUT_INVALID_AMOUNT: row(EXIT.usage, -32080, 400, 'Give a plain decimal string in whole units, e.g. "0.01", within the token\'s decimals.'),
   INPUT_INVALID_ADDRESS: row(EXIT.usage, -32081, 400, 'EVM addresses are 0x and 40 hex digits; Solana addresses are base58 public keys.'),

@@ -2,18 +2,19 @@
 import { afterAll, beforeAll } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import type { DaemonClient } from '../../src/lib/client.js'
+import type { Env } from '../../src/lib/env.js'
 import { connectExisting } from '../../src/lib/launcher.js'
 import { tempHome } from './cli.js'
 
 export const PASSWORD = 'correct horse battery staple'
 
-export function useDaemon(): { readonly client: DaemonClient; readonly daemon: DaemonHandle } {
+export function useDaemon(opts: { env?: Partial<Env> } = {}): { readonly client: DaemonClient; readonly daemon: DaemonHandle } {
   let home: ReturnType<typeof tempHome> | undefined
   let daemon: DaemonHandle | undefined
   let client: DaemonClient | undefined
   beforeAll(async () => {
     home = tempHome()
-    daemon = await startDaemon({ home: home.dataDir, env: { autoProvision: false } })
+    daemon = await startDaemon({ home: home.dataDir, env: { autoProvision: false, ...opts.env } })
     client = await connectExisting(daemon.paths)
     await client.call('vault.init', { password: PASSWORD })
   })

@@ -29,6 +29,7 @@ function wallet(over: Partial<WalletRow> = {}): WalletRow {
     source: 'generated',
     derivationPath: null,
     sealedKey: { iv: 'aXY=', tag: 'dGFn', ct: 'Y3Q=' },
+    owner: null,
     createdAt: `2025-01-01T00:00:${String(n % 60).padStart(2, '0')}.000Z`,
     ...over,
   }

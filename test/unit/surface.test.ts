@@ -4,8 +4,9 @@
  */
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { contract } from '../../src/lib/contract.js'
+import { contract, TX_STATES } from '../../src/lib/contract.js'
 import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
+import { TX_STATE_OPTIONS } from '../../src/lib/tx-render.js'
 
 describe('public surface', () => {
   it('lists every contract method with its role and MCP exposure', () => {
@@ -27,6 +28,31 @@ describe('public surface', () => {
       'wallet.delete operator',
       'balance.get public mcp',
       'tx.simulate public mcp',
+      'tx.send agent mcp',
+      'tx.call agent mcp',
+      'tx.tokenApprove agent mcp',
+      'sign.message agent mcp',
+      'sign.typedData agent mcp',
+      'sign.tx agent mcp',
+      'tx.list public mcp',
+      'tx.show public mcp',
+      'tx.wait public',
+      'tx.approve operator',
+      'tx.reject operator',
+      'tx.approvalMessage public',
+      'tx.ownerDecide public',
+      'tx.cancel agent mcp',
+      'tx.speedUp operator',
+      'policy.add operator',
+      'policy.list public mcp',
+      'policy.show public mcp',
+      'policy.update operator',
+      'policy.remove operator',
+      'policy.test public mcp',
+      'killswitch.on public',
+      'killswitch.off operator',
+      'killswitch.status public mcp',
+      'wallet.setOwner operator',
       'network.list public mcp',
       'network.set operator',
       'devnet.start operator',
@@ -91,6 +117,13 @@ describe('public surface', () => {
       AUDIT_WRITE_FAILED: 1,
       POLICY_DENIED: 4,
       PENDING_APPROVAL: 5,
+      POLICY_INVALID: 2,
+      POLICY_NOT_FOUND: 7,
+      TX_STATE_CONFLICT: 8,
+      IDEMPOTENCY_CONFLICT: 8,
+      KILL_SWITCH_ON: 4,
+      APPROVAL_INVALID: 6,
+      OWNER_NOT_SET: 2,
       INPUT_INVALID_AMOUNT: 2,
       INPUT_INVALID_ADDRESS: 2,
       NETWORK_UNKNOWN: 7,
@@ -119,9 +152,13 @@ describe('public surface', () => {
     }
   })
 
+  it("keeps the CLI's copy of the request states in step with the contract", () => {
+    expect([...TX_STATE_OPTIONS]).toEqual([...TX_STATES])
+  })
+
   it('pins the commands and their flags (from the generated oclif manifest)', () => {
     const manifest = JSON.parse(fs.readFileSync(new URL('../../oclif.manifest.json', import.meta.url), 'utf8')) as {
-      commands: Record<string, { flags: Record<string, { hidden?: boolean }>; args: Record<string, unknown> }>
+      commands: Record<string, { flags: Record<string, { hidden?: boolean }>; args: Record<string, unknown>; description?: string; summary?: string; examples?: unknown[] }>
     }
     const lines = Object.entries(manifest.commands)
       .map(([id, c]) => {
@@ -134,9 +171,11 @@ describe('public surface', () => {
       })
       .sort()
     expect(lines).toEqual([
+      'approve --amount --idempotency-key --network --password-file --spender --timeout --token --wait --wallet',
       'audit list --action --before --limit',
       'audit verify',
       'balance --network --token --wallet',
+      'call --amount --args --data --function --idempotency-key --network --password-file --timeout --to --wait --wallet',
       'daemon logs --follow --lines',
       'daemon start --foreground --password-file',
       'daemon status',
@@ -146,24 +185,47 @@ describe('public surface', () => {
       'devnet status',
       'devnet stop --password-file',
       'init --auto-provision --password-file',
+      'killswitch off --password-file',
+      'killswitch on --reason',
+      'killswitch status',
       'lock',
       'network list --family',
       'network set <network> --confirmations --password-file --reset-rpc-url --rpc-url --rpc-url-file',
       'password change --new-password-file --password-file',
+      'policy add --file --global --network --password-file --rules --type --wallet',
+      'policy list --type --wallet',
+      'policy remove <id> --password-file --yes',
+      'policy show <id>',
+      'policy test --amount --args --data --function --message --network --spender --to --token --typed-data --wallet',
+      'policy update <id> --disable --enable --file --password-file --rules',
+      'send --amount --idempotency-key --network --password-file --timeout --to --token --wait --wallet',
+      'sign message --hex --message --message-file --network --password-file --wallet',
+      'sign tx --file --idempotency-key --network --password-file --transaction --wallet',
+      'sign typed-data --file --network --password-file --typed-data --wallet',
       'status',
+      'tx approval-message <id> --out --reject --yes',
+      'tx approve <id> --message-file --password-file --signature',
+      'tx cancel <id> --password-file',
+      'tx list --before --limit --state --wallet',
+      'tx reject <id> --message-file --password-file --reason --signature',
+      'tx show <id>',
       'tx simulate --amount --args --data --function --network --spender --to --token --wallet',
+      'tx speed-up <id> --bump-percent --password-file',
       'unlock --password-file',
       'wallet create --chain --name --password-file',
       'wallet delete <wallet> --password-file --yes',
       'wallet export <wallet> --export-password-file --out --password-file --yes',
       'wallet import --chain --index --keypair-file --keystore-file --keystore-password-file --mnemonic-file --name --password-file --private-key-file',
       'wallet list --chain',
+      'wallet owner <wallet> <address> --clear --password-file',
       'wallet rename <wallet> --name --password-file',
       'wallet show <wallet>',
     ])
-    for (const c of Object.values(manifest.commands)) {
+    for (const [id, c] of Object.entries(manifest.commands)) {
       expect(Object.keys(c.flags)).toContain('json')
       expect(Object.keys(c.flags)).toContain('data-dir')
+      expect(c.description ?? c.summary, `${id} has a description`).toBeTruthy()
+      expect(c.examples?.length ?? 0, `${id} has an example`).toBeGreaterThan(0)
     }
   })
 })

@@ -3,6 +3,8 @@ import * as audit from './audit.js'
 import * as balance from './balance.js'
 import * as devnet from './devnet.js'
 import * as network from './network.js'
+import * as policy from './policy.js'
+import * as requests from './requests.js'
 import * as tx from './tx.js'
 import * as system from './system.js'
 import * as vault from './vault.js'
@@ -26,6 +28,31 @@ export const handlers: HandlerTable = {
   'wallet.delete': wallet.remove,
   'balance.get': balance.get,
   'tx.simulate': tx.simulate,
+  'tx.send': requests.send,
+  'tx.call': requests.call,
+  'tx.tokenApprove': requests.tokenApprove,
+  'sign.message': requests.signMessage,
+  'sign.typedData': requests.signTypedData,
+  'sign.tx': requests.signTx,
+  'tx.list': requests.list,
+  'tx.show': requests.show,
+  'tx.wait': requests.wait,
+  'tx.approve': requests.approve,
+  'tx.reject': requests.reject,
+  'tx.approvalMessage': requests.approvalMessage,
+  'tx.ownerDecide': requests.ownerDecide,
+  'tx.cancel': requests.cancel,
+  'tx.speedUp': requests.speedUp,
+  'policy.add': policy.add,
+  'policy.list': policy.list,
+  'policy.show': policy.show,
+  'policy.update': policy.update,
+  'policy.remove': policy.remove,
+  'policy.test': policy.test,
+  'killswitch.on': requests.killSwitchOn,
+  'killswitch.off': requests.killSwitchOff,
+  'killswitch.status': requests.killSwitchStatus,
+  'wallet.setOwner': wallet.setOwner,
   'network.list': network.list,
   'network.set': network.set,
   'devnet.start': devnet.start,

@@ -17,7 +17,8 @@ import {
 } from '../keystore/keys.js'
 import { openPrivateKey, sealPrivateKey } from '../keystore/vault.js'
 import { appendAudit } from '../store/audit.js'
-import { deleteWallet, findWallet, insertWallet, listWallets, renameWallet, type WalletRow } from '../store/wallets.js'
+import { assertAddressShape } from '../../lib/address.js'
+import { deleteWallet, findWallet, insertWallet, listWallets, renameWallet, setWalletOwner, type WalletRow } from '../store/wallets.js'
 
 /** The public view of a wallet row: never the sealed key. */
 export function toWallet(row: WalletRow): Wallet {
@@ -29,6 +30,7 @@ export function toWallet(row: WalletRow): Wallet {
     publicKey: row.publicKey,
     source: row.source,
     derivationPath: row.derivationPath,
+    owner: row.owner,
     createdAt: row.createdAt,
   }
 }
@@ -51,6 +53,7 @@ function store(ctx: DaemonContext, caller: Caller, km: KeyMaterial, source: Wall
     source,
     derivationPath: km.derivationPath ?? null,
     sealedKey: sealPrivateKey(grant.dataKey, id, km.address, km.privateKey),
+    owner: null,
     createdAt: new Date().toISOString(),
   }
   wipe(km.privateKey)
@@ -134,5 +137,29 @@ export const remove: Handler<'wallet.delete'> = (ctx, params, caller) => {
     appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.delete', target: row.id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address } })
     ctx.log.info('wallet.delete', { wallet: row.id })
     return { deleted: toWallet(row) }
+  })()
+}
+
+export const setOwner: Handler<'wallet.setOwner'> = async (ctx, params, caller) => {
+  const row = findWallet(ctx.db, params.wallet)
+  let owner: string | null = null
+  if (params.owner !== null) {
+    if (row.chain === 'evm') {
+      const { assertAddress } = await import('../chains/evm/intent.js')
+      owner = assertAddress(params.owner, 'owner')
+    } else {
+      const { PublicKey } = await import('@solana/web3.js')
+      assertAddressShape('solana', params.owner, 'owner')
+      try {
+        owner = new PublicKey(params.owner).toBase58()
+      } catch {
+        assertAddressShape('solana', '', 'owner')
+      }
+    }
+  }
+  return ctx.db.transaction(() => {
+    const updated = setWalletOwner(ctx.db, row.id, owner)
+    appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.setOwner', target: row.id, outcome: 'ok', details: { owner } })
+    return toWallet(updated)
   })()
 }

@@ -98,4 +98,98 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 3,
+    name: 'policies, transaction requests, approval nonces, wallet owners',
+    up: `
+      -- The address whose signature may approve or reject this wallet's requests.
+      ALTER TABLE wallets ADD COLUMN owner TEXT;
+
+      -- Current policies. wallet_id NULL: global; network only together with a wallet. rules is canonical JSON,
+      -- validated and normalised on write (rules.ts). version bumps on every update.
+      CREATE TABLE policies (
+        id         TEXT PRIMARY KEY,
+        wallet_id  TEXT,
+        network    TEXT,
+        type       TEXT NOT NULL,
+        rules      TEXT NOT NULL,
+        version    INTEGER NOT NULL CHECK (version >= 1),
+        enabled    INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        CHECK (network IS NULL OR wallet_id IS NOT NULL)
+      );
+      CREATE INDEX policies_wallet ON policies (wallet_id);
+
+      -- Every version of every policy, kept after removal, so the revision a decision names can always be read.
+      -- revision is the global policy revision (meta policy_revision) that this write produced.
+      CREATE TABLE policy_versions (
+        policy_id TEXT NOT NULL,
+        version   INTEGER NOT NULL,
+        revision  INTEGER NOT NULL,
+        wallet_id TEXT,
+        network   TEXT,
+        type      TEXT NOT NULL,
+        rules     TEXT NOT NULL,
+        enabled   INTEGER NOT NULL,
+        removed   INTEGER NOT NULL DEFAULT 0,
+        actor     TEXT NOT NULL,
+        at        TEXT NOT NULL,
+        PRIMARY KEY (policy_id, version)
+      );
+
+      -- One row per request from the moment it is validated; every stage after that is an update of this row.
+      -- Times are ms since the epoch. counted = 1 while the request's amounts count against cumulative limits
+      -- (reserved from acceptance, spent once confirmed; 0 when denied, failed, cancelled, rejected or expired).
+      -- payload is what was asked (canonical JSON, bigints as decimal strings); prepared/raw are what was signed:
+      -- raw is stored BEFORE broadcast, so a restart re-broadcasts the same bytes instead of signing again.
+      CREATE TABLE requests (
+        id              TEXT PRIMARY KEY,
+        wallet_id       TEXT NOT NULL,
+        network         TEXT NOT NULL,
+        kind            TEXT NOT NULL,
+        state           TEXT NOT NULL,
+        tier            TEXT,
+        idempotency_key TEXT,
+        content_hash    TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        summary         TEXT NOT NULL,
+        actions         TEXT NOT NULL,
+        amounts         TEXT NOT NULL,
+        recipient       TEXT,
+        usd_micros      INTEGER,
+        counted         INTEGER NOT NULL DEFAULT 0 CHECK (counted IN (0, 1)),
+        decision        TEXT,
+        policy_revision INTEGER,
+        delay_until     INTEGER,
+        expires_at      INTEGER,
+        prepared        TEXT,
+        raw             TEXT,
+        tx_hash         TEXT,
+        hashes          TEXT,
+        signature       TEXT,
+        error           TEXT,
+        actor           TEXT NOT NULL,
+        created_at      INTEGER NOT NULL,
+        accepted_at     INTEGER,
+        updated_at      INTEGER NOT NULL,
+        UNIQUE (wallet_id, idempotency_key)
+      );
+      CREATE INDEX requests_state ON requests (state, delay_until);
+      CREATE INDEX requests_wallet_time ON requests (wallet_id, accepted_at);
+      CREATE INDEX requests_wallet_state ON requests (wallet_id, state);
+      CREATE INDEX requests_recipient ON requests (wallet_id, recipient) WHERE counted = 1;
+
+      -- Nonces of owner approval messages: each is issued for one request and decision, and used at most once.
+      CREATE TABLE approval_nonces (
+        nonce      TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        decision   TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+        message    TEXT NOT NULL,
+        expires_at INTEGER NOT NULL,
+        used_at    INTEGER
+      );
+      CREATE INDEX approval_nonces_request ON approval_nonces (request_id);
+    `,
+  },
 ]

@@ -15,6 +15,8 @@ export interface WalletRow {
   source: WalletSource
   derivationPath: string | null
   sealedKey: { iv: string; tag: string; ct: string }
+  /** Address whose signature may approve this wallet's requests (same chain family), or null. */
+  owner: string | null
   createdAt: string
 }
 
@@ -27,12 +29,13 @@ interface DbWallet {
   source: string
   derivation_path: string | null
   sealed_key: string
+  owner: string | null
   created_at: string
 }
 
 const CHAINS: readonly string[] = ['evm', 'solana'] satisfies Chain[]
 const SOURCES: readonly string[] = ['generated', 'private-key', 'keystore', 'mnemonic', 'keypair'] satisfies WalletSource[]
-const COLUMNS = 'id, name, chain, address, public_key, source, derivation_path, sealed_key, created_at'
+const COLUMNS = 'id, name, chain, address, public_key, source, derivation_path, sealed_key, owner, created_at'
 
 /**
  * The key names are unique by and looked up by: Unicode lower case of the NFC form, so names differing only in
@@ -121,6 +124,14 @@ export function renameWallet(db: Db, id: string, name: string): WalletRow {
   })
 }
 
+/** Sets or clears the owner address (already validated and canonical). */
+export function setWalletOwner(db: Db, id: string, owner: string | null): WalletRow {
+  prepared(db, 'UPDATE wallets SET owner = ? WHERE id = ?').run(owner, id)
+  const row = byId(db, id)
+  if (row === undefined) throw notFound(id)
+  return toWallet(row)
+}
+
 /** Deletes wallet `id`. Throws WALLET_NOT_FOUND. */
 export function deleteWallet(db: Db, id: string): void {
   const { changes } = prepared<[string]>(db, 'DELETE FROM wallets WHERE id = ?').run(id)
@@ -176,6 +187,7 @@ function toWallet(r: DbWallet): WalletRow {
     source: r.source as WalletSource,
     derivationPath: r.derivation_path,
     sealedKey: parseSealedKey(r),
+    owner: r.owner,
     createdAt: r.created_at,
   }
 }

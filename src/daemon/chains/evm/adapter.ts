@@ -30,6 +30,9 @@ export interface EvmAdapterOptions {
   timeoutMs?: number
 }
 
+/** The `unsigned.nonce` of a transaction prepared without a nonce; fieldsOf() refuses it, so it can never be signed. */
+const UNASSIGNED = 'unassigned'
+
 export class EvmAdapter implements ChainAdapter {
   readonly family = 'evm' as const
   readonly network: string
@@ -80,7 +83,7 @@ export class EvmAdapter implements ChainAdapter {
    * Builds the EIP-1559 transaction and takes a nonce last, so a failure here burns none. Raises INPUT_INVALID_*,
    * CHAIN_REVERTED (estimation reverted; details.reason), CHAIN_INSUFFICIENT_FUNDS, CHAIN_FEE_TOO_HIGH, CHAIN_RPC_UNREACHABLE.
    */
-  async prepare(fromAddress: string, intent: TxIntent): Promise<PreparedTx> {
+  async prepare(fromAddress: string, intent: TxIntent, opts: { nonce?: boolean } = {}): Promise<PreparedTx> {
     const from = this.normalizeAddress(fromAddress, 'from')
     const { to, value, data } = intentToCall(intent)
     const request = { from, to, value: toQuantity(value), data }
@@ -99,9 +102,27 @@ export class EvmAdapter implements ChainAdapter {
         details: { network: this.network, address: from, balance: BigInt(balanceHex).toString(), needed: needed.toString() },
       })
     }
+    if (opts.nonce === false) {
+      // Built for a policy decision: the nonce is taken only once the request may really be signed (assignNonce),
+      // so a request that waits or is denied never holds one and leaves no gap.
+      const fields = { chainId: BigInt(this.chainId), nonce: 0n, to, value, data, gasLimit, ...fees }
+      return { family: 'evm', network: this.network, from, intent, fee: feeDetails(fields), unsigned: { ...toUnsigned(fields), nonce: UNASSIGNED } }
+    }
     const nonce = await this.opts.nonces.acquire(this.chainId, from, () => this.pendingNonce(from))
     const fields = { chainId: BigInt(this.chainId), nonce, to, value, data, gasLimit, ...fees }
     return { family: 'evm', network: this.network, from, intent, fee: feeDetails(fields), unsigned: { ...toUnsigned(fields) } }
+  }
+
+  /** Whether a prepared transaction still needs assignNonce(). */
+  hasNonce(tx: PreparedTx): boolean {
+    return tx.unsigned.nonce !== UNASSIGNED
+  }
+
+  /** Takes the account's next nonce for a transaction prepared with `{ nonce: false }`. */
+  async assignNonce(tx: PreparedTx): Promise<PreparedTx> {
+    if (this.hasNonce(tx)) return tx
+    const nonce = await this.opts.nonces.acquire(this.chainId, tx.from, () => this.pendingNonce(tx.from))
+    return { ...tx, unsigned: { ...tx.unsigned, nonce: nonce.toString() } }
   }
 
   private assertUnderCap(maxFeePerGas: bigint): void {
@@ -115,6 +136,7 @@ export class EvmAdapter implements ChainAdapter {
 
   /** Gives a prepared transaction's nonce back when it will never be signed or sent. */
   releaseNonce(tx: PreparedTx): Promise<void> {
+    if (!this.hasNonce(tx)) return Promise.resolve()
     return this.opts.nonces.release(this.chainId, tx.from, fieldsOf(tx).nonce)
   }
 

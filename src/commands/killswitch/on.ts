@@ -1,0 +1,23 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { killSwitchText } from '../../lib/policy-render.js'
+
+export default class KillswitchOn extends BaseCommand {
+  static override summary = 'Stop all signing at once'
+  static override description =
+    'Nothing is signed or broadcast until `waiaas killswitch off`; queued and approved work is held, not lost. Needs no ' +
+    'password: anyone who can reach the daemon may pull it. Turning it off needs the master password.'
+  static override examples = ['<%= config.bin %> killswitch on --reason "agent misbehaving"', '<%= config.bin %> killswitch on --json']
+  static override flags = { reason: Flags.string({ description: 'Why, for the audit log and notifications' }) }
+
+  protected override async exec(): Promise<Output<'killswitch.on'>> {
+    const reason = this.flags.reason as string | undefined
+    const client = await this.daemon()
+    return client.call('killswitch.on', reason === undefined ? {} : { reason })
+  }
+
+  protected override render(d: Output<'killswitch.on'>): void {
+    this.log(killSwitchText(d))
+  }
+}

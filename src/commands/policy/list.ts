@@ -1,0 +1,28 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Input, Output } from '../../lib/contract.js'
+import { policyTable } from '../../lib/policy-render.js'
+
+export default class PolicyList extends BaseCommand {
+  static override summary = 'List policies'
+  static override description = 'All policies, or those that apply to one wallet (its own and the global ones), with the current policy revision.'
+  static override examples = ['<%= config.bin %> policy list', '<%= config.bin %> policy list --wallet treasury --type SPENDING_LIMIT --json']
+  static override flags = {
+    wallet: Flags.string({ char: 'w', description: 'Only those that apply to this wallet (id or name)' }),
+    type: Flags.string({ description: 'Only this type, e.g. SPENDING_LIMIT' }),
+  }
+
+  protected override async exec(): Promise<Output<'policy.list'>> {
+    const f = this.flags as { wallet?: string; type?: string }
+    const params: Input<'policy.list'> = {}
+    if (f.wallet !== undefined) params.wallet = f.wallet
+    if (f.type !== undefined) params.type = f.type
+    const client = await this.daemon()
+    return client.call('policy.list', params)
+  }
+
+  protected override render(d: Output<'policy.list'>): void {
+    this.log(policyTable(d.policies))
+    if (d.policies.length > 0) this.log(`Policy revision ${d.revision}.`)
+  }
+}

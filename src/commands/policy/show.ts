@@ -1,0 +1,22 @@
+import * as Args from '@oclif/core/args'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Output } from '../../lib/contract.js'
+import { policyFields, policyHistoryTable } from '../../lib/policy-render.js'
+
+export default class PolicyShow extends BaseCommand {
+  static override summary = 'Show one policy with its earlier versions'
+  static override description = 'Its scope, rules (in full), version and whether it is enabled, then every earlier version with who changed it and when.'
+  static override examples = ['<%= config.bin %> policy show 3f2a…', '<%= config.bin %> policy show 3f2a… --json']
+  static override args = { id: Args.string({ required: true, description: 'Policy id' }) }
+
+  protected override async exec(): Promise<Output<'policy.show'>> {
+    const client = await this.daemon()
+    return client.call('policy.show', { id: this.args.id as string })
+  }
+
+  protected override render(d: Output<'policy.show'>): void {
+    this.log(policyFields(d.policy))
+    this.log('history:')
+    this.log(policyHistoryTable(d.history).replace(/^/gm, '  '))
+  }
+}

@@ -1,0 +1,44 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { Input, Output } from '../../lib/contract.js'
+import { parseJsonArray, parseJsonObject } from '../../lib/flag-input.js'
+import { policyTestText } from '../../lib/policy-render.js'
+
+export default class PolicyTest extends BaseCommand {
+  static override summary = 'Which tier a request would get, which rule decides, and what would pass'
+  static override description =
+    'Describe a request with the same flags as `send`, `call`, `approve` or `sign` and see its outcome (INSTANT, NOTIFY, ' +
+    'DELAY, APPROVAL or DENY) without signing or reserving anything.'
+  static override examples = [
+    '<%= config.bin %> policy test --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.5',
+    '<%= config.bin %> policy test --wallet treasury --network base --token 0x8335… --spender 0x4752… --amount 100',
+    '<%= config.bin %> policy test --wallet treasury --network base --message "hello" --json',
+  ]
+  static override flags = {
+    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
+    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    to: Flags.string({ description: 'Recipient, or the contract to call' }),
+    amount: Flags.string({ description: 'Decimal amount in whole units' }),
+    token: Flags.string({ char: 't', description: 'ERC-20 address or SPL / Token-2022 mint' }),
+    data: Flags.string({ description: 'Contract call: calldata as 0x hex', exclusive: ['function'] }),
+    function: Flags.string({ description: 'Contract call: a signature like "transfer(address,uint256)"', exclusive: ['data'] }),
+    args: Flags.string({ description: 'Contract call: arguments as a JSON array', dependsOn: ['function'] }),
+    spender: Flags.string({ description: 'Approval: the spender of --amount of --token' }),
+    message: Flags.string({ description: 'Message signing: the message' }),
+    'typed-data': Flags.string({ description: 'Typed-data signing: the typed data JSON' }),
+  }
+
+  protected override async exec(): Promise<Output<'policy.test'>> {
+    const f = this.flags as Record<string, string | undefined>
+    const params: Input<'policy.test'> = { wallet: f.wallet ?? '', network: f.network ?? '' }
+    for (const k of ['to', 'amount', 'token', 'data', 'function', 'spender', 'message'] as const) if (f[k] !== undefined) params[k] = f[k]
+    if (f.args !== undefined) params.args = parseJsonArray(f.args, '--args')
+    if (f['typed-data'] !== undefined) params.typedData = parseJsonObject(f['typed-data'], '--typed-data')
+    const client = await this.daemon()
+    return client.call('policy.test', params)
+  }
+
+  protected override render(d: Output<'policy.test'>): void {
+    this.log(policyTestText(d))
+  }
+}

@@ -1,0 +1,38 @@
+import * as Flags from '@oclif/core/flags'
+import type { TxRequestView } from '../lib/contract.js'
+import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
+
+export default class Send extends SubmitCommand {
+  static override summary = 'Send native coins or a token, checked against the policies'
+  static override description =
+    'Sends --amount (whole units, e.g. 0.01) of the native coin, or of --token, to --to. The policies decide the tier: ' +
+    'INSTANT and NOTIFY are signed and broadcast at once, DELAY is queued for its delay, APPROVAL waits for `waiaas tx approve`; ' +
+    'a denial exits 4 and says which rule denied it and what would pass. Prints the request with its id, tier and state. ' +
+    'With --wait it waits until the request is final: exit 0 when confirmed, 1 when it failed or was rejected, cancelled or ' +
+    'expired, 5 when it was still waiting when --timeout ran out.'
+  static override examples = [
+    '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.01',
+    '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1… --amount 25 --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --wait --json',
+    '<%= config.bin %> send --wallet sol-hot --network solana-local --to 9xQe… --amount 0.5 --idempotency-key payout-2024-06-01',
+  ]
+  static override flags = {
+    ...submitFlags,
+    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
+    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    to: Flags.string({ required: true, description: 'Recipient address' }),
+    amount: Flags.string({ required: true, description: 'Decimal amount in whole units, e.g. 0.01' }),
+    token: Flags.string({ char: 't', description: 'ERC-20 address or SPL / Token-2022 mint (default: the native coin)' }),
+  }
+
+  protected override async exec(): Promise<TxRequestView> {
+    const f = this.flags as { wallet: string; network: string; to: string; amount: string; token?: string }
+    return this.submit('tx.send', {
+      wallet: f.wallet,
+      network: f.network,
+      to: f.to,
+      amount: f.amount,
+      ...(f.token === undefined ? {} : { token: f.token }),
+      ...this.idempotency(),
+    })
+  }
+}

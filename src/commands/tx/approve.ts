@@ -1,0 +1,38 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { TxRequestView } from '../../lib/contract.js'
+import { readInputFile } from '../../lib/flag-input.js'
+import { requestFields } from '../../lib/tx-render.js'
+
+export default class TxApprove extends BaseCommand {
+  static override summary = 'Approve a request that awaits approval'
+  static override description =
+    'As the operator (master password), or as the wallet\'s owner without any password: sign the message from ' +
+    '`waiaas tx approval-message ID --out FILE` with the owner key and pass --signature with --message-file FILE. ' +
+    'An approved request is signed and broadcast at once.'
+  static override examples = [
+    '<%= config.bin %> tx approve 01J2Z3…',
+    '<%= config.bin %> tx approve 01J2Z3… --signature 0x5f1c… --message-file ./approve.txt',
+  ]
+  static override args = { id: Args.string({ required: true, description: 'Request id' }) }
+  static override flags = {
+    ...passwordFlags,
+    signature: Flags.string({ description: "Owner path: the owner's signature over the approval message", dependsOn: ['message-file'], helpGroup: 'OWNER' }),
+    'message-file': Flags.string({ description: 'Owner path: the approval message, exactly as `tx approval-message --out` wrote it', dependsOn: ['signature'], helpGroup: 'OWNER' }),
+  }
+
+  protected override async exec(): Promise<TxRequestView> {
+    const f = this.flags as { signature?: string; 'message-file'?: string }
+    const id = this.args.id as string
+    if (f.signature !== undefined) {
+      const client = await this.daemon()
+      return client.call('tx.ownerDecide', { id, message: readInputFile(f['message-file'] ?? '', '--message-file'), signature: f.signature.trim() })
+    }
+    return this.operatorCall('tx.approve', { id })
+  }
+
+  protected override render(r: TxRequestView): void {
+    this.log(requestFields(r))
+  }
+}

@@ -1,0 +1,22 @@
+import * as Args from '@oclif/core/args'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { TxRequestView } from '../../lib/contract.js'
+import { nextStep, requestFields } from '../../lib/tx-render.js'
+
+export default class TxShow extends BaseCommand {
+  static override summary = 'Show one transaction request'
+  static override description = 'Its state, tier and why, amount, recipient, transaction hash or signature, and what can be done next.'
+  static override examples = ['<%= config.bin %> tx show 01J2Z3…', '<%= config.bin %> tx show 01J2Z3… --json']
+  static override args = { id: Args.string({ required: true, description: 'Request id' }) }
+
+  protected override async exec(): Promise<TxRequestView> {
+    const client = await this.daemon()
+    return client.call('tx.show', { id: this.args.id as string })
+  }
+
+  protected override render(r: TxRequestView): void {
+    this.log(requestFields(r))
+    const next = nextStep(r)
+    if (next !== undefined) this.log(next)
+  }
+}

@@ -1,0 +1,26 @@
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { TxRequestView } from '../../lib/contract.js'
+import { requestFields } from '../../lib/tx-render.js'
+
+export default class TxSpeedUp extends BaseCommand {
+  static override summary = 'Rebroadcast a stuck EVM transaction with higher fees'
+  static override description =
+    'Replaces a submitted transaction with the same nonce and fees raised by --bump-percent (within the FEE_CAP policy). ' +
+    'Whichever of the two is mined first settles the request.'
+  static override examples = ['<%= config.bin %> tx speed-up 01J2Z3…', '<%= config.bin %> tx speed-up 01J2Z3… --bump-percent 50 --json']
+  static override args = { id: Args.string({ required: true, description: 'Request id' }) }
+  static override flags = {
+    ...passwordFlags,
+    'bump-percent': Flags.integer({ description: 'Raise the fees by this percentage (10-500)', default: 20, min: 10, max: 500 }),
+  }
+
+  protected override async exec(): Promise<TxRequestView> {
+    return this.operatorCall('tx.speedUp', { id: this.args.id as string, bumpPercent: this.flags['bump-percent'] as number })
+  }
+
+  protected override render(r: TxRequestView): void {
+    this.log(requestFields(r))
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Policies: add, list, show, update, remove (operator writes, audited, each bumping the policy revision) and
+ * `policy test`, which runs the pipeline's own evaluation without recording or reserving anything.
+ */
+import type { PolicyView } from '../../lib/contract.js'
+import { WaiaasError } from '../../lib/errors.js'
+import type { DaemonContext, Handler } from '../context.js'
+import { effectiveNetwork } from '../networks.js'
+import type { SubmitInput } from '../pipeline/plan.js'
+import { usdText } from '../pipeline/view.js'
+import { isPolicyType, validateRules } from '../policy/rules.js'
+import { applicablePolicies } from '../policy/engine.js'
+import type { PolicyType, Verdict } from '../policy/types.js'
+import { appendAudit } from '../store/audit.js'
+import { allPolicies, dropPolicyCache, getPolicy, insertPolicy, policyHistory, policyRevision, removePolicy, updatePolicy, type PolicyRow } from '../store/policies.js'
+import { inTransaction, prepared } from '../store/statements.js'
+import { findWallet } from '../store/wallets.js'
+
+function toView(ctx: DaemonContext, p: PolicyRow): PolicyView {
+  const name = p.walletId === null ? null : (prepared<[string], { name: string }>(ctx.db, 'SELECT name FROM wallets WHERE id = ?').get(p.walletId)?.name ?? null)
+  return {
+    id: p.id,
+    scope: p.walletId === null ? 'global' : p.network === null ? 'wallet' : 'wallet-network',
+    walletId: p.walletId,
+    walletName: name,
+    network: p.network,
+    type: p.type,
+    rules: p.rules,
+    version: p.version,
+    enabled: p.enabled,
+    createdAt: p.createdAt,
+    updatedAt: p.updatedAt,
+  }
+}
+
+function policyType(type: string): PolicyType {
+  const upper = type.toUpperCase()
+  if (!isPolicyType(upper)) {
+    throw new WaiaasError('POLICY_INVALID', `Unknown policy type "${type.slice(0, 64)}"`, { details: { field: 'type' } })
+  }
+  return upper
+}
+
+/** Runs a policy write with its audit entry in one transaction; the cache is dropped whatever happens. */
+function writing<T>(ctx: DaemonContext, fn: () => T): T {
+  try {
+    return inTransaction(ctx.db, fn)
+  } finally {
+    dropPolicyCache(ctx.db)
+  }
+}
+
+export const add: Handler<'policy.add'> = (ctx, p, caller) => {
+  const type = policyType(p.type)
+  if (p.global === (p.wallet !== undefined)) {
+    throw new WaiaasError('INPUT_INVALID', 'Give either `wallet` (optionally with `network`) or `global`', { details: { field: p.global ? 'global' : 'wallet' } })
+  }
+  if (p.global && p.network !== undefined) {
+    throw new WaiaasError('INPUT_INVALID', 'A network scope needs a wallet: global policies apply to every network', { details: { field: 'network' } })
+  }
+  const walletId = p.wallet === undefined ? null : findWallet(ctx.db, p.wallet).id
+  const network = p.network === undefined ? null : effectiveNetwork(ctx.db, p.network).id
+  const rules = validateRules(type, p.rules)
+  return writing(ctx, () => {
+    const { policy, revision } = insertPolicy(ctx.db, caller.actor, { walletId, network, type, rules })
+    appendAudit(ctx.db, { actor: caller.actor, action: 'policy.add', target: policy.id, outcome: 'ok', details: { type, walletId, network, rules, revision } })
+    return { policy: toView(ctx, policy), revision }
+  })
+}
+
+export const list: Handler<'policy.list'> = (ctx, p) => {
+  let rows = [...allPolicies(ctx.db)]
+  if (p.wallet !== undefined) {
+    const id = findWallet(ctx.db, p.wallet).id
+    rows = rows.filter((r) => r.walletId === null || r.walletId === id)
+  }
+  if (p.type !== undefined) {
+    const type = policyType(p.type)
+    rows = rows.filter((r) => r.type === type)
+  }
+  return { policies: rows.map((r) => toView(ctx, r)), revision: policyRevision(ctx.db) }
+}
+
+export const show: Handler<'policy.show'> = (ctx, p) => {
+  const policy = getPolicy(ctx.db, p.id)
+  return { policy: toView(ctx, policy), history: policyHistory(ctx.db, p.id).map(({ removed: _r, ...h }) => h) }
+}
+
+export const update: Handler<'policy.update'> = (ctx, p, caller) => {
+  const old = getPolicy(ctx.db, p.id)
+  if (p.rules === undefined && p.enabled === undefined) {
+    throw new WaiaasError('INPUT_INVALID', 'Nothing to update: give `rules` and/or `enabled`', { details: { field: 'rules' } })
+  }
+  const change: { rules?: Record<string, unknown>; enabled?: boolean } = {}
+  if (p.rules !== undefined) change.rules = validateRules(old.type, p.rules)
+  if (p.enabled !== undefined) change.enabled = p.enabled
+  return writing(ctx, () => {
+    const { policy, revision } = updatePolicy(ctx.db, caller.actor, p.id, change)
+    appendAudit(ctx.db, { actor: caller.actor, action: 'policy.update', target: p.id, outcome: 'ok', details: { type: old.type, version: policy.version, ...change, revision } })
+    return { policy: toView(ctx, policy), revision }
+  })
+}
+
+export const remove: Handler<'policy.remove'> = (ctx, p, caller) =>
+  writing(ctx, () => {
+    const { policy, revision } = removePolicy(ctx.db, caller.actor, p.id)
+    appendAudit(ctx.db, { actor: caller.actor, action: 'policy.remove', target: p.id, outcome: 'ok', details: { type: policy.type, revision } })
+    return { removed: toView(ctx, policy), revision }
+  })
+
+const verdictView = (v: Verdict): { tier: Verdict['tier']; delaySeconds: number | null; rule: Verdict['rule']; reason: string; wouldPass: string | null } => ({
+  tier: v.tier,
+  delaySeconds: v.tier === 'DELAY' ? (v.delaySeconds ?? null) : null,
+  rule: v.rule,
+  reason: v.reason,
+  wouldPass: v.wouldPass ?? null,
+})
+
+export const test: Handler<'policy.test'> = async (ctx, p) => {
+  let input: SubmitInput
+  if (p.message !== undefined) input = { kind: 'sign-message', wallet: p.wallet, network: p.network, message: p.message, encoding: 'utf8' }
+  else if (p.typedData !== undefined) input = { kind: 'sign-typed-data', wallet: p.wallet, network: p.network, typedData: p.typedData }
+  else if (p.spender !== undefined) input = { kind: 'approve', wallet: p.wallet, network: p.network, token: p.token ?? '', spender: p.spender, amount: p.amount ?? '' }
+  else if (p.data !== undefined || p.function !== undefined) {
+    input = { kind: 'call', wallet: p.wallet, network: p.network, to: p.to ?? '', data: p.data, function: p.function, args: p.args, amount: p.amount }
+  } else input = { kind: 'transfer', wallet: p.wallet, network: p.network, to: p.to ?? '', amount: p.amount ?? '', token: p.token }
+  const r = await ctx.pipeline.test(input)
+  return {
+    tier: r.decision.tier,
+    delaySeconds: r.decision.tier === 'DELAY' ? r.decision.delaySeconds : null,
+    decisive: verdictView(r.decision.decisive),
+    verdicts: r.decision.verdicts.map(verdictView),
+    policyRevision: r.revision,
+    usd: usdText(r.usdMicros),
+    policies: r.policies,
+  }
+}
+
+/** Exported for wallet deletion and tests. */
+export { applicablePolicies }

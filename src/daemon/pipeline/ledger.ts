@@ -1,0 +1,134 @@
+/**
+ * Rolling spend per wallet, kept in memory as hourly buckets mirrored from the `requests` table, so evaluating a
+ * request costs no SQL scan however many past transactions there are.
+ *
+ * Why this is still race-free: the daemon is the only writer, better-sqlite3 is synchronous, and the pipeline reads
+ * the ledger, evaluates and writes the reservation in one synchronous block inside one SQLite transaction; the
+ * ledger is updated right after that transaction commits, in the same block, so no other request can run between.
+ * The ledger is rebuilt from SQLite per wallet on first use, so a restart loses nothing.
+ *
+ * Windows are counted in whole hours and rounded up: a spend counts against a 24 h limit for at least 24 and at most
+ * 25 hours (the bucket of the current hour plus the 24 before it). The error is always on the strict side.
+ */
+import type { Db } from '../store/db.js'
+import { countedSince, type ReservedAmount } from '../store/requests.js'
+import { WINDOWS, type PolicyFacts, type WindowName } from '../policy/types.js'
+
+const HOUR = 3_600_000
+const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[]
+const WINDOW_HOURS: Record<WindowName, number> = { day: WINDOWS.day / 3600, week: WINDOWS.week / 3600, month: WINDOWS.month / 3600 }
+const OLDEST_HOURS = WINDOW_HOURS.month
+
+/** Amounts per key: `usd` (micro-dollars, all networks) and `<network>|<asset>` (minor units). */
+type Sums = Map<string, bigint>
+
+interface WalletLedger {
+  buckets: Map<number, Sums>
+  /** Totals per window as of `hour`; recomputed when the hour moves on. */
+  hour: number
+  totals: Record<WindowName, Sums>
+}
+
+export interface SpendEntry {
+  acceptedAt: number
+  network: string
+  usdMicros: bigint | null
+  amounts: readonly ReservedAmount[]
+}
+
+const USD = 'usd'
+
+function add(s: Sums, key: string, v: bigint): void {
+  s.set(key, (s.get(key) ?? 0n) + v)
+}
+
+function entryKeys(e: SpendEntry): [string, bigint][] {
+  const out: [string, bigint][] = e.amounts.map((a) => [`${e.network}|${a.asset}`, a.amount])
+  if (e.usdMicros !== null && e.usdMicros > 0n) out.push([USD, e.usdMicros])
+  return out
+}
+
+export class SpendLedger {
+  private readonly wallets = new Map<string, WalletLedger>()
+
+  constructor(private readonly db: Db) {}
+
+  /** Committed plus reserved amounts of `walletId` per window, before a new request; `network` selects native and tokens. */
+  spent(walletId: string, network: string, now: number): PolicyFacts['spent'] {
+    const w = this.wallet(walletId, now)
+    const prefix = `${network}|`
+    const out = {} as PolicyFacts['spent']
+    for (const name of WINDOW_NAMES) {
+      const sums = w.totals[name]
+      const tokens: Record<string, bigint> = {}
+      for (const [key, v] of sums) {
+        if (key.startsWith(prefix) && key !== `${prefix}native`) tokens[key.slice(prefix.length)] = v
+      }
+      out[name] = { usdMicros: sums.get(USD) ?? 0n, native: sums.get(`${prefix}native`) ?? 0n, tokens }
+    }
+    return out
+  }
+
+  /** A reservation was made (the transaction that wrote it has committed). */
+  reserve(walletId: string, e: SpendEntry): void {
+    this.apply(walletId, e, 1n)
+  }
+
+  /** A reservation was released (failed, cancelled, rejected, expired). */
+  release(walletId: string, e: SpendEntry): void {
+    this.apply(walletId, e, -1n)
+  }
+
+  /** Forgets a wallet (deleted) or everything; the next read rebuilds from SQLite. */
+  forget(walletId?: string): void {
+    if (walletId === undefined) this.wallets.clear()
+    else this.wallets.delete(walletId)
+  }
+
+  private apply(walletId: string, e: SpendEntry, sign: bigint): void {
+    const w = this.wallets.get(walletId)
+    // Not loaded yet: the next read rebuilds from SQLite, which already has this change.
+    if (w === undefined) return
+    const hour = Math.floor(e.acceptedAt / HOUR)
+    let bucket = w.buckets.get(hour)
+    if (bucket === undefined) w.buckets.set(hour, (bucket = new Map()))
+    for (const [key, v] of entryKeys(e)) {
+      add(bucket, key, sign * v)
+      for (const name of WINDOW_NAMES) {
+        if (hour >= w.hour - WINDOW_HOURS[name] && hour <= w.hour) add(w.totals[name], key, sign * v)
+      }
+    }
+  }
+
+  private wallet(walletId: string, now: number): WalletLedger {
+    const hour = Math.floor(now / HOUR)
+    let w = this.wallets.get(walletId)
+    if (w === undefined) {
+      w = { buckets: new Map(), hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
+      for (const e of countedSince(this.db, walletId, (hour - OLDEST_HOURS) * HOUR)) {
+        const b = Math.floor(e.acceptedAt / HOUR)
+        let bucket = w.buckets.get(b)
+        if (bucket === undefined) w.buckets.set(b, (bucket = new Map()))
+        for (const [key, v] of entryKeys(e)) add(bucket, key, v)
+      }
+      this.wallets.set(walletId, w)
+    }
+    if (w.hour !== hour) this.recompute(w, hour)
+    return w
+  }
+
+  /** Once per hour per wallet: drop buckets older than the longest window and sum each window again. */
+  private recompute(w: WalletLedger, hour: number): void {
+    w.hour = hour
+    w.totals = { day: new Map(), week: new Map(), month: new Map() }
+    for (const [b, sums] of w.buckets) {
+      if (b < hour - OLDEST_HOURS) {
+        w.buckets.delete(b)
+        continue
+      }
+      for (const name of WINDOW_NAMES) {
+        if (b >= hour - WINDOW_HOURS[name] && b <= hour) for (const [key, v] of sums) add(w.totals[name], key, v)
+      }
+    }
+  }
+}

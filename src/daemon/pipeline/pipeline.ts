@@ -1,0 +1,838 @@
+/**
+ * The transaction pipeline: validate → authorise → policy + reservation → wait (delay or approval) → sign →
+ * broadcast → confirm. Each stage is a compare-and-set state change of the request's row in SQLite, written in the
+ * same transaction as its audit entry (if the audit write fails, the stage did not happen).
+ *
+ * - Policy + reservation is one synchronous SQLite transaction: evaluation reads the spend ledger and the row is
+ *   reserved before any other request can be evaluated, so cumulative limits cannot be raced.
+ * - The signed raw transaction is stored before it is broadcast; broadcasting takes only stored bytes. After a crash,
+ *   `start()` resumes every request from its stored state: pending ones are decided, approved ones signed, signed
+ *   ones (re)broadcast — the same bytes, so never twice — and submitted ones followed.
+ * - EVM nonces are taken only when a request may really be signed, and stored before signing.
+ * - The kill switch holds everything before signing and broadcasting; submitted transactions are still followed.
+ */
+import { randomBytes } from 'node:crypto'
+import { WaiaasError } from '../../lib/errors.js'
+import type { RequestKind, TxState } from '../../lib/contract.js'
+import { parseAmount } from '../../lib/amounts.js'
+import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
+import type { AnyAdapter } from '../chains/registry.js'
+import type { PreparedTx } from '../chains/types.js'
+import type { DaemonContext } from '../context.js'
+import { wipe } from '../keystore/aead.js'
+import { openPrivateKey } from '../keystore/vault.js'
+import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
+import { applicablePolicies, evaluate } from '../policy/engine.js'
+import type { Decision, PolicyFacts, PolicyRequest } from '../policy/types.js'
+import type { AssetRef, PriceService } from '../prices/index.js'
+import { appendAudit } from '../store/audit.js'
+import { getMeta, setMeta } from '../store/meta.js'
+import { allPolicies, policyRevision } from '../store/policies.js'
+import {
+  countAcceptedSince,
+  countOpen,
+  dueDelays,
+  dueExpiries,
+  findByIdempotencyKey,
+  getRequest,
+  hasPaid,
+  insertPending,
+  isFinal,
+  patchRequest,
+  requestsInState,
+  SIGN_ONLY_KINDS,
+  transition,
+  type RequestRow,
+  type StoredDecision,
+} from '../store/requests.js'
+import { inTransaction, prepared } from '../store/statements.js'
+import { findWallet, type WalletRow } from '../store/wallets.js'
+import { SpendLedger } from './ledger.js'
+import { buildPlan, type Plan, type SubmitInput, type TokenMeta } from './plan.js'
+
+export type PipelineEnv = Pick<DaemonContext, 'db' | 'keyring' | 'chains' | 'log'>
+
+export interface PipelineOptions {
+  prices: PriceService
+  /** How often the sweep runs: due delays, expiries, held work, confirmations. */
+  tickMs: number
+  /** How long an APPROVAL waits unless the deciding SPENDING_LIMIT sets `approval_timeout_seconds`. */
+  approvalTtlMs: number
+  now?: () => number
+  /** Test hook: SIGKILL this process right after the named stage commits (only with WAIAAS_TEST_HOOKS=1). */
+  crashAt?: string | undefined
+}
+
+export interface KillSwitchState {
+  on: boolean
+  since: string | null
+  actor: string | null
+  reason: string | null
+}
+
+/** What `policy test` reports. */
+export interface TestResult {
+  decision: Decision
+  revision: number
+  usdMicros: bigint | null
+  policies: string[]
+}
+
+interface Payload {
+  body: Record<string, unknown>
+  tokens: Record<string, TokenMeta>
+  maxFee: bigint | null
+}
+
+const KILL_KEY = 'killswitch'
+/** Errors after which the same stage is simply tried again on the next sweep. */
+const TRANSIENT = new Set(['CHAIN_RPC_UNREACHABLE', 'CHAIN_RATE_LIMITED', 'KEYSTORE_LOCKED', 'KILL_SWITCH_ON'])
+
+export class Pipeline {
+  readonly ledger: SpendLedger
+  private readonly now: () => number
+  private readonly inFlight = new Map<string, Promise<void>>()
+  private readonly waiters = new Map<string, Set<() => void>>()
+  private timer: NodeJS.Timeout | undefined
+  private ticking: Promise<void> | undefined
+  private stopped = false
+
+  constructor(
+    private readonly env: PipelineEnv,
+    private readonly opts: PipelineOptions,
+  ) {
+    this.ledger = new SpendLedger(env.db)
+    this.now = opts.now ?? Date.now
+  }
+
+  // ---------------------------------------------------------------- lifecycle
+
+  /** Resumes every unfinished request, then sweeps every tickMs. */
+  start(): void {
+    for (const row of requestsInState(this.env.db, 'pending', 10_000)) this.track(`d:${row.id}`, () => this.redecide(row))
+    this.timer = setInterval(() => void this.tick(), this.opts.tickMs)
+    this.timer.unref()
+    void this.tick()
+  }
+
+  /** Stops sweeping and waits for work in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true
+    if (this.timer !== undefined) clearInterval(this.timer)
+    await this.ticking
+    await Promise.allSettled([...this.inFlight.values()])
+  }
+
+  // ---------------------------------------------------------------- submit and decide
+
+  /** Validates, records, decides and (when allowed at once) signs and broadcasts. POLICY_DENIED for a denial. */
+  async submit(input: SubmitInput, actor: string): Promise<RequestRow> {
+    this.assertKillSwitchOff(actor, input.kind)
+    const plan = await buildPlan(this.env, input)
+    const payload: Payload = { body: plan.body, tokens: plan.tokens, maxFee: plan.maxFee }
+    const hash = contentHash({ walletId: plan.wallet.id, network: plan.net.id, kind: plan.kind, body: plan.body })
+    const key = 'idempotencyKey' in input ? (input.idempotencyKey ?? null) : null
+    if (key !== null) {
+      const existing = findByIdempotencyKey(this.env.db, plan.wallet.id, key)
+      if (existing !== undefined) return this.replay(existing, hash, key)
+    }
+    const id = `req_${randomBytes(10).toString('hex')}`
+    const inserted = insertPending(this.env.db, {
+      id,
+      walletId: plan.wallet.id,
+      network: plan.net.id,
+      kind: plan.kind,
+      idempotencyKey: key,
+      contentHash: hash,
+      payload: payload as unknown as Record<string, unknown>,
+      summary: plan.summary,
+      actions: plan.actions,
+      amounts: plan.amounts,
+      recipient: plan.recipient,
+      actor,
+      createdAt: this.now(),
+    })
+    if (!inserted && key !== null) {
+      const existing = findByIdempotencyKey(this.env.db, plan.wallet.id, key)
+      if (existing !== undefined) return this.replay(existing, hash, key)
+    }
+    this.notify(id)
+    let hint: PreparedTx | undefined
+    const work = (async () => {
+      try {
+        const gathered = await this.gather(getRequest(this.env.db, id), plan.wallet, plan.net, plan)
+        hint = gathered.prepared
+        this.decide(id, gathered.request)
+      } catch (err) {
+        // Nothing was reserved yet; the row records why it went no further and the caller gets the error.
+        const e = err instanceof WaiaasError ? err : new WaiaasError('INTERNAL', 'Internal error', { cause: err })
+        this.finishFailed(getRequest(this.env.db, id), ['pending'], { code: e.code, reason: e.message })
+        throw err
+      }
+    })()
+    await this.track(`d:${id}`, () => work)
+    let row = getRequest(this.env.db, id)
+    if (row.state === 'denied') throw this.denial(row)
+    if (row.state === 'approved') {
+      await this.execute(id, hint)
+      row = getRequest(this.env.db, id)
+    }
+    if (row.state === 'failed' && row.error !== null && !SIGN_ONLY_KINDS.includes(row.kind)) {
+      // Failed before it reached the chain (e.g. insufficient funds): the caller learns why, the row stays.
+      throw new WaiaasError(row.error.code as never, row.error.reason, { details: { id: row.id, state: row.state } })
+    }
+    return row
+  }
+
+  /** The same idempotency key again: the same request, or IDEMPOTENCY_CONFLICT when it asked for something else. */
+  private replay(existing: RequestRow, hash: string, key: string): RequestRow {
+    if (existing.contentHash !== hash) {
+      throw new WaiaasError('IDEMPOTENCY_CONFLICT', `Idempotency key "${key}" was used for a different request (${existing.id})`, {
+        details: { id: existing.id, idempotencyKey: key },
+      })
+    }
+    if (existing.state === 'denied') throw this.denial(existing)
+    return existing
+  }
+
+  private denial(row: RequestRow): WaiaasError {
+    const d = row.decision
+    return new WaiaasError('POLICY_DENIED', d?.reason ?? 'Denied by policy', {
+      details: { id: row.id, tier: 'DENY', rule: d?.rule ?? null, reason: d?.reason ?? null, wouldPass: d?.wouldPass ?? null, policyRevision: d?.policyRevision ?? null },
+      ...(d?.wouldPass ? { hint: `${d.wouldPass}. See \`waiaas policy test\` for every rule that applies.` } : {}),
+    })
+  }
+
+  /** The asynchronous part of a decision: USD value and fee. For EVM the transaction is built without a nonce. */
+  private async gather(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, plan?: Plan): Promise<{ request: PolicyRequest; prepared?: PreparedTx }> {
+    const payload = row.payload as unknown as Payload
+    const items: { asset: AssetRef; amount: bigint }[] = []
+    for (const a of row.amounts) {
+      if (a.asset === 'native') {
+        items.push({ asset: { network: net.id, token: null, symbol: net.nativeSymbol, decimals: net.nativeDecimals }, amount: a.amount })
+      } else {
+        const meta = payload.tokens[a.asset]
+        // A token without known decimals cannot be priced: USD rules fail closed for it.
+        items.push({ asset: { network: net.id, token: a.asset, symbol: meta?.symbol ?? '?', decimals: meta?.decimals ?? -1 }, amount: a.amount })
+      }
+    }
+    const unpriceable = items.some((i) => i.asset.decimals < 0 && i.amount > 0n)
+    const usdPromise = items.length === 0 ? Promise.resolve(0n) : unpriceable ? Promise.resolve(null) : this.opts.prices.totalUsdMicros(items)
+    let prepared: PreparedTx | undefined
+    let maxFee: bigint | null = payload.maxFee
+    const intent = plan?.intent ?? (payload.body.intent as PreparedTx['intent'] | undefined)
+    if (intent !== undefined && intent !== null) {
+      const adapter = await this.env.chains.adapter(net)
+      prepared = adapter.family === 'evm' ? await adapter.prepare(wallet.address, intent, { nonce: false }) : await adapter.prepare(wallet.address, intent)
+      maxFee = prepared.fee.maxFee
+    }
+    const tokenDecimals: Record<string, number> = {}
+    for (const [k, m] of Object.entries(payload.tokens)) tokenDecimals[k] = m.decimals
+    const request: PolicyRequest = {
+      walletId: wallet.id,
+      chain: wallet.chain,
+      network: net.id,
+      actions: row.actions,
+      maxFee,
+      usdMicros: await usdPromise,
+      nativeValue: row.amounts.find((a) => a.asset === 'native')?.amount ?? 0n,
+      nativeDecimals: net.nativeDecimals,
+      tokenDecimals,
+    }
+    return prepared === undefined ? { request } : { request, prepared }
+  }
+
+  private facts(walletId: string, network: string, now: number): PolicyFacts {
+    const db = this.env.db
+    return {
+      now,
+      spent: this.ledger.spent(walletId, network, now),
+      countSince: (seconds) => countAcceptedSince(db, walletId, now - seconds * 1000),
+      pending: countOpen(db, walletId),
+      knownRecipient: (to) => hasPaid(db, walletId, to),
+    }
+  }
+
+  /** Policy + reservation: one synchronous transaction, then the ledger, before anything else can run. */
+  private decide(id: string, request: PolicyRequest): void {
+    const db = this.env.db
+    const result = inTransaction(db, () => {
+      const row = getRequest(db, id)
+      if (row.state !== 'pending') return undefined
+      const now = this.now()
+      const revision = policyRevision(db)
+      const decision = evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now))
+      const stored: StoredDecision = {
+        tier: decision.tier,
+        delaySeconds: decision.delaySeconds,
+        reason: decision.decisive.reason,
+        rule: decision.decisive.rule,
+        wouldPass: decision.decisive.wouldPass ?? null,
+        verdicts: decision.verdicts.map((v) => ({ tier: v.tier, reason: v.reason, rule: v.rule })),
+        policyRevision: revision,
+      }
+      const counted = decision.tier !== 'DENY'
+      const state: TxState =
+        decision.tier === 'DENY' ? 'denied' : decision.tier === 'APPROVAL' ? 'awaiting_approval' : decision.tier === 'DELAY' ? 'queued' : 'approved'
+      const ttl = decision.approvalTimeoutSeconds !== undefined ? decision.approvalTimeoutSeconds * 1000 : this.opts.approvalTtlMs
+      transition(db, id, ['pending'], state, {
+        tier: decision.tier,
+        counted,
+        usdMicros: request.usdMicros,
+        decision: stored,
+        policyRevision: revision,
+        acceptedAt: counted ? now : null,
+        delayUntil: decision.tier === 'DELAY' ? now + decision.delaySeconds * 1000 : null,
+        expiresAt: decision.tier === 'APPROVAL' ? now + ttl : null,
+      }, now)
+      appendAudit(db, {
+        actor: row.actor,
+        action: 'tx.decision',
+        target: id,
+        outcome: counted ? 'ok' : 'denied',
+        details: {
+          kind: row.kind,
+          network: row.network,
+          tier: decision.tier,
+          delaySeconds: decision.tier === 'DELAY' ? decision.delaySeconds : null,
+          rule: stored.rule,
+          reason: stored.reason,
+          policyRevision: revision,
+          to: row.summary.to,
+          amount: row.summary.amount,
+          token: row.summary.token,
+          usdMicros: request.usdMicros?.toString() ?? null,
+          contentHash: row.contentHash,
+        },
+      })
+      return { counted, now, row }
+    })
+    if (result?.counted === true) {
+      this.ledger.reserve(result.row.walletId, { acceptedAt: result.now, network: result.row.network, usdMicros: request.usdMicros, amounts: result.row.amounts })
+    }
+    this.notify(id)
+    this.crashHook('decided')
+  }
+
+  /** After a restart: a request that was recorded but not decided is decided now. */
+  private async redecide(row: RequestRow): Promise<void> {
+    try {
+      const wallet = findWallet(this.env.db, row.walletId)
+      const net = effectiveNetwork(this.env.db, row.network)
+      const { request } = await this.gather(row, wallet, net)
+      this.decide(row.id, request)
+      if (getRequest(this.env.db, row.id).state === 'approved') await this.execute(row.id)
+    } catch (err) {
+      this.failUnlessTransient(row.id, ['pending'], err)
+    }
+  }
+
+  /** `policy test`: the same evaluation on the same facts, with nothing recorded or reserved. */
+  async test(input: SubmitInput): Promise<TestResult> {
+    const plan = await buildPlan(this.env, input)
+    const payload: Payload = { body: plan.body, tokens: plan.tokens, maxFee: plan.maxFee }
+    const row = {
+      amounts: plan.amounts,
+      actions: plan.actions,
+      payload: payload as unknown as Record<string, unknown>,
+    } as RequestRow
+    let request: PolicyRequest
+    try {
+      request = (await this.gather(row, plan.wallet, plan.net, plan)).request
+    } catch (err) {
+      // A transaction the node would refuse (no funds, a revert) can still be judged by policy; its fee is unknown.
+      if (!(err instanceof WaiaasError) || !['CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_ERROR'].includes(err.code)) throw err
+      const noIntent = { ...plan, intent: null }
+      request = (await this.gather(row, plan.wallet, plan.net, noIntent)).request
+    }
+    const db = this.env.db
+    const policies = applicablePolicies([...allPolicies(db)], plan.wallet.id, plan.net.id)
+    const decision = evaluate(request, policies, this.facts(plan.wallet.id, plan.net.id, this.now()))
+    return { decision, revision: policyRevision(db), usdMicros: request.usdMicros, policies: policies.map((p) => p.id) }
+  }
+
+  // ---------------------------------------------------------------- execute: sign, broadcast, follow
+
+  /** Runs the next stages of an approved or signed request; concurrent calls for one request share one run. */
+  execute(id: string, hint?: PreparedTx): Promise<void> {
+    return this.track(`x:${id}`, () => this.runExecute(id, hint))
+  }
+
+  private async runExecute(id: string, hint?: PreparedTx): Promise<void> {
+    let row = getRequest(this.env.db, id)
+    try {
+      if (row.state === 'approved') row = await this.signStage(row, hint)
+      if (row.state === 'signed' && !SIGN_ONLY_KINDS.includes(row.kind)) row = await this.broadcastStage(row)
+    } catch (err) {
+      this.failUnlessTransient(id, ['approved', 'signed'], err)
+    }
+  }
+
+  private async signStage(row: RequestRow, hint?: PreparedTx): Promise<RequestRow> {
+    const db = this.env.db
+    if (this.killSwitch().on) return row
+    const dataKey = this.env.keyring.heldDataKey()
+    const wallet = findWallet(db, row.walletId)
+    const net = effectiveNetwork(db, row.network)
+    if (SIGN_ONLY_KINDS.includes(row.kind)) {
+      const { signature, raw } = await this.signOnly(row, wallet, net, dataKey)
+      return this.commitSigned(row, { signature, raw, txHash: null, hashes: [] })
+    }
+    const adapter = await this.env.chains.adapter(net)
+    let tx = row.prepared !== null ? (row.prepared as unknown as PreparedTx) : hint
+    if (tx === undefined) {
+      const intent = (row.payload as unknown as Payload).body.intent as PreparedTx['intent']
+      tx = adapter.family === 'evm' ? await adapter.prepare(wallet.address, intent, { nonce: false }) : await adapter.prepare(wallet.address, intent)
+      this.assertFeeCap(row, net, tx.fee.maxFee)
+    }
+    if (adapter.family === 'evm' && !adapter.hasNonce(tx)) {
+      tx = await adapter.assignNonce(tx)
+      // The nonce is recorded before signing, so a crash from here on reuses it instead of leaving a gap.
+      if (!patchRequest(db, row.id, 'approved', { prepared: tx as unknown as Record<string, unknown> }, this.now())) {
+        await adapter.releaseNonce(tx)
+        return getRequest(db, row.id)
+      }
+    }
+    const key = openPrivateKey(dataKey, wallet.id, wallet.address, wallet.sealedKey)
+    let signed
+    try {
+      signed = await adapter.sign(tx, key)
+    } finally {
+      wipe(key)
+    }
+    if (this.killSwitch().on) return getRequest(db, row.id)
+    const next = this.commitSigned(row, { raw: signed.raw, txHash: signed.hash, hashes: [signed.hash], prepared: tx as unknown as Record<string, unknown>, signature: null })
+    if (next.state !== 'signed' && adapter.family === 'evm') await this.releaseIfUnsent(adapter, tx, next)
+    return next
+  }
+
+  private async releaseIfUnsent(adapter: AnyAdapter, tx: PreparedTx, row: RequestRow): Promise<void> {
+    if (adapter.family === 'evm' && (row.state === 'cancelled' || row.state === 'rejected' || row.state === 'failed')) await adapter.releaseNonce(tx)
+  }
+
+  /** approved → signed with the signature or raw bytes and its audit entry, in one transaction. */
+  private commitSigned(
+    row: RequestRow,
+    s: { raw: string | null; txHash: string | null; hashes: string[]; signature: string | null; prepared?: Record<string, unknown> },
+  ): RequestRow {
+    const db = this.env.db
+    const moved = inTransaction(db, () => {
+      const ok = transition(db, row.id, ['approved'], 'signed', { raw: s.raw, txHash: s.txHash, hashes: s.hashes, signature: s.signature, ...(s.prepared ? { prepared: s.prepared } : {}) }, this.now())
+      if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.signed', target: row.id, outcome: 'ok', details: { kind: row.kind, network: row.network, txHash: s.txHash } })
+      return ok
+    })
+    if (moved) {
+      this.notify(row.id)
+      this.crashHook('signed')
+    }
+    return getRequest(db, row.id)
+  }
+
+  private async signOnly(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, dataKey: Buffer): Promise<{ signature: string | null; raw: string | null }> {
+    const body = (row.payload as unknown as Payload).body
+    const key = openPrivateKey(dataKey, wallet.id, wallet.address, wallet.sealedKey)
+    try {
+      if (row.kind === 'sign-message') {
+        const message = body.encoding === 'hex' ? Buffer.from(String(body.message).slice(2), 'hex') : String(body.message)
+        if (wallet.chain === 'evm') {
+          const { signPersonalMessage } = await import('../chains/evm/signing.js')
+          return { signature: signPersonalMessage(key, message), raw: null }
+        }
+        const { signMessageBytes } = await import('../chains/solana/signing.js')
+        return { signature: signMessageBytes(key, message), raw: null }
+      }
+      if (row.kind === 'sign-typed-data') {
+        const { signTypedData } = await import('../chains/evm/signing.js')
+        return { signature: signTypedData(key, body.typedData as never), raw: null }
+      }
+      // sign-tx
+      if (net.family === 'evm') {
+        const { signEvmTransaction } = await import('./sign-tx.js')
+        const raw = signEvmTransaction(key, body.transaction as never)
+        return { signature: null, raw }
+      }
+      const { signSolanaMessage } = await import('./sign-tx.js')
+      return { signature: null, raw: await signSolanaMessage(key, wallet.address, String(body.message)) }
+    } finally {
+      wipe(key)
+    }
+  }
+
+  private async broadcastStage(row: RequestRow): Promise<RequestRow> {
+    const db = this.env.db
+    if (this.killSwitch().on || row.raw === null || row.txHash === null) return row
+    const net = effectiveNetwork(db, row.network)
+    const adapter = await this.env.chains.adapter(net)
+    try {
+      await adapter.broadcast({ raw: row.raw, hash: row.txHash })
+    } catch (err) {
+      if (err instanceof WaiaasError && err.code === 'CHAIN_BLOCKHASH_EXPIRED' && adapter.family === 'solana' && row.prepared !== null) {
+        if (await adapter.isExpired(row.prepared as unknown as PreparedTx)) {
+          // These bytes can never land now: build and sign again under the same decision.
+          inTransaction(db, () => {
+            if (transition(db, row.id, ['signed'], 'approved', { raw: null, txHash: null, hashes: [], prepared: null }, this.now())) {
+              appendAudit(db, { actor: 'daemon', action: 'tx.rebuild', target: row.id, outcome: 'ok', details: { reason: 'blockhash expired before broadcast' } })
+            }
+          })
+          return getRequest(db, row.id)
+        }
+      }
+      throw err
+    }
+    this.crashHook('broadcast')
+    inTransaction(db, () => {
+      if (transition(db, row.id, ['signed'], 'submitted', {}, this.now())) {
+        appendAudit(db, { actor: 'daemon', action: 'tx.submitted', target: row.id, outcome: 'ok', details: { network: row.network, txHash: row.txHash } })
+      }
+    })
+    this.notify(row.id)
+    this.crashHook('submitted')
+    return getRequest(db, row.id)
+  }
+
+  /** One look at a submitted transaction's status; the sweep calls it again until it is final. */
+  private async follow(row: RequestRow): Promise<void> {
+    const db = this.env.db
+    const net = effectiveNetwork(db, row.network)
+    const adapter = await this.env.chains.adapter(net)
+    for (const hash of [...row.hashes].reverse()) {
+      const status = await adapter.status(hash)
+      if (status.state === 'confirmed') {
+        inTransaction(db, () => {
+          if (transition(db, row.id, ['submitted'], 'confirmed', { txHash: hash }, this.now())) {
+            appendAudit(db, { actor: 'daemon', action: 'tx.confirmed', target: row.id, outcome: 'ok', details: { txHash: hash, block: status.block.toString(), fee: status.fee.toString() } })
+          }
+        })
+        this.notify(row.id)
+        return
+      }
+      if (status.state === 'failed') {
+        this.finishFailed(row, ['submitted'], { code: 'CHAIN_REVERTED', reason: status.reason }, hash)
+        return
+      }
+    }
+    if (adapter.family === 'solana' && row.prepared !== null && (await adapter.isExpired(row.prepared as unknown as PreparedTx))) {
+      // Check once more after seeing expiry: it may have landed in between.
+      const last = await adapter.status(row.txHash ?? '')
+      if (last.state === 'unknown') this.finishFailed(row, ['submitted'], { code: 'CHAIN_BLOCKHASH_EXPIRED', reason: 'not included before its blockhash expired' })
+      return
+    }
+    if (row.raw !== null && this.now() - row.updatedAt > 30_000) {
+      // Not seen for a while: send the same bytes again (a node may have dropped them). Safe: same hash.
+      await adapter.broadcast({ raw: row.raw, hash: row.txHash ?? '' }).catch(() => undefined)
+    }
+  }
+
+  /** → failed (or stays, for transient errors); releases the reservation and, for unsent EVM transactions, the nonce. */
+  private failUnlessTransient(id: string, from: TxState[], err: unknown): void {
+    const e = err instanceof WaiaasError ? err : new WaiaasError('INTERNAL', 'Internal error', { cause: err })
+    if (TRANSIENT.has(e.code)) {
+      this.env.log.warn('request held', { id, code: e.code })
+      return
+    }
+    if (e.code === 'INTERNAL') this.env.log.error('request failed', { id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+    const row = getRequest(this.env.db, id)
+    if (!from.includes(row.state)) return
+    this.finishFailed(row, from, { code: e.code, reason: e.message })
+    if (row.prepared !== null && row.state !== 'submitted') {
+      const tx = row.prepared as unknown as PreparedTx
+      void this.env.chains
+        .adapter(effectiveNetwork(this.env.db, row.network))
+        .then((a) => (a.family === 'evm' ? a.releaseNonce(tx) : undefined))
+        .catch(() => undefined)
+    }
+  }
+
+  private finishFailed(row: RequestRow, from: TxState[], error: { code: string; reason: string }, hash?: string): void {
+    const db = this.env.db
+    const moved = inTransaction(db, () => {
+      const ok = transition(db, row.id, from, 'failed', { counted: false, error, ...(hash ? { txHash: hash } : {}) }, this.now())
+      if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.failed', target: row.id, outcome: 'failed', details: { code: error.code, reason: error.reason.slice(0, 500) } })
+      return ok
+    })
+    if (moved) this.releaseReservation(row)
+    this.notify(row.id)
+  }
+
+  private releaseReservation(row: RequestRow): void {
+    if (row.counted && row.acceptedAt !== null) {
+      this.ledger.release(row.walletId, { acceptedAt: row.acceptedAt, network: row.network, usdMicros: row.usdMicros, amounts: row.amounts })
+    }
+  }
+
+  private assertFeeCap(row: RequestRow, net: EffectiveNetwork, maxFee: bigint): void {
+    for (const p of applicablePolicies([...allPolicies(this.env.db)], row.walletId, row.network)) {
+      if (p.type !== 'FEE_CAP' || typeof p.rules.max_fee !== 'string') continue
+      const cap = parseAmount(p.rules.max_fee, net.nativeDecimals, 'max_fee', { allowZero: true })
+      if (maxFee > cap) {
+        throw new WaiaasError('CHAIN_FEE_TOO_HIGH', `The fee now (${maxFee} minor units) is above FEE_CAP ${p.id} (${p.rules.max_fee} ${net.nativeSymbol})`, {
+          details: { policyId: p.id, maxFee: maxFee.toString() },
+        })
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- operator and owner acts
+
+  /** Operator approval of a request awaiting approval. */
+  async approve(id: string, actor: string): Promise<RequestRow> {
+    this.decideApproval(id, 'approve', actor, {})
+    await this.execute(id)
+    return getRequest(this.env.db, id)
+  }
+
+  /** Operator rejection of a request awaiting approval or waiting out a delay. */
+  reject(id: string, actor: string, reason: string | undefined): RequestRow {
+    this.decideApproval(id, 'reject', actor, reason === undefined ? {} : { reason })
+    return getRequest(this.env.db, id)
+  }
+
+  private decideApproval(id: string, decision: 'approve' | 'reject', actor: string, details: Record<string, unknown>, inside?: () => void): void {
+    const db = this.env.db
+    const row = getRequest(db, id)
+    this.expireIfDue(row)
+    const from: TxState[] = decision === 'approve' ? ['awaiting_approval'] : ['awaiting_approval', 'queued']
+    const to: TxState = decision === 'approve' ? 'approved' : 'rejected'
+    const moved = inTransaction(db, () => {
+      inside?.()
+      const ok = transition(db, id, from, to, decision === 'reject' ? { counted: false } : {}, this.now())
+      if (ok) appendAudit(db, { actor, action: `tx.${decision}`, target: id, outcome: 'ok', details: { contentHash: row.contentHash, policyRevision: row.policyRevision, ...details } })
+      return ok
+    })
+    if (!moved) throw this.stateConflict(getRequest(db, id), decision)
+    if (decision === 'reject') this.releaseReservation(row)
+    this.notify(id)
+  }
+
+  private stateConflict(row: RequestRow, act: string): WaiaasError {
+    return new WaiaasError('TX_STATE_CONFLICT', `Request ${row.id} is ${row.state}; it cannot be ${act === 'approve' ? 'approved' : act === 'reject' ? 'rejected' : `${act}ed`} now`, {
+      details: { id: row.id, state: row.state },
+    })
+  }
+
+  /** Cancels a request that has not been signed. */
+  async cancel(id: string, actor: string): Promise<RequestRow> {
+    const db = this.env.db
+    const row = getRequest(db, id)
+    if (this.inFlight.has(`x:${id}`) || this.inFlight.has(`d:${id}`)) {
+      throw new WaiaasError('TX_STATE_CONFLICT', `Request ${id} is being processed right now; it cannot be cancelled`, { details: { id, state: row.state } })
+    }
+    const moved = inTransaction(db, () => {
+      const ok = transition(db, id, ['queued', 'awaiting_approval', 'approved'], 'cancelled', { counted: false }, this.now())
+      if (ok) appendAudit(db, { actor, action: 'tx.cancel', target: id, outcome: 'ok', details: { from: row.state } })
+      return ok
+    })
+    if (!moved) throw this.stateConflict(getRequest(db, id), 'cancel')
+    this.releaseReservation(row)
+    if (row.prepared !== null) {
+      const adapter = await this.env.chains.adapter(effectiveNetwork(db, row.network))
+      if (adapter.family === 'evm') await adapter.releaseNonce(row.prepared as unknown as PreparedTx)
+    }
+    this.notify(id)
+    return getRequest(db, id)
+  }
+
+  /** The canonical message the owner signs, with a fresh single-use nonce. */
+  approvalMessage(id: string, decision: 'approve' | 'reject'): { message: string; owner: string; expiresAt: string } {
+    const db = this.env.db
+    const row = getRequest(db, id)
+    this.expireIfDue(row)
+    if (row.state !== 'awaiting_approval' || row.expiresAt === null || row.policyRevision === null) throw this.stateConflict(getRequest(db, id), decision)
+    const wallet = findWallet(db, row.walletId)
+    if (wallet.owner === null) throw new WaiaasError('OWNER_NOT_SET', `Wallet "${wallet.name}" has no owner address`, { details: { wallet: wallet.id } })
+    const expiresAt = new Date(row.expiresAt).toISOString()
+    const nonce = randomBytes(16).toString('hex')
+    const message = approvalMessage({ decision, requestId: id, wallet: wallet.address, network: row.network, contentHash: row.contentHash, policyRevision: row.policyRevision, expiresAt, nonce })
+    prepared(db, 'INSERT INTO approval_nonces (nonce, request_id, decision, message, expires_at) VALUES (?, ?, ?, ?, ?)').run(nonce, id, decision, message, row.expiresAt)
+    return { message, owner: wallet.owner, expiresAt }
+  }
+
+  /** Owner approval or rejection by signature; refuses replays, other requests, changed content and expiry. */
+  async ownerDecide(id: string, message: string, signature: string): Promise<RequestRow> {
+    const db = this.env.db
+    const row = getRequest(db, id)
+    const wallet = findWallet(db, row.walletId)
+    if (wallet.owner === null) throw new WaiaasError('OWNER_NOT_SET', `Wallet "${wallet.name}" has no owner address`, { details: { wallet: wallet.id } })
+    const refuse = (reason: string): WaiaasError => {
+      appendAudit(db, { actor: `owner:${wallet.owner}`, action: 'tx.owner-decision', target: id, outcome: 'denied', details: { reason } })
+      return new WaiaasError('APPROVAL_INVALID', `Owner approval refused: ${reason}`, { details: { id, reason } })
+    }
+    let fields
+    try {
+      fields = parseApprovalMessage(message)
+    } catch {
+      throw refuse('the message is not a waiaas approval message')
+    }
+    const issued = prepared<[string], { request_id: string; decision: string; message: string; expires_at: number; used_at: number | null }>(
+      db,
+      'SELECT request_id, decision, message, expires_at, used_at FROM approval_nonces WHERE nonce = ?',
+    ).get(fields.nonce)
+    if (fields.requestId !== id || (issued !== undefined && issued.request_id !== id)) throw refuse('the message is for another request')
+    if (issued === undefined || issued.message !== message) throw refuse('the message was not issued by this daemon')
+    if (issued.used_at !== null) throw refuse('this approval message was already used')
+    if (fields.contentHash !== row.contentHash) throw refuse("the message does not match the request's content")
+    if (fields.policyRevision !== row.policyRevision || fields.network !== row.network || fields.wallet !== wallet.address) throw refuse('the message does not match the request')
+    if (this.now() >= issued.expires_at) throw refuse('the approval has expired')
+    if (!verifyOwnerSignature(wallet.chain, wallet.owner, message, signature)) throw refuse("the signature is not the owner's")
+    this.expireIfDue(row)
+    const decision = fields.decision
+    const useNonce = (): void => {
+      const { changes } = prepared(db, 'UPDATE approval_nonces SET used_at = ? WHERE nonce = ? AND used_at IS NULL').run(this.now(), fields.nonce)
+      if (changes !== 1) throw new WaiaasError('APPROVAL_INVALID', 'Owner approval refused: this approval message was already used', { details: { id } })
+    }
+    this.decideApproval(id, decision, `owner:${wallet.owner}`, { nonce: fields.nonce }, useNonce)
+    if (decision === 'approve') await this.execute(id)
+    return getRequest(db, id)
+  }
+
+  /** Moves an approval whose time is up to expired (committed on its own, before any refusal is thrown). */
+  private expireIfDue(row: RequestRow): void {
+    if (row.state !== 'awaiting_approval' || row.expiresAt === null || row.expiresAt > this.now()) return
+    const db = this.env.db
+    const moved = inTransaction(db, () => {
+      const ok = transition(db, row.id, ['awaiting_approval'], 'expired', { counted: false }, this.now())
+      if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.expired', target: row.id, outcome: 'ok', details: {} })
+      return ok
+    })
+    if (moved) this.releaseReservation(row)
+    this.notify(row.id)
+  }
+
+  /** Replaces a submitted EVM transaction with higher fees (same nonce), within FEE_CAP. */
+  async speedUp(id: string, bumpPercent: number, actor: string): Promise<RequestRow> {
+    const db = this.env.db
+    if (this.killSwitch().on) throw new WaiaasError('KILL_SWITCH_ON', 'The kill switch is on: nothing is signed')
+    const row = getRequest(db, id)
+    if (row.state !== 'submitted' || row.prepared === null || row.raw === null || row.txHash === null) throw this.stateConflict(row, 'speed up')
+    const net = effectiveNetwork(db, row.network)
+    const adapter = await this.env.chains.adapter(net)
+    if (adapter.family !== 'evm') throw new WaiaasError('TX_STATE_CONFLICT', 'Speed-up is for EVM transactions', { details: { id, network: row.network } })
+    const wallet = findWallet(db, row.walletId)
+    const next = await adapter.speedUp(row.prepared as unknown as PreparedTx, { raw: row.raw, hash: row.txHash }, bumpPercent)
+    this.assertFeeCap(row, net, next.fee.maxFee)
+    const key = openPrivateKey(this.env.keyring.heldDataKey(), wallet.id, wallet.address, wallet.sealedKey)
+    let signed
+    try {
+      signed = await adapter.sign(next, key)
+    } finally {
+      wipe(key)
+    }
+    const stored = inTransaction(db, () => {
+      const ok = patchRequest(db, id, 'submitted', { prepared: next as unknown as Record<string, unknown>, raw: signed.raw, txHash: signed.hash, hashes: [...row.hashes, signed.hash] }, this.now())
+      if (ok) appendAudit(db, { actor, action: 'tx.speed-up', target: id, outcome: 'ok', details: { replaces: row.txHash, txHash: signed.hash, bumpPercent } })
+      return ok
+    })
+    if (!stored) throw this.stateConflict(getRequest(db, id), 'speed up')
+    await adapter.broadcast(signed)
+    this.notify(id)
+    return getRequest(db, id)
+  }
+
+  // ---------------------------------------------------------------- kill switch
+
+  killSwitch(): KillSwitchState {
+    return getMeta<KillSwitchState>(this.env.db, KILL_KEY) ?? { on: false, since: null, actor: null, reason: null }
+  }
+
+  setKillSwitch(on: boolean, actor: string, reason: string | null): KillSwitchState {
+    const db = this.env.db
+    const state: KillSwitchState = on ? { on: true, since: new Date(this.now()).toISOString(), actor, reason } : { on: false, since: null, actor, reason: null }
+    inTransaction(db, () => {
+      setMeta(db, KILL_KEY, state)
+      appendAudit(db, { actor, action: on ? 'killswitch.on' : 'killswitch.off', outcome: 'ok', details: reason === null ? {} : { reason } })
+    })
+    if (!on) void this.tick()
+    return state
+  }
+
+  private assertKillSwitchOff(actor: string, kind: string): void {
+    if (!this.killSwitch().on) return
+    appendAudit(this.env.db, { actor, action: 'tx.request', outcome: 'denied', details: { kind, reason: 'kill switch on' } })
+    throw new WaiaasError('KILL_SWITCH_ON', 'The kill switch is on: no request is accepted or signed', { details: { kind } })
+  }
+
+  // ---------------------------------------------------------------- waiting and sweeping
+
+  /** Resolves when request `id` is final or `timeoutMs` passed. */
+  async wait(id: string, timeoutMs: number): Promise<RequestRow> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      const row = getRequest(this.env.db, id)
+      const left = deadline - Date.now()
+      if (isFinal(row.kind, row.state) || left <= 0 || this.stopped) return row
+      await new Promise<void>((resolve) => {
+        let set = this.waiters.get(id)
+        if (set === undefined) this.waiters.set(id, (set = new Set()))
+        const done = (): void => {
+          clearTimeout(timer)
+          set?.delete(done)
+          if (set?.size === 0) this.waiters.delete(id)
+          resolve()
+        }
+        const timer = setTimeout(done, Math.min(left, 1000))
+        set.add(done)
+      })
+    }
+  }
+
+  private notify(id: string): void {
+    const set = this.waiters.get(id)
+    if (set !== undefined) for (const fn of [...set]) fn()
+  }
+
+  /** One sweep: expiries, due delays, held work, broadcasts to retry and confirmations to read. */
+  tick(): Promise<void> {
+    if (this.stopped) return Promise.resolve()
+    this.ticking ??= this.sweep().finally(() => (this.ticking = undefined))
+    return this.ticking
+  }
+
+  private async sweep(): Promise<void> {
+    const db = this.env.db
+    try {
+      const now = this.now()
+      for (const row of dueExpiries(db, now)) this.expireIfDue(row)
+      const held = this.killSwitch().on
+      if (!held) {
+        for (const row of dueDelays(db, now)) {
+          const moved = inTransaction(db, () => {
+            const ok = transition(db, row.id, ['queued'], 'approved', {}, this.now())
+            if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.delay-elapsed', target: row.id, outcome: 'ok', details: {} })
+            return ok
+          })
+          if (moved) this.notify(row.id)
+        }
+        for (const row of requestsInState(db, 'pending')) void this.track(`d:${row.id}`, () => this.redecide(row)).catch(() => undefined)
+        if (!this.env.keyring.locked) for (const row of requestsInState(db, 'approved')) void this.execute(row.id)
+        for (const row of requestsInState(db, 'signed')) if (!SIGN_ONLY_KINDS.includes(row.kind)) void this.execute(row.id)
+      }
+      const follows = requestsInState(db, 'submitted').map((row) => this.track(`f:${row.id}`, () => this.follow(row)))
+      await Promise.allSettled(follows)
+    } catch (err) {
+      this.env.log.error('pipeline sweep failed', { error: err instanceof Error ? err.message : String(err) })
+    }
+  }
+
+  /** Runs `fn` once per key at a time; a second caller gets the running promise. Errors are logged, not thrown. */
+  private track(key: string, fn: () => Promise<void>): Promise<void> {
+    const running = this.inFlight.get(key)
+    if (running !== undefined) return running
+    const p = fn()
+      .catch((err: unknown) => {
+        const e = err instanceof WaiaasError ? err : undefined
+        if (e === undefined || e.code === 'INTERNAL') this.env.log.error('pipeline step failed', { key, error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+        else if (!TRANSIENT.has(e.code)) this.env.log.warn('pipeline step failed', { key, code: e.code })
+        if (key.startsWith('d:')) throw err
+      })
+      .finally(() => this.inFlight.delete(key))
+    this.inFlight.set(key, p)
+    return p
+  }
+
+  private crashHook(stage: string): void {
+    if (this.opts.crashAt === stage) process.kill(process.pid, 'SIGKILL')
+  }
+}
+
+/** Kinds whose amounts count against limits (for callers that list them). */
+export const VALUE_KINDS: readonly RequestKind[] = ['native-transfer', 'token-transfer', 'contract-call', 'sign-tx']

@@ -1,0 +1,482 @@
+/**
+ * Validation and normalisation of policy rules. What `policy add` / `policy update` store is the output of
+ * `validateRules`: canonical, JSON-safe and explicit (defaults filled in), so the engine, `policy list` and the
+ * audit log all read the same thing.
+ *
+ * Normal forms:
+ * - Amounts: JSON numbers or plain decimal strings (the `parseAmount` grammar: no sign, exponent, spaces, hex or
+ *   leading zeros), stored as the decimal string given (`10` → "10", `0.5` → "0.5", "1.50" stays "1.50"). USD
+ *   amounts have at most 6 decimal places (micro-dollars); asset amounts any number that fits in uint256 minor
+ *   units (the engine rounds a finer threshold down to the asset's decimals, which is the stricter way).
+ * - Addresses: EVM `0x` + 40 hex → lower-case (a mixed-case address must carry a valid EIP-55 checksum); Solana
+ *   base58 32-byte public keys as given. Lists are de-duplicated, first occurrence kept.
+ * - Networks: CAIP-2 ids or aliases → CAIP-2 ids. Selectors: `0x` + 8 hex lower-case, or a function signature
+ *   converted to its selector. Days: lower-case `mon`…`sun` in week order. Time zones: Intl's canonical name.
+ * - `delay_seconds` is present exactly when the type's tier (or a SPENDING_LIMIT delay threshold) is DELAY.
+ *
+ * Every error is POLICY_INVALID with `details: { type, field, issue }`, `field` the exact path (`rules.recipients.2`).
+ */
+import { base58 } from '@scure/base'
+import { FunctionFragment, getAddress } from 'ethers'
+import { z } from 'zod'
+import { parseAmount } from '../../lib/amounts.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { resolveNetwork } from '../../lib/networks.js'
+import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
+
+const THIRTY_DAYS = 30 * 86_400
+/** The delay of a DELAY tier when the rules do not give one. */
+export const DEFAULT_DELAY_SECONDS = 900
+const MAX_LIST = 10_000
+const MAX_TEXT = 256
+
+/** True when `x` is one of the policy types. */
+export function isPolicyType(x: string): x is PolicyType {
+  return (POLICY_TYPES as readonly string[]).includes(x)
+}
+
+/** One paragraph per type listing its rule fields, for `policy add --help` and error hints. */
+export const RULE_DOCS: Record<PolicyType, string> = {
+  SPENDING_LIMIT:
+    'Per-transaction tiers and rolling limits. USD (decimal, ≤ 6 places): instant_max_usd, notify_max_usd, delay_max_usd ' +
+    '(above the last given threshold: APPROVAL), daily_limit_usd, weekly_limit_usd, monthly_limit_usd. The same without _usd ' +
+    '(instant_max, notify_max, delay_max, daily_limit, weekly_limit, monthly_limit) in the network\'s native unit, or in units of ' +
+    '`token` (address) when given. delay_seconds (1..2592000, default 900 when a delay tier exists); on_exceed (APPROVAL | DENY, ' +
+    'default APPROVAL) for a request past a rolling limit; price_unavailable (APPROVAL | DENY, default APPROVAL) when USD rules ' +
+    'meet an asset without a fresh price; approval_timeout_seconds (60..2592000, optional). Thresholds must not decrease ' +
+    '(instant ≤ notify ≤ delay). At least one threshold or limit.',
+  ALLOWED_NETWORKS: 'networks: non-empty list of CAIP-2 ids or aliases (e.g. "base", "eip155:8453"). Any other network is denied.',
+  ALLOWED_TOKENS: 'tokens: list of token addresses (ERC-20 contracts, SPL mints) that may be transferred; empty means none.',
+  RECIPIENT_ALLOWLIST: 'recipients: list of addresses; a native or token transfer to any other address is denied.',
+  RECIPIENT_DENYLIST: 'recipients: list of addresses; transfers to them, approvals for them and calls to them are denied.',
+  CONTRACT_ALLOWLIST: 'contracts: list of contract addresses (Solana program ids too) that may be called; other calls are denied.',
+  METHOD_ALLOWLIST:
+    'methods: object mapping a contract address to a list of selectors ("0xa9059cbb") or function signatures ' +
+    '("transfer(address,uint256)"); a call to a listed contract must use one of them. Contracts not named are not restricted here.',
+  APPROVED_SPENDERS: 'spenders: list of addresses that may be given a token allowance; approvals for others are denied.',
+  APPROVE_AMOUNT_LIMIT:
+    'allow_unlimited (boolean, default false): whether unlimited allowances may be granted; limits (optional): list of ' +
+    '{ token, max_amount } capping the allowance per token (decimal in token units).',
+  RATE_LIMIT:
+    'max_requests (integer ≥ 1) per per_seconds (1..2592000); past it, tier (DELAY | APPROVAL | DENY, default DENY), ' +
+    'with delay_seconds (default 900) when DELAY.',
+  TIME_WINDOW:
+    'start and end ("HH:MM", 24 h; end before start spans midnight; end may be "24:00"), days (optional list of mon..sun: the day ' +
+    'a window starts), timezone (IANA, default UTC), outside (DELAY | APPROVAL | DENY, default DENY; DELAY waits until the window opens).',
+  SIGNING_RULES:
+    'allow_personal_sign (boolean, default false) for EIP-191 / Solana message signing; typed_data_domains: list of ' +
+    '{ name?, version?, chainId?, verifyingContract? } (each entry non-empty; a typed-data domain must match every field an entry ' +
+    'gives); tier (default INSTANT) for allowed signing, with delay_seconds (default 900) when DELAY.',
+  NEW_RECIPIENT_TIER:
+    'tier (NOTIFY | DELAY | APPROVAL | DENY) for a transfer to an address this wallet never sent to; delay_seconds (default 900) when DELAY.',
+  MAX_PENDING: 'max (integer ≥ 0) requests waiting or in flight; at or past it, tier (NOTIFY | APPROVAL | DENY, default DENY).',
+  FEE_CAP:
+    'max_fee (decimal, native unit) for the fee upper bound of a transaction; above it, tier (NOTIFY | DELAY | APPROVAL | DENY, ' +
+    'default DENY), with delay_seconds (default 900) when DELAY.',
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Field schemas. Custom failures carry `params.issue`, which becomes `details.issue`.
+
+type Ctx = z.core.$RefinementCtx
+const issue = (ctx: Ctx, input: unknown, code: string, message: string): never => {
+  ctx.issues.push({ code: 'custom', message, input, params: { issue: code } })
+  return z.NEVER
+}
+
+/** A string shown in a message: at most 40 characters, quoted. */
+function shown(v: unknown): string {
+  const s = typeof v === 'string' ? v : String(v)
+  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)
+}
+
+const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/
+
+/** Decimal-place count of a valid decimal string, trailing zeros not counted. */
+function places(text: string): number {
+  const frac = DECIMAL.exec(text)?.[2] ?? ''
+  let end = frac.length
+  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--
+  return end
+}
+
+/**
+ * A decimal amount: JSON number or decimal string → the decimal string. `maxPlaces` caps significant decimal
+ * places (6 for USD); otherwise the value must fit in uint256 at its own precision.
+ */
+function decimal(maxPlaces?: number) {
+  return z.unknown().transform((v, ctx): string => {
+    let text: string
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v)) return issue(ctx, v, 'not-a-number', 'must be a finite number or a decimal string such as "10.5"')
+      text = String(v)
+    } else if (typeof v === 'string') {
+      if (v.length > 100) return issue(ctx, v, 'too-long', 'is longer than 100 characters')
+      text = v
+    } else {
+      return issue(ctx, v, 'invalid_type', `must be a decimal string such as "10.5" or a number, not ${v === null ? 'null' : typeof v}`)
+    }
+    const p = DECIMAL.test(text) ? places(text) : 0
+    if (maxPlaces !== undefined && p > maxPlaces) {
+      return issue(ctx, v, 'too-many-decimals', `${shown(text)} has more than ${maxPlaces} decimal places`)
+    }
+    try {
+      parseAmount(text, p, 'amount', { allowZero: true })
+    } catch (err) {
+      const reason = err instanceof WaiaasError ? String(err.details.reason) : 'not-a-number'
+      const why: Record<string, string> = {
+        empty: 'is empty',
+        negative: `${shown(text)} must not be negative`,
+        exponent: `${shown(text)} must be a plain decimal such as "1000", without exponent notation`,
+        'too-large': `${shown(text)} is too large`,
+      }
+      return issue(ctx, v, reason, why[reason] ?? `${shown(text)} is not a plain decimal such as "10.5" (no sign, spaces, hex or leading zeros)`)
+    }
+    return text
+  })
+}
+
+const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/
+const SOLANA_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/
+
+/** Canonical address key: EVM lower-case (checksum checked if mixed case), Solana base58 as is. */
+function address(family: 'any' | 'evm' = 'any') {
+  return z.unknown().transform((v, ctx): string => {
+    if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be an address string, not ${v === null ? 'null' : typeof v}`)
+    if (EVM_ADDRESS.test(v)) {
+      try {
+        getAddress(v)
+      } catch {
+        return issue(ctx, v, 'bad-checksum', `${shown(v)} has mixed case but an invalid EIP-55 checksum; check it or write it in lower case`)
+      }
+      return v.toLowerCase()
+    }
+    if (family === 'any' && SOLANA_ADDRESS.test(v)) {
+      let length = 0
+      try {
+        length = base58.decode(v).length
+      } catch {
+        // not base58: reported below
+      }
+      if (length === 32) return v
+    }
+    const expected = family === 'evm' ? 'an EVM address (0x and 40 hex digits)' : 'an EVM address (0x and 40 hex digits) or a Solana address (base58 32-byte key)'
+    return issue(ctx, v, 'bad-address', `${shown(v)} is not ${expected}`)
+  })
+}
+
+function network() {
+  return z.unknown().transform((v, ctx): string => {
+    if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be a network id or alias, not ${v === null ? 'null' : typeof v}`)
+    try {
+      return resolveNetwork(v).id
+    } catch (err) {
+      const suggestion = err instanceof WaiaasError ? err.details.suggestion : undefined
+      return issue(ctx, v, 'unknown-network', `${shown(v)} is not a known network${typeof suggestion === 'string' ? ` (did you mean "${suggestion}"?)` : ''}; see \`waiaas network list\``)
+    }
+  })
+}
+
+const SELECTOR = /^0x[0-9a-fA-F]{8}$/
+const SIGNATURE = /^[A-Za-z_$][A-Za-z0-9_$]*\(.*\)$/
+
+function selector() {
+  return z.unknown().transform((v, ctx): string => {
+    if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be a selector or function signature, not ${v === null ? 'null' : typeof v}`)
+    if (SELECTOR.test(v)) return v.toLowerCase()
+    if (v.length <= MAX_TEXT && SIGNATURE.test(v)) {
+      try {
+        return FunctionFragment.from(v).selector
+      } catch {
+        // reported below
+      }
+    }
+    return issue(ctx, v, 'bad-selector', `${shown(v)} is neither a selector (0x and 8 hex digits) nor a function signature such as "transfer(address,uint256)"`)
+  })
+}
+
+const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
+const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST)
+const addresses = () => list(address())
+const tierEnum = <T extends readonly [Tier, ...Tier[]]>(tiers: T) => z.enum(tiers)
+
+const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+
+function clock(allow24: boolean) {
+  return z.unknown().transform((v, ctx): string => {
+    if (typeof v === 'string' && (HHMM.test(v) || (allow24 && v === '24:00'))) return v
+    return issue(ctx, v, 'bad-time', `${typeof v === 'string' ? shown(v) : 'it'} is not a 24-hour time "HH:MM" such as "09:00"${allow24 ? ' (or "24:00")' : ''}`)
+  })
+}
+
+function timezone() {
+  return z.unknown().transform((v, ctx): string => {
+    if (typeof v === 'string' && v.length <= 64) {
+      try {
+        return new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone
+      } catch {
+        // reported below
+      }
+    }
+    return issue(ctx, v, 'bad-timezone', `${typeof v === 'string' ? shown(v) : 'it'} is not an IANA time zone such as "UTC" or "Europe/Berlin"`)
+  })
+}
+
+const day = z.unknown().transform((v, ctx): (typeof DAYS)[number] => {
+  const d = typeof v === 'string' ? v.toLowerCase() : ''
+  if ((DAYS as readonly string[]).includes(d)) return d as (typeof DAYS)[number]
+  return issue(ctx, v, 'bad-day', `${typeof v === 'string' ? shown(v) : 'it'} is not one of ${DAYS.join(', ')}`)
+})
+
+const chainId = z.unknown().transform((v, ctx): string => {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v)
+  if (typeof v === 'string' && /^(0|[1-9][0-9]{0,77})$/.test(v)) return v
+  return issue(ctx, v, 'bad-chain-id', 'must be a non-negative integer or a decimal string of one')
+})
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-type schemas.
+
+const USD_TIERS = ['instant_max_usd', 'notify_max_usd', 'delay_max_usd'] as const
+const USD_LIMITS = ['daily_limit_usd', 'weekly_limit_usd', 'monthly_limit_usd'] as const
+const ASSET_TIERS = ['instant_max', 'notify_max', 'delay_max'] as const
+const ASSET_LIMITS = ['daily_limit', 'weekly_limit', 'monthly_limit'] as const
+
+const usd = decimal(6).optional()
+const asset = decimal().optional()
+const delaySeconds = seconds(1, THIRTY_DAYS).optional()
+
+const SCHEMAS = {
+  SPENDING_LIMIT: z.strictObject({
+    instant_max_usd: usd,
+    notify_max_usd: usd,
+    delay_max_usd: usd,
+    daily_limit_usd: usd,
+    weekly_limit_usd: usd,
+    monthly_limit_usd: usd,
+    instant_max: asset,
+    notify_max: asset,
+    delay_max: asset,
+    daily_limit: asset,
+    weekly_limit: asset,
+    monthly_limit: asset,
+    token: address().optional(),
+    delay_seconds: delaySeconds,
+    on_exceed: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL'),
+    price_unavailable: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL'),
+    approval_timeout_seconds: seconds(60, THIRTY_DAYS).optional(),
+  }),
+  ALLOWED_NETWORKS: z.strictObject({ networks: list(network()).min(1) }),
+  ALLOWED_TOKENS: z.strictObject({ tokens: addresses() }),
+  RECIPIENT_ALLOWLIST: z.strictObject({ recipients: addresses() }),
+  RECIPIENT_DENYLIST: z.strictObject({ recipients: addresses() }),
+  CONTRACT_ALLOWLIST: z.strictObject({ contracts: addresses() }),
+  METHOD_ALLOWLIST: z.strictObject({ methods: z.record(z.string().max(100), list(selector())) }),
+  APPROVED_SPENDERS: z.strictObject({ spenders: addresses() }),
+  APPROVE_AMOUNT_LIMIT: z.strictObject({
+    allow_unlimited: z.boolean().default(false),
+    limits: list(z.strictObject({ token: address(), max_amount: decimal() })).optional(),
+  }),
+  RATE_LIMIT: z.strictObject({
+    max_requests: z.number().int().min(1).max(1_000_000_000),
+    per_seconds: seconds(1, THIRTY_DAYS),
+    tier: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
+    delay_seconds: delaySeconds,
+  }),
+  TIME_WINDOW: z.strictObject({
+    start: clock(false),
+    end: clock(true),
+    days: z.array(day).min(1).max(7).optional(),
+    timezone: timezone().default('UTC'),
+    outside: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
+  }),
+  SIGNING_RULES: z.strictObject({
+    allow_personal_sign: z.boolean().default(false),
+    typed_data_domains: list(
+      z.strictObject({
+        name: z.string().max(MAX_TEXT).optional(),
+        version: z.string().max(MAX_TEXT).optional(),
+        chainId: chainId.optional(),
+        verifyingContract: address('evm').optional(),
+      }),
+    ).default([]),
+    tier: tierEnum(['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('INSTANT'),
+    delay_seconds: delaySeconds,
+  }),
+  NEW_RECIPIENT_TIER: z.strictObject({
+    tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const),
+    delay_seconds: delaySeconds,
+  }),
+  MAX_PENDING: z.strictObject({
+    max: z.number().int().min(0).max(1_000_000),
+    tier: tierEnum(['NOTIFY', 'APPROVAL', 'DENY'] as const).default('DENY'),
+  }),
+  FEE_CAP: z.strictObject({
+    max_fee: decimal(),
+    tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
+    delay_seconds: delaySeconds,
+  }),
+} as const satisfies Record<PolicyType, z.ZodType>
+
+// ---------------------------------------------------------------------------------------------------------------
+// Errors.
+
+function fail(type: PolicyType, field: string, issueCode: string, message: string): never {
+  throw new WaiaasError('POLICY_INVALID', `Invalid ${type} rules: ${field} ${message}`, { details: { type, field, issue: issueCode } })
+}
+
+function fieldPath(path: readonly PropertyKey[]): string {
+  return ['rules', ...path.map((p) => (typeof p === 'string' && p.length > 64 ? `${p.slice(0, 64)}…` : String(p)))].join('.')
+}
+
+function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
+  let v: unknown = raw
+  for (const p of path) {
+    if (v === null || typeof v !== 'object') return undefined
+    v = (v as Record<PropertyKey, unknown>)[p]
+  }
+  return v
+}
+
+function fromZod(type: PolicyType, raw: unknown, issues: readonly z.core.$ZodIssue[]): never {
+  const first = issues.find((i) => i.code === 'unrecognized_keys') ?? issues[0]
+  if (first === undefined) fail(type, 'rules', 'invalid', 'are invalid')
+  if (first.code === 'unrecognized_keys') {
+    const fields = first.path.length === 0 ? `; the fields of ${type} are: ${Object.keys(SCHEMAS[type].shape).join(', ')}` : ''
+    fail(type, fieldPath([...first.path, first.keys[0] ?? '']), 'unknown-field', `is not a known field${fields}`)
+  }
+  const field = fieldPath(first.path)
+  if (first.path.length > 0 && valueAt(raw, first.path) === undefined) fail(type, field, 'missing', 'is required')
+  if (first.code === 'custom') fail(type, field, String(first.params?.issue ?? 'invalid'), first.message)
+  if (first.path.length === 0) fail(type, field, 'invalid_type', 'must be a JSON object')
+  fail(type, field, first.code, first.message.replace(/^Invalid input: /, '').replace(/^./, (c) => c.toLowerCase()))
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Normalisation and cross-field checks.
+
+/** Exact comparison of two valid decimal strings. */
+export function compareDecimals(a: string, b: string): number {
+  const scale = Math.max(places(a), places(b))
+  const x = parseAmount(a, scale, 'a', { allowZero: true })
+  const y = parseAmount(b, scale, 'b', { allowZero: true })
+  return x < y ? -1 : x > y ? 1 : 0
+}
+
+const dedupe = <T>(xs: readonly T[]): T[] => [...new Set(xs)]
+
+/** Sets `delay_seconds` when `tier` is DELAY (default 900); refuses it otherwise. */
+function withDelay(type: PolicyType, tier: Tier, given: number | undefined, out: Record<string, unknown>): Record<string, unknown> {
+  if (tier === 'DELAY') out.delay_seconds = given ?? DEFAULT_DELAY_SECONDS
+  else if (given !== undefined) fail(type, 'rules.delay_seconds', 'not-applicable', 'applies only when tier is DELAY')
+  return out
+}
+
+function checkOrder(type: PolicyType, r: Record<string, unknown>, fields: readonly string[]): void {
+  let prev: string | undefined
+  for (const f of fields) {
+    const v = r[f]
+    if (typeof v !== 'string') continue
+    if (prev !== undefined && compareDecimals(v, r[prev] as string) < 0) {
+      fail(type, `rules.${f}`, 'not-monotone', `(${shown(v)}) must not be below ${prev} (${shown(r[prev])}): tiers go instant ≤ notify ≤ delay`)
+    }
+    prev = f
+  }
+}
+
+type Parsed<T extends PolicyType> = z.output<(typeof SCHEMAS)[T]>
+
+const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> } = {
+  SPENDING_LIMIT(r) {
+    const type = 'SPENDING_LIMIT'
+    const out: Record<string, unknown> = {}
+    for (const f of [...USD_TIERS, ...USD_LIMITS, ...ASSET_TIERS, ...ASSET_LIMITS]) if (r[f] !== undefined) out[f] = r[f]
+    if (Object.keys(out).length === 0) {
+      fail(type, 'rules', 'no-threshold', `needs at least one threshold or limit: ${[...USD_TIERS, ...USD_LIMITS, ...ASSET_TIERS, ...ASSET_LIMITS].join(', ')}`)
+    }
+    checkOrder(type, out, USD_TIERS)
+    checkOrder(type, out, ASSET_TIERS)
+    const hasAsset = [...ASSET_TIERS, ...ASSET_LIMITS].some((f) => out[f] !== undefined)
+    if (r.token !== undefined) {
+      if (!hasAsset) fail(type, 'rules.token', 'unused', `applies to ${[...ASSET_TIERS, ...ASSET_LIMITS].join(', ')}; give at least one of them`)
+      out.token = r.token
+    }
+    if (out.delay_max_usd !== undefined || out.delay_max !== undefined) out.delay_seconds = r.delay_seconds ?? DEFAULT_DELAY_SECONDS
+    else if (r.delay_seconds !== undefined) fail(type, 'rules.delay_seconds', 'not-applicable', 'applies only with delay_max_usd or delay_max')
+    out.on_exceed = r.on_exceed
+    out.price_unavailable = r.price_unavailable
+    if (r.approval_timeout_seconds !== undefined) out.approval_timeout_seconds = r.approval_timeout_seconds
+    return out
+  },
+  ALLOWED_NETWORKS: (r) => ({ networks: dedupe(r.networks) }),
+  ALLOWED_TOKENS: (r) => ({ tokens: dedupe(r.tokens) }),
+  RECIPIENT_ALLOWLIST: (r) => ({ recipients: dedupe(r.recipients) }),
+  RECIPIENT_DENYLIST: (r) => ({ recipients: dedupe(r.recipients) }),
+  CONTRACT_ALLOWLIST: (r) => ({ contracts: dedupe(r.contracts) }),
+  METHOD_ALLOWLIST(r) {
+    const methods: Record<string, string[]> = {}
+    const key = address()
+    for (const [k, sels] of Object.entries(r.methods)) {
+      const parsed = key.safeParse(k)
+      if (!parsed.success) {
+        const i = parsed.error.issues[0]
+        fail('METHOD_ALLOWLIST', fieldPath(['methods', k]), i?.code === 'custom' ? String(i.params?.issue ?? 'bad-address') : 'bad-address', `(a contract key): ${i?.message ?? 'is not an address'}`)
+      }
+      methods[parsed.data] = dedupe([...(methods[parsed.data] ?? []), ...sels])
+    }
+    return { methods }
+  },
+  APPROVED_SPENDERS: (r) => ({ spenders: dedupe(r.spenders) }),
+  APPROVE_AMOUNT_LIMIT(r) {
+    const out: Record<string, unknown> = { allow_unlimited: r.allow_unlimited }
+    if (r.limits !== undefined) {
+      const seen = new Set<string>()
+      r.limits.forEach((l, i) => {
+        if (seen.has(l.token)) fail('APPROVE_AMOUNT_LIMIT', `rules.limits.${i}.token`, 'duplicate', 'names a token that an earlier limit already caps')
+        seen.add(l.token)
+      })
+      out.limits = r.limits.map((l) => ({ token: l.token, max_amount: l.max_amount }))
+    }
+    return out
+  },
+  RATE_LIMIT: (r) => withDelay('RATE_LIMIT', r.tier, r.delay_seconds, { max_requests: r.max_requests, per_seconds: r.per_seconds, tier: r.tier }),
+  TIME_WINDOW(r) {
+    if (r.start === r.end) fail('TIME_WINDOW', 'rules.end', 'empty-window', 'equals start; for no time restriction, remove the TIME_WINDOW policy')
+    const out: Record<string, unknown> = { start: r.start, end: r.end }
+    if (r.days !== undefined) out.days = DAYS.filter((d) => r.days?.includes(d))
+    out.timezone = r.timezone
+    out.outside = r.outside
+    return out
+  },
+  SIGNING_RULES(r) {
+    const domains = r.typed_data_domains.map((d, i) => {
+      const e: Record<string, string> = {}
+      if (d.name !== undefined) e.name = d.name
+      if (d.version !== undefined) e.version = d.version
+      if (d.chainId !== undefined) e.chainId = d.chainId
+      if (d.verifyingContract !== undefined) e.verifyingContract = d.verifyingContract
+      if (Object.keys(e).length === 0) fail('SIGNING_RULES', `rules.typed_data_domains.${i}`, 'empty-domain', 'must give at least one of name, version, chainId, verifyingContract')
+      return e
+    })
+    return withDelay('SIGNING_RULES', r.tier, r.delay_seconds, { allow_personal_sign: r.allow_personal_sign, typed_data_domains: domains, tier: r.tier })
+  },
+  NEW_RECIPIENT_TIER: (r) => withDelay('NEW_RECIPIENT_TIER', r.tier, r.delay_seconds, { tier: r.tier }),
+  MAX_PENDING: (r) => ({ max: r.max, tier: r.tier }),
+  FEE_CAP: (r) => withDelay('FEE_CAP', r.tier, r.delay_seconds, { max_fee: r.max_fee, tier: r.tier }),
+}
+
+/**
+ * Validates `raw` as the rules of a `type` policy and returns them normalised (see the module comment); the
+ * result validates to itself. Throws POLICY_INVALID with `details: { type, field, issue }`.
+ */
+export function validateRules(type: PolicyType, raw: unknown): Record<string, unknown> {
+  if (!isPolicyType(type)) {
+    throw new WaiaasError('POLICY_INVALID', `Unknown policy type ${shown(type)}; types are: ${POLICY_TYPES.join(', ')}`, {
+      details: { type: String(type).slice(0, 40), field: 'type', issue: 'unknown-type' },
+    })
+  }
+  const parsed = SCHEMAS[type].safeParse(raw)
+  if (!parsed.success) fromZod(type, raw, parsed.error.issues)
+  return (NORMALISE[type] as (r: unknown) => Record<string, unknown>)(parsed.data)
+}

@@ -1,0 +1,103 @@
+/** Human views of policies, policy decisions and policy denials. */
+import type { Output, PolicyView } from './contract.js'
+import { fields, table } from './render.js'
+import { tierText } from './tx-render.js'
+
+type Verdict = Output<'policy.test'>['decisive']
+type RuleRef = NonNullable<Verdict['rule']>
+
+/** "SPENDING_LIMIT 3f2a… v2 (instant_max)", or the default-deny wording when no rule decided. */
+export function ruleText(rule: RuleRef | null): string {
+  if (rule === null) return 'no rule (default deny: no policy allows it)'
+  return `${rule.type} ${rule.policyId} v${rule.version}${rule.field === null ? '' : ` (${rule.field})`}`
+}
+
+/** The rule of an error's details, which travels as a RuleRef object or, from older daemons, as a string. */
+function ruleFromDetails(rule: unknown): string | undefined {
+  if (typeof rule === 'string') return rule
+  if (rule !== null && typeof rule === 'object' && typeof (rule as RuleRef).type === 'string') return ruleText(rule as RuleRef)
+  return undefined
+}
+
+/**
+ * Extra lines for a human error message: the reason, the rule and what would pass, when the details carry them
+ * (POLICY_DENIED does; so do chain errors with a `reason`). Labels and values, for the base command to print.
+ */
+export function errorDetailLines(message: string, details: Record<string, unknown>): [label: string, value: string][] {
+  const lines: [string, string][] = []
+  if (typeof details.reason === 'string' && details.reason !== '' && !message.includes(details.reason)) lines.push(['Reason', details.reason])
+  const rule = ruleFromDetails(details.rule)
+  if (rule !== undefined) lines.push(['Rule', rule])
+  if (typeof details.wouldPass === 'string' && details.wouldPass !== '') lines.push(['Would pass', details.wouldPass])
+  return lines
+}
+
+/** "DELAY (300 s) — decided by SPENDING_LIMIT <id> v1 (delay_max): reason" */
+function verdictText(v: Verdict): string {
+  return `${tierText(v.tier, v.delaySeconds)} — decided by ${ruleText(v.rule)}: ${v.reason}`
+}
+
+const sameVerdict = (a: Verdict, b: Verdict): boolean =>
+  a.tier === b.tier && a.reason === b.reason && a.rule?.policyId === b.rule?.policyId && a.rule?.field === b.rule?.field
+
+/** The human view of `policy test`: the tier and why, every other verdict, and what would pass. */
+export function policyTestText(d: Output<'policy.test'>): string {
+  const lines = [`Tier: ${tierText(d.tier, d.delaySeconds)} — decided by ${ruleText(d.decisive.rule)}: ${d.decisive.reason}`]
+  const others = d.verdicts.filter((v) => !sameVerdict(v, d.decisive))
+  for (const v of others) lines.push(`  also ${verdictText(v)}`)
+  for (const v of [d.decisive, ...others]) if (v.wouldPass !== null) lines.push(`Would pass: ${v.wouldPass}`)
+  if (d.usd !== null) lines.push(`USD value: ${d.usd}`)
+  lines.push(`Policy revision ${d.policyRevision}; ${d.policies.length} ${d.policies.length === 1 ? 'policy applies' : 'policies apply'}${d.policies.length > 0 ? `: ${d.policies.join(', ')}` : ''}.`)
+  return lines.join('\n')
+}
+
+/** Rules as one JSON line, cut to `max` characters. */
+export function shortRules(rules: Record<string, unknown>, max = 48): string {
+  const s = JSON.stringify(rules)
+  return s.length <= max ? s : `${s.slice(0, max - 1)}…`
+}
+
+/** Where a policy applies: "global", the wallet, or the wallet on one network. */
+function scopeRow(p: PolicyView): { wallet: string; network: string } {
+  return { wallet: p.walletName ?? p.walletId ?? '', network: p.network ?? '' }
+}
+
+/** The human view of a list of policies. */
+export function policyTable(ps: PolicyView[]): string {
+  return table(
+    ps.map((p) => ({ ...scopeRow(p), id: p.id, scope: p.scope, type: p.type, version: `v${p.version}`, enabled: p.enabled ? 'yes' : 'no', rules: shortRules(p.rules) })),
+    [['id', 'ID'], ['scope', 'SCOPE'], ['wallet', 'WALLET'], ['network', 'NETWORK'], ['type', 'TYPE'], ['version', 'VERSION'], ['enabled', 'ENABLED'], ['rules', 'RULES']],
+    'No policies: every wallet is default-deny. Add one with `waiaas policy add`.',
+  )
+}
+
+/** The human view of one policy, rules pretty-printed. */
+export function policyFields(p: PolicyView): string {
+  const head = fields([
+    ['policy', p.id],
+    ['type', p.type],
+    ['scope', p.scope],
+    ['wallet', p.walletName ?? p.walletId],
+    ['network', p.network],
+    ['version', p.version],
+    ['enabled', p.enabled ? 'yes' : 'no'],
+    ['updated', p.updatedAt],
+  ])
+  return `${head}\nrules:\n${JSON.stringify(p.rules, null, 2).replace(/^/gm, '  ')}`
+}
+
+/** The earlier versions of a policy, oldest first as the daemon sends them. */
+export function policyHistoryTable(history: Output<'policy.show'>['history']): string {
+  return table(
+    history.map((h) => ({ version: `v${h.version}`, revision: h.revision, enabled: h.enabled ? 'yes' : 'no', at: h.at, actor: h.actor, rules: shortRules(h.rules) })),
+    [['version', 'VERSION'], ['revision', 'REVISION'], ['enabled', 'ENABLED'], ['at', 'AT'], ['actor', 'ACTOR'], ['rules', 'RULES']],
+    '(no earlier versions)',
+  )
+}
+
+/** "Kill switch: ON since … by … (reason)", or off. */
+export function killSwitchText(k: Output<'killswitch.status'>): string {
+  if (!k.on) return 'Kill switch: off (signing allowed).'
+  const by = [k.since === null ? '' : ` since ${k.since}`, k.actor === null ? '' : ` by ${k.actor}`, k.reason === null ? '' : ` (${k.reason})`].join('')
+  return `Kill switch: ON${by}. Nothing is signed until \`waiaas killswitch off\`.`
+}

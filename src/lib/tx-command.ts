@@ -1,0 +1,119 @@
+/**
+ * What `send`, `call` and `approve` share: the idempotency key, `--wait` with its timeout, the request block as
+ * human output, and the exit code a request ends the run with.
+ */
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from './base-command.js'
+import type { DaemonClient } from './client.js'
+import type { Input, TxRequestView } from './contract.js'
+import { EXIT, WaiaasError, type ExitCode } from './errors.js'
+import { nextStep, requestFields } from './tx-render.js'
+
+/** tx.wait holds a call open at most this long; longer waits are several calls. */
+const WAIT_SLICE_MS = 60_000
+const DEFAULT_TIMEOUT = '120s'
+
+/** Flags of every command that submits a request. */
+export const submitFlags = {
+  ...passwordFlags,
+  'idempotency-key': Flags.string({ description: 'A key of yours for this request: the same key never moves funds twice (a retry returns the first request)' }),
+  wait: Flags.boolean({ description: 'Wait until the request is final (confirmed, failed, rejected…) or --timeout passes' }),
+  timeout: Flags.string({ description: `With --wait: how long to wait, e.g. 90s, 5m, 1h (default ${DEFAULT_TIMEOUT})`, dependsOn: ['wait'] }),
+}
+
+/** "90s", "5m", "1h", "500ms" or plain seconds, as milliseconds; USAGE naming `flag` otherwise. */
+export function parseDuration(text: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim())
+  const ms = m === null ? Number.NaN : Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']
+  if (!Number.isFinite(ms) || ms > 24 * 3_600_000) {
+    throw new WaiaasError('USAGE', `${flag} must be a duration like 90s, 5m or 1h (at most 24h), got "${text}"`, { details: { flag } })
+  }
+  return Math.round(ms)
+}
+
+/**
+ * How a run that produced this request ends: 0 when it got what was asked; with --wait, 1 when it ended anything
+ * but confirmed (or signed, for sign-only requests) and 5 when it was still going when the wait ran out.
+ */
+export function requestExit(r: TxRequestView, waited: boolean): ExitCode {
+  if (r.final) return r.state === 'confirmed' || (r.state === 'signed' && r.signature !== null) ? EXIT.ok : EXIT.error
+  return waited ? EXIT.waiting : EXIT.ok
+}
+
+/** Waits (through tx.wait, a minute per call at most) until the request is final or `timeoutMs` has passed. */
+export async function waitUntilFinal(client: DaemonClient, request: TxRequestView, timeoutMs: number): Promise<TxRequestView> {
+  const deadline = Date.now() + timeoutMs
+  let r = request
+  while (!r.final) {
+    const left = deadline - Date.now()
+    if (left <= 0) break
+    r = await client.call('tx.wait', { id: r.id, timeoutMs: Math.min(left, WAIT_SLICE_MS) })
+  }
+  return r
+}
+
+type SubmitMethod = 'tx.send' | 'tx.call' | 'tx.tokenApprove'
+
+/** Base of the commands that submit a transaction request. */
+export abstract class SubmitCommand extends BaseCommand {
+  private waited = false
+
+  /** The idempotency key flag, ready to spread into params. */
+  protected idempotency(): { idempotencyKey?: string } {
+    const key = this.flags['idempotency-key'] as string | undefined
+    return key === undefined ? {} : { idempotencyKey: key }
+  }
+
+  /** Submits as the operator, waits when --wait was given, and sets the exit code from the request it ends with. */
+  protected async submit<M extends SubmitMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
+    const wait = this.flags.wait === true
+    const timeoutMs = parseDuration((this.flags.timeout as string | undefined) ?? DEFAULT_TIMEOUT, '--timeout')
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
+    const submitted: TxRequestView = await client.call(method, params, { password })
+    let r = submitted
+    if (wait && !r.final) {
+      r = await this.spin(
+        () => `Waiting for ${submitted.id} (${submitted.state})`,
+        (start) => {
+          start()
+          return waitUntilFinal(client, submitted, timeoutMs)
+        },
+      )
+      this.waited = true
+    }
+    this.exitStatus = requestExit(r, wait)
+    return r
+  }
+
+  protected override render(r: TxRequestView): void {
+    this.log(requestFields(r))
+    const next = nextStep(r)
+    if (next !== undefined) this.log(next)
+    if (this.waited && !r.final) process.stderr.write(`Still ${r.state} when --timeout ran out; the request goes on.\n`)
+  }
+}
+
+type SignMethod = 'sign.message' | 'sign.typedData' | 'sign.tx'
+
+/**
+ * Base of the `sign` commands. Human output is the signature alone, so a script can capture it; a request the
+ * policies queued or sent for approval has none yet: then the request is shown and the run exits 5.
+ */
+export abstract class SignCommand extends BaseCommand {
+  protected async sign<M extends SignMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
+    const r: TxRequestView = await this.operatorCall(method, params)
+    this.exitStatus = r.signature !== null ? EXIT.ok : r.final ? EXIT.error : EXIT.waiting
+    return r
+  }
+
+  protected override render(r: TxRequestView): void {
+    if (r.signature !== null) {
+      this.log(r.signature)
+      return
+    }
+    this.log(requestFields(r))
+    const next = nextStep(r)
+    if (next !== undefined) this.log(next)
+  }
+}
