@@ -32,9 +32,9 @@ export function errorDetailLines(message: string, details: Record<string, unknow
   return lines
 }
 
-/** "DELAY (300 s) — decided by SPENDING_LIMIT <id> v1 (delay_max): reason" */
+/** "NOTIFY by NEW_RECIPIENT_TIER <id> v1: reason" */
 function verdictText(v: Verdict): string {
-  return `${tierText(v.tier, v.delaySeconds)} — decided by ${ruleText(v.rule)}: ${v.reason}`
+  return `${tierText(v.tier, v.delaySeconds)} by ${ruleText(v.rule)}: ${v.reason}`
 }
 
 const sameVerdict = (a: Verdict, b: Verdict): boolean =>
@@ -44,7 +44,7 @@ const sameVerdict = (a: Verdict, b: Verdict): boolean =>
 export function policyTestText(d: Output<'policy.test'>): string {
   const lines = [`Tier: ${tierText(d.tier, d.delaySeconds)} — decided by ${ruleText(d.decisive.rule)}: ${d.decisive.reason}`]
   const others = d.verdicts.filter((v) => !sameVerdict(v, d.decisive))
-  for (const v of others) lines.push(`  also ${verdictText(v)}`)
+  for (const v of others) lines.push(`Also: ${verdictText(v)}`)
   for (const v of [d.decisive, ...others]) if (v.wouldPass !== null) lines.push(`Would pass: ${v.wouldPass}`)
   if (d.usd !== null) lines.push(`USD value: ${d.usd}`)
   lines.push(`Policy revision ${d.policyRevision}; ${d.policies.length} ${d.policies.length === 1 ? 'policy applies' : 'policies apply'}${d.policies.length > 0 ? `: ${d.policies.join(', ')}` : ''}.`)

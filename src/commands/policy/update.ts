@@ -25,11 +25,12 @@ export default class PolicyUpdate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'policy.update'>> {
-    const f = this.flags as { rules?: string; file?: string; enable: boolean; disable: boolean }
+    const f = this.flags as { rules?: string; file?: string; enable?: boolean; disable?: boolean }
     const params: Input<'policy.update'> = { id: this.args.id as string }
     const rules = jsonFromFlags({ flag: '--rules', value: f.rules }, { flag: '--file', value: f.file })
     if (rules !== undefined) params.rules = rules
-    if (f.enable || f.disable) params.enabled = f.enable
+    if (f.enable === true) params.enabled = true
+    if (f.disable === true) params.enabled = false
     if (rules === undefined && params.enabled === undefined) {
       throw new WaiaasError('USAGE', 'Give --rules, --file, --enable or --disable', { details: { flag: '--rules' } })
     }
