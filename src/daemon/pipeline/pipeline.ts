@@ -449,10 +449,11 @@ export class Pipeline {
       if (net.family === 'evm') {
         const { signEvmTransaction } = await import('./sign-tx.js')
         const raw = signEvmTransaction(key, body.transaction as never)
-        return { signature: null, raw }
+        return { signature: raw, raw }
       }
       const { signSolanaMessage } = await import('./sign-tx.js')
-      return { signature: null, raw: await signSolanaMessage(key, wallet.address, String(body.message)) }
+      const raw = await signSolanaMessage(key, wallet.address, String(body.message))
+      return { signature: raw, raw }
     } finally {
       wipe(key)
     }

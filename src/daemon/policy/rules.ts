@@ -144,6 +144,9 @@ function address(family: 'any' | 'evm' = 'any') {
   return z.unknown().transform((v, ctx): string => {
     if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be an address string, not ${v === null ? 'null' : typeof v}`)
     if (EVM_ADDRESS.test(v)) {
+      const hex = v.slice(2)
+      // Only a mixed-case address carries an EIP-55 checksum to verify.
+      if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return `0x${hex.toLowerCase()}`
       try {
         getAddress(v)
       } catch {
