@@ -151,13 +151,17 @@ describe('the transaction pipeline through the CLI', () => {
 
     const r = ok(await cli.run(send('5.5')))
     expect(r.state).toBe('awaiting_approval')
+    // Each call issues a message with a fresh single-use nonce; the owner signs the last one.
+    const printed = await runCli(['tx', 'approval-message', r.id], { env: cliEnv(home.dataDir) })
+    expect(printed.code, printed.stderr).toBe(0)
     const file = path.join(home.root, 'approve.txt')
     const m = ok(await anon.run(['tx', 'approval-message', r.id, '--out', file]))
     expect(fs.readFileSync(file, 'utf8')).toBe(m.message)
     expect(m.owner.toLowerCase()).toBe(owner.address.toLowerCase())
+    // stdout carries the message and nothing else (no added line break when it is not a terminal)
+    const withoutNonce = (s: string) => s.replace(/nonce: \S+/, 'nonce: N')
+    expect(withoutNonce(printed.stdout)).toBe(withoutNonce(m.message))
     fails(await anon.run(['tx', 'approval-message', r.id, '--out', file]), 'INPUT_FILE_EXISTS', 8)
-    const printed = await runCli(['tx', 'approval-message', r.id], { env: cliEnv(home.dataDir) })
-    expect(printed.stdout).toBe(m.message) // byte for byte when stdout is not a terminal
 
     const signature = await owner.signMessage(fs.readFileSync(file, 'utf8'))
     const forged = await EthersWallet.createRandom().signMessage(fs.readFileSync(file, 'utf8'))

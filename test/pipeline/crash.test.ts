@@ -130,6 +130,18 @@ async function assertCountedOnce(c: DaemonClient, fitsTier: 'INSTANT' | 'DELAY')
   expect(over.decisive.rule?.field).toBe('daily_limit')
 }
 
+/** A new send after the recovery takes the next nonce: none was reused or skipped (a gap would never confirm). */
+async function assertNextNonce(c: DaemonClient, f: Fixture): Promise<void> {
+  const to = EthersWallet.createRandom().address
+  const next = await c.call('tx.send', { wallet: WALLET, network: NET, to, amount: '0.05' }, auth)
+  expect(next.tier).toBe('INSTANT')
+  const done = await c.call('tx.wait', { id: next.id, timeoutMs: 15_000 })
+  expect(done.state, `the next send is ${done.state}`).toBe('confirmed')
+  expect((await provider.getTransaction(done.txHash ?? ''))?.nonce).toBe(1)
+  expect(await provider.getTransactionCount(f.address, 'pending')).toBe(2)
+  expect(await provider.getBalance(to)).toBe(parseEther('0.05'))
+}
+
 /** What the killed daemon must have left: the request's state on disk and whether the node has the transaction. */
 const AT_CRASH: Record<string, { state: string; onChain: boolean }> = {
   decided: { state: 'approved', onChain: false },
@@ -159,6 +171,7 @@ describe('the pipeline after a SIGKILL', () => {
       // The bytes signed before the crash are the ones that landed.
       if (stage !== 'decided') expect(hash).toBe(disk.tx_hash)
       await assertCountedOnce(second.client, 'INSTANT')
+      await assertNextNonce(second.client, f)
     })
   }
 
@@ -187,5 +200,6 @@ describe('the pipeline after a SIGKILL', () => {
     expect(at('tx.delay-elapsed')).toBeGreaterThanOrEqual(deadline)
     expect(at('tx.signed')).toBeGreaterThanOrEqual(deadline)
     await assertCountedOnce(second.client, 'DELAY')
+    await assertNextNonce(second.client, f)
   })
 })

@@ -27,7 +27,7 @@ beforeAll(async () => {
   await provider.send('anvil_setBalance', [wallet.address, '0x56bc75e2d63100000'])
   const dev = new EthersWallet(DEV_KEY, provider)
   // A fresh funded deployer, so other test files using the dev key cannot race this one for nonces.
-  const deployer = EthersWallet.createRandom().connect(provider)
+  const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)
   await provider.send('anvil_setBalance', [deployer.address, '0x56bc75e2d63100000'])
   token = await deploy(deployer, 'TestToken.sol', 'TestToken', [10n ** 12n])
   const sent = await deployer.sendTransaction({ to: token, data: erc20.encodeFunctionData('transfer', [wallet.address, 1_000_000_000n]) })

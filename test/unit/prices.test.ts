@@ -514,7 +514,7 @@ describe('price config', () => {
   }
 
   it('defaults without a file: no outbound HTTP', () => {
-    const d = { maxAgeSeconds: 600, sources: ['static', 'chainlink', 'coingecko'], static: { prices: {} }, coingecko: { enabled: false }, chainlink: { feeds: {} } }
+    const d = { maxAgeSeconds: 600, cacheSeconds: 30, sources: ['static', 'chainlink', 'coingecko'], static: { prices: {} }, coingecko: { enabled: false }, chainlink: { feeds: {} } }
     expect(loadPriceConfig(undefined)).toEqual(d)
     expect(loadPriceConfig(path.join(dir, 'missing.json'))).toEqual(d)
     expect(loadPriceConfig(write('empty.json', '{}'))).toEqual(d)
@@ -525,6 +525,7 @@ describe('price config', () => {
       'full.json',
       JSON.stringify({
         maxAgeSeconds: 120,
+        cacheSeconds: 0,
         sources: ['chainlink', 'static'],
         static: { asOf: '2025-06-01T00:00:00Z', prices: { 'eip155:8453/0x833589FCD6EDB6E08F4C7C32D4F71B54BDA02913': '1.0001', 'symbol:SOL': '150' } },
         coingecko: { enabled: true, baseUrl: 'https://pro-api.coingecko.com/api/v3', apiKey: 'k', timeoutMs: 2000 },
@@ -533,6 +534,7 @@ describe('price config', () => {
     )
     expect(loadPriceConfig(file)).toEqual({
       maxAgeSeconds: 120,
+      cacheSeconds: 0,
       sources: ['chainlink', 'static'],
       static: { asOf: '2025-06-01T00:00:00Z', prices: { 'eip155:8453/0x833589fcd6edb6e08f4c7c32d4f71b54bda02913': '1.0001', 'symbol:SOL': '150' } },
       coingecko: { enabled: true, baseUrl: 'https://pro-api.coingecko.com/api/v3', apiKey: 'k', timeoutMs: 2000 },

@@ -213,11 +213,18 @@ function clock(allow24: boolean) {
   })
 }
 
+/** Canonical names of the time zones seen (building a DateTimeFormat costs ~60 µs). */
+const ZONES = new Map<string, string>()
+
 function timezone() {
   return z.unknown().transform((v, ctx): string => {
     if (typeof v === 'string' && v.length <= 64) {
+      const hit = ZONES.get(v)
+      if (hit !== undefined) return hit
       try {
-        return new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone
+        const zone = new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone
+        if (ZONES.size < 1000) ZONES.set(v, zone)
+        return zone
       } catch {
         // reported below
       }
@@ -360,7 +367,7 @@ function fromZod(type: PolicyType, raw: unknown, issues: readonly z.core.$ZodIss
 // Normalisation and cross-field checks.
 
 /** Exact comparison of two valid decimal strings. */
-export function compareDecimals(a: string, b: string): number {
+function compareDecimals(a: string, b: string): number {
   const scale = Math.max(places(a), places(b))
   const x = parseAmount(a, scale, 'a', { allowZero: true })
   const y = parseAmount(b, scale, 'b', { allowZero: true })

@@ -16,6 +16,8 @@ import { parseUsd } from './usd.js'
 export interface PriceConfig {
   /** A price observed longer ago than this is never used. */
   maxAgeSeconds: number
+  /** How long a source's quote is reused before it is read again (default 30; 0: read every time). */
+  cacheSeconds: number
   /** Precedence order; the first source with a fresh price wins. */
   sources: PriceSourceName[]
   static: { asOf?: string; prices: Record<string, string> }
@@ -25,11 +27,12 @@ export interface PriceConfig {
 
 /** The configuration without a file. */
 export function defaultPriceConfig(): PriceConfig {
-  return { maxAgeSeconds: 600, sources: ['static', 'chainlink', 'coingecko'], static: { prices: {} }, coingecko: { enabled: false }, chainlink: { feeds: {} } }
+  return { maxAgeSeconds: 600, cacheSeconds: 30, sources: ['static', 'chainlink', 'coingecko'], static: { prices: {} }, coingecko: { enabled: false }, chainlink: { feeds: {} } }
 }
 
 const schema = z.strictObject({
   maxAgeSeconds: z.number().int().min(1).max(7 * 86_400).optional(),
+  cacheSeconds: z.number().int().min(0).max(3600).optional(),
   sources: z.array(z.enum(PRICE_SOURCE_NAMES)).max(PRICE_SOURCE_NAMES.length).optional(),
   static: z.strictObject({ asOf: z.string().max(64).optional(), prices: z.record(z.string(), z.string().max(100)).optional() }).optional(),
   coingecko: z
@@ -65,6 +68,7 @@ export function parsePriceConfig(value: unknown, origin = '(inline)'): PriceConf
   const v = parsed.data
   const out = defaultPriceConfig()
   if (v.maxAgeSeconds !== undefined) out.maxAgeSeconds = v.maxAgeSeconds
+  if (v.cacheSeconds !== undefined) out.cacheSeconds = v.cacheSeconds
   if (v.sources !== undefined) {
     if (new Set(v.sources).size !== v.sources.length) invalid(origin, 'sources', 'lists a source twice')
     out.sources = v.sources

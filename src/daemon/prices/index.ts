@@ -47,7 +47,7 @@ export function createPriceService(config: PriceConfig, deps: PriceDeps): PriceS
   // The service's own per-source bound leaves CoinGecko room to report its own timeout first.
   const timeoutMs = Math.max(5_000, (config.coingecko.timeoutMs ?? 4_000) + 1_000)
   const opts: ConstructorParameters<typeof PriceService>[1] = { maxAgeMs: config.maxAgeSeconds * 1000, now, timeoutMs }
-  if (deps.cacheMs !== undefined) opts.cacheMs = deps.cacheMs
+opts.cacheMs = deps.cacheMs ?? config.cacheSeconds * 1000
   if (deps.log !== undefined) opts.log = deps.log.child('prices')
   return new PriceService(sources, opts)
 }

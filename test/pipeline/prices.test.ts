@@ -1,0 +1,98 @@
+/**
+ * USD rules through the daemon with a real price source: a Chainlink-style feed on the local chain. A fresh price
+ * tiers by USD; a stale, negative or unreadable one never skips the rule: it fails closed to APPROVAL, or to DENY
+ * when the policy says so.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Contract, JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { catchAsync } from '../helpers/errors.js'
+import { deploy, mined } from '../helpers/solc.js'
+
+const pricesFile = join(mkdtempSync(join(tmpdir(), 'waiaas-prices-')), 'prices.json')
+let provider: JsonRpcProvider
+let feed: Contract
+
+beforeAll(async () => {
+  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)
+  await provider.send('anvil_setBalance', [deployer.address, '0x56bc75e2d63100000'])
+  const address = await deploy(deployer, 'MockAggregator.sol', 'MockAggregator', [8])
+  feed = new Contract(address, ['function setAnswer(int256,uint256)'], deployer)
+  await setPrice(2000n * 10n ** 8n, 0)
+  writeFileSync(
+    pricesFile,
+    JSON.stringify({ maxAgeSeconds: 60, cacheSeconds: 0, sources: ['chainlink'], chainlink: { feeds: { 'eip155:31337/native': { network: 'eip155:31337', address } } } }),
+  )
+})
+
+/** Sets the feed's answer (8 decimals) as of `ageSeconds` ago, by the chain's own clock. */
+async function setPrice(answer: bigint, ageSeconds: number): Promise<void> {
+  const block = await provider.getBlock('latest')
+  const tx = (await feed.getFunction('setAnswer')(answer, BigInt((block?.timestamp ?? 0) - ageSeconds))) as { hash: string }
+  await mined(provider, tx.hash)
+}
+
+// Registered after the feed is deployed and the config written: the daemon reads its price sources at start.
+const t = useDaemon({ env: { pipelineTickMs: 50, pricesFile } })
+const auth = { password: PASSWORD }
+
+describe('USD rules and price sources', () => {
+  beforeAll(async () => {
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
+    for (const name of ['usd-a', 'usd-d']) {
+      const w = await t.client.call('wallet.create', { chain: 'evm', name }, auth)
+      await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
+    }
+    await t.client.call('policy.add', { wallet: 'usd-a', type: 'SPENDING_LIMIT', rules: { instant_max_usd: '100', notify_max_usd: '500' } }, auth)
+    await t.client.call('policy.add', { wallet: 'usd-d', type: 'SPENDING_LIMIT', rules: { instant_max_usd: '100', price_unavailable: 'DENY' } }, auth)
+  })
+
+  const probe = (wallet: string, amount: string) =>
+    t.client.call('policy.test', { wallet, network: 'evm-local', to: EthersWallet.createRandom().address, amount })
+
+  it('tiers by USD with a fresh price ($2000/ETH)', async () => {
+    const small = await probe('usd-a', '0.04') // $80
+    expect(small).toMatchObject({ tier: 'INSTANT', usd: '80' })
+    const mid = await probe('usd-a', '0.1') // $200
+    expect(mid.tier).toBe('NOTIFY')
+    expect(mid.decisive.wouldPass).toMatch(/100/)
+    const r = await t.client.call('tx.send', { wallet: 'usd-a', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.04' }, auth)
+    expect(r).toMatchObject({ tier: 'INSTANT', usd: '80' })
+  })
+
+  it('a stale price fails closed: APPROVAL by default, DENY when the policy says so', async () => {
+    await setPrice(2000n * 10n ** 8n, 3600)
+    const a = await probe('usd-a', '0.001') // $2 if the price were used
+    expect(a.tier).toBe('APPROVAL')
+    expect(a.usd).toBeNull()
+    const d = await probe('usd-d', '0.001')
+    expect(d.tier).toBe('DENY')
+    const sent = await t.client.call('tx.send', { wallet: 'usd-a', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.001' }, auth)
+    expect(sent.state).toBe('awaiting_approval')
+    expect((await catchAsync(t.client.call('tx.send', { wallet: 'usd-d', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.001' }, auth))).code).toBe('POLICY_DENIED')
+  })
+
+  it('a negative answer is no price; a fresh one again is used at once', async () => {
+    await setPrice(-1n, 0)
+    expect((await probe('usd-a', '0.001')).tier).toBe('APPROVAL')
+    await setPrice(2000n * 10n ** 8n, 0)
+    // The service caches real quotes only, so the fresh one is read now.
+    expect((await probe('usd-a', '0.001')).tier).toBe('INSTANT')
+  })
+
+  it('a price source that cannot be reached fails closed', async () => {
+    // The feed lives on evm-local; point it at a closed port and nothing can be read.
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: 'http://127.0.0.1:1' }, auth)
+    try {
+      const err = await catchAsync(probe('usd-d', '0.001'))
+      // The transfer itself cannot be built either, so the daemon reports the chain as unreachable rather than guess.
+      expect(['CHAIN_RPC_UNREACHABLE']).toContain(err.code)
+    } finally {
+      await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
+    }
+  })
+})
