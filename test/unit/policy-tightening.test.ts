@@ -306,7 +306,8 @@ const toPolicies = (set: AnySpec[]): Policy[] => set.map((s) => (s.kind === 'lim
 // Requests and facts.
 
 const amountArb = fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 2n * ETH }))
-const tokenAmountArb = fc.bigInt({ min: 0n, max: 300_000_000n })
+const tokenAmountArb = fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 300_000_000n }))
+const usdArb = fc.oneof(fc.constant(0n), fc.bigInt({ min: 0n, max: 20_000_000n }), fc.bigInt({ min: 0n, max: 300_000_000n }))
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
   fc.record({ kind: fc.constant('native-transfer' as const), to: fc.constantFrom(...RECIPIENTS), amount: amountArb }),
   fc.record({ kind: fc.constant('token-transfer' as const), token: fc.constantFrom(...TOKENS, UNKNOWN_TOKEN), to: fc.constantFrom(...RECIPIENTS), amount: tokenAmountArb }),
@@ -333,7 +334,7 @@ const requestArb: fc.Arbitrary<PolicyRequest> = fc
   .record({
     network: fc.constantFrom(...NETS.slice(0, 2)),
     actions: fc.array(actionArb, { minLength: 1, maxLength: 2 }),
-    usdMicros: fc.option(fc.bigInt({ min: 0n, max: 300_000_000n }), { nil: null, freq: 5 }),
+    usdMicros: fc.option(usdArb, { nil: null, freq: 5 }),
     maxFee: fc.option(fc.bigInt({ min: 0n, max: 2n * 10n ** 16n }), { nil: null }),
     decimalsKnown: fc.oneof(fc.constant(true), fc.constant(true), fc.constant(true), fc.constant(false)),
   })

@@ -16,6 +16,17 @@
  * ALLOWED_TOKENS, RECIPIENT_ALLOWLIST, CONTRACT_ALLOWLIST, METHOD_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT,
  * SIGNING_RULES), then SPENDING_LIMIT tiers, coverage and rolling limits, NEW_RECIPIENT_TIER, RATE_LIMIT,
  * TIME_WINDOW, MAX_PENDING, FEE_CAP. Within a type, policies keep the order they were given in.
+ *
+ * Choices:
+ * - A request with no actions is denied. Spending limits are checked only when value moves (a native transfer, a
+ *   token transfer, a call with value); sign-only requests, approvals and calls without value need none.
+ * - RECIPIENT_DENYLIST also denies approvals to a listed spender and calls to a listed contract; the allowlist and
+ *   NEW_RECIPIENT_TIER look at native and token transfer recipients only.
+ * - A threshold or cap whose asset's decimals are unknown escalates to APPROVAL; an unlimited approval exceeds any
+ *   cap in `limits`. RATE_LIMIT, TIME_WINDOW and MAX_PENDING apply to every request, sign-only ones included.
+ * - TIME_WINDOW `outside: DELAY` waits until the window next opens (wall-clock in its zone; a DST shift in between
+ *   is not counted). An overnight window belongs to the day it starts on.
+ * - `approvalTimeoutSeconds` is the shortest `approval_timeout_seconds` of the applicable SPENDING_LIMITs.
  */
 import { formatAmount, parseAmount } from '../../lib/amounts.js'
 import { resolveNetwork } from '../../lib/networks.js'
@@ -49,8 +60,9 @@ function scopeRank(p: Policy, walletId: string, network: string): number {
 
 /**
  * The enabled policies that apply to `walletId` on `network` (a CAIP-2 id). Per type, only the most specific scope
- * holding any policy of that type counts (wallet + network over wallet over global); all policies of that type at
- * that scope apply. Keeps the given order.
+ * holding any policy of that type counts (wallet + network over wallet over global; a global row with a network,
+ * which the store does not write, would rank between global and wallet); all policies of that type at that scope
+ * apply. Keeps the given order.
  */
 export function applicablePolicies(all: Policy[], walletId: string, network: string): Policy[] {
   const best = new Map<PolicyType, number>()
@@ -373,15 +385,10 @@ function listText(xs: Iterable<string>, max = 5): string {
   return all.length === 0 ? 'none' : all.slice(0, max).join(', ') + (all.length > max ? `, … (${all.length} in all)` : '')
 }
 
-/** The unit of a SPENDING_LIMIT dimension, to format amounts in messages. */
-interface Unit {
-  decimals: number
-  fmt(minor: bigint): string
-}
+/** Formats minor units of a SPENDING_LIMIT dimension with its unit, for messages. */
+type Unit = (minor: bigint) => string
 
-function usdUnit(): Unit {
-  return { decimals: 6, fmt: (x) => `${formatAmount(x, 6)} USD` }
-}
+const usdUnit: Unit = (x) => `${formatAmount(x, 6)} USD`
 
 function checkDim<V>(
   e: Evaluation,
@@ -402,10 +409,10 @@ function checkDim<V>(
     if (exceeded === undefined) {
       // The lowest threshold given is above INSTANT (e.g. only delay_max): no amount is INSTANT here.
       const first = d.steps[0]!
-      e.hit(p, first.field, tier, c.delay, `${unit.fmt(amount)} is within ${first.field} (${unit.fmt(value(first.value))}), the ${tier} tier`)
+      e.hit(p, first.field, tier, c.delay, `${unit(amount)} is within ${first.field} (${unit(value(first.value))}), the ${tier} tier`)
     } else {
-      const lower = d.steps.slice(0, idx).map((s) => `amount ≤ ${unit.fmt(value(s.value))} would be ${s.tier}`)
-      e.hit(p, exceeded.field, tier, c.delay, `${unit.fmt(amount)} is above ${exceeded.field} (${unit.fmt(value(exceeded.value))})`, lower.join('; '))
+      const lower = d.steps.slice(0, idx).map((s) => `amount ≤ ${unit(value(s.value))} would be ${s.tier}`)
+      e.hit(p, exceeded.field, tier, c.delay, `${unit(amount)} is above ${exceeded.field} (${unit(value(exceeded.value))})`, lower.join('; '))
     }
     escalated = true
   }
@@ -420,9 +427,9 @@ function checkDim<V>(
         l.field,
         c.onExceed,
         0,
-        `${unit.fmt(amount)} on top of ${unit.fmt(before)} already spent in the last ${WINDOWS[l.window] / 86_400} days passes the ${word} limit ${l.field} (${unit.fmt(limit)})`,
+        `${unit(amount)} on top of ${unit(before)} already spent in the last ${WINDOWS[l.window] / 86_400} days passes the ${word} limit ${l.field} (${unit(limit)})`,
         remaining > 0n
-          ? `amount ≤ ${unit.fmt(remaining)} would fit the ${word} limit`
+          ? `amount ≤ ${unit(remaining)} would fit the ${word} limit`
           : `nothing more fits the ${word} limit until earlier spending leaves its window`,
       )
       escalated = true
@@ -443,7 +450,7 @@ function spendingLimits(e: Evaluation, list: Entry<Of<'SPENDING_LIMIT'>>[], nati
         e.hit(p, 'price_unavailable', c.priceUnavailable, 0, 'no fresh USD price for an asset this request moves, so its USD limits cannot be checked', 'retry when a fresh price is available')
         escalated = true
       } else if (req.usdMicros > 0n) {
-        escalated = checkDim(e, p, c, c.usd, (v) => v, req.usdMicros, (w) => facts.spent[w].usdMicros, usdUnit()) || escalated
+        escalated = checkDim(e, p, c, c.usd, (v) => v, req.usdMicros, (w) => facts.spent[w].usdMicros, usdUnit) || escalated
       }
     }
     if (c.asset !== null) {
@@ -452,7 +459,7 @@ function spendingLimits(e: Evaluation, list: Entry<Of<'SPENDING_LIMIT'>>[], nati
         if (req.nativeValue > 0n) {
           const decimals = req.nativeDecimals
           const symbol = nativeSymbol(req.network)
-          const unit: Unit = { decimals, fmt: (x) => `${formatAmount(x, decimals)} ${symbol}` }
+          const unit: Unit = (x) => `${formatAmount(x, decimals)} ${symbol}`
           escalated = checkDim(e, p, c, c.asset, (v) => v.at(decimals), req.nativeValue, (w) => facts.spent[w].native, unit) || escalated
         }
       } else {
@@ -465,7 +472,7 @@ function spendingLimits(e: Evaluation, list: Entry<Of<'SPENDING_LIMIT'>>[], nati
             e.hit(p, 'token', 'APPROVAL', 0, `the decimals of token ${token} are unknown, so this SPENDING_LIMIT cannot be checked`)
             escalated = true
           } else {
-            const unit: Unit = { decimals, fmt: (x) => `${formatAmount(x, decimals)} of token ${token}` }
+            const unit: Unit = (x) => `${formatAmount(x, decimals)} of token ${token}`
             escalated = checkDim(e, p, c, c.asset, (v) => v.at(decimals), amount, (w) => facts.spent[w].tokens[token] ?? 0n, unit) || escalated
           }
         }

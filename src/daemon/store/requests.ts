@@ -331,8 +331,17 @@ export function countOpen(db: Db, walletId: string): number {
   )
 }
 
+/**
+ * Whether the wallet has paid `recipient` before: a confirmed request only. A request still waiting for approval
+ * does not make an address known, or a small first payment held for approval would clear the way for a large one.
+ */
 export function hasPaid(db: Db, walletId: string, recipient: string): boolean {
-  return prepared<[string, string], { x: number }>(db, 'SELECT 1 AS x FROM requests WHERE wallet_id = ? AND recipient = ? AND counted = 1 LIMIT 1').get(walletId, recipient) !== undefined
+  return (
+    prepared<[string, string], { x: number }>(db, "SELECT 1 AS x FROM requests WHERE wallet_id = ? AND recipient = ? AND counted = 1 AND state = 'confirmed' LIMIT 1").get(
+      walletId,
+      recipient,
+    ) !== undefined
+  )
 }
 
 /** What the spend ledger is rebuilt from: a wallet's counted requests accepted since `sinceMs`. */
