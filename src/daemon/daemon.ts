@@ -107,7 +107,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     }
 
     await unlockAtStart(ctx, env, opts.passwordFile)
-    pipeline.start()
+    await pipeline.start()
     undo.push(() => pipeline.stop())
 
     const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })

@@ -46,7 +46,7 @@ export function policyTestText(d: Output<'policy.test'>): string {
   const others = d.verdicts.filter((v) => !sameVerdict(v, d.decisive))
   for (const v of others) lines.push(`Also: ${verdictText(v)}`)
   for (const v of [d.decisive, ...others]) if (v.wouldPass !== null) lines.push(`Would pass: ${v.wouldPass}`)
-  if (d.usd !== null) lines.push(`USD value: ${d.usd}`)
+  if (d.usd !== null && !/^0(\.0*)?$/.test(d.usd)) lines.push(`USD value: ${d.usd}`)
   lines.push(`Policy revision ${d.policyRevision}; ${d.policies.length} ${d.policies.length === 1 ? 'policy applies' : 'policies apply'}${d.policies.length > 0 ? `: ${d.policies.join(', ')}` : ''}.`)
   return lines.join('\n')
 }

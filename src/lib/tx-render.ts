@@ -21,7 +21,7 @@ export function tierText(tier: string | null, delaySeconds: number | null | unde
 function amountText(r: TxRequestView): string | null {
   if (r.amount === null) return null
   const base = `${r.amount}${r.symbol === null ? '' : ` ${r.symbol}`}`
-  return r.usd === null ? base : `${base} (≈ ${r.usd} USD)`
+  return r.usd === null || /^0(\.0*)?$/.test(r.usd) ? base : `${base} (≈ ${r.usd} USD)`
 }
 
 /** The human view of one request; rows without a value are left out so it stays short. */

@@ -15,7 +15,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { evaluate } from '../../src/daemon/policy/engine.js'
 import { validateRules } from '../../src/daemon/policy/rules.js'
-import { TIER_RANK, type Action, type Policy, type PolicyFacts, type PolicyRequest, type PolicyType, type Tier, type WindowName } from '../../src/daemon/policy/types.js'
+import { TIER_RANK, type Action, type Decision, type Policy, type PolicyFacts, type PolicyRequest, type PolicyType, type Tier, type WindowName } from '../../src/daemon/policy/types.js'
 import { formatAmount } from '../../src/lib/amounts.js'
 
 const addr = (n: number): string => `0x${n.toString(16).padStart(40, '0')}`
@@ -38,17 +38,29 @@ interface Spec {
 
 /**
  * The engine caches compiled rules by policy id and version, so equal rules share an id and different rules never
- * do (as in the store, where every change bumps the version).
+ * do (as in the store, where every change bumps the version). The engine validates rules when it compiles them
+ * (and denies invalid ones), so `decide` below checks that no generated policy was invalid.
  */
-const IDS = new Map<string, { id: string; rules: Rules }>()
+const IDS = new Map<string, string>()
 function toPolicy(s: Spec): Policy {
   const key = `${s.type} ${JSON.stringify(s.rules)}`
-  let hit = IDS.get(key)
-  if (hit === undefined) {
-    hit = { id: `t-${IDS.size + 1}`, rules: validateRules(s.type, s.rules) }
-    IDS.set(key, hit)
+  let id = IDS.get(key)
+  if (id === undefined) {
+    id = `t-${IDS.size + 1}`
+    IDS.set(key, id)
   }
-  return { id: hit.id, walletId: null, network: null, type: s.type, rules: hit.rules, version: 1, enabled: true }
+  return { id, walletId: null, network: null, type: s.type, rules: s.rules, version: 1, enabled: true }
+}
+
+/** evaluate(), failing loudly if a generator produced rules that do not validate. */
+function decide(r: PolicyRequest, policies: Policy[], f: PolicyFacts): Decision {
+  const d = evaluate(r, policies, f)
+  const invalid = d.verdicts.find((v) => v.reason.includes('no longer valid'))
+  if (invalid !== undefined) {
+    const p = policies.find((x) => x.id === invalid.rule?.policyId)
+    validateRules(p!.type, p!.rules) // throws with the field
+  }
+  return d
 }
 
 const rank = (t: Tier): number => TIER_RANK[t]
@@ -403,8 +415,8 @@ describe('policy tightening (fast-check)', () => {
         requestArb,
         factsArb,
         ([p, tightened], r, f) => {
-          const before = evaluate(r, toPolicies(p), f)
-          const after = evaluate(r, toPolicies(tightened), f)
+          const before = decide(r, toPolicies(p), f)
+          const after = decide(r, toPolicies(tightened), f)
           if (before.tier !== 'DENY') nonTrivial++
           expect(rank(after.tier), `${before.tier} → ${after.tier}: ${after.decisive.reason}`).toBeGreaterThanOrEqual(rank(before.tier))
         },
@@ -426,8 +438,8 @@ describe('policy tightening (fast-check)', () => {
         fc.bigInt({ min: 0n, max: 200_000_000n }),
         (p, r, f, deltas, usdDelta) => {
           const policies = toPolicies(p)
-          const before = evaluate(r, policies, f)
-          const after = evaluate(raised(r, deltas, usdDelta), policies, f)
+          const before = decide(r, policies, f)
+          const after = decide(raised(r, deltas, usdDelta), policies, f)
           if (before.tier !== 'DENY') nonTrivial++
           expect(rank(after.tier), `${before.tier} → ${after.tier}: ${after.decisive.reason}`).toBeGreaterThanOrEqual(rank(before.tier))
         },

@@ -21,6 +21,13 @@ export class ChainRegistry {
 
   constructor(private readonly db: Db) {}
 
+  /** The one nonce manager of every EVM account (created on first use). */
+  async nonceManager(): Promise<NonceManager> {
+    const { NonceManager } = await import('./evm/nonce-manager.js')
+    this.nonces ??= new NonceManager(sqliteNonceStore(this.db))
+    return this.nonces
+  }
+
   /** The adapter for a network, from its current settings. Throws CHAIN_RPC_UNREACHABLE when no RPC URL is set. */
   async adapter(net: EffectiveNetwork): Promise<AnyAdapter> {
     if (net.rpcUrl === null) {
@@ -35,14 +42,13 @@ export class ChainRegistry {
     let adapter: AnyAdapter
     if (net.family === 'evm') {
       const { createEvmAdapter } = await import('./evm/adapter.js')
-      const { NonceManager } = await import('./evm/nonce-manager.js')
-      this.nonces ??= new NonceManager(sqliteNonceStore(this.db))
+      const nonces = await this.nonceManager()
       adapter = createEvmAdapter({
         network: net.id,
         chainId: net.chainId ?? 0,
         rpcUrl: net.rpcUrl,
         confirmations: net.confirmations,
-        nonces: this.nonces,
+        nonces,
         nativeSymbol: net.nativeSymbol,
       })
     } else {

@@ -107,12 +107,40 @@ export class Pipeline {
 
   // ---------------------------------------------------------------- lifecycle
 
-  /** Resumes every unfinished request, then sweeps every tickMs. */
-  start(): void {
-    for (const row of requestsInState(this.env.db, 'pending', 10_000)) this.track(`d:${row.id}`, () => this.redecide(row))
+  /** Resumes every unfinished request, then sweeps every tickMs. Call before the daemon takes requests. */
+  async start(): Promise<void> {
+    await this.reconcileNonces()
+    for (const row of requestsInState(this.env.db, 'pending', 10_000)) void this.track(`d:${row.id}`, () => this.redecide(row)).catch(() => undefined)
     this.timer = setInterval(() => void this.tick(), this.opts.tickMs)
     this.timer.unref()
     void this.tick()
+  }
+
+  /**
+   * After a restart: an EVM nonce handed out just before a crash, but never recorded with its request, would leave
+   * a gap that blocks every later transaction of the account. Every recent nonce that no stored request holds is
+   * given back; the nonce manager drops those the chain has already used when the account's lane starts.
+   */
+  private async reconcileNonces(): Promise<void> {
+    const db = this.env.db
+    const lanes = prepared<[], { chain_id: number; address: string; next_nonce: number }>(db, 'SELECT chain_id, address, next_nonce FROM evm_nonces').all()
+    if (lanes.length === 0) return
+    const held = new Set<string>()
+    for (const state of ['approved', 'signed', 'submitted'] as const) {
+      for (const row of requestsInState(db, state, 100_000)) {
+        const u = (row.prepared as { unsigned?: { chainId?: unknown; nonce?: unknown } } | null)?.unsigned
+        const from = (row.prepared as { from?: unknown } | null)?.from
+        if (typeof u?.chainId === 'string' && typeof u.nonce === 'string' && /^\d+$/.test(u.nonce) && typeof from === 'string') {
+          held.add(`${u.chainId}:${from.toLowerCase()}:${u.nonce}`)
+        }
+      }
+    }
+    const nonces = await this.env.chains.nonceManager()
+    for (const lane of lanes) {
+      for (let n = Math.max(0, lane.next_nonce - 256); n < lane.next_nonce; n++) {
+        if (!held.has(`${lane.chain_id}:${lane.address}:${n}`)) await nonces.release(lane.chain_id, lane.address, BigInt(n))
+      }
+    }
   }
 
   /** Stops sweeping and waits for work in flight. */
@@ -387,6 +415,7 @@ export class Pipeline {
     }
     if (adapter.family === 'evm' && !adapter.hasNonce(tx)) {
       tx = await adapter.assignNonce(tx)
+      this.crashHook('nonce')
       // The nonce is recorded before signing, so a crash from here on reuses it instead of leaving a gap.
       if (!patchRequest(db, row.id, 'approved', { prepared: tx as unknown as Record<string, unknown> }, this.now())) {
         await adapter.releaseNonce(tx)
@@ -467,6 +496,17 @@ export class Pipeline {
     try {
       await adapter.broadcast({ raw: row.raw, hash: row.txHash })
     } catch (err) {
+      if (err instanceof WaiaasError && err.code === 'CHAIN_NONCE_TOO_LOW' && adapter.family === 'evm') {
+        // Not our bytes on chain (broadcast() checks that), so someone else used this nonce: these bytes can never
+        // land. Resynchronise the account and sign again under the same decision.
+        await adapter.resyncNonce(row.prepared === null ? findWallet(db, row.walletId).address : String((row.prepared as { from: string }).from))
+        inTransaction(db, () => {
+          if (transition(db, row.id, ['signed'], 'approved', { raw: null, txHash: null, hashes: [], prepared: null }, this.now())) {
+            appendAudit(db, { actor: 'daemon', action: 'tx.rebuild', target: row.id, outcome: 'ok', details: { reason: 'nonce already used by another transaction' } })
+          }
+        })
+        return getRequest(db, row.id)
+      }
       if (err instanceof WaiaasError && err.code === 'CHAIN_BLOCKHASH_EXPIRED' && adapter.family === 'solana' && row.prepared !== null) {
         if (await adapter.isExpired(row.prepared as unknown as PreparedTx)) {
           // These bytes can never land now: build and sign again under the same decision.
@@ -758,7 +798,12 @@ export class Pipeline {
   async wait(id: string, timeoutMs: number): Promise<RequestRow> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
-      const row = getRequest(this.env.db, id)
+      let row = getRequest(this.env.db, id)
+      if (row.state === 'submitted') {
+        // Someone is waiting: look now rather than at the next sweep.
+        await this.track(`f:${id}`, () => this.follow(row))
+        row = getRequest(this.env.db, id)
+      }
       const left = deadline - Date.now()
       if (isFinal(row.kind, row.state) || left <= 0 || this.stopped) return row
       await new Promise<void>((resolve) => {
@@ -770,7 +815,7 @@ export class Pipeline {
           if (set?.size === 0) this.waiters.delete(id)
           resolve()
         }
-        const timer = setTimeout(done, Math.min(left, 1000))
+        const timer = setTimeout(done, Math.min(left, row.state === 'submitted' ? this.opts.tickMs : 1000))
         set.add(done)
       })
     }
