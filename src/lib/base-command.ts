@@ -46,12 +46,6 @@ export abstract class BaseCommand extends Command {
   private clients: DaemonClient[] = []
   protected flags: Record<string, unknown> = {}
   protected args: Record<string, unknown> = {}
-  /**
-   * The exit code of a run that printed its data but did not get what was asked, e.g. `send --wait` that timed out
-   * (waiting) or ended rejected (error). Errors still go through WaiaasError.
-   */
-  protected exitStatus: ExitCode = EXIT.ok
-
   /** Does the work and returns the data of the `ok` envelope. */
   protected abstract exec(): Promise<unknown>
   /** Human rendering of the data; the default prints it as JSON. */
@@ -76,7 +70,6 @@ export abstract class BaseCommand extends Command {
       const data = await this.exec()
       if (this.json) process.stdout.write(`${JSON.stringify({ ok: true, data })}\n`)
       else this.render(data)
-      if (this.exitStatus !== EXIT.ok) process.exitCode = this.exitStatus
     } catch (err) {
       const e = toWaiaasError(err)
       if (this.json) {

@@ -514,7 +514,7 @@ export const contract = {
     mcp: true,
   }),
   'policy.show': def({
-    summary: 'Show one policy with its earlier versions.',
+    summary: 'Show one policy with every version of it (the current one last).',
     role: 'public',
     input: z.object({ id: z.string().min(1).max(64) }),
     output: z.object({ policy, history: z.array(z.object({ version: z.number().int(), rules: z.record(z.string(), z.unknown()), enabled: z.boolean(), revision: z.number().int(), at: isoTime, actor: z.string() })) }),

@@ -85,7 +85,8 @@ export const ERROR_CODES = {
   IDEMPOTENCY_CONFLICT: row(EXIT.conflict, -32075, 409, 'This idempotency key was used for a different request; use a new key.'),
   KILL_SWITCH_ON: row(EXIT.denied, -32076, 423, 'The kill switch is on: nothing is signed until `waiaas killswitch off`.'),
   APPROVAL_INVALID: row(EXIT.auth, -32077, 403, 'Sign the exact message from `waiaas tx approval-message` with the owner key, before it expires.'),
-  OWNER_NOT_SET: row(EXIT.usage, -32078, 400, 'Set the wallet\'s owner with `waiaas wallet owner set`.'),
+  OWNER_NOT_SET: row(EXIT.usage, -32078, 400, 'Set the wallet\'s owner with `waiaas wallet owner WALLET ADDRESS`.'),
+  TX_NOT_COMPLETED: row(EXIT.error, -32079, 409, 'The request ended without doing what was asked; `waiaas tx show` has its state and reason.'),
 
   INPUT_INVALID_AMOUNT: row(EXIT.usage, -32080, 400, 'Give a plain decimal string in whole units, e.g. "0.01", within the token\'s decimals.'),
   INPUT_INVALID_ADDRESS: row(EXIT.usage, -32081, 400, 'EVM addresses are 0x and 40 hex digits; Solana addresses are base58 public keys.'),

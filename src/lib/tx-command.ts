@@ -6,7 +6,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from './base-command.js'
 import type { DaemonClient } from './client.js'
 import type { Input, TxRequestView } from './contract.js'
-import { EXIT, WaiaasError, type ExitCode } from './errors.js'
+import { WaiaasError } from './errors.js'
 import { nextStep, requestFields } from './tx-render.js'
 
 /** tx.wait holds a call open at most this long; longer waits are several calls. */
@@ -32,12 +32,25 @@ export function parseDuration(text: string, flag: string): number {
 }
 
 /**
- * How a run that produced this request ends: 0 when it got what was asked; with --wait, 1 when it ended anything
- * but confirmed (or signed, for sign-only requests) and 5 when it was still going when the wait ran out.
+ * How a run that produced this request ends. Nothing to report when it got what was asked (or was only submitted,
+ * without --wait); with --wait, TX_NOT_COMPLETED (exit 1) when it ended anything but confirmed (or signed, for
+ * sign-only requests) and PENDING_APPROVAL (exit 5) when it was still going when the wait ran out. The request is
+ * in the error's details either way.
  */
-export function requestExit(r: TxRequestView, waited: boolean): ExitCode {
-  if (r.final) return r.state === 'confirmed' || (r.state === 'signed' && r.signature !== null) ? EXIT.ok : EXIT.error
-  return waited ? EXIT.waiting : EXIT.ok
+export function requestOutcome(r: TxRequestView, waited: boolean): WaiaasError | undefined {
+  if (r.final) {
+    if (r.state === 'confirmed' || (r.state === 'signed' && r.signature !== null)) return undefined
+    const why = r.error?.reason ?? r.decision?.reason
+    return new WaiaasError('TX_NOT_COMPLETED', `Request ${r.id} ended ${r.state}${why === undefined ? '' : `: ${why}`}`, {
+      details: { id: r.id, state: r.state, request: r },
+    })
+  }
+  if (!waited) return undefined
+  const next = nextStep(r)
+  return new WaiaasError('PENDING_APPROVAL', `Request ${r.id} is still ${r.state}`, {
+    details: { id: r.id, state: r.state, request: r },
+    ...(next === undefined ? {} : { hint: next }),
+  })
 }
 
 /** Waits (through tx.wait, a minute per call at most) until the request is final or `timeoutMs` has passed. */
@@ -56,8 +69,6 @@ type SubmitMethod = 'tx.send' | 'tx.call' | 'tx.tokenApprove'
 
 /** Base of the commands that submit a transaction request. */
 export abstract class SubmitCommand extends BaseCommand {
-  private waited = false
-
   /** The idempotency key flag, ready to spread into params. */
   protected idempotency(): { idempotencyKey?: string } {
     const key = this.flags['idempotency-key'] as string | undefined
@@ -80,9 +91,9 @@ export abstract class SubmitCommand extends BaseCommand {
           return waitUntilFinal(client, submitted, timeoutMs)
         },
       )
-      this.waited = true
     }
-    this.exitStatus = requestExit(r, wait)
+    const outcome = requestOutcome(r, wait)
+    if (outcome !== undefined) throw outcome
     return r
   }
 
@@ -90,7 +101,6 @@ export abstract class SubmitCommand extends BaseCommand {
     this.log(requestFields(r))
     const next = nextStep(r)
     if (next !== undefined) this.log(next)
-    if (this.waited && !r.final) process.stderr.write(`Still ${r.state} when --timeout ran out; the request goes on.\n`)
   }
 }
 
@@ -103,7 +113,9 @@ type SignMethod = 'sign.message' | 'sign.typedData' | 'sign.tx'
 export abstract class SignCommand extends BaseCommand {
   protected async sign<M extends SignMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
     const r: TxRequestView = await this.operatorCall(method, params)
-    this.exitStatus = r.signature !== null ? EXIT.ok : r.final ? EXIT.error : EXIT.waiting
+    // No signature yet (delayed or held for approval) is "still going": exit 5 with the request in the details.
+    const outcome = requestOutcome(r, true)
+    if (outcome !== undefined) throw outcome
     return r
   }
 

@@ -132,9 +132,8 @@ describe('the transaction pipeline through the CLI', () => {
   })
 
   it('send --wait that runs out of time exits 5 with the request; the operator rejects it; a second decision conflicts', async () => {
-    const waited = await runCli([...send('7', '--wait', '--timeout', '1s'), '--json'], { env: cliEnv(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw }) })
-    expect(waited.code, waited.stderr).toBe(5)
-    const r = waited.json?.data
+    const waited = fails(await cli.run([...send('7', '--wait', '--timeout', '1s')]), 'PENDING_APPROVAL', 5)
+    const r = waited.details.request
     expect(r).toMatchObject({ tier: 'APPROVAL', state: 'awaiting_approval', final: false })
 
     const rejected = ok(await cli.run(['tx', 'reject', r.id, '--reason', 'not in the budget']))

@@ -82,7 +82,7 @@ describe('default deny', () => {
     const d = evaluate(send(1), [], facts())
     expectTier(d, 'DENY', null)
     expect(d.decisive.reason).toBe(`No SPENDING_LIMIT applies to this wallet on ${NET}: nothing may move`)
-    expect(d.decisive.wouldPass).toContain(`waiaas policy add --wallet ${W} --type SPENDING_LIMIT --rules '{"instant_max_usd":"10"}'`)
+    expect(d.decisive.wouldPass).toContain(`waiaas policy add --wallet ${W} --type SPENDING_LIMIT --rules '{"instant_max":"0.01","daily_limit":"0.1"}'`)
     expect(d.verdicts).toHaveLength(1)
   })
 

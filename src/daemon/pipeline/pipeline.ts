@@ -232,7 +232,13 @@ export class Pipeline {
   }
 
   /** The asynchronous part of a decision: USD value and fee. For EVM the transaction is built without a nonce. */
-  private async gather(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, plan?: Plan): Promise<{ request: PolicyRequest; prepared?: PreparedTx }> {
+  private async gather(
+    row: RequestRow,
+    wallet: WalletRow,
+    net: EffectiveNetwork,
+    plan?: Plan,
+    opts: { build?: boolean } = {},
+  ): Promise<{ request: PolicyRequest; prepared?: PreparedTx }> {
     const payload = row.payload as unknown as Payload
     const items: { asset: AssetRef; amount: bigint }[] = []
     for (const a of row.amounts) {
@@ -249,7 +255,7 @@ export class Pipeline {
     let prepared: PreparedTx | undefined
     let maxFee: bigint | null = payload.maxFee
     const intent = plan?.intent ?? (payload.body.intent as PreparedTx['intent'] | undefined)
-    if (intent !== undefined && intent !== null) {
+    if (intent !== undefined && intent !== null && opts.build !== false) {
       const adapter = await this.env.chains.adapter(net)
       prepared = adapter.family === 'evm' ? await adapter.prepare(wallet.address, intent, { nonce: false }) : await adapter.prepare(wallet.address, intent)
       maxFee = prepared.fee.maxFee
@@ -370,8 +376,7 @@ export class Pipeline {
     } catch (err) {
       // A transaction the node would refuse (no funds, a revert) can still be judged by policy; its fee is unknown.
       if (!(err instanceof WaiaasError) || !['CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_ERROR'].includes(err.code)) throw err
-      const noIntent = { ...plan, intent: null }
-      request = (await this.gather(row, plan.wallet, plan.net, noIntent)).request
+      request = (await this.gather(row, plan.wallet, plan.net, plan, { build: false })).request
     }
     const db = this.env.db
     const policies = applicablePolicies([...allPolicies(db)], plan.wallet.id, plan.net.id)
@@ -646,7 +651,8 @@ export class Pipeline {
   }
 
   private stateConflict(row: RequestRow, act: string): WaiaasError {
-    return new WaiaasError('TX_STATE_CONFLICT', `Request ${row.id} is ${row.state}; it cannot be ${act === 'approve' ? 'approved' : act === 'reject' ? 'rejected' : `${act}ed`} now`, {
+    const done: Record<string, string> = { approve: 'approved', reject: 'rejected', cancel: 'cancelled', 'speed up': 'sped up' }
+    return new WaiaasError('TX_STATE_CONFLICT', `Request ${row.id} is ${row.state}; it cannot be ${done[act] ?? act} now`, {
       details: { id: row.id, state: row.state },
     })
   }

@@ -575,7 +575,7 @@ export function evaluate(req: PolicyRequest, policies: Policy[], facts: PolicyFa
 
   const spendLimits = of('SPENDING_LIMIT')
   if (moves && spendLimits.length === 0) {
-    e.deny(null, null, `No SPENDING_LIMIT applies to this wallet on ${req.network}: nothing may move`, suggestAdd(req.walletId, 'SPENDING_LIMIT', '{"instant_max_usd":"10"}'))
+    e.deny(null, null, `No SPENDING_LIMIT applies to this wallet on ${req.network}: nothing may move`, suggestAdd(req.walletId, 'SPENDING_LIMIT', '{"instant_max":"0.01","daily_limit":"0.1"}'))
   }
   for (const a of req.actions) checkAction(e, a, of)
 
