@@ -124,6 +124,7 @@ describe('public surface', () => {
       KILL_SWITCH_ON: 4,
       APPROVAL_INVALID: 6,
       OWNER_NOT_SET: 2,
+      TX_NOT_COMPLETED: 1,
       INPUT_INVALID_AMOUNT: 2,
       INPUT_INVALID_ADDRESS: 2,
       NETWORK_UNKNOWN: 7,
