@@ -7,7 +7,7 @@
  */
 import Database from 'better-sqlite3'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterEach, describe, expect, inject, it } from 'vitest'
+import { afterEach, describe, expect, inject, it, onTestFailed } from 'vitest'
 import { TX_STATES } from '../../src/lib/contract.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import { tempHome } from '../helpers/cli.js'
@@ -37,6 +37,8 @@ afterEach(async () => {
 async function start(dataDir: string, passwordFile: string, env: Record<string, string>): Promise<DaemonProcess> {
   const d = await spawnDaemon(dataDir, { passwordFile, env })
   live.push(d)
+  // A failure in an unexpected place (an INTERNAL error, say) is explained by what the daemon logged.
+  onTestFailed(() => console.error(`--- daemon pid ${d.pid} (${env.WAIAAS_TEST_CRASH_AT ?? 'no crash hook'}) output ---\n${d.output().slice(-10_000)}`))
   return d
 }
 

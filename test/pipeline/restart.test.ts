@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterEach, describe, expect, inject, it } from 'vitest'
+import { afterEach, describe, expect, inject, it, onTestFailed } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import type { Output } from '../../src/lib/contract.js'
@@ -46,6 +46,9 @@ async function begin(rules: Record<string, unknown>, env: Partial<Env> = {}): Pr
   let daemon = await startDaemon({ home: home.dataDir, env: envFor(env) })
   let client = await connectExisting(daemon.paths)
   let closed = false
+  let lastLog = ''
+  // Hooks run before onTestFailed, so the log is kept from close(), which removes the home.
+  onTestFailed(() => console.error(`--- daemon.log ---\n${(closed ? lastLog : life.log()).slice(-10_000)}`))
   const life: Life = {
     get client() {
       return client
@@ -73,6 +76,7 @@ async function begin(rules: Record<string, unknown>, env: Partial<Env> = {}): Pr
       closed = true
       client.close()
       await daemon.close()
+      lastLog = life.log()
       home.cleanup()
     },
   }

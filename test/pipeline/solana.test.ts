@@ -5,7 +5,7 @@
 import { generateKeyPairSync, verify } from 'node:crypto'
 import { base58 } from '@scure/base'
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getAccount, getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
@@ -57,9 +57,23 @@ describe('Solana pipeline', () => {
       const dest = getAssociatedTokenAddressSync(mint, to, false, program)
       expect((await conn.getTokenAccountBalance(dest)).value.amount).toBe('2500000')
       expect((await send({ amount: '11', token: mint.toBase58() })).tier).toBe('APPROVAL')
+      // An approval names a spender: refused until APPROVED_SPENDERS lists it; unlimited (2^64-1) stays refused.
+      const spender = Keypair.generate().publicKey.toBase58()
+      const approve = (amount: string) => t.client.call('tx.tokenApprove', { wallet: 'sol', network: 'solana-local', token: mint.toBase58(), spender, amount }, auth)
+      expect((await catchAsync(approve('3'))).code).toBe('POLICY_DENIED')
+      await t.client.call('policy.add', { wallet: 'sol', type: 'APPROVED_SPENDERS', rules: { spenders: [spender] } }, auth)
+      const approved = await approve('3')
+      expect(approved).toMatchObject({ kind: 'token-approve', tier: 'INSTANT' })
+      expect((await t.client.call('tx.wait', { id: approved.id, timeoutMs: 20_000 })).state).toBe('confirmed')
+      const acct = await getAccount(conn, ata.address, 'confirmed', program)
+      expect(acct.delegate?.toBase58()).toBe(spender)
+      expect(acct.delegatedAmount).toBe(3_000_000n)
+      expect((await catchAsync(approve('18446744073709.551615'))).code).toBe('POLICY_DENIED')
       // Policies are per scope and type: clean up so the next program starts from the same place.
       const { policies } = await t.client.call('policy.list', { wallet: 'sol' })
-      for (const p of policies.filter((x) => x.type === 'ALLOWED_TOKENS' || (x.type === 'SPENDING_LIMIT' && 'token' in x.rules))) await t.client.call('policy.remove', { id: p.id }, auth)
+      for (const p of policies.filter((x) => x.type === 'ALLOWED_TOKENS' || x.type === 'APPROVED_SPENDERS' || (x.type === 'SPENDING_LIMIT' && 'token' in x.rules))) {
+        await t.client.call('policy.remove', { id: p.id }, auth)
+      }
     }
   })
 

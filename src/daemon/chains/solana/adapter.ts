@@ -96,18 +96,22 @@ export class SolanaAdapter implements ChainAdapter {
    * CHAIN_FEE_TOO_HIGH, CHAIN_RPC_UNREACHABLE, CHAIN_ERROR.
    */
   async prepare(fromAddress: string, intent: TxIntent): Promise<PreparedTx> {
-    if (intent.kind === 'contract-call' || intent.kind === 'token-approve') {
+    if (intent.kind === 'contract-call') {
       throw new WaiaasError('INPUT_INVALID', `${intent.kind} is not supported on Solana`, { details: { field: 'kind', kind: intent.kind, network: this.network } })
     }
     const from = new PublicKey(this.normalizeAddress(fromAddress, 'from'))
-    const to = new PublicKey(this.normalizeAddress(intent.to, 'to'))
-    const mint = intent.kind === 'token-transfer' ? new PublicKey(this.normalizeAddress(intent.token, 'token')) : null
+    const to = new PublicKey(intent.kind === 'token-approve' ? this.normalizeAddress(intent.spender, 'spender') : this.normalizeAddress(intent.to, 'to'))
+    const mint = intent.kind === 'token-transfer' || intent.kind === 'token-approve' ? new PublicKey(this.normalizeAddress(intent.token, 'token')) : null
     const p: { priorityFeeMicroLamports?: bigint; feeCapLamports?: bigint } = {}
     if (this.opts.priorityFeeMicroLamports !== undefined) p.priorityFeeMicroLamports = this.opts.priorityFeeMicroLamports
     if (this.opts.feeCapLamports !== undefined) p.feeCapLamports = this.opts.feeCapLamports
     const { unsigned, fee } = await prepareSolanaTx(this.rpc, p, from, to, intent, mint)
     const canonical: TxIntent =
-      intent.kind === 'token-transfer' ? { ...intent, to: to.toBase58(), token: mint?.toBase58() ?? intent.token } : { ...intent, to: to.toBase58() }
+      intent.kind === 'token-approve'
+        ? { ...intent, spender: to.toBase58(), token: mint?.toBase58() ?? intent.token }
+        : intent.kind === 'token-transfer'
+          ? { ...intent, to: to.toBase58(), token: mint?.toBase58() ?? intent.token }
+          : { ...intent, to: to.toBase58() }
     return { family: 'solana', network: this.network, from: from.toBase58(), intent: canonical, fee, unsigned: { ...unsigned } }
   }
 

@@ -10,7 +10,7 @@ import { WaiaasError } from '../../../lib/errors.js'
 import type { FeeEstimate, PreparedTx, TxIntent } from '../types.js'
 import type { SolanaRpc } from './connection.js'
 import { SolanaTxFailure, toSolanaError } from './errors.js'
-import { planTokenTransfer } from './tokens.js'
+import { planTokenApprove, planTokenTransfer } from './tokens.js'
 
 /** What `PreparedTx.unsigned` holds on Solana (bigints as decimal strings). */
 export interface SolanaUnsigned {
@@ -70,14 +70,22 @@ export async function prepareSolanaTx(
   opts: PrepareOptions,
   from: PublicKey,
   to: PublicKey,
-  intent: Extract<TxIntent, { kind: 'native-transfer' | 'token-transfer' }>,
+  intent: Extract<TxIntent, { kind: 'native-transfer' | 'token-transfer' | 'token-approve' }>,
   mint: PublicKey | null,
 ): Promise<{ unsigned: SolanaUnsigned; fee: FeeEstimate }> {
-  assertAmount(intent.amount)
+  if (intent.kind === 'token-approve') {
+    // Zero is a revocation: allowed for approvals only.
+    if (intent.amount !== 0n) assertAmount(intent.amount)
+  } else {
+    assertAmount(intent.amount)
+  }
   const ixs: TransactionInstruction[] = []
   let rent = 0n
   let createsAccount: PublicKey | null = null
-  if (mint === null) {
+  if (intent.kind === 'token-approve') {
+    if (mint === null) throw new WaiaasError('INPUT_INVALID', 'An approval needs `token`', { details: { field: 'token' } })
+    ixs.push(...(await planTokenApprove(rpc, from, to, mint, intent.amount)))
+  } else if (mint === null) {
     ixs.push(SystemProgram.transfer({ fromPubkey: from, toPubkey: to, lamports: intent.amount }))
   } else {
     const plan = await planTokenTransfer(rpc, from, to, mint, intent.amount)

@@ -11,7 +11,7 @@
  */
 import { PublicKey, type AccountInfo, type TransactionInstruction } from '@solana/web3.js'
 import {
-  ACCOUNT_SIZE, ExtensionType, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createAssociatedTokenAccountIdempotentInstruction,
+  ACCOUNT_SIZE, ExtensionType, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createApproveCheckedInstruction, createAssociatedTokenAccountIdempotentInstruction,
   createTransferCheckedInstruction, getAccountLen, getAccountTypeOfMintType, getAssociatedTokenAddressSync, getExtensionTypes,
   unpackAccount, unpackMint, type Mint,
 } from '@solana/spl-token'
@@ -135,4 +135,20 @@ export async function listTokenBalances(rpc: SolanaRpc, owner: PublicKey): Promi
       return { token: m, symbol: shortSymbol(m), decimals, amount: totals.get(m)?.amount ?? 0n }
     })
     .sort((a, b) => a.token.localeCompare(b.token))
+}
+
+/**
+ * SPL / Token-2022 approval: `delegate` may move up to `amount` from the owner's associated token account of `mint`
+ * (ApproveChecked, so the mint and decimals are verified on chain). The owner must hold that account.
+ */
+export async function planTokenApprove(rpc: SolanaRpc, owner: PublicKey, delegate: PublicKey, mintKey: PublicKey, amount: bigint): Promise<TransactionInstruction[]> {
+  const m = await readMint(rpc, mintKey)
+  const source = getAssociatedTokenAddressSync(m.mint, owner, true, m.programId)
+  const info = await rpc.read('read token account', (c) => c.getAccountInfo(source))
+  if (info === null) {
+    throw new WaiaasError('CHAIN_ACCOUNT_NOT_FOUND', `${owner.toBase58()} holds no account of token ${m.mint.toBase58()} to approve from`, {
+      details: { network: rpc.network, token: m.mint.toBase58() },
+    })
+  }
+  return [createApproveCheckedInstruction(source, m.mint, delegate, owner, amount, m.decimals, [], m.programId)]
 }
