@@ -11,7 +11,7 @@
  * 25 hours (the bucket of the current hour plus the 24 before it). The error is always on the strict side.
  */
 import type { Db } from '../store/db.js'
-import { countedSince, type ReservedAmount } from '../store/requests.js'
+import { acceptedPerHour, countAcceptedBetween, countAcceptedSince, countedSince, type ReservedAmount } from '../store/requests.js'
 import { WINDOWS, type PolicyFacts, type WindowName } from '../policy/types.js'
 
 const HOUR = 3_600_000
@@ -24,6 +24,8 @@ type Sums = Map<string, bigint>
 
 interface WalletLedger {
   buckets: Map<number, Sums>
+  /** Accepted requests per hour (whatever became of them later), for RATE_LIMIT over long windows. */
+  accepted: Map<number, number>
   /** Totals per window as of `hour`; recomputed when the hour moves on. */
   hour: number
   totals: Record<WindowName, Sums>
@@ -69,9 +71,28 @@ export class SpendLedger {
     return out
   }
 
-  /** A reservation was made (the transaction that wrote it has committed). */
+  /** A request was accepted and its reservation made (the transaction that wrote it has committed). */
   reserve(walletId: string, e: SpendEntry): void {
     this.apply(walletId, e, 1n)
+    const w = this.wallets.get(walletId)
+    if (w !== undefined) {
+      const hour = Math.floor(e.acceptedAt / HOUR)
+      w.accepted.set(hour, (w.accepted.get(hour) ?? 0) + 1)
+    }
+  }
+
+  /**
+   * Requests of the wallet accepted in the last `seconds`, exactly. Short windows are one indexed count; long ones
+   * add up the hourly counts and ask SQLite only for the partial hour at the window's start.
+   */
+  countSince(walletId: string, now: number, seconds: number): number {
+    const since = now - seconds * 1000
+    if (seconds <= 2 * 3600) return countAcceptedSince(this.db, walletId, since)
+    const w = this.wallet(walletId, now)
+    const first = Math.floor(since / HOUR) + 1
+    let n = countAcceptedBetween(this.db, walletId, since, first * HOUR)
+    for (let h = first; h <= w.hour; h++) n += w.accepted.get(h) ?? 0
+    return n
   }
 
   /** A reservation was released (failed, cancelled, rejected, expired). */
@@ -104,7 +125,8 @@ export class SpendLedger {
     const hour = Math.floor(now / HOUR)
     let w = this.wallets.get(walletId)
     if (w === undefined) {
-      w = { buckets: new Map(), hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
+      w = { buckets: new Map(), accepted: new Map(), hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
+      for (const { hour: h, n } of acceptedPerHour(this.db, walletId, (hour - OLDEST_HOURS - 1) * HOUR)) w.accepted.set(h, n)
       for (const e of countedSince(this.db, walletId, (hour - OLDEST_HOURS) * HOUR)) {
         const b = Math.floor(e.acceptedAt / HOUR)
         let bucket = w.buckets.get(b)
@@ -120,6 +142,7 @@ export class SpendLedger {
   /** Once per hour per wallet: drop buckets older than the longest window and sum each window again. */
   private recompute(w: WalletLedger, hour: number): void {
     w.hour = hour
+    for (const h of w.accepted.keys()) if (h < hour - OLDEST_HOURS - 1) w.accepted.delete(h)
     w.totals = { day: new Map(), week: new Map(), month: new Map() }
     for (const [b, sums] of w.buckets) {
       if (b < hour - OLDEST_HOURS) {

@@ -29,7 +29,6 @@ import { appendAudit } from '../store/audit.js'
 import { getMeta, setMeta } from '../store/meta.js'
 import { allPolicies, policyRevision } from '../store/policies.js'
 import {
-  countAcceptedSince,
   countOpen,
   dueDelays,
   dueExpiries,
@@ -281,7 +280,7 @@ export class Pipeline {
     return {
       now,
       spent: this.ledger.spent(walletId, network, now),
-      countSince: (seconds) => countAcceptedSince(db, walletId, now - seconds * 1000),
+      countSince: (seconds) => this.ledger.countSince(walletId, now, seconds),
       pending: countOpen(db, walletId),
       knownRecipient: (to) => hasPaid(db, walletId, to),
     }

@@ -177,7 +177,7 @@ export const migrations: Migration[] = [
       );
       CREATE INDEX requests_state ON requests (state, delay_until);
       CREATE INDEX requests_wallet_time ON requests (wallet_id, accepted_at);
-      CREATE INDEX requests_wallet_state ON requests (wallet_id, state);
+      CREATE INDEX requests_wallet_state ON requests (wallet_id, state, kind);
       CREATE INDEX requests_recipient ON requests (wallet_id, recipient) WHERE counted = 1;
 
       -- Nonces of owner approval messages: each is issued for one request and decision, and used at most once.

@@ -322,13 +322,30 @@ export function countAcceptedSince(db: Db, walletId: string, sinceMs: number): n
   return prepared<[string, number], { n: number }>(db, 'SELECT count(*) AS n FROM requests WHERE wallet_id = ? AND accepted_at >= ?').get(walletId, sinceMs)?.n ?? 0
 }
 
+/** Open requests of a wallet. `signed` is open only for transactions the daemon still has to send (not sign-only). */
 export function countOpen(db: Db, walletId: string): number {
+  const open = OPEN_STATES.filter((s) => s !== 'signed').map((s) => `'${s}'`)
+  const sent = (['native-transfer', 'token-transfer', 'contract-call', 'token-approve'] satisfies RequestKind[]).map((k) => `'${k}'`)
   return (
-    prepared<[string], { n: number }>(
+    prepared<[string, string], { n: number }>(
       db,
-      `SELECT count(*) AS n FROM requests WHERE wallet_id = ? AND state IN (${OPEN_STATES.map((s) => `'${s}'`).join(', ')})`,
-    ).get(walletId)?.n ?? 0
+      `SELECT (SELECT count(*) FROM requests WHERE wallet_id = ? AND state IN (${open.join(', ')}))
+            + (SELECT count(*) FROM requests WHERE wallet_id = ? AND state = 'signed' AND kind IN (${sent.join(', ')})) AS n`,
+    ).get(walletId, walletId)?.n ?? 0
   )
+}
+
+/** Requests of a wallet accepted in [fromMs, toMs). */
+export function countAcceptedBetween(db: Db, walletId: string, fromMs: number, toMs: number): number {
+  return prepared<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM requests WHERE wallet_id = ? AND accepted_at >= ? AND accepted_at < ?').get(walletId, fromMs, toMs)?.n ?? 0
+}
+
+/** Accepted requests of a wallet per hour (hour = floor(ms / 3600000)) since `sinceMs`, for the ledger's rate counts. */
+export function acceptedPerHour(db: Db, walletId: string, sinceMs: number): { hour: number; n: number }[] {
+  return prepared<[string, number], { hour: number; n: number }>(
+    db,
+    'SELECT accepted_at / 3600000 AS hour, count(*) AS n FROM requests WHERE wallet_id = ? AND accepted_at >= ? GROUP BY hour',
+  ).all(walletId, sinceMs)
 }
 
 /**
