@@ -41,6 +41,8 @@ export class Keyring {
   /** HMAC of the password under a per-process random key: lets an unlocked daemon check operator passwords fast. */
   private verifier: Buffer | undefined
   private readonly verifierKey = randomBytes(32)
+  /** Bumped whenever the held key changes (unlock, lock): anything derived from the old key must be dropped. */
+  private epochN = 0
   /** Serialises password checks so concurrent attempts cannot race the failure counter. */
   private queue: Promise<unknown> = Promise.resolve()
 
@@ -52,6 +54,10 @@ export class Keyring {
 
   get initialized(): boolean {
     return getMeta<VaultRecord>(this.db, 'vault') !== undefined
+  }
+
+  get epoch(): number {
+    return this.epochN
   }
 
   get locked(): boolean {
@@ -90,6 +96,7 @@ export class Keyring {
 
   /** Wipes the unlocked data key. */
   lock(): void {
+    this.epochN += 1
     wipe(this.dataKey, this.verifier)
     this.dataKey = undefined
     this.verifier = undefined
@@ -116,6 +123,7 @@ export class Keyring {
   }
 
   private hold(dataKey: Buffer, password: string): void {
+    this.epochN += 1
     if (this.dataKey !== undefined && this.dataKey !== dataKey) wipe(this.dataKey)
     this.dataKey = dataKey
     this.verifier = this.mac(password)

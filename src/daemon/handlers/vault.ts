@@ -41,6 +41,7 @@ export const unlock: Handler<'vault.unlock'> = async (ctx, params, caller) => {
 export const lock: Handler<'vault.lock'> = (ctx) => {
   if (!ctx.keyring.initialized) throw new WaiaasError('NOT_INITIALIZED', 'This data directory has no master password yet')
   ctx.keyring.lock()
+  ctx.pipeline.forgetKey()
   ctx.log.info('locked')
   return { locked: true }
 }

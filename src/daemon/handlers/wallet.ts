@@ -134,6 +134,7 @@ export const remove: Handler<'wallet.delete'> = (ctx, params, caller) => {
   return ctx.db.transaction(() => {
     const row = findWallet(ctx.db, params.wallet)
     deleteWallet(ctx.db, row.id)
+    ctx.pipeline.forgetKey(row.id)
     appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.delete', target: row.id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address } })
     ctx.log.info('wallet.delete', { wallet: row.id })
     return { deleted: toWallet(row) }

@@ -41,11 +41,13 @@ import {
   requestsInState,
   SIGN_ONLY_KINDS,
   transition,
+  type NewRequest,
   type RequestRow,
   type StoredDecision,
 } from '../store/requests.js'
 import { inTransaction, prepared } from '../store/statements.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
+import { GroupCommit } from './group-commit.js'
 import { SpendLedger } from './ledger.js'
 import { buildPlan, type Plan, type SubmitInput, type TokenMeta } from './plan.js'
 
@@ -83,12 +85,25 @@ interface Payload {
   maxFee: bigint | null
 }
 
+interface Signers {
+  evm: typeof import('../chains/evm/signing.js')
+  solana: typeof import('../chains/solana/signing.js')
+  tx: typeof import('./sign-tx.js')
+}
+
+/** An ethers SigningKey (EVM) or a node:crypto ed25519 KeyObject (Solana). */
+type SigningKeyLike = ReturnType<Signers['evm']['signingKeyFrom']> | ReturnType<Signers['solana']['ed25519KeyObject']>
+
 const KILL_KEY = 'killswitch'
 /** Errors after which the same stage is simply tried again on the next sweep. */
 const TRANSIENT = new Set(['CHAIN_RPC_UNREACHABLE', 'CHAIN_RATE_LIMITED', 'KEYSTORE_LOCKED', 'KILL_SWITCH_ON'])
 
 export class Pipeline {
   readonly ledger: SpendLedger
+  private readonly commits: GroupCommit
+  private signerModules: Promise<Signers> | undefined
+  private killState: KillSwitchState | undefined
+  private readonly keyCache = new Map<string, { epoch: number; key: SigningKeyLike }>()
   private readonly now: () => number
   private readonly inFlight = new Map<string, Promise<void>>()
   private readonly waiters = new Map<string, Set<() => void>>()
@@ -101,6 +116,8 @@ export class Pipeline {
     private readonly opts: PipelineOptions,
   ) {
     this.ledger = new SpendLedger(env.db)
+    // A batch that fails to commit takes its reservations with it: rebuild the ledger from SQLite.
+    this.commits = new GroupCommit(env.db, () => this.ledger.forget())
     this.now = opts.now ?? Date.now
   }
 
@@ -163,6 +180,7 @@ export class Pipeline {
       const existing = findByIdempotencyKey(this.env.db, plan.wallet.id, key)
       if (existing !== undefined) return this.replay(existing, hash, key)
     }
+    if (SIGN_ONLY_KINDS.includes(plan.kind)) return this.submitSignOnly(plan, payload, hash, key, actor)
     const id = `req_${randomBytes(10).toString('hex')}`
     const inserted = insertPending(this.env.db, {
       id,
@@ -209,6 +227,73 @@ export class Pipeline {
       throw new WaiaasError(row.error.code as never, row.error.reason, { details: { id: row.id, state: row.state } })
     }
     return row
+  }
+
+  /**
+   * Sign-only requests (messages, typed data, caller-built transactions) need nothing from a node, so they are
+   * recorded, decided and — when allowed at once — signed in one job of the group commit: one transaction, one
+   * fsync shared with the other requests of the same moment. The signature leaves the daemon only after the commit.
+   */
+  private async submitSignOnly(plan: Plan, payload: Payload, hash: string, key: string | null, actor: string): Promise<RequestRow> {
+    const db = this.env.db
+    const m = await this.signers()
+    const id = `req_${randomBytes(10).toString('hex')}`
+    const skeleton = { amounts: plan.amounts, actions: plan.actions, payload: payload as unknown as Record<string, unknown> } as RequestRow
+    const { request } = await this.gather(skeleton, plan.wallet, plan.net, plan, { build: false })
+    const out = await this.commits.run((): { row: RequestRow; replayed: boolean } => {
+      if (key !== null) {
+        const existing = findByIdempotencyKey(db, plan.wallet.id, key)
+        if (existing !== undefined) return { row: existing, replayed: true }
+      }
+      const fresh: NewRequest = {
+        id,
+        walletId: plan.wallet.id,
+        network: plan.net.id,
+        kind: plan.kind,
+        idempotencyKey: key,
+        contentHash: hash,
+        payload: payload as unknown as Record<string, unknown>,
+        summary: plan.summary,
+        actions: plan.actions,
+        amounts: plan.amounts,
+        recipient: plan.recipient,
+        actor,
+        createdAt: this.now(),
+      }
+      insertPending(db, fresh)
+      const pending: RequestRow = {
+        ...fresh,
+        state: 'pending',
+        tier: null,
+        usdMicros: null,
+        counted: false,
+        decision: null,
+        policyRevision: null,
+        delayUntil: null,
+        expiresAt: null,
+        prepared: null,
+        raw: null,
+        txHash: null,
+        hashes: [],
+        signature: null,
+        error: null,
+        acceptedAt: null,
+        updatedAt: fresh.createdAt,
+      }
+      let row = this.decideWithin(id, request, pending) ?? getRequest(db, id)
+      if (row.state === 'approved' && !this.killSwitch().on && !this.env.keyring.locked) {
+        const { signature, raw } = this.signOnly(row, plan.wallet, plan.net, m)
+        const at = this.now()
+        transition(db, id, ['approved'], 'signed', { signature, raw }, at)
+        appendAudit(db, { actor: 'daemon', action: 'tx.signed', target: id, outcome: 'ok', details: { kind: row.kind, network: row.network, txHash: null } })
+        row = { ...row, state: 'signed', signature, raw, updatedAt: at }
+      }
+      return { row, replayed: false }
+    })
+    if (out.replayed) return this.replay(out.row, hash, key ?? '')
+    this.notify(id)
+    if (out.row.state === 'denied') throw this.denial(out.row)
+    return out.row
   }
 
   /** The same idempotency key again: the same request, or IDEMPOTENCY_CONFLICT when it asked for something else. */
@@ -281,16 +366,23 @@ export class Pipeline {
       now,
       spent: this.ledger.spent(walletId, network, now),
       countSince: (seconds) => this.ledger.countSince(walletId, now, seconds),
-      pending: countOpen(db, walletId),
+      // Read only when a MAX_PENDING policy asks.
+      get pending() {
+        return countOpen(db, walletId)
+      },
       knownRecipient: (to) => hasPaid(db, walletId, to),
     }
   }
 
-  /** Policy + reservation: one synchronous transaction, then the ledger, before anything else can run. */
-  private decide(id: string, request: PolicyRequest): void {
+  /**
+   * Policy + reservation, inside the caller's transaction: evaluation, the row's new state, its audit entry and the
+   * ledger's reservation happen in one synchronous block, before anything else can run. The ledger is updated at
+   * once, so the next decision in the same transaction sees it; if that transaction fails, forget the ledger.
+   */
+  private decideWithin(id: string, request: PolicyRequest, known?: RequestRow): RequestRow | undefined {
     const db = this.env.db
-    const result = inTransaction(db, () => {
-      const row = getRequest(db, id)
+    const result = ((): { counted: boolean; now: number; row: RequestRow } | undefined => {
+      const row = known ?? getRequest(db, id)
       if (row.state !== 'pending') return undefined
       const now = this.now()
       const revision = policyRevision(db)
@@ -308,7 +400,7 @@ export class Pipeline {
       const state: TxState =
         decision.tier === 'DENY' ? 'denied' : decision.tier === 'APPROVAL' ? 'awaiting_approval' : decision.tier === 'DELAY' ? 'queued' : 'approved'
       const ttl = decision.approvalTimeoutSeconds !== undefined ? decision.approvalTimeoutSeconds * 1000 : this.opts.approvalTtlMs
-      transition(db, id, ['pending'], state, {
+      const patch = {
         tier: decision.tier,
         counted,
         usdMicros: request.usdMicros,
@@ -317,7 +409,9 @@ export class Pipeline {
         acceptedAt: counted ? now : null,
         delayUntil: decision.tier === 'DELAY' ? now + decision.delaySeconds * 1000 : null,
         expiresAt: decision.tier === 'APPROVAL' ? now + ttl : null,
-      }, now)
+      }
+      if (!transition(db, id, ['pending'], state, patch, now)) return undefined
+      const decided: RequestRow = { ...row, ...patch, state, updatedAt: now }
       appendAudit(db, {
         actor: row.actor,
         action: 'tx.decision',
@@ -338,10 +432,21 @@ export class Pipeline {
           contentHash: row.contentHash,
         },
       })
-      return { counted, now, row }
-    })
+      return { counted, now, row: decided }
+    })()
     if (result?.counted === true) {
       this.ledger.reserve(result.row.walletId, { acceptedAt: result.now, network: result.row.network, usdMicros: request.usdMicros, amounts: result.row.amounts })
+    }
+    return result?.row
+  }
+
+  /** Policy + reservation as a transaction of its own. */
+  private decide(id: string, request: PolicyRequest): void {
+    try {
+      inTransaction(this.env.db, () => this.decideWithin(id, request))
+    } catch (err) {
+      this.ledger.forget()
+      throw err
     }
     this.notify(id)
     this.crashHook('decided')
@@ -407,7 +512,7 @@ export class Pipeline {
     const wallet = findWallet(db, row.walletId)
     const net = effectiveNetwork(db, row.network)
     if (SIGN_ONLY_KINDS.includes(row.kind)) {
-      const { signature, raw } = await this.signOnly(row, wallet, net, dataKey)
+      const { signature, raw } = this.signOnly(row, wallet, net, await this.signers())
       return this.commitSigned(row, { signature, raw, txHash: null, hashes: [] })
     }
     const adapter = await this.env.chains.adapter(net)
@@ -461,36 +566,52 @@ export class Pipeline {
     return getRequest(db, row.id)
   }
 
-  private async signOnly(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, dataKey: Buffer): Promise<{ signature: string | null; raw: string | null }> {
-    const body = (row.payload as unknown as Payload).body
-    const key = openPrivateKey(dataKey, wallet.id, wallet.address, wallet.sealedKey)
+  /** The signing modules, loaded once, so sign-only requests sign synchronously inside their transaction. */
+  private async signers(): Promise<Signers> {
+    this.signerModules ??= Promise.all([import('../chains/evm/signing.js'), import('../chains/solana/signing.js'), import('./sign-tx.js')]).then(
+      ([evm, solana, tx]) => ({ evm, solana, tx }),
+    )
+    return this.signerModules
+  }
+
+  /**
+   * The wallet's signing key object (ethers SigningKey, node:crypto KeyObject), made once per unlock: building one
+   * costs far more than a signature. Kept only while the keyring holds the same data key (dropped on lock, on a new
+   * unlock and when the wallet is deleted); the decrypted key buffer is wiped at once.
+   */
+  private signingKey(wallet: WalletRow, m: Signers): SigningKeyLike {
+    const epoch = this.env.keyring.epoch
+    const hit = this.keyCache.get(wallet.id)
+    if (hit !== undefined && hit.epoch === epoch) return hit.key
+    const raw = openPrivateKey(this.env.keyring.heldDataKey(), wallet.id, wallet.address, wallet.sealedKey)
     try {
-      if (row.kind === 'sign-message') {
-        const message = body.encoding === 'hex' ? Buffer.from(String(body.message).slice(2), 'hex') : String(body.message)
-        if (wallet.chain === 'evm') {
-          const { signPersonalMessage } = await import('../chains/evm/signing.js')
-          return { signature: signPersonalMessage(key, message), raw: null }
-        }
-        const { signMessageBytes } = await import('../chains/solana/signing.js')
-        return { signature: signMessageBytes(key, message), raw: null }
-      }
-      if (row.kind === 'sign-typed-data') {
-        const { signTypedData } = await import('../chains/evm/signing.js')
-        return { signature: signTypedData(key, body.typedData as never), raw: null }
-      }
-      // sign-tx
-      if (net.family === 'evm') {
-        const { signEvmTransaction } = await import('./sign-tx.js')
-        const raw = signEvmTransaction(key, body.transaction as never)
-        return { signature: raw, raw }
-      }
-      const { signSolanaMessage } = await import('./sign-tx.js')
-      const raw = await signSolanaMessage(key, wallet.address, String(body.message))
-      return { signature: raw, raw }
+      const key = wallet.chain === 'evm' ? m.evm.signingKeyFrom(raw) : m.solana.ed25519KeyObject(raw)
+      if (this.keyCache.size > 0 && [...this.keyCache.values()][0]?.epoch !== epoch) this.keyCache.clear()
+      this.keyCache.set(wallet.id, { epoch, key })
+      return key
     } finally {
-      wipe(key)
+      wipe(raw)
     }
   }
+
+  /** Drops a deleted wallet's cached signing key, or every one (on lock). */
+  forgetKey(walletId?: string): void {
+    if (walletId === undefined) this.keyCache.clear()
+    else this.keyCache.delete(walletId)
+  }
+
+  private signOnly(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, m: Signers): { signature: string | null; raw: string | null } {
+    const body = (row.payload as unknown as Payload).body
+    const key = this.signingKey(wallet, m)
+    if (row.kind === 'sign-message') {
+      const message = body.encoding === 'hex' ? Buffer.from(String(body.message).slice(2), 'hex') : String(body.message)
+      return { signature: wallet.chain === 'evm' ? m.evm.signPersonalMessage(key as never, message) : m.solana.signMessageBytes(key as never, message), raw: null }
+    }
+    if (row.kind === 'sign-typed-data') return { signature: m.evm.signTypedData(key as never, body.typedData as never), raw: null }
+    const raw = net.family === 'evm' ? m.tx.signEvmTransaction(key as never, body.transaction as never) : m.tx.signSolanaMessage(key as never, wallet.address, String(body.message))
+    return { signature: raw, raw }
+  }
+
 
   private async broadcastStage(row: RequestRow): Promise<RequestRow> {
     const db = this.env.db
@@ -776,8 +897,10 @@ export class Pipeline {
 
   // ---------------------------------------------------------------- kill switch
 
+  /** The kill switch, kept in memory (this class is its only writer) and persisted in meta. */
   killSwitch(): KillSwitchState {
-    return getMeta<KillSwitchState>(this.env.db, KILL_KEY) ?? { on: false, since: null, actor: null, reason: null }
+    this.killState ??= getMeta<KillSwitchState>(this.env.db, KILL_KEY) ?? { on: false, since: null, actor: null, reason: null }
+    return this.killState
   }
 
   setKillSwitch(on: boolean, actor: string, reason: string | null): KillSwitchState {
@@ -787,6 +910,7 @@ export class Pipeline {
       setMeta(db, KILL_KEY, state)
       appendAudit(db, { actor, action: on ? 'killswitch.on' : 'killswitch.off', outcome: 'ok', details: reason === null ? {} : { reason } })
     })
+    this.killState = state
     if (!on) void this.tick()
     return state
   }

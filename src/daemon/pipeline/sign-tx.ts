@@ -5,7 +5,9 @@
 import { Transaction } from 'ethers'
 import { VersionedMessage, VersionedTransaction } from '@solana/web3.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { signingKeyFrom } from '../chains/evm/signing.js'
+import type { SigningKey } from 'ethers'
+import type { KeyObject } from 'node:crypto'
+import { asSigningKey } from '../chains/evm/signing.js'
 import { ed25519KeyObject, signBytes } from '../chains/solana/signing.js'
 
 export interface EvmTxFields {
@@ -20,7 +22,7 @@ export interface EvmTxFields {
 }
 
 /** The signed, serialized EIP-1559 transaction (0x hex). */
-export function signEvmTransaction(key: Buffer, f: EvmTxFields): string {
+export function signEvmTransaction(key: Buffer | SigningKey, f: EvmTxFields): string {
   const t = Transaction.from({
     type: 2,
     chainId: BigInt(f.chainId),
@@ -32,16 +34,16 @@ export function signEvmTransaction(key: Buffer, f: EvmTxFields): string {
     maxFeePerGas: f.maxFeePerGas ?? 0n,
     maxPriorityFeePerGas: f.maxPriorityFeePerGas ?? 0n,
   })
-  t.signature = signingKeyFrom(key).sign(t.unsignedHash)
+  t.signature = asSigningKey(key).sign(t.unsignedHash)
   return t.serialized
 }
 
 /** The base64 transaction with the wallet's signature in its slot (other signers' slots left empty). */
-export async function signSolanaMessage(seed: Buffer, wallet: string, messageBase64: string): Promise<string> {
+export function signSolanaMessage(seed: Buffer | KeyObject, wallet: string, messageBase64: string): string {
   const message = VersionedMessage.deserialize(Buffer.from(messageBase64, 'base64'))
   const index = message.staticAccountKeys.slice(0, message.header.numRequiredSignatures).findIndex((k) => k.toBase58() === wallet)
   if (index < 0) throw new WaiaasError('INPUT_INVALID', 'The wallet is not a signer of this transaction', { details: { field: 'transaction' } })
   const tx = new VersionedTransaction(message)
-  tx.signatures[index] = signBytes(ed25519KeyObject(seed), message.serialize())
+  tx.signatures[index] = signBytes(Buffer.isBuffer(seed) ? ed25519KeyObject(seed) : seed, message.serialize())
   return Buffer.from(tx.serialize()).toString('base64')
 }

@@ -17,14 +17,19 @@ export function signingKeyFrom(key: Buffer): SigningKey {
   }
 }
 
+/** A SigningKey as is, or one made from a 32-byte private key (a daemon may keep SigningKeys while unlocked). */
+export function asSigningKey(key: Buffer | SigningKey): SigningKey {
+  return key instanceof SigningKey ? key : signingKeyFrom(key)
+}
+
 /** The checksummed address of a 32-byte private key. */
 export function addressOfKey(key: Buffer): string {
   return computeAddress(signingKeyFrom(key).publicKey)
 }
 
 /** EIP-191 personal_sign of `message` (a string is signed as UTF-8); verifies with ethers.verifyMessage. */
-export function signPersonalMessage(key: Buffer, message: string | Uint8Array): string {
-  return signingKeyFrom(key).sign(hashMessage(message)).serialized
+export function signPersonalMessage(key: Buffer | SigningKey, message: string | Uint8Array): string {
+  return asSigningKey(key).sign(hashMessage(message)).serialized
 }
 
 export interface TypedData {
@@ -72,7 +77,7 @@ export function parseTypedData(input: string | TypedData): TypedData & { primary
 }
 
 /** EIP-712 signature of typed data (JSON text or object); verifies with ethers.verifyTypedData. */
-export function signTypedData(key: Buffer, typedData: string | TypedData): string {
+export function signTypedData(key: Buffer | SigningKey, typedData: string | TypedData): string {
   const { domain, types, message } = parseTypedData(typedData)
   let digest: string
   try {
@@ -80,5 +85,5 @@ export function signTypedData(key: Buffer, typedData: string | TypedData): strin
   } catch (err) {
     throw bad(`does not match its types: ${(err as { shortMessage?: string }).shortMessage ?? String(err)}`, err)
   }
-  return signingKeyFrom(key).sign(digest).serialized
+  return asSigningKey(key).sign(digest).serialized
 }

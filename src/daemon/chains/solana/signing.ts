@@ -41,7 +41,7 @@ export function signBytes(key: KeyObject, message: Uint8Array): Buffer {
 }
 
 /** Solana off-chain message signing: ed25519 over the raw bytes (UTF-8 for strings), base58 signature. */
-export function signMessageBytes(seed: Buffer, message: string | Uint8Array): string {
+export function signMessageBytes(seed: Buffer | KeyObject, message: string | Uint8Array): string {
   const bytes = typeof message === 'string' ? Buffer.from(message, 'utf8') : message
-  return base58.encode(signBytes(ed25519KeyObject(seed), bytes))
+  return base58.encode(signBytes(Buffer.isBuffer(seed) ? ed25519KeyObject(seed) : seed, bytes))
 }
