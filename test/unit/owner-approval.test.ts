@@ -185,3 +185,17 @@ describe('contentHash', () => {
     expect(canonicalJson([shared, shared])).toBe('[{"k":1},{"k":1}]')
   })
 })
+
+describe('EVM signatures through @noble/curves', () => {
+  it('are byte-identical to ethers SigningKey signatures, and verify', async () => {
+    const { signDigest, signPersonalMessage } = await import('../../src/daemon/chains/evm/signing.js')
+    const { SigningKey, Wallet, hashMessage, verifyMessage } = await import('ethers')
+    for (let i = 0; i < 20; i++) {
+      const w = Wallet.createRandom()
+      const key = Buffer.from(w.privateKey.slice(2), 'hex')
+      const digest = hashMessage(`m${i}`)
+      expect(signDigest(key, digest)).toBe(new SigningKey(w.privateKey).sign(digest).serialized)
+      expect(verifyMessage(`m${i}`, signPersonalMessage(key, `m${i}`))).toBe(w.address)
+    }
+  })
+})

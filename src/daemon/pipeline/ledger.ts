@@ -11,7 +11,7 @@
  * 25 hours (the bucket of the current hour plus the 24 before it). The error is always on the strict side.
  */
 import type { Db } from '../store/db.js'
-import { acceptedPerHour, countAcceptedBetween, countAcceptedSince, countedSince, type ReservedAmount } from '../store/requests.js'
+import { acceptedTimesSince, countedSince, type ReservedAmount } from '../store/requests.js'
 import { WINDOWS, type PolicyFacts, type WindowName } from '../policy/types.js'
 
 const HOUR = 3_600_000
@@ -24,8 +24,8 @@ type Sums = Map<string, bigint>
 
 interface WalletLedger {
   buckets: Map<number, Sums>
-  /** Accepted requests per hour (whatever became of them later), for RATE_LIMIT over long windows. */
-  accepted: Map<number, number>
+  /** When each request was accepted (whatever became of it later), ascending, for RATE_LIMIT: exact counts by search. */
+  accepted: Times
   /** Totals per window as of `hour`; recomputed when the hour moves on. */
   hour: number
   totals: Record<WindowName, Sums>
@@ -74,25 +74,12 @@ export class SpendLedger {
   /** A request was accepted and its reservation made (the transaction that wrote it has committed). */
   reserve(walletId: string, e: SpendEntry): void {
     this.apply(walletId, e, 1n)
-    const w = this.wallets.get(walletId)
-    if (w !== undefined) {
-      const hour = Math.floor(e.acceptedAt / HOUR)
-      w.accepted.set(hour, (w.accepted.get(hour) ?? 0) + 1)
-    }
+    this.wallets.get(walletId)?.accepted.add(e.acceptedAt)
   }
 
-  /**
-   * Requests of the wallet accepted in the last `seconds`, exactly. Short windows are one indexed count; long ones
-   * add up the hourly counts and ask SQLite only for the partial hour at the window's start.
-   */
+  /** Requests of the wallet accepted in the last `seconds`, exactly (a binary search, whatever the window). */
   countSince(walletId: string, now: number, seconds: number): number {
-    const since = now - seconds * 1000
-    if (seconds <= 2 * 3600) return countAcceptedSince(this.db, walletId, since)
-    const w = this.wallet(walletId, now)
-    const first = Math.floor(since / HOUR) + 1
-    let n = countAcceptedBetween(this.db, walletId, since, first * HOUR)
-    for (let h = first; h <= w.hour; h++) n += w.accepted.get(h) ?? 0
-    return n
+    return this.wallet(walletId, now).accepted.countFrom(now - seconds * 1000)
   }
 
   /** A reservation was released (failed, cancelled, rejected, expired). */
@@ -125,8 +112,7 @@ export class SpendLedger {
     const hour = Math.floor(now / HOUR)
     let w = this.wallets.get(walletId)
     if (w === undefined) {
-      w = { buckets: new Map(), accepted: new Map(), hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
-      for (const { hour: h, n } of acceptedPerHour(this.db, walletId, (hour - OLDEST_HOURS - 1) * HOUR)) w.accepted.set(h, n)
+      w = { buckets: new Map(), accepted: new Times(acceptedTimesSince(this.db, walletId, (hour - OLDEST_HOURS - 1) * HOUR)), hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
       for (const e of countedSince(this.db, walletId, (hour - OLDEST_HOURS) * HOUR)) {
         const b = Math.floor(e.acceptedAt / HOUR)
         let bucket = w.buckets.get(b)
@@ -142,7 +128,7 @@ export class SpendLedger {
   /** Once per hour per wallet: drop buckets older than the longest window and sum each window again. */
   private recompute(w: WalletLedger, hour: number): void {
     w.hour = hour
-    for (const h of w.accepted.keys()) if (h < hour - OLDEST_HOURS - 1) w.accepted.delete(h)
+    w.accepted.dropBefore((hour - OLDEST_HOURS - 1) * HOUR)
     w.totals = { day: new Map(), week: new Map(), month: new Map() }
     for (const [b, sums] of w.buckets) {
       if (b < hour - OLDEST_HOURS) {
@@ -153,5 +139,55 @@ export class SpendLedger {
         if (b >= hour - WINDOW_HOURS[name] && b <= hour) for (const [key, v] of sums) add(w.totals[name], key, v)
       }
     }
+  }
+}
+
+/** A sorted, growable list of millisecond times with a movable start: append, count from a time, drop old ones. */
+class Times {
+  private a: Float64Array
+  private start = 0
+  private end: number
+
+  constructor(sorted: number[]) {
+    this.a = new Float64Array(Math.max(64, sorted.length * 2))
+    this.a.set(sorted)
+    this.end = sorted.length
+  }
+
+  add(t: number): void {
+    if (this.end === this.a.length) this.grow()
+    // Usually the newest; a clock step backwards puts it in place.
+    let i = this.end
+    while (i > this.start && (this.a[i - 1] ?? 0) > t) {
+      this.a[i] = this.a[i - 1] ?? 0
+      i -= 1
+    }
+    this.a[i] = t
+    this.end += 1
+  }
+
+  /** How many times are >= `from`. */
+  countFrom(from: number): number {
+    let lo = this.start
+    let hi = this.end
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if ((this.a[mid] ?? 0) < from) lo = mid + 1
+      else hi = mid
+    }
+    return this.end - lo
+  }
+
+  dropBefore(t: number): void {
+    while (this.start < this.end && (this.a[this.start] ?? 0) < t) this.start += 1
+  }
+
+  private grow(): void {
+    const live = this.a.subarray(this.start, this.end)
+    const next = new Float64Array(Math.max(64, live.length * 2))
+    next.set(live)
+    this.a = next
+    this.end = live.length
+    this.start = 0
   }
 }

@@ -91,8 +91,8 @@ interface Signers {
   tx: typeof import('./sign-tx.js')
 }
 
-/** An ethers SigningKey (EVM) or a node:crypto ed25519 KeyObject (Solana). */
-type SigningKeyLike = ReturnType<Signers['evm']['signingKeyFrom']> | ReturnType<Signers['solana']['ed25519KeyObject']>
+/** An EVM private key (a Buffer, wiped when dropped) or a node:crypto ed25519 KeyObject (Solana). */
+type SigningKeyLike = Buffer | ReturnType<Signers['solana']['ed25519KeyObject']>
 
 const KILL_KEY = 'killswitch'
 /** Errors after which the same stage is simply tried again on the next sweep. */
@@ -143,7 +143,7 @@ export class Pipeline {
     if (lanes.length === 0) return
     const held = new Set<string>()
     for (const state of ['approved', 'signed', 'submitted'] as const) {
-      for (const row of requestsInState(db, state, 100_000)) {
+      for (const row of requestsInState(db, state, 100_000, { sentOnly: true })) {
         const u = (row.prepared as { unsigned?: { chainId?: unknown; nonce?: unknown } } | null)?.unsigned
         const from = (row.prepared as { from?: unknown } | null)?.from
         if (typeof u?.chainId === 'string' && typeof u.nonce === 'string' && /^\d+$/.test(u.nonce) && typeof from === 'string') {
@@ -585,8 +585,14 @@ export class Pipeline {
     if (hit !== undefined && hit.epoch === epoch) return hit.key
     const raw = openPrivateKey(this.env.keyring.heldDataKey(), wallet.id, wallet.address, wallet.sealedKey)
     try {
-      const key = wallet.chain === 'evm' ? m.evm.signingKeyFrom(raw) : m.solana.ed25519KeyObject(raw)
-      if (this.keyCache.size > 0 && [...this.keyCache.values()][0]?.epoch !== epoch) this.keyCache.clear()
+      if (this.keyCache.size > 0 && [...this.keyCache.values()][0]?.epoch !== epoch) this.forgetKey()
+      if (wallet.chain === 'evm') {
+        // The raw key itself (a Buffer, wiped when forgotten): secp256k1 signing needs nothing prepared.
+        const key = Buffer.from(raw)
+        this.keyCache.set(wallet.id, { epoch, key })
+        return key
+      }
+      const key = m.solana.ed25519KeyObject(raw)
       this.keyCache.set(wallet.id, { epoch, key })
       return key
     } finally {
@@ -596,8 +602,11 @@ export class Pipeline {
 
   /** Drops a deleted wallet's cached signing key, or every one (on lock). */
   forgetKey(walletId?: string): void {
-    if (walletId === undefined) this.keyCache.clear()
-    else this.keyCache.delete(walletId)
+    for (const [id, { key }] of this.keyCache) {
+      if (walletId !== undefined && id !== walletId) continue
+      if (Buffer.isBuffer(key)) wipe(key)
+      this.keyCache.delete(id)
+    }
   }
 
   private signOnly(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, m: Signers): { signature: string | null; raw: string | null } {
@@ -926,6 +935,8 @@ export class Pipeline {
   /** Resolves when request `id` is final or `timeoutMs` passed. */
   async wait(id: string, timeoutMs: number): Promise<RequestRow> {
     const deadline = Date.now() + timeoutMs
+    // While submitted, look again soon and then less often: a local chain confirms in milliseconds, others in seconds.
+    let poll = 5
     for (;;) {
       let row = getRequest(this.env.db, id)
       if (row.state === 'submitted') {
@@ -935,6 +946,7 @@ export class Pipeline {
       }
       const left = deadline - Date.now()
       if (isFinal(row.kind, row.state) || left <= 0 || this.stopped) return row
+      if (row.state === 'submitted') poll = Math.min(poll * 2, 1000)
       await new Promise<void>((resolve) => {
         let set = this.waiters.get(id)
         if (set === undefined) this.waiters.set(id, (set = new Set()))
@@ -944,7 +956,7 @@ export class Pipeline {
           if (set?.size === 0) this.waiters.delete(id)
           resolve()
         }
-        const timer = setTimeout(done, Math.min(left, row.state === 'submitted' ? this.opts.tickMs : 1000))
+        const timer = setTimeout(done, Math.min(left, row.state === 'submitted' ? Math.min(poll, this.opts.tickMs) : 1000))
         set.add(done)
       })
     }
@@ -979,7 +991,7 @@ export class Pipeline {
         }
         for (const row of requestsInState(db, 'pending')) void this.track(`d:${row.id}`, () => this.redecide(row)).catch(() => undefined)
         if (!this.env.keyring.locked) for (const row of requestsInState(db, 'approved')) void this.execute(row.id)
-        for (const row of requestsInState(db, 'signed')) if (!SIGN_ONLY_KINDS.includes(row.kind)) void this.execute(row.id)
+        for (const row of requestsInState(db, 'signed', 500, { sentOnly: true })) void this.execute(row.id)
       }
       const follows = requestsInState(db, 'submitted').map((row) => this.track(`f:${row.id}`, () => this.follow(row)))
       await Promise.allSettled(follows)

@@ -5,9 +5,8 @@
 import { Transaction } from 'ethers'
 import { VersionedMessage, VersionedTransaction } from '@solana/web3.js'
 import { WaiaasError } from '../../lib/errors.js'
-import type { SigningKey } from 'ethers'
 import type { KeyObject } from 'node:crypto'
-import { asSigningKey } from '../chains/evm/signing.js'
+import { signDigest } from '../chains/evm/signing.js'
 import { ed25519KeyObject, signBytes } from '../chains/solana/signing.js'
 
 export interface EvmTxFields {
@@ -22,7 +21,7 @@ export interface EvmTxFields {
 }
 
 /** The signed, serialized EIP-1559 transaction (0x hex). */
-export function signEvmTransaction(key: Buffer | SigningKey, f: EvmTxFields): string {
+export function signEvmTransaction(key: Buffer, f: EvmTxFields): string {
   const t = Transaction.from({
     type: 2,
     chainId: BigInt(f.chainId),
@@ -34,7 +33,7 @@ export function signEvmTransaction(key: Buffer | SigningKey, f: EvmTxFields): st
     maxFeePerGas: f.maxFeePerGas ?? 0n,
     maxPriorityFeePerGas: f.maxPriorityFeePerGas ?? 0n,
   })
-  t.signature = asSigningKey(key).sign(t.unsignedHash)
+  t.signature = signDigest(key, t.unsignedHash)
   return t.serialized
 }
 

@@ -176,6 +176,7 @@ export const migrations: Migration[] = [
         UNIQUE (wallet_id, idempotency_key)
       );
       CREATE INDEX requests_state ON requests (state, delay_until);
+      CREATE INDEX requests_state_kind ON requests (state, kind);
       CREATE INDEX requests_wallet_time ON requests (wallet_id, accepted_at);
       CREATE INDEX requests_wallet_state ON requests (wallet_id, state, kind);
       CREATE INDEX requests_recipient ON requests (wallet_id, recipient) WHERE counted = 1;

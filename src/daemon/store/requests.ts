@@ -302,8 +302,18 @@ export function listRequests(db: Db, f: { walletId?: string; state?: TxState; li
     .map(toRow)
 }
 
-/** Requests in `state`, oldest first (for the sweep and for resuming after a restart). */
-export function requestsInState(db: Db, state: TxState, limit = 500): RequestRow[] {
+/** Kinds the daemon itself sends to a chain (the others end at `signed`). */
+export const SENT_KINDS: readonly RequestKind[] = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve']
+
+/**
+ * Requests in `state`, oldest first (for the sweep and for resuming after a restart). `sentOnly` leaves out
+ * sign-only requests, which stay `signed` for good and must never crowd out a transfer waiting to be broadcast.
+ */
+export function requestsInState(db: Db, state: TxState, limit = 500, opts: { sentOnly?: boolean } = {}): RequestRow[] {
+  if (opts.sentOnly === true) {
+    const kinds = SENT_KINDS.map((k) => `'${k}'`).join(', ')
+    return prepared<[string, number], DbRequest>(db, `${SELECT} WHERE state = ? AND kind IN (${kinds}) ORDER BY rowid LIMIT ?`).all(state, limit).map(toRow)
+  }
   return prepared<[string, number], DbRequest>(db, `${SELECT} WHERE state = ? ORDER BY rowid LIMIT ?`).all(state, limit).map(toRow)
 }
 
@@ -325,7 +335,7 @@ export function countAcceptedSince(db: Db, walletId: string, sinceMs: number): n
 /** Open requests of a wallet. `signed` is open only for transactions the daemon still has to send (not sign-only). */
 export function countOpen(db: Db, walletId: string): number {
   const open = OPEN_STATES.filter((s) => s !== 'signed').map((s) => `'${s}'`)
-  const sent = (['native-transfer', 'token-transfer', 'contract-call', 'token-approve'] satisfies RequestKind[]).map((k) => `'${k}'`)
+  const sent = SENT_KINDS.map((k) => `'${k}'`)
   return (
     prepared<[string, string], { n: number }>(
       db,
@@ -335,17 +345,9 @@ export function countOpen(db: Db, walletId: string): number {
   )
 }
 
-/** Requests of a wallet accepted in [fromMs, toMs). */
-export function countAcceptedBetween(db: Db, walletId: string, fromMs: number, toMs: number): number {
-  return prepared<[string, number, number], { n: number }>(db, 'SELECT count(*) AS n FROM requests WHERE wallet_id = ? AND accepted_at >= ? AND accepted_at < ?').get(walletId, fromMs, toMs)?.n ?? 0
-}
-
-/** Accepted requests of a wallet per hour (hour = floor(ms / 3600000)) since `sinceMs`, for the ledger's rate counts. */
-export function acceptedPerHour(db: Db, walletId: string, sinceMs: number): { hour: number; n: number }[] {
-  return prepared<[string, number], { hour: number; n: number }>(
-    db,
-    'SELECT accepted_at / 3600000 AS hour, count(*) AS n FROM requests WHERE wallet_id = ? AND accepted_at >= ? GROUP BY hour',
-  ).all(walletId, sinceMs)
+/** When each request of a wallet accepted since `sinceMs` was accepted, ascending (the ledger's rate counts). */
+export function acceptedTimesSince(db: Db, walletId: string, sinceMs: number): number[] {
+  return db.prepare('SELECT accepted_at FROM requests WHERE wallet_id = ? AND accepted_at >= ? ORDER BY accepted_at').pluck().all(walletId, sinceMs) as number[]
 }
 
 /**

@@ -2,6 +2,7 @@
  * Off-chain signatures with an EVM key: EIP-191 personal_sign and EIP-712 typed data, both through ethers'
  * SigningKey (no hand-written crypto). The key buffer stays the caller's; it is wiped by them, not here.
  */
+import { secp256k1 } from '@noble/curves/secp256k1'
 import { SigningKey, TypedDataEncoder, computeAddress, hashMessage, type TypedDataDomain, type TypedDataField } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
 
@@ -17,9 +18,14 @@ export function signingKeyFrom(key: Buffer): SigningKey {
   }
 }
 
-/** A SigningKey as is, or one made from a 32-byte private key (a daemon may keep SigningKeys while unlocked). */
-export function asSigningKey(key: Buffer | SigningKey): SigningKey {
-  return key instanceof SigningKey ? key : signingKeyFrom(key)
+/**
+ * The 65-byte signature (r ‖ s ‖ v, v = 27 or 28, low s) of a 32-byte digest: the form ethers' SigningKey produces,
+ * byte for byte (RFC 6979 nonces are deterministic), but through @noble/curves 1.9 directly, which is faster.
+ */
+export function signDigest(key: Buffer, digest: string): string {
+  if (key.length !== 32) throw new WaiaasError('INPUT_INVALID', `\`key\` must be 32 bytes, got ${key.length}`, { details: { field: 'key', length: key.length } })
+  const sig = secp256k1.sign(Buffer.from(digest.slice(2), 'hex'), key, { lowS: true })
+  return `0x${sig.toCompactHex()}${(27 + sig.recovery).toString(16)}`
 }
 
 /** The checksummed address of a 32-byte private key. */
@@ -28,8 +34,8 @@ export function addressOfKey(key: Buffer): string {
 }
 
 /** EIP-191 personal_sign of `message` (a string is signed as UTF-8); verifies with ethers.verifyMessage. */
-export function signPersonalMessage(key: Buffer | SigningKey, message: string | Uint8Array): string {
-  return asSigningKey(key).sign(hashMessage(message)).serialized
+export function signPersonalMessage(key: Buffer, message: string | Uint8Array): string {
+  return signDigest(key, hashMessage(message))
 }
 
 export interface TypedData {
@@ -77,7 +83,7 @@ export function parseTypedData(input: string | TypedData): TypedData & { primary
 }
 
 /** EIP-712 signature of typed data (JSON text or object); verifies with ethers.verifyTypedData. */
-export function signTypedData(key: Buffer | SigningKey, typedData: string | TypedData): string {
+export function signTypedData(key: Buffer, typedData: string | TypedData): string {
   const { domain, types, message } = parseTypedData(typedData)
   let digest: string
   try {
@@ -85,5 +91,5 @@ export function signTypedData(key: Buffer | SigningKey, typedData: string | Type
   } catch (err) {
     throw bad(`does not match its types: ${(err as { shortMessage?: string }).shortMessage ?? String(err)}`, err)
   }
-  return asSigningKey(key).sign(digest).serialized
+  return signDigest(key, digest)
 }
