@@ -36,12 +36,14 @@ import {
   getRequest,
   hasPaid,
   insertPending,
+  insertRequest,
   isFinal,
   patchRequest,
   requestsInState,
   SIGN_ONLY_KINDS,
   transition,
   type NewRequest,
+  type RequestPatch,
   type RequestRow,
   type StoredDecision,
 } from '../store/requests.js'
@@ -260,7 +262,6 @@ export class Pipeline {
         actor,
         createdAt: this.now(),
       }
-      insertPending(db, fresh)
       const pending: RequestRow = {
         ...fresh,
         state: 'pending',
@@ -280,14 +281,17 @@ export class Pipeline {
         acceptedAt: null,
         updatedAt: fresh.createdAt,
       }
-      let row = this.decideWithin(id, request, pending) ?? getRequest(db, id)
+      // The row is written once, in the state it ends this transaction in (pending never shows: nothing here waits).
+      let row = this.decideWithin(id, request, pending, () => true)
+      if (row === undefined) throw new WaiaasError('INTERNAL', 'a sign-only request was not decided')
+      let signed = false
       if (row.state === 'approved' && !this.killSwitch().on && !this.env.keyring.locked) {
         const { signature, raw } = this.signOnly(row, plan.wallet, plan.net, m)
-        const at = this.now()
-        transition(db, id, ['approved'], 'signed', { signature, raw }, at)
-        appendAudit(db, { actor: 'daemon', action: 'tx.signed', target: id, outcome: 'ok', details: { kind: row.kind, network: row.network, txHash: null } })
-        row = { ...row, state: 'signed', signature, raw, updatedAt: at }
+        row = { ...row, state: 'signed', signature, raw, updatedAt: this.now() }
+        signed = true
       }
+      insertRequest(db, row)
+      if (signed) appendAudit(db, { actor: 'daemon', action: 'tx.signed', target: id, outcome: 'ok', details: { kind: row.kind, network: row.network, txHash: null } })
       return { row, replayed: false }
     })
     if (out.replayed) return this.replay(out.row, hash, key ?? '')
@@ -379,7 +383,12 @@ export class Pipeline {
    * ledger's reservation happen in one synchronous block, before anything else can run. The ledger is updated at
    * once, so the next decision in the same transaction sees it; if that transaction fails, forget the ledger.
    */
-  private decideWithin(id: string, request: PolicyRequest, known?: RequestRow): RequestRow | undefined {
+  private decideWithin(
+    id: string,
+    request: PolicyRequest,
+    known?: RequestRow,
+    persist: (state: TxState, patch: RequestPatch, now: number) => boolean = (state, patch, now) => transition(this.env.db, id, ['pending'], state, patch, now),
+  ): RequestRow | undefined {
     const db = this.env.db
     const result = ((): { counted: boolean; now: number; row: RequestRow } | undefined => {
       const row = known ?? getRequest(db, id)
@@ -410,7 +419,7 @@ export class Pipeline {
         delayUntil: decision.tier === 'DELAY' ? now + decision.delaySeconds * 1000 : null,
         expiresAt: decision.tier === 'APPROVAL' ? now + ttl : null,
       }
-      if (!transition(db, id, ['pending'], state, patch, now)) return undefined
+      if (!persist(state, patch, now)) return undefined
       const decided: RequestRow = { ...row, ...patch, state, updatedAt: now }
       appendAudit(db, {
         actor: row.actor,

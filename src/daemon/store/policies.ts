@@ -40,8 +40,16 @@ interface DbPolicy {
 const REVISION_KEY = 'policy_revision'
 const cache = new WeakMap<Db, PolicyRow[]>()
 
+const revisions = new WeakMap<Db, number>()
+
+/** The global policy revision; cached like the policies and dropped with them on every write. */
 export function policyRevision(db: Db): number {
-  return getMeta<number>(db, REVISION_KEY) ?? 0
+  let r = revisions.get(db)
+  if (r === undefined) {
+    r = getMeta<number>(db, REVISION_KEY) ?? 0
+    revisions.set(db, r)
+  }
+  return r
 }
 
 /** Every policy, cached. */
@@ -73,8 +81,9 @@ export function policyHistory(db: Db, id: string): PolicyVersionRow[] {
 function write(db: Db, actor: string, p: PolicyRow, removed: boolean, change: () => void): number {
   return inTransaction(db, () => {
     change()
-    const revision = policyRevision(db) + 1
+    const revision = (getMeta<number>(db, REVISION_KEY) ?? 0) + 1
     setMeta(db, REVISION_KEY, revision)
+    revisions.delete(db)
     prepared(
       db,
       `INSERT INTO policy_versions (policy_id, version, revision, wallet_id, network, type, rules, enabled, removed, actor, at)
@@ -161,4 +170,5 @@ function toPolicy(r: DbPolicy): PolicyRow {
 /** Drops the cached set; handlers call it after their outer transaction, committed or rolled back. */
 export function dropPolicyCache(db: Db): void {
   cache.delete(db)
+  revisions.delete(db)
 }

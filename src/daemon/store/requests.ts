@@ -199,6 +199,47 @@ export function insertPending(db: Db, r: NewRequest): boolean {
   }
 }
 
+/** Inserts a request already past its first stages (sign-only requests decided and signed in one transaction). */
+export function insertRequest(db: Db, r: RequestRow): void {
+  prepared(
+    db,
+    `INSERT INTO requests (id, wallet_id, network, kind, state, tier, idempotency_key, content_hash, payload, summary, actions, amounts, recipient,
+       usd_micros, counted, decision, policy_revision, delay_until, expires_at, prepared, raw, tx_hash, hashes, signature, error, actor,
+       created_at, accepted_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  ).run(
+    r.id,
+    r.walletId,
+    r.network,
+    r.kind,
+    r.state,
+    r.tier,
+    r.idempotencyKey,
+    r.contentHash,
+    toJsonText(r.payload),
+    toJsonText(r.summary),
+    toJsonText(r.actions),
+    toJsonText(r.amounts),
+    r.recipient,
+    r.usdMicros,
+    r.counted ? 1 : 0,
+    json(r.decision),
+    r.policyRevision,
+    r.delayUntil,
+    r.expiresAt,
+    json(r.prepared),
+    r.raw,
+    r.txHash,
+    r.hashes.length === 0 ? null : toJsonText(r.hashes),
+    r.signature,
+    json(r.error),
+    r.actor,
+    r.createdAt,
+    r.acceptedAt,
+    r.updatedAt,
+  )
+}
+
 export function findRequest(db: Db, id: string): RequestRow | undefined {
   const r = prepared<[string], DbRequest>(db, `${SELECT} WHERE id = ?`).get(id)
   return r === undefined ? undefined : toRow(r)
