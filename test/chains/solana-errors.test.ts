@@ -162,9 +162,9 @@ describe('Solana adapter failure paths', () => {
     await expectCode(() => cheap.prepare(rich.address, { kind: 'token-transfer', token: mints.spl, to: wallet('fresh-cap').address, amount: 1n }), 'CHAIN_FEE_TOO_HIGH')
   })
 
-  it('contract-call and token-approve → INPUT_INVALID; a key that is not the sender\'s → INPUT_INVALID', async () => {
+  it('contract-call → INPUT_INVALID; an approval without a token account → CHAIN_ACCOUNT_NOT_FOUND; a key that is not the sender\'s → INPUT_INVALID', async () => {
     await expectCode(() => adapter.prepare(rich.address, { kind: 'contract-call', to: poor.address, data: '0x', value: 0n }), 'INPUT_INVALID')
-    await expectCode(() => adapter.prepare(rich.address, { kind: 'token-approve', token: mints.spl, spender: poor.address, amount: 1n }), 'INPUT_INVALID')
+    await expectCode(() => adapter.prepare(wallet('no-token-account').address, { kind: 'token-approve', token: mints.spl, spender: poor.address, amount: 1n }), 'CHAIN_ACCOUNT_NOT_FOUND')
     await expectCode(() => adapter.prepare(rich.address, { kind: 'native-transfer', to: poor.address, amount: 0n }), 'INPUT_INVALID_AMOUNT')
     const prepared = await adapter.prepare(rich.address, { kind: 'native-transfer', to: poor.address, amount: 1_000n })
     expect((await expectCode(() => adapter.sign(prepared, poor.seed), 'INPUT_INVALID')).details.field).toBe('key')
