@@ -89,6 +89,14 @@ describe('scope', () => {
     await t.client.call('policy.remove', { id: g.policy.id }, auth)
   })
 
+  it("deleting a wallet removes its policies, keeping their history", async () => {
+    await wallet('doomed', [['SPENDING_LIMIT', { instant_max: '1' }]])
+    const [p] = (await t.client.call('policy.list', { wallet: 'doomed', type: 'SPENDING_LIMIT' })).policies.filter((x) => x.walletName === 'doomed')
+    await t.client.call('wallet.delete', { wallet: 'doomed' }, auth)
+    expect((await t.client.call('policy.list', {})).policies.map((x) => x.id)).not.toContain(p?.id)
+    expect((await catchAsync(t.client.call('policy.show', { id: p?.id ?? '' }))).code).toBe('POLICY_NOT_FOUND')
+  })
+
   it('every write bumps the revision, keeps the history, and decisions record the revision', async () => {
     await wallet('versions', [['SPENDING_LIMIT', { instant_max: '1' }]])
     const { policies, revision } = await t.client.call('policy.list', { wallet: 'versions', type: 'SPENDING_LIMIT' })

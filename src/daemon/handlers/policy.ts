@@ -9,7 +9,6 @@ import { effectiveNetwork } from '../networks.js'
 import type { SubmitInput } from '../pipeline/plan.js'
 import { usdText } from '../pipeline/view.js'
 import { isPolicyType, validateRules } from '../policy/rules.js'
-import { applicablePolicies } from '../policy/engine.js'
 import type { PolicyType, Verdict } from '../policy/types.js'
 import { appendAudit } from '../store/audit.js'
 import { allPolicies, dropPolicyCache, getPolicy, insertPolicy, policyHistory, policyRevision, removePolicy, updatePolicy, type PolicyRow } from '../store/policies.js'
@@ -135,6 +134,3 @@ export const test: Handler<'policy.test'> = async (ctx, p) => {
     policies: r.policies,
   }
 }
-
-/** Exported for wallet deletion and tests. */
-export { applicablePolicies }

@@ -18,6 +18,7 @@ import {
 import { openPrivateKey, sealPrivateKey } from '../keystore/vault.js'
 import { appendAudit } from '../store/audit.js'
 import { assertAddressShape } from '../../lib/address.js'
+import { dropPolicyCache, removeWalletPolicies } from '../store/policies.js'
 import { deleteWallet, findWallet, insertWallet, listWallets, renameWallet, setWalletOwner, type WalletRow } from '../store/wallets.js'
 
 /** The public view of a wallet row: never the sealed key. */
@@ -131,8 +132,19 @@ export const rename: Handler<'wallet.rename'> = (ctx, params, caller) => {
 }
 
 export const remove: Handler<'wallet.delete'> = (ctx, params, caller) => {
+  try {
+    return removeInTransaction(ctx, params.wallet, caller.actor)
+  } finally {
+    dropPolicyCache(ctx.db)
+  }
+}
+
+function removeInTransaction(ctx: DaemonContext, ref: string, actor: string): { deleted: Wallet } {
+  const caller = { actor }
   return ctx.db.transaction(() => {
-    const row = findWallet(ctx.db, params.wallet)
+    const row = findWallet(ctx.db, ref)
+    // Its policies go with it (their history stays, for the decisions that name them).
+    removeWalletPolicies(ctx.db, caller.actor, row.id)
     deleteWallet(ctx.db, row.id)
     ctx.pipeline.forgetKey(row.id)
     appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.delete', target: row.id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address } })
