@@ -184,21 +184,7 @@ export class Pipeline {
     }
     if (SIGN_ONLY_KINDS.includes(plan.kind)) return this.submitSignOnly(plan, payload, hash, key, actor)
     const id = `req_${randomBytes(10).toString('hex')}`
-    const inserted = insertPending(this.env.db, {
-      id,
-      walletId: plan.wallet.id,
-      network: plan.net.id,
-      kind: plan.kind,
-      idempotencyKey: key,
-      contentHash: hash,
-      payload: payload as unknown as Record<string, unknown>,
-      summary: plan.summary,
-      actions: plan.actions,
-      amounts: plan.amounts,
-      recipient: plan.recipient,
-      actor,
-      createdAt: this.now(),
-    })
+    const inserted = insertPending(this.env.db, this.newRequest(id, plan, payload, hash, key, actor))
     if (!inserted && key !== null) {
       const existing = findByIdempotencyKey(this.env.db, plan.wallet.id, key)
       if (existing !== undefined) return this.replay(existing, hash, key)
@@ -247,21 +233,7 @@ export class Pipeline {
         const existing = findByIdempotencyKey(db, plan.wallet.id, key)
         if (existing !== undefined) return { row: existing, replayed: true }
       }
-      const fresh: NewRequest = {
-        id,
-        walletId: plan.wallet.id,
-        network: plan.net.id,
-        kind: plan.kind,
-        idempotencyKey: key,
-        contentHash: hash,
-        payload: payload as unknown as Record<string, unknown>,
-        summary: plan.summary,
-        actions: plan.actions,
-        amounts: plan.amounts,
-        recipient: plan.recipient,
-        actor,
-        createdAt: this.now(),
-      }
+      const fresh = this.newRequest(id, plan, payload, hash, key, actor)
       const pending: RequestRow = {
         ...fresh,
         state: 'pending',
@@ -298,6 +270,25 @@ export class Pipeline {
     this.notify(id)
     if (out.row.state === 'denied') throw this.denial(out.row)
     return out.row
+  }
+
+  /** The row a plan becomes. */
+  private newRequest(id: string, plan: Plan, payload: Payload, hash: string, key: string | null, actor: string): NewRequest {
+    return {
+      id,
+      walletId: plan.wallet.id,
+      network: plan.net.id,
+      kind: plan.kind,
+      idempotencyKey: key,
+      contentHash: hash,
+      payload: payload as unknown as Record<string, unknown>,
+      summary: plan.summary,
+      actions: plan.actions,
+      amounts: plan.amounts,
+      recipient: plan.recipient,
+      actor,
+      createdAt: this.now(),
+    }
   }
 
   /** The same idempotency key again: the same request, or IDEMPOTENCY_CONFLICT when it asked for something else. */

@@ -8,17 +8,10 @@ import { WaiaasError } from '../../lib/errors.js'
 import type { KeyObject } from 'node:crypto'
 import { signDigest } from '../chains/evm/signing.js'
 import { ed25519KeyObject, signBytes } from '../chains/solana/signing.js'
+import type { UnsignedEvmTx } from '../policy/decode.js'
 
-export interface EvmTxFields {
-  to: string
-  data: string
-  value: bigint
-  nonce: number | null
-  gasLimit: bigint | null
-  maxFeePerGas: bigint | null
-  maxPriorityFeePerGas: bigint | null
-  chainId: number
-}
+/** The caller's transaction as `parseUnsignedEvmTx` read it. */
+export type EvmTxFields = UnsignedEvmTx
 
 /** The signed, serialized EIP-1559 transaction (0x hex). */
 export function signEvmTransaction(key: Buffer, f: EvmTxFields): string {
