@@ -140,8 +140,6 @@ export class Keyring {
    */
   private checkPassword(password: string, actor: string, action: string): Promise<{ dataKey: Buffer; held: boolean }> {
     const run = async (): Promise<{ dataKey: Buffer; held: boolean }> => {
-      const record = getMeta<VaultRecord>(this.db, 'vault')
-      if (record === undefined) throw new WaiaasError('NOT_INITIALIZED', 'This data directory has no master password yet')
       const failures = getMeta<FailureState>(this.db, 'auth_failures') ?? { count: 0, lastAt: 0 }
       const wait = retryAfter(failures, this.now())
       if (wait > 0) {
@@ -154,6 +152,9 @@ export class Keyring {
         if (failures.count > 0) deleteMeta(this.db, 'auth_failures')
         return { dataKey: this.dataKey, held: true }
       }
+      // Read only on the KDF path: an unlocked daemon has a vault, and this runs on every operator call.
+      const record = getMeta<VaultRecord>(this.db, 'vault')
+      if (record === undefined) throw new WaiaasError('NOT_INITIALIZED', 'This data directory has no master password yet')
       try {
         const key = await unwrapDataKey(record, password)
         if (failures.count > 0) deleteMeta(this.db, 'auth_failures')
