@@ -7,6 +7,7 @@ import type { Keyring, KeyGrant } from './keyring.js'
 import type { Logger } from './log.js'
 import type { Pipeline } from './pipeline/pipeline.js'
 import type { Db } from './store/db.js'
+import type { SessionRow } from './store/sessions.js'
 
 /** Everything a handler may use, built once at start-up and passed down; there are no singletons. */
 export interface DaemonContext {
@@ -35,6 +36,8 @@ export interface Caller {
   actor: string
   /** The data key for the length of this request, present for operator calls. */
   grant?: KeyGrant
+  /** The agent session, for calls made with a session token: its scope limits what the handler returns and does. */
+  session?: SessionRow
 }
 
 /** A contract method's implementation: transport-free, validated params in, a value matching the output schema out. */

@@ -13,6 +13,17 @@ import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
 import { errorDetailLines } from './policy-render.js'
 import { passwordFromSources, readSecretFile } from './secrets.js'
 
+/**
+ * Flags for commands an agent session may run: a session token makes the command act as that session (a cron job
+ * or CI pipeline can then run with a narrow, expiring session instead of the master password).
+ */
+export const sessionFlags = {
+  'session-token-file': Flags.string({
+    description: 'Act as the agent session whose token is in this file (else WAIAAS_SESSION_TOKEN_FILE, WAIAAS_SESSION_TOKEN; without one, the master password)',
+    helpGroup: 'AUTH',
+  }),
+}
+
 /** Flags for commands that act as the operator. */
 export const passwordFlags = {
   'password-file': Flags.string({
@@ -169,6 +180,22 @@ export abstract class BaseCommand extends Command {
     const password = await this.operatorPassword()
     const client = await this.daemon()
     return client.call(method, params, { password })
+  }
+
+  /** The agent session token given to this run (--session-token-file, WAIAAS_SESSION_TOKEN_FILE, WAIAAS_SESSION_TOKEN). */
+  protected sessionToken(): string | undefined {
+    const file = this.flags['session-token-file'] as string | undefined
+    if (file !== undefined) return readSecretFile(file, '--session-token-file')
+    if (this.env.sessionTokenFile !== undefined) return readSecretFile(this.env.sessionTokenFile, 'WAIAAS_SESSION_TOKEN_FILE')
+    return this.env.sessionToken
+  }
+
+  /** A call an agent session may make: as the session when a token was given, else as the operator. */
+  protected async agentCall<M extends MethodName>(method: M, params: Input<M>): Promise<Output<M>> {
+    const token = this.sessionToken()
+    if (token === undefined) return this.operatorCall(method, params)
+    const client = await this.daemon()
+    return client.call(method, params, { token })
   }
 
   /** Prompts for a secret on a terminal, or fails naming the flag that would have given it. */

@@ -11,7 +11,9 @@ import type { ErrorCode } from './errors.js'
 
 /**
  * Who may call a method. `public`: anyone who can open the owner-only socket (read-only status and listings, and
- * acts that only tighten, like locking). `agent`: a session token, or the operator. `operator`: the master password.
+ * acts that only tighten, like locking); over HTTP every call needs a credential. `agent`: a session token (within
+ * the method's `session` access), or the operator. `operator`: the master password only. The operator may call
+ * everything; a session only what declares `session` access.
  */
 export type Role = 'public' | 'agent' | 'operator'
 
@@ -24,7 +26,23 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   errors: readonly ErrorCode[]
   /** Whether an MCP tool is generated for it. Nothing that reveals or writes a secret is ever exposed. */
   mcp: boolean
+  /**
+   * Whether, and how, an agent session may call it; absent: a session may not (only the operator, or anyone on the
+   * socket for public methods). `permission`: which of the session's permissions it needs. `wallet`: how the
+   * wallet it touches is found, so dispatch can check it is one of the session's — `param` (params.wallet; when
+   * absent, the session's only wallet), `filter` (params.wallet optional; without it the handler returns only what
+   * belongs to the session's wallets), `request` (params.id is a request), `policy` (params.id is a policy), `none`.
+   */
+  session?: SessionAccess
 }
+
+export const SESSION_PERMISSIONS = ['read', 'send', 'sign'] as const
+export type SessionPermission = (typeof SESSION_PERMISSIONS)[number]
+export interface SessionAccess {
+  permission: SessionPermission
+  wallet: 'param' | 'filter' | 'request' | 'policy' | 'none'
+}
+const READ_NONE: SessionAccess = { permission: 'read', wallet: 'none' }
 
 const def = <I extends z.ZodType, O extends z.ZodType>(d: MethodDef<I, O>): MethodDef<I, O> => d
 
@@ -82,6 +100,23 @@ const devnetInfo = z.object({
   running: z.boolean(),
   evm: z.object({ network: z.string(), url: z.string(), chainId: z.number().int(), pid: z.number().int(), testToken: z.string().nullable() }).nullable(),
   solana: z.object({ network: z.string(), url: z.string(), wsUrl: z.string(), testToken: z.string().nullable() }).nullable(),
+})
+
+const sessionView = z.object({
+  id: z.string(),
+  name: z.string(),
+  wallets: z.array(z.object({ id: z.string(), name: z.string(), chain: chainSchema, address: z.string() })),
+  permissions: z.array(z.enum(SESSION_PERMISSIONS)),
+  status: z.enum(['active', 'expired', 'revoked']),
+  expiresAt: isoTime,
+  ttlSeconds: z.number().int(),
+  renewals: z.number().int(),
+  maxRenewals: z.number().int(),
+  /** Daily USD cap on top of the wallets' policies (decimal string), or null. */
+  limitUsdPerDay: z.string().nullable(),
+  createdAt: isoTime,
+  revokedAt: isoTime.nullable(),
+  lastUsedAt: isoTime.nullable(),
 })
 
 const networkRef = z.string().min(1).max(128).describe('A CAIP-2 network id or an alias (see network list)')
@@ -216,6 +251,7 @@ export const contract = {
     }),
     errors: [],
     mcp: true,
+    session: READ_NONE,
   }),
   'system.shutdown': def({
     summary: 'Stop the daemon: finish in-flight calls, wipe keys, close the database, remove the socket and pid file.',
@@ -297,6 +333,7 @@ export const contract = {
     output: z.object({ wallets: z.array(wallet) }),
     errors: [],
     mcp: true,
+    session: { permission: 'read', wallet: 'filter' },
   }),
   'wallet.show': def({
     summary: 'Show one wallet by id or name.',
@@ -305,6 +342,7 @@ export const contract = {
     output: wallet,
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
+    session: { permission: 'read', wallet: 'param' },
   }),
   'wallet.rename': def({
     summary: 'Rename a wallet.',
@@ -336,6 +374,7 @@ export const contract = {
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'CHAIN_RPC_UNREACHABLE', 'CHAIN_ACCOUNT_NOT_FOUND'],
     mcp: true,
+    session: { permission: 'read', wallet: 'param' },
   }),
 
   'tx.simulate': def({
@@ -365,6 +404,7 @@ export const contract = {
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_RPC_UNREACHABLE'],
     mcp: true,
+    session: { permission: 'read', wallet: 'param' },
   }),
 
   'tx.send': def({
@@ -374,6 +414,7 @@ export const contract = {
     output: txRequest,
     errors: SEND_ERRORS,
     mcp: true,
+    session: { permission: 'send', wallet: 'param' },
   }),
   'tx.call': def({
     summary: 'Call a contract (EVM): calldata, or a function signature with args, and an optional native value. The decoded calldata is what the policy checks.',
@@ -391,6 +432,7 @@ export const contract = {
     output: txRequest,
     errors: [...SEND_ERRORS, 'INPUT_INVALID', 'CHAIN_REVERTED'],
     mcp: true,
+    session: { permission: 'send', wallet: 'param' },
   }),
   'tx.tokenApprove': def({
     summary: 'Approve a spender for an amount of a token (ERC-20 approve, SPL approve). Unlimited approvals are denied unless a policy allows them.',
@@ -399,6 +441,7 @@ export const contract = {
     output: txRequest,
     errors: SEND_ERRORS,
     mcp: true,
+    session: { permission: 'send', wallet: 'param' },
   }),
   'sign.message': def({
     summary: 'Sign a message (EIP-191 personal_sign, or Solana off-chain message bytes), if SIGNING_RULES allow it.',
@@ -407,6 +450,7 @@ export const contract = {
     output: txRequest,
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
     mcp: true,
+    session: { permission: 'sign', wallet: 'param' },
   }),
   'sign.typedData': def({
     summary: 'Sign EIP-712 typed data (eth_signTypedData_v4 JSON), if SIGNING_RULES allow its domain. A signed permit can move funds.',
@@ -415,6 +459,7 @@ export const contract = {
     output: txRequest,
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
     mcp: true,
+    session: { permission: 'sign', wallet: 'param' },
   }),
   'sign.tx': def({
     summary: 'Policy-check and sign a transaction the caller broadcasts itself: EVM unsigned tx (hex or JSON), Solana base64 transaction or message.',
@@ -423,6 +468,7 @@ export const contract = {
     output: txRequest,
     errors: [...SEND_ERRORS, 'INPUT_INVALID'],
     mcp: true,
+    session: { permission: 'sign', wallet: 'param' },
   }),
   'tx.list': def({
     summary: 'List transaction requests, newest first.',
@@ -431,6 +477,7 @@ export const contract = {
     output: z.object({ requests: z.array(txRequest) }),
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
+    session: { permission: 'read', wallet: 'filter' },
   }),
   'tx.show': def({
     summary: 'Show one transaction request.',
@@ -439,6 +486,7 @@ export const contract = {
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
     mcp: true,
+    session: { permission: 'read', wallet: 'request' },
   }),
   'tx.wait': def({
     summary: 'Wait until a request reaches a final state (or the timeout passes), then show it.',
@@ -447,6 +495,7 @@ export const contract = {
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
     mcp: false,
+    session: { permission: 'read', wallet: 'request' },
   }),
   'tx.approve': def({
     summary: 'Approve a request that awaits approval (operator).',
@@ -487,6 +536,7 @@ export const contract = {
     output: txRequest,
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
     mcp: true,
+    session: { permission: 'send', wallet: 'request' },
   }),
   'tx.speedUp': def({
     summary: 'Replace a submitted EVM transaction with the same nonce and higher fees (within FEE_CAP).',
@@ -498,12 +548,13 @@ export const contract = {
   }),
 
   'policy.add': def({
-    summary: 'Add a policy: global, for a wallet, or for a wallet on one network. Rules are validated; the policy revision is bumped.',
-    role: 'operator',
+    summary: 'Add a policy: global, for a wallet, or for a wallet on one network. Rules are validated; the policy revision is bumped. An agent session may add only policies that restrict (POLICY_NOT_STRICTER otherwise).',
+    role: 'agent',
     input: z.object({ wallet: walletRef.optional(), network: networkRef.optional(), global: z.boolean().default(false), type: z.string().min(1).max(64), rules: z.unknown() }),
     output: z.object({ policy, revision: z.number().int() }),
-    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_INVALID', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_INVALID', 'POLICY_NOT_STRICTER', 'AUDIT_WRITE_FAILED'],
+    mcp: true,
+    session: { permission: 'read', wallet: 'param' },
   }),
   'policy.list': def({
     summary: 'List policies (all, or those that apply to one wallet) and the current policy revision.',
@@ -512,6 +563,7 @@ export const contract = {
     output: z.object({ policies: z.array(policy), revision: z.number().int() }),
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
+    session: { permission: 'read', wallet: 'filter' },
   }),
   'policy.show': def({
     summary: 'Show one policy with every version of it (the current one last).',
@@ -520,6 +572,7 @@ export const contract = {
     output: z.object({ policy, history: z.array(z.object({ version: z.number().int(), rules: z.record(z.string(), z.unknown()), enabled: z.boolean(), revision: z.number().int(), at: isoTime, actor: z.string() })) }),
     errors: ['POLICY_NOT_FOUND'],
     mcp: true,
+    session: { permission: 'read', wallet: 'policy' },
   }),
   'policy.update': def({
     summary: "Replace a policy's rules and/or enable or disable it; its version and the policy revision are bumped.",
@@ -552,6 +605,7 @@ export const contract = {
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_RPC_UNREACHABLE'],
     mcp: true,
+    session: { permission: 'read', wallet: 'param' },
   }),
 
   'killswitch.on': def({
@@ -561,6 +615,7 @@ export const contract = {
     output: killSwitch,
     errors: ['AUDIT_WRITE_FAILED'],
     mcp: false,
+    session: READ_NONE,
   }),
   'killswitch.off': def({
     summary: 'Resume signing (operator); held work continues.',
@@ -577,6 +632,7 @@ export const contract = {
     output: killSwitch,
     errors: [],
     mcp: true,
+    session: READ_NONE,
   }),
   'wallet.setOwner': def({
     summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests.",
@@ -594,6 +650,7 @@ export const contract = {
     output: z.object({ networks: z.array(network) }),
     errors: [],
     mcp: true,
+    session: READ_NONE,
   }),
   'network.set': def({
     summary: "Override a network's RPC URL and/or confirmation depth (null restores the default).",
@@ -670,6 +727,56 @@ export const contract = {
     errors: [],
     mcp: false,
   }),
+
+  'session.create': def({
+    summary: 'Create an agent session: its wallets, permissions, expiry, renewals and optional daily USD cap. The token is returned once; only its hash is kept.',
+    role: 'operator',
+    input: z.object({
+      wallets: z.array(walletRef).min(1).max(32),
+      name: z.string().min(1).max(64).optional(),
+      ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+      maxRenewals: z.number().int().min(0).max(1000).default(0),
+      permissions: z.array(z.enum(SESSION_PERMISSIONS)).min(1).max(3).default(['read', 'send', 'sign']),
+      limitUsdPerDay: amountText.optional(),
+    }),
+    output: z.object({ session: sessionView, token: z.string() }),
+    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_AMOUNT', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'session.list': def({
+    summary: 'List sessions (never their tokens), newest first.',
+    role: 'operator',
+    input: z.object({}),
+    output: z.object({ sessions: z.array(sessionView) }),
+    errors: [],
+    mcp: false,
+  }),
+  'session.revoke': def({
+    summary: 'Revoke a session: its token is refused from now on.',
+    role: 'operator',
+    input: z.object({ id: z.string().min(1).max(64) }),
+    output: sessionView,
+    errors: ['SESSION_NOT_FOUND', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'session.renew': def({
+    summary: 'Renew a session for another TTL, within its renewals. A session renews itself (no id); the operator renews any by id.',
+    role: 'agent',
+    input: z.object({ id: z.string().min(1).max(64).optional() }),
+    output: sessionView,
+    errors: ['SESSION_NOT_FOUND', 'SESSION_RENEWAL_LIMIT', 'AUDIT_WRITE_FAILED'],
+    mcp: true,
+    session: READ_NONE,
+  }),
+  'session.whoami': def({
+    summary: "This session's scope: its wallets, permissions, expiry, renewals left and daily cap.",
+    role: 'agent',
+    input: z.object({}),
+    output: sessionView,
+    errors: [],
+    mcp: true,
+    session: READ_NONE,
+  }),
 } as const satisfies Record<string, MethodDef>
 
 export type Contract = typeof contract
@@ -684,8 +791,7 @@ export type Network = z.output<typeof network>
 export type AuditEntryOut = z.output<typeof auditEntry>
 export type TxRequestView = z.output<typeof txRequest>
 export type PolicyView = z.output<typeof policy>
+export type SessionView = z.output<typeof sessionView>
 export type TxState = (typeof TX_STATES)[number]
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 
-/** Ordering of roles: a caller may call a method whose role is at or below its own. */
-export const ROLE_RANK: Record<Role, number> = { public: 0, agent: 1, operator: 2 }

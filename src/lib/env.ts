@@ -6,6 +6,9 @@ export interface Env {
   socketPath?: string
   masterPassword?: string
   masterPasswordFile?: string
+  /** An agent session's token (WAIAAS_SESSION_TOKEN) or the file holding it (WAIAAS_SESSION_TOKEN_FILE). */
+  sessionToken?: string
+  sessionTokenFile?: string
   autoProvision: boolean
   logLevel?: LogLevel
   /** USD price sources (JSON); default `<data dir>/prices.json` when it exists. */
@@ -51,6 +54,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (pw !== undefined) out.masterPassword = pw
   const pwFile = str('WAIAAS_MASTER_PASSWORD_FILE')
   if (pwFile !== undefined) out.masterPasswordFile = pwFile
+  const token = str('WAIAAS_SESSION_TOKEN')
+  if (token !== undefined) out.sessionToken = token
+  const tokenFile = str('WAIAAS_SESSION_TOKEN_FILE')
+  if (tokenFile !== undefined) out.sessionTokenFile = tokenFile
   const auto = env.WAIAAS_AUTO_PROVISION
   if (auto !== undefined) out.autoProvision = parseBool('WAIAAS_AUTO_PROVISION', auto)
   const level = str('WAIAAS_LOG_LEVEL')

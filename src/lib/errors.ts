@@ -103,6 +103,14 @@ export const ERROR_CODES = {
   CHAIN_FEE_TOO_HIGH: row(EXIT.denied, -32097, 422, 'The fee is above the cap; raise the cap or wait for lower fees.'),
   CHAIN_ERROR: row(EXIT.error, -32098, 502, 'The node rejected the request; details.reason has what it said.'),
   TX_NOT_FOUND: row(EXIT.notFound, -32099, 404, 'List transactions with `waiaas tx list`.'),
+
+  SESSION_INVALID: row(EXIT.auth, -32100, 401, 'The session token is unknown or was altered; ask the operator for a new session (`waiaas session create`).'),
+  SESSION_EXPIRED: row(EXIT.auth, -32101, 401, 'The session has expired; renew it before it expires (`waiaas session renew`) or ask the operator for a new one.'),
+  SESSION_REVOKED: row(EXIT.auth, -32102, 401, 'The operator revoked this session; ask for a new one.'),
+  SESSION_SCOPE: row(EXIT.auth, -32103, 403, 'This session may not do this (wallet or permission outside it); details say which. `waiaas session list` shows its scope.'),
+  SESSION_NOT_FOUND: row(EXIT.notFound, -32104, 404, 'List sessions with `waiaas session list`.'),
+  SESSION_RENEWAL_LIMIT: row(EXIT.conflict, -32105, 409, 'The session has used its renewals, or is expired or revoked; the operator can create a new one.'),
+  POLICY_NOT_STRICTER: row(EXIT.auth, -32106, 403, 'An agent session may only add policies that restrict; ask the operator to change or loosen policies.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

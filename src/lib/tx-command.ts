@@ -3,7 +3,7 @@
  * human output, and the exit code a request ends the run with.
  */
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from './base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from './base-command.js'
 import type { DaemonClient } from './client.js'
 import type { Input, TxRequestView } from './contract.js'
 import { WaiaasError } from './errors.js'
@@ -16,6 +16,7 @@ const DEFAULT_TIMEOUT = '120s'
 /** Flags of every command that submits a request. */
 export const submitFlags = {
   ...passwordFlags,
+  ...sessionFlags,
   'idempotency-key': Flags.string({ description: 'A key of yours for this request: the same key never moves funds twice (a retry returns the first request)' }),
   wait: Flags.boolean({ description: 'Wait until the request is final (confirmed, failed, rejected…) or --timeout passes' }),
   timeout: Flags.string({ description: `With --wait: how long to wait, e.g. 90s, 5m, 1h (default ${DEFAULT_TIMEOUT})`, dependsOn: ['wait'] }),
@@ -112,7 +113,7 @@ type SignMethod = 'sign.message' | 'sign.typedData' | 'sign.tx'
  */
 export abstract class SignCommand extends BaseCommand {
   protected async sign<M extends SignMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
-    const r: TxRequestView = await this.operatorCall(method, params)
+    const r: TxRequestView = await this.agentCall(method, params)
     // No signature yet (delayed or held for approval) is "still going": exit 5 with the request in the details.
     const outcome = requestOutcome(r, true)
     if (outcome !== undefined) throw outcome

@@ -9,11 +9,13 @@ import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
 import { TX_STATE_OPTIONS } from '../../src/lib/tx-render.js'
 
 describe('public surface', () => {
-  it('lists every contract method with its role and MCP exposure', () => {
-    const surface = Object.entries(contract).map(([name, d]) => `${name} ${d.role}${d.mcp ? ' mcp' : ''}`)
+  it('lists every contract method with its role, MCP exposure and session access', () => {
+    const surface = Object.entries(contract).map(
+      ([name, d]) => `${name} ${d.role}${d.mcp ? ' mcp' : ''}${'session' in d && d.session !== undefined ? ` session:${d.session.permission}/${d.session.wallet}` : ''}`,
+    )
     expect(surface).toEqual([
       'system.hello public',
-      'system.status public mcp',
+      'system.status public mcp session:read/none',
       'system.shutdown public',
       'vault.init public',
       'vault.unlock public',
@@ -22,38 +24,38 @@ describe('public surface', () => {
       'wallet.create operator',
       'wallet.import operator',
       'wallet.export operator',
-      'wallet.list public mcp',
-      'wallet.show public mcp',
+      'wallet.list public mcp session:read/filter',
+      'wallet.show public mcp session:read/param',
       'wallet.rename operator',
       'wallet.delete operator',
-      'balance.get public mcp',
-      'tx.simulate public mcp',
-      'tx.send agent mcp',
-      'tx.call agent mcp',
-      'tx.tokenApprove agent mcp',
-      'sign.message agent mcp',
-      'sign.typedData agent mcp',
-      'sign.tx agent mcp',
-      'tx.list public mcp',
-      'tx.show public mcp',
-      'tx.wait public',
+      'balance.get public mcp session:read/param',
+      'tx.simulate public mcp session:read/param',
+      'tx.send agent mcp session:send/param',
+      'tx.call agent mcp session:send/param',
+      'tx.tokenApprove agent mcp session:send/param',
+      'sign.message agent mcp session:sign/param',
+      'sign.typedData agent mcp session:sign/param',
+      'sign.tx agent mcp session:sign/param',
+      'tx.list public mcp session:read/filter',
+      'tx.show public mcp session:read/request',
+      'tx.wait public session:read/request',
       'tx.approve operator',
       'tx.reject operator',
       'tx.approvalMessage public',
       'tx.ownerDecide public',
-      'tx.cancel agent mcp',
+      'tx.cancel agent mcp session:send/request',
       'tx.speedUp operator',
-      'policy.add operator',
-      'policy.list public mcp',
-      'policy.show public mcp',
+      'policy.add agent mcp session:read/param',
+      'policy.list public mcp session:read/filter',
+      'policy.show public mcp session:read/policy',
       'policy.update operator',
       'policy.remove operator',
-      'policy.test public mcp',
-      'killswitch.on public',
+      'policy.test public mcp session:read/param',
+      'killswitch.on public session:read/none',
       'killswitch.off operator',
-      'killswitch.status public mcp',
+      'killswitch.status public mcp session:read/none',
       'wallet.setOwner operator',
-      'network.list public mcp',
+      'network.list public mcp session:read/none',
       'network.set operator',
       'devnet.start operator',
       'devnet.stop operator',
@@ -61,12 +63,25 @@ describe('public surface', () => {
       'devnet.fund operator',
       'audit.list public',
       'audit.verify public',
+      'session.create operator',
+      'session.list operator',
+      'session.revoke operator',
+      'session.renew agent mcp session:read/none',
+      'session.whoami agent mcp session:read/none',
     ])
   })
 
   it('never exposes a method that handles secrets to MCP', () => {
     for (const [name, d] of Object.entries(contract)) {
       if (d.role === 'operator' || name.startsWith('vault.') || name === 'wallet.export') expect(d.mcp, name).toBe(false)
+    }
+  })
+
+  it('gives session access to every agent method and every MCP tool, and to no operator method', () => {
+    for (const [name, d] of Object.entries(contract)) {
+      const access = 'session' in d ? d.session : undefined
+      if (d.role === 'agent' || d.mcp) expect(access, name).toBeDefined()
+      if (d.role === 'operator') expect(access, name).toBeUndefined()
     }
   })
 
@@ -139,6 +154,13 @@ describe('public surface', () => {
       CHAIN_FEE_TOO_HIGH: 4,
       CHAIN_ERROR: 1,
       TX_NOT_FOUND: 7,
+      SESSION_INVALID: 6,
+      SESSION_EXPIRED: 6,
+      SESSION_REVOKED: 6,
+      SESSION_SCOPE: 6,
+      SESSION_NOT_FOUND: 7,
+      SESSION_RENEWAL_LIMIT: 8,
+      POLICY_NOT_STRICTER: 6,
     })
   })
 
@@ -172,11 +194,11 @@ describe('public surface', () => {
       })
       .sort()
     expect(lines).toEqual([
-      'approve --amount --idempotency-key --network --password-file --spender --timeout --token --wait --wallet',
+      'approve --amount --idempotency-key --network --password-file --session-token-file --spender --timeout --token --wait --wallet',
       'audit list --action --before --limit',
       'audit verify',
       'balance --network --token --wallet',
-      'call --amount --args --data --function --idempotency-key --network --password-file --timeout --to --wait --wallet',
+      'call --amount --args --data --function --idempotency-key --network --password-file --session-token-file --timeout --to --wait --wallet',
       'daemon logs --follow --lines',
       'daemon start --foreground --password-file',
       'daemon status',
@@ -193,20 +215,24 @@ describe('public surface', () => {
       'network list --family',
       'network set <network> --confirmations --password-file --reset-rpc-url --rpc-url --rpc-url-file',
       'password change --new-password-file --password-file',
-      'policy add --file --global --network --password-file --rules --type --wallet',
+      'policy add --file --global --network --password-file --rules --session-token-file --type --wallet',
       'policy list --type --wallet',
       'policy remove <id> --password-file --yes',
       'policy show <id>',
       'policy test --amount --args --data --function --message --network --spender --to --token --typed-data --wallet',
       'policy update <id> --disable --enable --file --password-file --rules',
-      'send --amount --idempotency-key --network --password-file --timeout --to --token --wait --wallet',
-      'sign message --hex --message --message-file --network --password-file --wallet',
-      'sign tx --file --idempotency-key --network --password-file --transaction --wallet',
-      'sign typed-data --file --network --password-file --typed-data --wallet',
+      'send --amount --idempotency-key --network --password-file --session-token-file --timeout --to --token --wait --wallet',
+      'session create --limit-usd-per-day --max-renewals --methods --name --out --password-file --ttl --wallet',
+      'session list --password-file',
+      'session renew <id> --password-file --session-token-file',
+      'session revoke <id> --password-file',
+      'sign message --hex --message --message-file --network --password-file --session-token-file --wallet',
+      'sign tx --file --idempotency-key --network --password-file --session-token-file --transaction --wallet',
+      'sign typed-data --file --network --password-file --session-token-file --typed-data --wallet',
       'status',
       'tx approval-message <id> --out --reject --yes',
       'tx approve <id> --message-file --password-file --signature',
-      'tx cancel <id> --password-file',
+      'tx cancel <id> --password-file --session-token-file',
       'tx list --before --limit --state --wallet',
       'tx reject <id> --message-file --password-file --reason --signature',
       'tx show <id>',

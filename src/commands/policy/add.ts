@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { jsonFromFlags } from '../../lib/flag-input.js'
 import { policyFields } from '../../lib/policy-render.js'
@@ -22,6 +22,7 @@ export default class PolicyAdd extends BaseCommand {
   ]
   static override flags = {
     ...passwordFlags,
+    ...sessionFlags,
     wallet: Flags.string({ char: 'w', description: 'The wallet it applies to (id or name)', exactlyOne: ['wallet', 'global'] }),
     network: Flags.string({ char: 'n', description: 'Only on this network (CAIP-2 id or alias); needs --wallet', dependsOn: ['wallet'] }),
     global: Flags.boolean({ description: 'Apply to every wallet', exactlyOne: ['wallet', 'global'] }),
@@ -36,7 +37,7 @@ export default class PolicyAdd extends BaseCommand {
     if (f.global) params.global = true
     if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.network !== undefined) params.network = f.network
-    return this.operatorCall('policy.add', params)
+    return this.agentCall('policy.add', params)
   }
 
   protected override render(d: Output<'policy.add'>): void {

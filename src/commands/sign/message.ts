@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
 import { readInputFile } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
@@ -17,6 +17,7 @@ export default class SignMessage extends SignCommand {
   ]
   static override flags = {
     ...passwordFlags,
+    ...sessionFlags,
     wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
     network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias, for network-scoped policies' }),
     message: Flags.string({ char: 'm', description: 'The message, as text (or 0x hex with --hex)', exactlyOne: ['message', 'message-file'] }),

@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
 import { parseJsonObject, readInputFile } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
@@ -16,6 +16,7 @@ export default class SignTx extends SignCommand {
   ]
   static override flags = {
     ...passwordFlags,
+    ...sessionFlags,
     wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
     network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
     transaction: Flags.string({ description: 'The transaction: 0x hex, base64, or a JSON object', exactlyOne: ['transaction', 'file'] }),

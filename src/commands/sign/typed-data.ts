@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { jsonFromFlags } from '../../lib/flag-input.js'
@@ -17,6 +17,7 @@ export default class SignTypedData extends SignCommand {
   ]
   static override flags = {
     ...passwordFlags,
+    ...sessionFlags,
     wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
     network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias, for network-scoped policies' }),
     'typed-data': Flags.string({ description: 'The typed data as JSON: {types, primaryType, domain, message}', exactlyOne: ['typed-data', 'file'] }),

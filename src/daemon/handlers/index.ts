@@ -5,6 +5,7 @@ import * as devnet from './devnet.js'
 import * as network from './network.js'
 import * as policy from './policy.js'
 import * as requests from './requests.js'
+import * as session from './session.js'
 import * as tx from './tx.js'
 import * as system from './system.js'
 import * as vault from './vault.js'
@@ -61,4 +62,9 @@ export const handlers: HandlerTable = {
   'devnet.fund': devnet.fund,
   'audit.list': audit.list,
   'audit.verify': audit.verify,
+  'session.create': session.create,
+  'session.list': session.list,
+  'session.revoke': session.revoke,
+  'session.renew': session.renew,
+  'session.whoami': session.whoami,
 }

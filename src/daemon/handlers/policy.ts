@@ -49,8 +49,51 @@ function writing<T>(ctx: DaemonContext, fn: () => T): T {
   }
 }
 
+/**
+ * Types whose policies only ever restrict: adding one (where it hides no policy of its type) can raise a tier or
+ * deny, never lower a tier or allow. The others grant: the first one of its type lifts a default deny (ALLOWED_TOKENS,
+ * CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a SPENDING_LIMIT for an asset no
+ * limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts checks this split.
+ */
+export const RESTRICTING_TYPES: readonly PolicyType[] = [
+  'ALLOWED_NETWORKS', 'RECIPIENT_ALLOWLIST', 'RECIPIENT_DENYLIST', 'METHOD_ALLOWLIST', 'RATE_LIMIT', 'TIME_WINDOW',
+  'NEW_RECIPIENT_TIER', 'MAX_PENDING', 'FEE_CAP',
+]
+
+/**
+ * An agent session may add a policy only when it can only tighten: a restricting type, for one of its wallets
+ * (not global), at a scope that hides no enabled policy of the same type. Per type only the most specific scope
+ * that has one counts, so a wallet-scope policy where only a global one exists would replace the global one.
+ */
+function assertOnlyTightens(ctx: DaemonContext, type: PolicyType, global: boolean, walletId: string | null, network: string | null): void {
+  const refuse = (why: string, details: Record<string, unknown>): WaiaasError =>
+    new WaiaasError('POLICY_NOT_STRICTER', `An agent session may add only policies that restrict: ${why}`, { details: { type, ...details } })
+  if (global || walletId === null) throw refuse('a global policy would apply to wallets outside this session', { field: 'global' })
+  if (!RESTRICTING_TYPES.includes(type)) {
+    throw refuse(`${type} can allow what is now denied (its first policy lifts a default deny, or it covers a new asset)`, {
+      field: 'type',
+      restrictingTypes: RESTRICTING_TYPES,
+    })
+  }
+  const same = [...allPolicies(ctx.db)].filter((q) => q.enabled && q.type === type)
+  const atWallet = same.some((q) => q.walletId === walletId && q.network === null)
+  const atWalletNetwork = network !== null && same.some((q) => q.walletId === walletId && q.network === network)
+  const global_ = same.some((q) => q.walletId === null)
+  const hides = network === null ? global_ && !atWallet : !atWalletNetwork && (atWallet || global_)
+  if (hides) {
+    throw refuse(`a ${network === null ? 'wallet' : 'wallet-and-network'} ${type} would replace the less specific ${type} that applies now; add it at that scope`, {
+      field: network === null ? 'wallet' : 'network',
+    })
+  }
+}
+
 export const add: Handler<'policy.add'> = (ctx, p, caller) => {
   const type = policyType(p.type)
+  if (caller.session !== undefined) {
+    const walletId = p.global ? null : p.wallet === undefined ? null : findWallet(ctx.db, p.wallet).id
+    const network = p.network === undefined ? null : effectiveNetwork(ctx.db, p.network).id
+    assertOnlyTightens(ctx, type, p.global, walletId, network)
+  }
   if (p.global === (p.wallet !== undefined)) {
     throw new WaiaasError('INPUT_INVALID', 'Give either `wallet` (optionally with `network`) or `global`', { details: { field: p.global ? 'global' : 'wallet' } })
   }
@@ -67,8 +110,11 @@ export const add: Handler<'policy.add'> = (ctx, p, caller) => {
   })
 }
 
-export const list: Handler<'policy.list'> = (ctx, p) => {
+export const list: Handler<'policy.list'> = (ctx, p, caller) => {
   let rows = [...allPolicies(ctx.db)]
+  // A session sees the global policies and those of its own wallets.
+  const mine = caller.session?.walletIds
+  if (mine !== undefined) rows = rows.filter((r) => r.walletId === null || mine.includes(r.walletId))
   if (p.wallet !== undefined) {
     const id = findWallet(ctx.db, p.wallet).id
     rows = rows.filter((r) => r.walletId === null || r.walletId === id)
@@ -115,7 +161,7 @@ const verdictView = (v: Verdict): { tier: Verdict['tier']; delaySeconds: number 
   wouldPass: v.wouldPass ?? null,
 })
 
-export const test: Handler<'policy.test'> = async (ctx, p) => {
+export const test: Handler<'policy.test'> = async (ctx, p, caller) => {
   let input: SubmitInput
   if (p.message !== undefined) input = { kind: 'sign-message', wallet: p.wallet, network: p.network, message: p.message, encoding: 'utf8' }
   else if (p.typedData !== undefined) input = { kind: 'sign-typed-data', wallet: p.wallet, network: p.network, typedData: p.typedData }
@@ -123,7 +169,7 @@ export const test: Handler<'policy.test'> = async (ctx, p) => {
   else if (p.data !== undefined || p.function !== undefined) {
     input = { kind: 'call', wallet: p.wallet, network: p.network, to: p.to ?? '', data: p.data, function: p.function, args: p.args, amount: p.amount }
   } else input = { kind: 'transfer', wallet: p.wallet, network: p.network, to: p.to ?? '', amount: p.amount ?? '', token: p.token }
-  const r = await ctx.pipeline.test(input)
+  const r = await ctx.pipeline.test(input, caller.actor)
   return {
     tier: r.decision.tier,
     delaySeconds: r.decision.tier === 'DELAY' ? r.decision.delaySeconds : null,

@@ -5,7 +5,8 @@
 import type { Handler } from '../context.js'
 import type { SubmitInput } from '../pipeline/plan.js'
 import { requestView } from '../pipeline/view.js'
-import { listRequests, type RequestRow } from '../store/requests.js'
+import { getRequest, listRequests, type RequestRow } from '../store/requests.js'
+import { WaiaasError } from '../../lib/errors.js'
 import { findWallet } from '../store/wallets.js'
 import type { DaemonContext } from '../context.js'
 import { prepared } from '../store/statements.js'
@@ -25,11 +26,13 @@ export const signMessage: Handler<'sign.message'> = (ctx, p, caller) => submit(c
 export const signTypedData: Handler<'sign.typedData'> = (ctx, p, caller) => submit(ctx, { kind: 'sign-typed-data', ...p }, caller.actor)
 export const signTx: Handler<'sign.tx'> = (ctx, p, caller) => submit(ctx, { kind: 'sign-tx', ...p }, caller.actor)
 
-export const list: Handler<'tx.list'> = (ctx, p) => {
+export const list: Handler<'tx.list'> = (ctx, p, caller) => {
   const walletId = p.wallet === undefined ? undefined : findWallet(ctx.db, p.wallet).id
   const rows = listRequests(ctx.db, {
     limit: p.limit,
     ...(walletId !== undefined ? { walletId } : {}),
+    // A session without a wallet named sees the requests of its own wallets only.
+    ...(caller.session !== undefined ? { walletIds: caller.session.walletIds } : {}),
     ...(p.state !== undefined ? { state: p.state } : {}),
     ...(p.before !== undefined ? { before: p.before } : {}),
   })
@@ -42,7 +45,12 @@ export const approve: Handler<'tx.approve'> = async (ctx, p, caller) => view(ctx
 export const reject: Handler<'tx.reject'> = (ctx, p, caller) => view(ctx, ctx.pipeline.reject(p.id, caller.actor, p.reason))
 export const approvalMessage: Handler<'tx.approvalMessage'> = (ctx, p) => ctx.pipeline.approvalMessage(p.id, p.decision)
 export const ownerDecide: Handler<'tx.ownerDecide'> = async (ctx, p) => view(ctx, await ctx.pipeline.ownerDecide(p.id, p.message, p.signature))
-export const cancel: Handler<'tx.cancel'> = async (ctx, p, caller) => view(ctx, await ctx.pipeline.cancel(p.id, caller.actor))
+export const cancel: Handler<'tx.cancel'> = async (ctx, p, caller) => {
+  if (caller.session !== undefined && getRequest(ctx.db, p.id).actor !== caller.actor) {
+    throw new WaiaasError('SESSION_SCOPE', 'A session may cancel only the requests it made', { details: { id: p.id } })
+  }
+  return view(ctx, await ctx.pipeline.cancel(p.id, caller.actor))
+}
 export const speedUp: Handler<'tx.speedUp'> = async (ctx, p, caller) => view(ctx, await ctx.pipeline.speedUp(p.id, p.bumpPercent, caller.actor))
 
 export const killSwitchOn: Handler<'killswitch.on'> = (ctx, p, caller) => ctx.pipeline.setKillSwitch(true, caller.actor, p.reason ?? null)

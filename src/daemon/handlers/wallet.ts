@@ -115,8 +115,10 @@ export const exportWallet: Handler<'wallet.export'> = async (ctx, params, caller
   }
 }
 
-export const list: Handler<'wallet.list'> = (ctx, params) => ({
-  wallets: listWallets(ctx.db, params.chain === undefined ? {} : { chain: params.chain }).map(toWallet),
+export const list: Handler<'wallet.list'> = (ctx, params, caller) => ({
+  wallets: listWallets(ctx.db, params.chain === undefined ? {} : { chain: params.chain })
+    .filter((w) => caller.session === undefined || caller.session.walletIds.includes(w.id))
+    .map(toWallet),
 })
 
 export const show: Handler<'wallet.show'> = (ctx, params) => toWallet(findWallet(ctx.db, params.wallet))

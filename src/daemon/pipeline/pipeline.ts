@@ -51,6 +51,7 @@ import { inTransaction, prepared } from '../store/statements.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
 import { GroupCommit } from './group-commit.js'
 import { SpendLedger } from './ledger.js'
+import { sessionCapVerdict, withVerdict } from './session-cap.js'
 import { buildPlan, type Plan, type SubmitInput, type TokenMeta } from './plan.js'
 
 export type PipelineEnv = Pick<DaemonContext, 'db' | 'keyring' | 'chains' | 'log'>
@@ -386,7 +387,10 @@ export class Pipeline {
       if (row.state !== 'pending') return undefined
       const now = this.now()
       const revision = policyRevision(db)
-      const decision = evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now))
+      const decision = withVerdict(
+        evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now)),
+        sessionCapVerdict(db, row.actor, request, now),
+      )
       const stored: StoredDecision = {
         tier: decision.tier,
         delaySeconds: decision.delaySeconds,
@@ -466,7 +470,7 @@ export class Pipeline {
   }
 
   /** `policy test`: the same evaluation on the same facts, with nothing recorded or reserved. */
-  async test(input: SubmitInput): Promise<TestResult> {
+  async test(input: SubmitInput, actor = 'operator'): Promise<TestResult> {
     const plan = await buildPlan(this.env, input)
     const payload: Payload = { body: plan.body, tokens: plan.tokens, maxFee: plan.maxFee }
     const row = {
@@ -484,7 +488,8 @@ export class Pipeline {
     }
     const db = this.env.db
     const policies = applicablePolicies([...allPolicies(db)], plan.wallet.id, plan.net.id)
-    const decision = evaluate(request, policies, this.facts(plan.wallet.id, plan.net.id, this.now()))
+    const now = this.now()
+    const decision = withVerdict(evaluate(request, policies, this.facts(plan.wallet.id, plan.net.id, now)), sessionCapVerdict(db, actor, request, now))
     return { decision, revision: policyRevision(db), usdMicros: request.usdMicros, policies: policies.map((p) => p.id) }
   }
 

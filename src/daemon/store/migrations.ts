@@ -193,4 +193,31 @@ export const migrations: Migration[] = [
       CREATE INDEX approval_nonces_request ON approval_nonces (request_id);
     `,
   },
+  {
+    version: 4,
+    name: 'agent sessions',
+    up: `
+      -- Agent sessions. Only the SHA-256 of the bearer token is kept (the token is shown once, at creation).
+      -- wallets: JSON array of wallet ids; permissions: JSON array of read / send / sign. Times are ms since the
+      -- epoch. limit_usd_per_day: micro-dollars a rolling 24 h, on top of the wallets' policies (NULL: none).
+      CREATE TABLE sessions (
+        id                TEXT PRIMARY KEY,
+        name              TEXT NOT NULL,
+        token_hash        TEXT NOT NULL UNIQUE,
+        wallets           TEXT NOT NULL,
+        permissions       TEXT NOT NULL,
+        ttl_seconds       INTEGER NOT NULL,
+        expires_at        INTEGER NOT NULL,
+        max_renewals      INTEGER NOT NULL,
+        renewals          INTEGER NOT NULL DEFAULT 0,
+        limit_usd_per_day INTEGER,
+        created_at        INTEGER NOT NULL,
+        revoked_at        INTEGER,
+        last_used_at      INTEGER
+      );
+
+      -- A session's own spend over a rolling day (its cap): counted requests by actor and acceptance time.
+      CREATE INDEX requests_actor_time ON requests (actor, accepted_at) WHERE counted = 1;
+    `,
+  },
 ]

@@ -322,12 +322,16 @@ export function patchRequest(db: Db, id: string, state: TxState, patch: RequestP
   return transition(db, id, [state], state, patch, now)
 }
 
-export function listRequests(db: Db, f: { walletId?: string; state?: TxState; limit: number; before?: string }): RequestRow[] {
+export function listRequests(db: Db, f: { walletId?: string; walletIds?: readonly string[]; state?: TxState; limit: number; before?: string }): RequestRow[] {
   const where: string[] = []
   const args: unknown[] = []
   if (f.walletId !== undefined) {
     where.push('wallet_id = ?')
     args.push(f.walletId)
+  }
+  if (f.walletIds !== undefined) {
+    where.push(`wallet_id IN (${f.walletIds.map(() => '?').join(', ') || 'NULL'})`)
+    args.push(...f.walletIds)
   }
   if (f.state !== undefined) {
     where.push('state = ?')
