@@ -190,12 +190,17 @@ export abstract class BaseCommand extends Command {
     return this.env.sessionToken
   }
 
+  /** The credential of a call an agent session may make: the session's token when one was given, else the password. */
+  protected async agentAuth(): Promise<{ token: string } | { password: string }> {
+    const token = this.sessionToken()
+    return token !== undefined ? { token } : { password: await this.operatorPassword() }
+  }
+
   /** A call an agent session may make: as the session when a token was given, else as the operator. */
   protected async agentCall<M extends MethodName>(method: M, params: Input<M>): Promise<Output<M>> {
-    const token = this.sessionToken()
-    if (token === undefined) return this.operatorCall(method, params)
+    const auth = await this.agentAuth()
     const client = await this.daemon()
-    return client.call(method, params, { token })
+    return client.call(method, params, auth)
   }
 
   /** Prompts for a secret on a terminal, or fails naming the flag that would have given it. */

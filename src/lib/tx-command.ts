@@ -76,13 +76,16 @@ export abstract class SubmitCommand extends BaseCommand {
     return key === undefined ? {} : { idempotencyKey: key }
   }
 
-  /** Submits as the operator, waits when --wait was given, and sets the exit code from the request it ends with. */
+  /**
+   * Submits as the agent session when a token was given, else as the operator; waits when --wait was given, and
+   * sets the exit code from the request it ends with.
+   */
   protected async submit<M extends SubmitMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
     const wait = this.flags.wait === true
     const timeoutMs = parseDuration((this.flags.timeout as string | undefined) ?? DEFAULT_TIMEOUT, '--timeout')
-    const password = await this.operatorPassword()
+    const auth = await this.agentAuth()
     const client = await this.daemon()
-    const submitted: TxRequestView = await client.call(method, params, { password })
+    const submitted: TxRequestView = await client.call(method, params, auth)
     let r = submitted
     if (wait && !r.final) {
       r = await this.spin(

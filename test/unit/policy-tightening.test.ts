@@ -14,7 +14,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { evaluate } from '../../src/daemon/policy/engine.js'
-import { validateRules } from '../../src/daemon/policy/rules.js'
+import { RESTRICTING_TYPES, validateRules } from '../../src/daemon/policy/rules.js'
 import { TIER_RANK, type Action, type Decision, type Policy, type PolicyFacts, type PolicyRequest, type PolicyType, type Tier, type WindowName } from '../../src/daemon/policy/types.js'
 import { formatAmount } from '../../src/lib/amounts.js'
 
@@ -280,7 +280,8 @@ function toMinor(text: string, decimals: number): bigint {
 
 type AnySpec = { kind: 'limit'; spec: LimitSpec } | { kind: 'rules'; spec: Spec }
 const OTHER_TYPES = Object.keys(ARB) as Exclude<PolicyType, 'SPENDING_LIMIT'>[]
-const RESTRICTING: Exclude<PolicyType, 'SPENDING_LIMIT'>[] = ['ALLOWED_NETWORKS', 'RECIPIENT_ALLOWLIST', 'RECIPIENT_DENYLIST', 'METHOD_ALLOWLIST', 'RATE_LIMIT', 'TIME_WINDOW', 'NEW_RECIPIENT_TIER', 'MAX_PENDING', 'FEE_CAP']
+// The very list an agent session is held to when it adds a policy (policy.add refuses every other type).
+const RESTRICTING = RESTRICTING_TYPES as Exclude<PolicyType, 'SPENDING_LIMIT'>[]
 
 const specArb = (type: Exclude<PolicyType, 'SPENDING_LIMIT'>): fc.Arbitrary<AnySpec> => ARB[type].map((rules) => ({ kind: 'rules', spec: { type, rules } }))
 

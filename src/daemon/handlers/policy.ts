@@ -8,7 +8,7 @@ import type { DaemonContext, Handler } from '../context.js'
 import { effectiveNetwork } from '../networks.js'
 import type { SubmitInput } from '../pipeline/plan.js'
 import { usdText } from '../pipeline/view.js'
-import { isPolicyType, validateRules } from '../policy/rules.js'
+import { isPolicyType, RESTRICTING_TYPES, validateRules } from '../policy/rules.js'
 import type { PolicyType, Verdict } from '../policy/types.js'
 import { appendAudit } from '../store/audit.js'
 import { allPolicies, dropPolicyCache, getPolicy, insertPolicy, policyHistory, policyRevision, removePolicy, updatePolicy, type PolicyRow } from '../store/policies.js'
@@ -48,17 +48,6 @@ function writing<T>(ctx: DaemonContext, fn: () => T): T {
     dropPolicyCache(ctx.db)
   }
 }
-
-/**
- * Types whose policies only ever restrict: adding one (where it hides no policy of its type) can raise a tier or
- * deny, never lower a tier or allow. The others grant: the first one of its type lifts a default deny (ALLOWED_TOKENS,
- * CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a SPENDING_LIMIT for an asset no
- * limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts checks this split.
- */
-export const RESTRICTING_TYPES: readonly PolicyType[] = [
-  'ALLOWED_NETWORKS', 'RECIPIENT_ALLOWLIST', 'RECIPIENT_DENYLIST', 'METHOD_ALLOWLIST', 'RATE_LIMIT', 'TIME_WINDOW',
-  'NEW_RECIPIENT_TIER', 'MAX_PENDING', 'FEE_CAP',
-]
 
 /**
  * An agent session may add a policy only when it can only tighten: a restricting type, for one of its wallets

@@ -31,6 +31,17 @@ const MAX_LIST = 10_000
 const MAX_TEXT = 256
 
 /** True when `x` is one of the policy types. */
+/**
+ * Types whose policies only ever restrict: adding one (where it hides no policy of its type) can raise a tier or
+ * deny, never lower a tier or allow. The others grant: the first one of its type lifts a default deny (ALLOWED_TOKENS,
+ * CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a SPENDING_LIMIT for an asset no
+ * limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts proves that adding these tightens, over generated policies and requests.
+ */
+export const RESTRICTING_TYPES: readonly PolicyType[] = [
+  'ALLOWED_NETWORKS', 'RECIPIENT_ALLOWLIST', 'RECIPIENT_DENYLIST', 'METHOD_ALLOWLIST', 'RATE_LIMIT', 'TIME_WINDOW',
+  'NEW_RECIPIENT_TIER', 'MAX_PENDING', 'FEE_CAP',
+]
+
 export function isPolicyType(x: string): x is PolicyType {
   return (POLICY_TYPES as readonly string[]).includes(x)
 }
