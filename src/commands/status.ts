@@ -1,5 +1,6 @@
 import { BaseCommand } from '../lib/base-command.js'
 import type { Output } from '../lib/contract.js'
+import { pluginsLine } from '../lib/plugin-render.js'
 import { fields } from '../lib/render.js'
 
 export default class Status extends BaseCommand {
@@ -20,6 +21,7 @@ export default class Status extends BaseCommand {
         ['data dir', s.dataDir],
         ['socket', s.socket],
         ['wallets', s.walletCount],
+        ['plugins', pluginsLine(s.plugins)],
       ]),
     )
   }

@@ -6,6 +6,7 @@ import type { Devnet } from './devnet.js'
 import type { Keyring, KeyGrant } from './keyring.js'
 import type { Logger } from './log.js'
 import type { Pipeline } from './pipeline/pipeline.js'
+import type { PluginManager } from './plugins/manager.js'
 import type { Db } from './store/db.js'
 import type { SessionRow } from './store/sessions.js'
 
@@ -21,6 +22,8 @@ export interface DaemonContext {
   pipeline: Pipeline
   /** The local playground; its chain modules load only when it starts. */
   devnet: Devnet
+  /** The optional HTTP plugins (REST, MCP over HTTP); their server module loads only when one is enabled. */
+  plugins: PluginManager
   version: string
   startedAt: Date
   /** Started by the CLI's launcher (so a CLI of another version may restart it). */

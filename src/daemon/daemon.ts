@@ -15,6 +15,7 @@ import { join } from 'node:path'
 import { ChainRegistry } from './chains/registry.js'
 import { effectiveNetwork } from './networks.js'
 import { Pipeline } from './pipeline/pipeline.js'
+import { PluginManager } from './plugins/manager.js'
 import { Devnet } from './devnet.js'
 import { init as initVault } from './handlers/vault.js'
 import { Keyring } from './keyring.js'
@@ -48,6 +49,8 @@ export interface DaemonHandle {
   close(): Promise<void>
   /** Settles when the daemon has shut down, whoever asked for it. */
   closed: Promise<void>
+  /** The daemon's context, for in-process transports and tests (e.g. MCP over HTTP without the HTTP plugin). */
+  ctx: DaemonContext
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
@@ -100,6 +103,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       devnet,
       chains,
       pipeline,
+      plugins: new PluginManager(db, log.child('plugins'), env),
       version: opts.version ?? VERSION,
       startedAt,
       managed: opts.managed ?? false,
@@ -113,6 +117,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })
     await listenSocket(socket.server, paths.socket)
     undo.push(() => socket.close())
+    // After the socket: a plugin that cannot start is logged and shown in status, and never stops the daemon.
+    await ctx.plugins.start(ctx)
+    undo.push(() => ctx.plugins.close())
     log.info('daemon started', { pid: process.pid, version: ctx.version, socket: paths.socket, managed: ctx.managed })
 
     let resolveClosed: () => void = () => {}
@@ -128,7 +135,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       return closing
     }
     requestShutdown = () => setImmediate(() => void close())
-    return { paths, pid: process.pid, close, closed }
+    return { paths, pid: process.pid, close, closed, ctx }
   } catch (err) {
     log.error('daemon failed to start', { code: toWaiaasError(err).code, error: err instanceof Error ? err.message : String(err) })
     await unwind()

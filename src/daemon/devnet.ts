@@ -156,9 +156,18 @@ export class Devnet {
     if (lamports > BigInt(Number.MAX_SAFE_INTEGER)) {
       throw new WaiaasError('INPUT_INVALID_AMOUNT', 'A devnet airdrop is limited to 9007199 SOL', { details: { field: 'amount', reason: 'too-large' } })
     }
-    const { Connection, Keypair, PublicKey } = await import('@solana/web3.js')
-    const spl = await import('@solana/spl-token')
+    const { Connection } = await import('@solana/web3.js')
     const conn = new Connection(r.solana.url, { commitment: 'confirmed', wsEndpoint: r.solana.wsUrl })
+    try {
+      return await this.fundWith(conn, r, address, lamports, tokens)
+    } finally {
+      closeWebSocket(conn)
+    }
+  }
+
+  private async fundWith(conn: import('@solana/web3.js').Connection, r: Running, address: string, lamports: bigint, tokens: bigint): Promise<FundResult[]> {
+    const { Keypair, PublicKey } = await import('@solana/web3.js')
+    const spl = await import('@solana/spl-token')
     const owner = new PublicKey(address)
     const airdrop = await conn.requestAirdrop(owner, Number(lamports))
     await conn.confirmTransaction(airdrop, 'confirmed')
@@ -176,4 +185,14 @@ export class Devnet {
       { network: SOLANA_LOCAL_ID, asset: mint, amount: tokens.toString(), tx: sig },
     ]
   }
+}
+
+/**
+ * Closes the websocket web3.js opened for confirmations. It has no public close, and once the devnet is stopped it
+ * would try to reconnect forever (logging every attempt) and keep the daemon from exiting.
+ */
+function closeWebSocket(conn: object): void {
+  const ws = (conn as { _rpcWebSocket?: { setAutoReconnect?(on: boolean): void; close?(): void } })._rpcWebSocket
+  ws?.setAutoReconnect?.(false)
+  ws?.close?.()
 }

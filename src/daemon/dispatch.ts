@@ -7,7 +7,7 @@ import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import type { WireAuth } from '../lib/wire.js'
 import type { Caller, DaemonContext, Handler } from './context.js'
 import { handlers } from './handlers/index.js'
-import { checkSessionCall, sessionCaller } from './session-auth.js'
+import { checkSessionCall, checkSessionMethod, sessionCaller } from './session-auth.js'
 
 /** Turns zod issues into secret-free details: where, and what was wrong, never the value given. */
 function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; message: string; code?: string }[] }): { path: string; message: string }[] {
@@ -25,9 +25,7 @@ async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef,
   }
   if (auth?.token !== undefined) {
     const caller = sessionCaller(ctx, auth.token)
-    if (def.session === undefined) {
-      throw new WaiaasError('SESSION_SCOPE', `An agent session may not call ${method}`, { details: { method } })
-    }
+    if (caller.session !== undefined) checkSessionMethod(ctx, method, def, caller.session)
     return caller
   }
   if (def.role === 'public' && transport === 'socket') return { role: 'public', actor: 'socket' }
@@ -36,22 +34,33 @@ async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef,
   })
 }
 
-/** Runs one call. Every failure comes back as a WaiaasError with a stable code. */
 /** Where a call came from: the owner-only socket, or an HTTP plugin (where nothing is callable without a credential). */
 export type Transport = 'socket' | 'http'
 
+/**
+ * Checks that a credential is valid without calling a method, for an HTTP endpoint that must turn strangers away at
+ * the door (MCP over HTTP); every call made behind it is still authorised by `dispatch`. AUTH_REQUIRED without one.
+ */
+export async function verifyCredential(ctx: DaemonContext, auth: WireAuth): Promise<void> {
+  if (auth.password !== undefined) return (await ctx.keyring.authorize(auth.password, 'operator', 'http.connect')).release()
+  if (auth.token !== undefined) return void sessionCaller(ctx, auth.token)
+  throw new WaiaasError('AUTH_REQUIRED', 'A session token (Authorization: Bearer) or the master password (X-Master-Password) is required', { details: {} })
+}
+
+/** Runs one call. Every failure comes back as a WaiaasError with a stable code. */
 export async function dispatch(ctx: DaemonContext, method: string, rawParams: unknown, auth: WireAuth | undefined, transport: Transport = 'socket'): Promise<unknown> {
   if (!Object.hasOwn(contract, method)) {
     throw new WaiaasError('RPC_METHOD_NOT_FOUND', `Unknown method ${JSON.stringify(method.slice(0, 64))}`, { details: { method: method.slice(0, 64) } })
   }
   const name = method as MethodName
   const def: MethodDef = contract[name]
-  const parsed = def.input.safeParse(rawParams ?? {})
-  if (!parsed.success) {
-    throw new WaiaasError('INPUT_INVALID', `Invalid params for ${name}`, { details: { method: name, issues: issuesOf(parsed.error) } })
-  }
+  // Who is asking comes before what is asked: a caller without the right credential learns nothing about the params.
   const caller = await authorise(ctx, name, def, auth, transport)
   try {
+    const parsed = def.input.safeParse(rawParams ?? {})
+    if (!parsed.success) {
+      throw new WaiaasError('INPUT_INVALID', `Invalid params for ${name}`, { details: { method: name, issues: issuesOf(parsed.error) } })
+    }
     const params = caller.session === undefined ? parsed.data : checkSessionCall(ctx, name, def, caller.session, parsed.data as Record<string, unknown>)
     const handler = handlers[name] as Handler<MethodName>
     const result = await handler(ctx, params as never, caller)

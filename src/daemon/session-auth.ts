@@ -44,10 +44,10 @@ function sessionWallet(ctx: DaemonContext, session: SessionRow, ref: string): st
 }
 
 /**
- * Checks a session's call against the method's declared session access and returns the params to run it with
- * (for `param` methods without a wallet, the session's only wallet filled in).
+ * Whether a session may call `method` at all, before its params are looked at: the method allows sessions, the kill
+ * switch is off, and the session holds the permission the method needs.
  */
-export function checkSessionCall(ctx: DaemonContext, method: MethodName, def: MethodDef, session: SessionRow, params: Record<string, unknown>): Record<string, unknown> {
+export function checkSessionMethod(ctx: DaemonContext, method: MethodName, def: MethodDef, session: SessionRow): NonNullable<MethodDef['session']> {
   const access = def.session
   if (access === undefined) throw outOfScope(`An agent session may not call ${method}`, { method })
   if (ctx.pipeline.killSwitch().on && method !== 'killswitch.status') {
@@ -56,6 +56,15 @@ export function checkSessionCall(ctx: DaemonContext, method: MethodName, def: Me
   if (!session.permissions.includes(access.permission)) {
     throw outOfScope(`This session lacks the ${access.permission} permission that ${method} needs`, { method, permission: access.permission, session: session.permissions })
   }
+  return access
+}
+
+/**
+ * Checks a session's call against the method's declared session access and returns the params to run it with
+ * (for `param` methods without a wallet, the session's only wallet filled in).
+ */
+export function checkSessionCall(ctx: DaemonContext, method: MethodName, def: MethodDef, session: SessionRow, params: Record<string, unknown>): Record<string, unknown> {
+  const access = checkSessionMethod(ctx, method, def, session)
   const ref = typeof params.wallet === 'string' ? params.wallet : undefined
   switch (access.wallet) {
     case 'none':

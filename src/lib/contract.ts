@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import type { ErrorCode } from './errors.js'
+import { PLUGIN_NAMES } from './plugin-names.js'
 
 /**
  * Who may call a method. `public`: anyone who can open the owner-only socket (read-only status and listings, and
@@ -212,6 +213,21 @@ const SEND_ERRORS = [
   'IDEMPOTENCY_CONFLICT', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_RPC_UNREACHABLE', 'AUDIT_WRITE_FAILED',
 ] as const satisfies readonly ErrorCode[]
 
+/** The optional HTTP plugins; both share one HTTP server (its address is the rest plugin's host and port). */
+export { PLUGIN_NAMES, type PluginName } from './plugin-names.js'
+const pluginStatus = z.object({
+  name: z.enum(PLUGIN_NAMES),
+  enabled: z.boolean(),
+  /** The configured address of the shared HTTP server (port 0: any free port). */
+  host: z.string(),
+  port: z.number().int(),
+  allowNonLoopback: z.boolean(),
+  /** Where it serves, e.g. `http://127.0.0.1:3100/v1`; null when it is off or failed to start. */
+  listening: z.string().nullable(),
+  /** Why an enabled plugin is not serving (e.g. the port was taken at start). */
+  error: z.object({ code: z.string(), message: z.string() }).nullable(),
+})
+
 const kdfSummary = z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int() })
 
 export const contract = {
@@ -248,6 +264,8 @@ export const contract = {
       autoProvisioned: z.boolean(),
       walletCount: z.number().int(),
       managed: z.boolean(),
+      /** The HTTP plugins: enabled or not, where they listen, why not. */
+      plugins: z.array(pluginStatus),
     }),
     errors: [],
     mcp: true,
@@ -777,6 +795,38 @@ export const contract = {
     mcp: true,
     session: READ_NONE,
   }),
+
+  'plugin.list': def({
+    summary: 'The HTTP plugins (rest, mcp-http): whether each is enabled, where it listens, and why not when it failed.',
+    role: 'public',
+    input: z.object({}),
+    output: z.object({ plugins: z.array(pluginStatus) }),
+    errors: [],
+    mcp: false,
+  }),
+  'plugin.enable': def({
+    summary:
+      'Enable an HTTP plugin now and at every start. Both share one server: host and port (default 127.0.0.1:3100, 0 = any free port) ' +
+      'set its address. A host outside loopback is refused unless allowNonLoopback.',
+    role: 'operator',
+    input: z.object({
+      name: z.string().min(1).max(32),
+      host: z.string().min(1).max(255).optional(),
+      port: z.number().int().min(0).max(65_535).optional(),
+      allowNonLoopback: z.boolean().optional(),
+    }),
+    output: pluginStatus,
+    errors: ['PLUGIN_UNKNOWN', 'PLUGIN_BIND_REFUSED', 'PLUGIN_START_FAILED', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'plugin.disable': def({
+    summary: 'Disable an HTTP plugin now and at every start; the server stops when no plugin needs it.',
+    role: 'operator',
+    input: z.object({ name: z.string().min(1).max(32) }),
+    output: pluginStatus,
+    errors: ['PLUGIN_UNKNOWN', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
 } as const satisfies Record<string, MethodDef>
 
 export type Contract = typeof contract
@@ -792,6 +842,7 @@ export type AuditEntryOut = z.output<typeof auditEntry>
 export type TxRequestView = z.output<typeof txRequest>
 export type PolicyView = z.output<typeof policy>
 export type SessionView = z.output<typeof sessionView>
+export type PluginStatus = z.output<typeof pluginStatus>
 export type TxState = (typeof TX_STATES)[number]
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 

@@ -19,6 +19,12 @@ export interface Env {
   approvalTtlSeconds?: number
   /** Test hook (only with WAIAAS_TEST_HOOKS=1): SIGKILL the daemon right after this pipeline stage commits. */
   testCrashAt?: string
+  /** The HTTP plugins (WAIAAS_REST_*, WAIAAS_MCP_HTTP_ENABLED): override the stored plugin settings at start. */
+  restEnabled?: boolean
+  mcpHttpEnabled?: boolean
+  restHost?: string
+  restPort?: number
+  restAllowNonLoopback?: boolean
 }
 
 function parseIntVar(name: string, raw: string, min: number, max: number): number {
@@ -75,6 +81,17 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (tick !== undefined) out.pipelineTickMs = parseIntVar('WAIAAS_PIPELINE_TICK_MS', tick, 10, 60_000)
   const ttl = str('WAIAAS_APPROVAL_TTL_SECONDS')
   if (ttl !== undefined) out.approvalTtlSeconds = parseIntVar('WAIAAS_APPROVAL_TTL_SECONDS', ttl, 1, 30 * 86_400)
+  const bool = (name: string): boolean | undefined => (str(name) === undefined ? undefined : parseBool(name, str(name) ?? ''))
+  const restEnabled = bool('WAIAAS_REST_ENABLED')
+  if (restEnabled !== undefined) out.restEnabled = restEnabled
+  const mcpHttpEnabled = bool('WAIAAS_MCP_HTTP_ENABLED')
+  if (mcpHttpEnabled !== undefined) out.mcpHttpEnabled = mcpHttpEnabled
+  const allowNonLoopback = bool('WAIAAS_REST_ALLOW_NON_LOOPBACK')
+  if (allowNonLoopback !== undefined) out.restAllowNonLoopback = allowNonLoopback
+  const restHost = str('WAIAAS_REST_HOST')
+  if (restHost !== undefined) out.restHost = restHost
+  const restPort = str('WAIAAS_REST_PORT')
+  if (restPort !== undefined) out.restPort = parseIntVar('WAIAAS_REST_PORT', restPort, 1, 65_535)
   const crash = str('WAIAAS_TEST_CRASH_AT')
   if (crash !== undefined && str('WAIAAS_TEST_HOOKS') === '1') out.testCrashAt = crash
   return out

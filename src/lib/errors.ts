@@ -111,6 +111,15 @@ export const ERROR_CODES = {
   SESSION_NOT_FOUND: row(EXIT.notFound, -32104, 404, 'List sessions with `waiaas session list`.'),
   SESSION_RENEWAL_LIMIT: row(EXIT.conflict, -32105, 409, 'The session has used its renewals, or is expired or revoked; the operator can create a new one.'),
   POLICY_NOT_STRICTER: row(EXIT.auth, -32106, 403, 'An agent session may only add policies that restrict; ask the operator to change or loosen policies.'),
+
+  PLUGIN_UNKNOWN: row(EXIT.notFound, -32110, 404, 'The plugins are rest and mcp-http; `waiaas plugin list` shows them.'),
+  PLUGIN_BIND_REFUSED: row(EXIT.usage, -32111, 400, 'Bind to 127.0.0.1 (or ::1, localhost); to expose it on another address pass --allow-non-loopback, and put TLS and a firewall in front.'),
+  PLUGIN_START_FAILED: row(EXIT.error, -32112, 500, 'details.errno says why (EADDRINUSE: another process uses the port; choose another with --port).'),
+  HTTP_ROUTE_NOT_FOUND: row(EXIT.notFound, -32113, 404, 'GET /v1/openapi.json lists every route; is the plugin that serves it enabled (`waiaas plugin list`)?'),
+  HTTP_METHOD_NOT_ALLOWED: row(EXIT.usage, -32114, 405, 'The Allow header lists the HTTP methods this route takes; operations are POST with a JSON body.'),
+  HTTP_BODY_TOO_LARGE: row(EXIT.usage, -32115, 413, 'Request bodies are limited to details.maxBytes; send a smaller request.'),
+  HTTP_UNSUPPORTED_MEDIA_TYPE: row(EXIT.usage, -32116, 415, 'Send the body as JSON with the header Content-Type: application/json.'),
+  HTTP_INVALID_JSON: row(EXIT.usage, -32117, 400, 'The body must be one JSON object, e.g. {"wallet":"main"}.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -68,6 +68,9 @@ describe('public surface', () => {
       'session.revoke operator',
       'session.renew agent mcp session:read/none',
       'session.whoami agent mcp session:read/none',
+      'plugin.list public',
+      'plugin.enable operator',
+      'plugin.disable operator',
     ])
   })
 
@@ -161,6 +164,14 @@ describe('public surface', () => {
       SESSION_NOT_FOUND: 7,
       SESSION_RENEWAL_LIMIT: 8,
       POLICY_NOT_STRICTER: 6,
+      PLUGIN_UNKNOWN: 7,
+      PLUGIN_BIND_REFUSED: 2,
+      PLUGIN_START_FAILED: 1,
+      HTTP_ROUTE_NOT_FOUND: 7,
+      HTTP_METHOD_NOT_ALLOWED: 2,
+      HTTP_BODY_TOO_LARGE: 2,
+      HTTP_UNSUPPORTED_MEDIA_TYPE: 2,
+      HTTP_INVALID_JSON: 2,
     })
   })
 
@@ -212,15 +223,21 @@ describe('public surface', () => {
       'killswitch on --reason',
       'killswitch status',
       'lock',
+      'mcp --token-file',
+      'mcp setup --client --config --name --password-file --print --ttl --wallet',
       'network list --family',
       'network set <network> --confirmations --password-file --reset-rpc-url --rpc-url --rpc-url-file',
       'password change --new-password-file --password-file',
+      'plugin disable <name> --password-file',
+      'plugin enable <name> --allow-non-loopback --host --password-file --port',
+      'plugin list',
       'policy add --file --global --network --password-file --rules --session-token-file --type --wallet',
       'policy list --type --wallet',
       'policy remove <id> --password-file --yes',
       'policy show <id>',
       'policy test --amount --args --data --function --message --network --spender --to --token --typed-data --wallet',
       'policy update <id> --disable --enable --file --password-file --rules',
+      'quickset --local --mainnet --mode --password-file --prefix --testnet',
       'send --amount --idempotency-key --network --password-file --session-token-file --timeout --to --token --wait --wallet',
       'session create --limit-usd-per-day --max-renewals --methods --name --out --password-file --ttl --wallet',
       'session list --password-file',

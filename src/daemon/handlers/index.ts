@@ -3,6 +3,7 @@ import * as audit from './audit.js'
 import * as balance from './balance.js'
 import * as devnet from './devnet.js'
 import * as network from './network.js'
+import * as plugin from './plugin.js'
 import * as policy from './policy.js'
 import * as requests from './requests.js'
 import * as session from './session.js'
@@ -67,4 +68,7 @@ export const handlers: HandlerTable = {
   'session.revoke': session.revoke,
   'session.renew': session.renew,
   'session.whoami': session.whoami,
+  'plugin.list': plugin.list,
+  'plugin.enable': plugin.enable,
+  'plugin.disable': plugin.disable,
 }

@@ -25,6 +25,7 @@ export const status: Handler<'system.status'> = (ctx) => ({
   autoProvisioned: getMeta<boolean>(ctx.db, 'auto_provisioned') === true,
   walletCount: countWallets(ctx.db),
   managed: ctx.managed,
+  plugins: ctx.plugins.list(),
 })
 
 export const shutdown: Handler<'system.shutdown'> = (ctx) => {

@@ -1,0 +1,79 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand } from '../../lib/base-command.js'
+import type { DaemonClient } from '../../lib/client.js'
+import type { MethodName } from '../../lib/contract.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { readSecretFile } from '../../lib/secrets.js'
+import { VERSION } from '../../lib/version.js'
+
+export default class Mcp extends BaseCommand {
+  static override summary = 'Run an MCP server on stdio for one agent session'
+  static override description =
+    'Speaks the Model Context Protocol on stdin/stdout, with one tool per agent-facing method (tx_send, policy_test, ' +
+    'balance_get, …), acting as the session whose token is in --token-file (else WAIAAS_SESSION_TOKEN_FILE or ' +
+    'WAIAAS_SESSION_TOKEN). It never runs with the master password. Starts the daemon if needed; ends when stdin closes. ' +
+    '`waiaas mcp setup` writes the entry for Claude Desktop, Claude Code or Cursor.'
+  static override examples = [
+    '<%= config.bin %> mcp --token-file ~/.waiaas/mcp/claude-desktop.token',
+    'WAIAAS_SESSION_TOKEN_FILE=./agent.token <%= config.bin %> mcp',
+  ]
+  static override flags = {
+    'token-file': Flags.string({
+      description: 'Act as the agent session whose token is in this file (else WAIAAS_SESSION_TOKEN_FILE, WAIAAS_SESSION_TOKEN)',
+      helpGroup: 'AUTH',
+    }),
+  }
+
+  protected override async exec(): Promise<undefined> {
+    const file = this.flags['token-file'] as string | undefined
+    const token = file !== undefined ? readSecretFile(file, '--token-file') : this.sessionToken()
+    if (token === undefined) {
+      throw new WaiaasError('AUTH_REQUIRED', 'waiaas mcp needs an agent session token; it never runs with the master password', {
+        details: { flag: '--token-file' },
+        hint: 'Pass --token-file FILE or set WAIAAS_SESSION_TOKEN_FILE; `waiaas mcp setup` or `waiaas session create --out FILE` makes one.',
+      })
+    }
+    // Fail here, on stderr, for a bad or expired token rather than on the agent's first tool call.
+    let connection: Promise<DaemonClient> | undefined = this.daemon()
+    await (await connection).call('session.whoami', {}, { token })
+    const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([
+      import('../../mcp/tools.js'),
+      import('@modelcontextprotocol/sdk/server/stdio.js'),
+    ])
+    const call = async (method: MethodName, params: unknown): Promise<unknown> => {
+      connection ??= this.daemon()
+      const current = connection
+      // A lost daemon fails this call; the next one connects again (starting the daemon if needed). Never a retry.
+      const forget = (): void => {
+        if (connection === current) connection = undefined
+      }
+      let client: DaemonClient
+      try {
+        client = await current
+      } catch (err) {
+        forget()
+        throw err
+      }
+      try {
+        return await client.call(method, params as never, { token })
+      } catch (err) {
+        if (err instanceof WaiaasError && err.code === 'DAEMON_UNREACHABLE') forget()
+        throw err
+      }
+    }
+    const server = createMcpServer(call, { name: 'waiaas', version: VERSION })
+    const closed = new Promise<void>((resolve) => {
+      server.onclose = resolve
+    })
+    const stop = (): void => void server.close()
+    process.stdin.once('end', stop)
+    process.stdout.once('error', stop) // the client went away (EPIPE)
+    // From here stdout carries only the protocol: no envelope or rendering when the server ends.
+    this.json = false
+    await server.connect(new StdioServerTransport())
+    await closed
+    return undefined
+  }
+
+  protected override render(): void {}
+}

@@ -1,0 +1,154 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Input } from '../../lib/contract.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { ensurePrivateDir, writeSecretFile } from '../../lib/paths.js'
+import { parseTtl } from '../session/create.js'
+
+const CLIENTS = ['claude-desktop', 'claude-code', 'cursor'] as const
+type Client = (typeof CLIENTS)[number]
+
+interface ServerEntry {
+  command: string
+  args: string[]
+  env: Record<string, string>
+}
+
+type Data = {
+  client: Client
+  config: string
+  server: string
+  action: 'added' | 'replaced' | 'printed'
+  tokenFile: string
+  session: { id: string; name: string; wallets: string[]; permissions: string[]; expiresAt: string }
+  entry: ServerEntry
+}
+
+/** Where each client keeps its MCP servers (user scope). */
+export function defaultConfigPath(client: Client, home = os.homedir(), platform: NodeJS.Platform = process.platform): string {
+  if (client === 'cursor') return path.join(home, '.cursor', 'mcp.json')
+  if (client === 'claude-code') return path.join(home, '.claude.json')
+  if (platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'Claude', 'claude_desktop_config.json')
+  if (platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'Claude', 'claude_desktop_config.json')
+  return path.join(home, '.config', 'Claude', 'claude_desktop_config.json')
+}
+
+/** The client's config as an object (empty when the file is missing); INPUT_INVALID, touching nothing, when it is not a JSON object. */
+function readConfig(file: string): { config: Record<string, unknown>; mode: number | undefined } {
+  let text: string
+  let mode: number
+  try {
+    text = fs.readFileSync(file, 'utf8')
+    mode = fs.statSync(file).mode & 0o777
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { config: {}, mode: undefined }
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot read ${file}`, { details: { path: file }, cause: err })
+  }
+  const refuse = (why: string, cause?: unknown): WaiaasError =>
+    new WaiaasError('INPUT_INVALID', `${file} ${why}; nothing was changed`, {
+      details: { path: file, field: '--config' },
+      hint: 'Fix the file (or move it away) and run `waiaas mcp setup` again, or use --print and add the entry yourself.',
+      cause,
+    })
+  let config: unknown
+  try {
+    config = text.trim() === '' ? {} : JSON.parse(text)
+  } catch (err) {
+    throw refuse('is not valid JSON', err)
+  }
+  if (config === null || typeof config !== 'object' || Array.isArray(config)) throw refuse('is not a JSON object')
+  const servers = (config as Record<string, unknown>).mcpServers
+  if (servers !== undefined && (servers === null || typeof servers !== 'object' || Array.isArray(servers))) throw refuse('has an mcpServers that is not an object')
+  return { config: config as Record<string, unknown>, mode }
+}
+
+/** Replaces `file` atomically (temp file in the same directory, then rename), with the given mode. */
+function writeConfig(file: string, text: string, mode: number): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
+  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
+  try {
+    fs.writeFileSync(tmp, text, { mode, flag: 'wx' })
+    fs.chmodSync(tmp, mode) // the umask may have narrowed it
+    fs.renameSync(tmp, file)
+  } catch (err) {
+    fs.rmSync(tmp, { force: true })
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
+  }
+}
+
+export default class McpSetup extends BaseCommand {
+  static override summary = 'Connect Claude Desktop, Claude Code or Cursor to waiaas over MCP'
+  static override description =
+    'Creates an agent session for the given wallets, writes its token to <data dir>/mcp/<client>.token (mode 0600), and adds a ' +
+    '`waiaas mcp` server entry to the client\'s config, keeping every other setting and server. Running it again replaces the ' +
+    'entry and the token file. With --print the entry is printed instead of written. The token itself is never printed.'
+  static override examples = [
+    '<%= config.bin %> mcp setup --client claude-desktop --wallet treasury',
+    '<%= config.bin %> mcp setup --client cursor --wallet hot --wallet sol-hot --ttl 7d',
+    '<%= config.bin %> mcp setup --client claude-code --wallet hot --print',
+  ]
+  static override flags = {
+    ...passwordFlags,
+    client: Flags.string({ description: 'The MCP client to configure', options: [...CLIENTS], required: true }),
+    wallet: Flags.string({ char: 'w', description: 'A wallet the agent may use (id or name); repeat for more', required: true, multiple: true }),
+    ttl: Flags.string({ description: 'How long the session lives, e.g. 1h, 7d (1m to 30d; default 1d)' }),
+    name: Flags.string({ description: 'The server name in the client\'s mcpServers (default "waiaas")', default: 'waiaas' }),
+    config: Flags.string({ description: 'The client config file to edit (default: the client\'s usual user config)' }),
+    print: Flags.boolean({ description: 'Print the server entry instead of writing the config (the session and token file are still created)' }),
+  }
+
+  protected override async exec(): Promise<Data> {
+    const f = this.flags as { client: Client; wallet: string[]; ttl?: string; name: string; config?: string; print?: boolean }
+    if (!/^[A-Za-z0-9_.-]{1,64}$/.test(f.name)) {
+      throw new WaiaasError('USAGE', `--name takes 1-64 letters, digits, '.', '_' or '-'; got "${f.name.slice(0, 64)}"`, { details: { flag: '--name' } })
+    }
+    const print = f.print === true
+    let configFile = path.resolve(f.config ?? defaultConfigPath(f.client))
+    if (fs.existsSync(configFile)) configFile = fs.realpathSync(configFile) // edit the target of a symlinked dotfile, keep the link
+    // Read (and refuse) the config before anything is created, so a broken file leaves no session behind.
+    const existing = print ? undefined : readConfig(configFile)
+
+    const params: Input<'session.create'> = { wallets: f.wallet, name: `mcp-${f.client}` }
+    if (f.ttl !== undefined) params.ttlSeconds = parseTtl(f.ttl)
+    const { session, token } = await this.operatorCall('session.create', params)
+
+    const tokenDir = path.join(this.paths.dataDir, 'mcp')
+    ensurePrivateDir(tokenDir)
+    const tokenFile = path.join(tokenDir, `${f.client}.token`)
+    writeSecretFile(tokenFile, `${token}\n`, { overwrite: true })
+
+    const env: Record<string, string> = { WAIAAS_DATA_DIR: this.paths.dataDir }
+    if (this.env.socketPath !== undefined) env.WAIAAS_SOCKET_PATH = this.env.socketPath
+    const entry: ServerEntry = { command: process.execPath, args: [path.join(this.config.root, 'bin', 'run.js'), 'mcp', '--token-file', tokenFile], env }
+
+    let action: Data['action'] = 'printed'
+    if (existing !== undefined) {
+      const servers = { ...((existing.config.mcpServers as Record<string, unknown> | undefined) ?? {}) }
+      action = Object.hasOwn(servers, f.name) ? 'replaced' : 'added'
+      servers[f.name] = entry
+      writeConfig(configFile, `${JSON.stringify({ ...existing.config, mcpServers: servers }, null, 2)}\n`, existing.mode ?? 0o600)
+    }
+    return {
+      client: f.client,
+      config: configFile,
+      server: f.name,
+      action,
+      tokenFile,
+      session: { id: session.id, name: session.name, wallets: session.wallets.map((w) => w.name), permissions: session.permissions, expiresAt: session.expiresAt },
+      entry,
+    }
+  }
+
+  protected override render(d: Data): void {
+    if (d.action === 'printed') {
+      this.log(`Add this to ${d.config}:\n${JSON.stringify({ mcpServers: { [d.server]: d.entry } }, null, 2)}`)
+    } else {
+      this.log(`${d.action === 'added' ? 'Added' : 'Replaced'} the MCP server "${d.server}" in ${d.config}.`)
+    }
+    this.log(`Session ${d.session.id} (${d.session.wallets.join(', ')}; ${d.session.permissions.join(', ')}) expires ${d.session.expiresAt}.`)
+    this.log(`Its token is in ${d.tokenFile} (mode 0600). Restart ${d.client} to load the server.`)
+  }
+}

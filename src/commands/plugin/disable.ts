@@ -1,0 +1,20 @@
+import * as Args from '@oclif/core/args'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { PluginStatus } from '../../lib/contract.js'
+import { PLUGIN_NAMES } from '../../lib/plugin-names.js'
+import { pluginState } from '../../lib/plugin-render.js'
+
+export default class PluginDisable extends BaseCommand {
+  static override description = 'Disable an HTTP plugin now and at every daemon start; the HTTP server stops when no plugin needs it'
+  static override examples = ['<%= config.bin %> plugin disable rest', '<%= config.bin %> plugin disable mcp-http --password-file ./pw.txt --json']
+  static override args = { name: Args.string({ required: true, description: 'The plugin', options: [...PLUGIN_NAMES] }) }
+  static override flags = { ...passwordFlags }
+
+  protected override async exec(): Promise<PluginStatus> {
+    return this.operatorCall('plugin.disable', { name: this.args.name as string })
+  }
+
+  protected override render(p: PluginStatus): void {
+    this.log(`${p.name}: ${pluginState(p)}`)
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The HTTP server the plugins share (node:http, no framework): `/health` for container health checks, the REST
+ * routes under `/v1` and MCP over Streamable HTTP at `/mcp`, each served only while its plugin is enabled. It reads
+ * JSON bodies within a size limit, takes credentials from `Authorization: Bearer` (a session token) or
+ * `X-Master-Password` (the operator), and hands every call to `dispatch` with transport `http`, which authorises it.
+ * It never logs headers, bodies or query strings.
+ */
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import type { PluginName } from '../../lib/contract.js'
+import { ERROR_CODES, toWaiaasError, WaiaasError } from '../../lib/errors.js'
+import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
+import type { DaemonContext } from '../context.js'
+import { dispatch, verifyCredential } from '../dispatch.js'
+import { openApiDocument } from './openapi.js'
+import { OPENAPI_PATH, restParams, routeTable, type Verb } from './rest.js'
+
+export interface HttpServerHandle {
+  /** The address as configured (the requested port may be 0). */
+  host: string
+  port: number
+  /** Where it actually listens, e.g. `http://127.0.0.1:3100`. */
+  url: string
+  /** Stops accepting, lets in-flight requests finish (bounded), then closes every connection. Idempotent. */
+  close(): Promise<void>
+}
+
+export interface HttpServerOptions {
+  host: string
+  port: number
+  /** Whether a plugin's routes are served right now; read on every request. */
+  serving(name: PluginName): boolean
+  maxBodyBytes?: number
+}
+
+/** What src/mcp/http.ts exports; loaded only when a request reaches /mcp. */
+interface McpHttpModule {
+  handleMcpHttp(ctx: DaemonContext, req: IncomingMessage, res: ServerResponse, body: unknown, auth: WireAuth): Promise<void>
+}
+const MCP_MODULE = '../../mcp/http.js'
+
+const DRAIN_MS = 10_000
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (res.headersSent) return void res.end()
+  const text = encodeFrame(body)
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(text)),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  })
+  res.end(text)
+}
+
+function sendError(res: ServerResponse, err: WaiaasError, headers: Record<string, string> = {}): void {
+  const extra: Record<string, string> = { ...headers }
+  if (err.code === 'AUTH_REQUIRED') extra['www-authenticate'] = 'Bearer realm="waiaas"'
+  send(res, ERROR_CODES[err.code].http, { ok: false, error: err.toPayload() }, extra)
+}
+
+/** The credential presented: `X-Master-Password` makes the caller the operator, `Authorization: Bearer` a session. */
+export function authFromHeaders(headers: IncomingHttpHeaders): WireAuth {
+  const auth: WireAuth = {}
+  const pw = headers['x-master-password']
+  if (typeof pw === 'string' && pw !== '') auth.password = pw
+  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(headers.authorization ?? '')
+  if (bearer?.[1] !== undefined) auth.token = bearer[1]
+  return auth
+}
+
+/** A request's JSON body (undefined when there is none), within `max` bytes. 413, 415 and 400 otherwise. */
+function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): Promise<unknown> {
+  const length = req.headers['content-length']
+  const chunked = req.headers['transfer-encoding'] !== undefined
+  if (!chunked && (length === undefined || length === '0')) return Promise.resolve(undefined)
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? ''
+  if (type !== 'application/json' && !/^application\/[a-z0-9.+-]+\+json$/.test(type)) {
+    res.setHeader('connection', 'close')
+    return Promise.reject(new WaiaasError('HTTP_UNSUPPORTED_MEDIA_TYPE', `Bodies must be application/json, got ${JSON.stringify(type.slice(0, 64) || '(none)')}`, { details: { contentType: type.slice(0, 64) } }))
+  }
+  const tooLarge = (): WaiaasError => {
+    res.setHeader('connection', 'close')
+    return new WaiaasError('HTTP_BODY_TOO_LARGE', `The body exceeds ${max} bytes`, { details: { maxBytes: max } })
+  }
+  if (length !== undefined && Number(length) > max) return Promise.reject(tooLarge())
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = []
+    let size = 0
+    let done = false
+    req.on('data', (chunk: Buffer) => {
+      if (done) return
+      size += chunk.length
+      if (size > max) {
+        done = true
+        parts.length = 0
+        reject(tooLarge())
+        return
+      }
+      parts.push(chunk)
+    })
+    req.on('error', (err) => {
+      if (!done) reject(err)
+      done = true
+    })
+    req.on('end', () => {
+      if (done) return
+      done = true
+      const text = Buffer.concat(parts).toString('utf8')
+      if (text.trim() === '') return resolve(undefined)
+      try {
+        resolve(JSON.parse(text))
+      } catch {
+        reject(new WaiaasError('HTTP_INVALID_JSON', 'The body is not valid JSON', { details: {} }))
+      }
+    })
+  })
+}
+
+function notFound(path: string, why?: string): WaiaasError {
+  return new WaiaasError('HTTP_ROUTE_NOT_FOUND', why ?? `No route ${JSON.stringify(path.slice(0, 128))}`, { details: { path: path.slice(0, 128) } })
+}
+
+function notAllowed(verb: string, allowed: string[]): WaiaasError {
+  return new WaiaasError('HTTP_METHOD_NOT_ALLOWED', `This route takes ${allowed.join(', ')}, not ${verb.slice(0, 16)}`, { details: { allowed } })
+}
+
+/** Starts the shared server. PLUGIN_START_FAILED (details.errno, e.g. EADDRINUSE) when it cannot listen. */
+export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOptions): Promise<HttpServerHandle> {
+  const log = ctx.log.child('http')
+  const maxBody = opts.maxBodyBytes ?? MAX_FRAME_BYTES
+  const routes = routeTable()
+  let openapi: unknown
+  let url = ''
+  let inflight = 0
+  let idle: (() => void) | undefined
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const verb = req.method ?? 'GET'
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/(.)\/+$/, '$1')
+    if (path === '/health') {
+      if (verb !== 'GET' && verb !== 'HEAD') throw notAllowed(verb, ['GET'])
+      return send(res, 200, { status: 'ok', version: ctx.version })
+    }
+    if (path === '/mcp') {
+      if (!opts.serving('mcp-http')) throw notFound(path, 'MCP over HTTP is not enabled (`waiaas plugin enable mcp-http`)')
+      const body = verb === 'POST' ? await readJsonBody(req, res, maxBody) : undefined
+      const auth = authFromHeaders(req.headers)
+      await verifyCredential(ctx, auth)
+      const mcp = (await import(MCP_MODULE)) as McpHttpModule
+      return mcp.handleMcpHttp(ctx, req, res, body, auth)
+    }
+    if (!opts.serving('rest')) throw notFound(path, 'The REST plugin is not enabled (`waiaas plugin enable rest`)')
+    if (path === OPENAPI_PATH) {
+      if (verb !== 'GET') throw notAllowed(verb, ['GET'])
+      openapi ??= openApiDocument(ctx.version, url)
+      return send(res, 200, openapi)
+    }
+    const byVerb = routes.get(path)
+    if (byVerb === undefined) throw notFound(path)
+    const route = byVerb.get(verb as Verb)
+    if (route === undefined) throw notAllowed(verb, [...byVerb.keys()])
+    const raw = route.verb === 'GET' ? Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
+    const data = await dispatch(ctx, route.method, restParams(raw), authFromHeaders(req.headers), 'http')
+    send(res, 200, { ok: true, data })
+  }
+
+  const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
+    const started = performance.now()
+    inflight++
+    handle(req, res)
+      .catch((err: unknown) => {
+        const e = toWaiaasError(err)
+        if (e.code === 'INTERNAL') log.error('internal error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
+        const allow = e.code === 'HTTP_METHOD_NOT_ALLOWED' ? { allow: (e.details.allowed as string[]).join(', ') } : undefined
+        sendError(res, e, allow)
+        return e.code
+      })
+      .then((code) => {
+        const path = (req.url ?? '').split('?')[0]?.slice(0, 128)
+        log.debug('request', { verb: req.method, path, status: res.statusCode, ...(code ? { code } : {}), ms: +(performance.now() - started).toFixed(2) })
+      })
+      .finally(() => {
+        inflight--
+        if (inflight === 0) idle?.()
+      })
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      reject(
+        new WaiaasError('PLUGIN_START_FAILED', `Could not listen on ${opts.host}:${opts.port}: ${err.code ?? err.message}`, {
+          details: { host: opts.host, port: opts.port, errno: err.code ?? null },
+          cause: err,
+        }),
+      )
+    }
+    server.once('error', onError)
+    server.listen({ host: opts.host, port: opts.port }, () => {
+      server.off('error', onError)
+      resolve()
+    })
+  })
+  server.on('error', (err) => log.error('server error', { error: err.message }))
+  const addr = server.address() as AddressInfo
+  url = `http://${addr.family === 'IPv6' ? `[${addr.address}]` : addr.address}:${addr.port}`
+  log.info('listening', { url })
+
+  let closing: Promise<void> | undefined
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      server.closeIdleConnections()
+      if (inflight > 0) {
+        await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())])
+      }
+      server.closeAllConnections()
+      await stopped
+      log.info('stopped', { url })
+    })()
+    return closing
+  }
+
+  return { host: opts.host, port: opts.port, url, close }
+}

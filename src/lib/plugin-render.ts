@@ -1,0 +1,27 @@
+/** Human renderings of the HTTP plugins' state, for `plugin list|enable|disable` and `status`. */
+import type { PluginStatus } from './contract.js'
+import { table } from './render.js'
+
+/** `listening at http://127.0.0.1:3100/v1`, `off`, or `enabled, not running: <why>`. */
+export function pluginState(p: PluginStatus): string {
+  if (!p.enabled) return 'off'
+  if (p.listening !== null) return `listening at ${p.listening}`
+  return `enabled, not running${p.error === null ? '' : `: ${p.error.message} (${p.error.code})`}`
+}
+
+/** One line for `status`: each plugin and its state. */
+export function pluginsLine(plugins: readonly PluginStatus[]): string {
+  return plugins.map((p) => `${p.name} ${pluginState(p)}`).join('; ')
+}
+
+/** A table of the plugins: name, configured address, state. */
+export function pluginTable(plugins: readonly PluginStatus[]): string {
+  return table(
+    plugins.map((p) => ({ ...p, address: `${p.host}:${p.port}${p.allowNonLoopback ? ' (non-loopback allowed)' : ''}`, state: pluginState(p) })),
+    [
+      ['name', 'PLUGIN'],
+      ['address', 'ADDRESS'],
+      ['state', 'STATE'],
+    ],
+  )
+}

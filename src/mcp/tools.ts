@@ -1,0 +1,124 @@
+/**
+ * MCP tools derived from the one contract: one tool per method marked `mcp`, named after it (`tx.send` → `tx_send`),
+ * with the method's zod schemas as JSON Schema. Domain failures (denied, out of scope, insufficient funds…) come
+ * back as tool results with `isError` and the error's structured payload; bad arguments are protocol errors.
+ *
+ * Uses the SDK's low-level Server, so the JSON Schema is ours and the SDK's own zod version never meets ours.
+ * Transport-free: `call` reaches the daemon (over the socket for `waiaas mcp`, in-process for the HTTP plugin).
+ */
+import { Server } from '@modelcontextprotocol/sdk/server/index.js'
+import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
+import { z } from 'zod'
+import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
+import { toWaiaasError, type ErrorCode as WaiaasCode, type WaiaasError } from '../lib/errors.js'
+import { errorDetailLines } from '../lib/policy-render.js'
+
+/** Calls one contract method as the MCP client's credential; throws WaiaasError. */
+export type McpCall = (method: MethodName, params: unknown) => Promise<unknown>
+
+/** Codes that mean the arguments were wrong: a protocol error (InvalidParams), not a tool result. */
+const BAD_ARGUMENTS: ReadonlySet<WaiaasCode> = new Set(['INPUT_INVALID', 'INPUT_INVALID_AMOUNT', 'INPUT_INVALID_ADDRESS', 'USAGE'])
+
+type JsonSchema = Record<string, unknown>
+
+/** The shape of `structuredContent` on a failed call, so clients that validate against outputSchema accept it. */
+const ERROR_CONTENT: JsonSchema = {
+  type: 'object',
+  properties: {
+    error: {
+      type: 'object',
+      properties: { code: { type: 'string' }, message: { type: 'string' }, details: { type: 'object' }, hint: { type: 'string' } },
+      required: ['code', 'message', 'details', 'hint'],
+    },
+  },
+  required: ['error'],
+}
+
+interface ToolEntry {
+  method: MethodName
+  tool: Tool
+  /** The output is not a JSON object, so structuredContent carries it as `{ result }`. */
+  wrap: boolean
+}
+
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
+  const s = z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-7' }) as JsonSchema
+  delete s.$schema
+  return s
+}
+
+/** The tool name of a method: dots become underscores (MCP tool names allow [A-Za-z0-9_-]). */
+export function toolName(method: MethodName): string {
+  return method.replaceAll('.', '_')
+}
+
+/** One entry per MCP-exposed method, built once: schemas do not change while the process runs. */
+function buildTools(): Map<string, ToolEntry> {
+  const tools = new Map<string, ToolEntry>()
+  for (const [method, def] of Object.entries(contract) as [MethodName, MethodDef][]) {
+    if (!def.mcp) continue
+    const input = jsonSchema(def.input, 'input')
+    if (input.type !== 'object') throw new Error(`MCP tool ${method}: its input schema is not an object`)
+    let output = jsonSchema(def.output, 'output')
+    const wrap = output.type !== 'object'
+    if (wrap) output = { type: 'object', properties: { result: output }, required: ['result'] }
+    const tool: Tool = {
+      name: toolName(method),
+      description: def.summary,
+      inputSchema: input as Tool['inputSchema'],
+      outputSchema: { type: 'object', anyOf: [output, ERROR_CONTENT] },
+    }
+    tools.set(tool.name, { method, tool, wrap })
+  }
+  return tools
+}
+
+let cached: Map<string, ToolEntry> | undefined
+/** The MCP tools, by name. */
+export function mcpTools(): Map<string, ToolEntry> {
+  cached ??= buildTools()
+  return cached
+}
+
+/** A domain failure as a tool result: a readable text (what, why, which rule, what would pass, what next) and the payload. */
+export function errorResult(e: WaiaasError): CallToolResult {
+  const payload = e.toPayload()
+  const lines = [`${e.code}: ${e.message}`]
+  for (const [label, value] of errorDetailLines(e.message, e.details)) lines.push(`${label}: ${value}`)
+  lines.push(`Hint: ${e.hint}`)
+  return {
+    isError: true,
+    content: [{ type: 'text', text: lines.join('\n') }],
+    structuredContent: { error: payload as unknown as Record<string, unknown> },
+  }
+}
+
+/** Runs one tool call: a result, an isError result for a domain failure, or an McpError for bad arguments. */
+export async function callTool(call: McpCall, name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
+  const entry = mcpTools().get(name)
+  if (entry === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
+  let result: unknown
+  try {
+    result = await call(entry.method, args ?? {})
+  } catch (err) {
+    const e = toWaiaasError(err)
+    if (BAD_ARGUMENTS.has(e.code)) throw new McpError(ErrorCode.InvalidParams, e.message, e.toPayload())
+    return errorResult(e)
+  }
+  const structured = entry.wrap ? { result } : (result as Record<string, unknown>)
+  return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }
+}
+
+/** An MCP server offering the contract's tools, each call made through `call`. Connect it to a transport. */
+export function createMcpServer(call: McpCall, info: { name: string; version: string }): Server {
+  const server = new Server(info, {
+    capabilities: { tools: {} },
+    instructions:
+      'waiaas wallet tools. Amounts are decimal strings in whole units ("0.01"). A send may come back submitted, queued ' +
+      '(a delay) or awaiting_approval (the operator decides): that is not an error. A denial says which rule decided and ' +
+      'what would pass; policy_test answers the same question without sending anything.',
+  })
+  server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...mcpTools().values()].map((t) => t.tool) }))
+  server.setRequestHandler(CallToolRequestSchema, (req) => callTool(call, req.params.name, req.params.arguments))
+  return server
+}

@@ -1,0 +1,139 @@
+/**
+ * `waiaas mcp setup` through the built CLI: it creates a session, writes its token to a 0600 file in the data
+ * directory, and adds a working `waiaas mcp` entry to the client's config while keeping every other key and server;
+ * --print leaves the config alone; a config that is not valid JSON is refused before anything is created.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BIN, cliEnv, runCli, tempHome } from '../helpers/cli.js'
+import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+
+const t = useDaemon()
+const op = { password: PASSWORD }
+const home = tempHome('waiaas-mcpsetup-')
+let passwordFile: string
+const env = (): NodeJS.ProcessEnv => cliEnv(t.daemon.paths.dataDir)
+
+const others = {
+  globalShortcut: 'Ctrl+Space',
+  mcpServers: {
+    filesystem: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/tmp'] },
+    git: { command: 'uvx', args: ['mcp-server-git'], env: { GIT_DIR: '/srv/repo' } },
+  },
+  preferences: { theme: 'dark', nested: [1, 2, 3] },
+}
+
+beforeAll(async () => {
+  passwordFile = home.file('password', `${PASSWORD}\n`)
+  await t.client.call('wallet.create', { chain: 'evm', name: 'desk' }, op)
+  await t.client.call('wallet.create', { chain: 'evm', name: 'desk2' }, op)
+})
+
+afterAll(() => home.cleanup())
+
+const setup = (...args: string[]) => runCli(['mcp', 'setup', '--password-file', passwordFile, ...args], { env: env() })
+const sessionCount = async (): Promise<number> => (await t.client.call('session.list', {}, op)).sessions.length
+
+describe('waiaas mcp setup', () => {
+  it('adds a working entry to the config and keeps every other setting and server', async () => {
+    const config = home.file('claude_desktop_config.json', JSON.stringify(others, null, 2))
+    fs.chmodSync(config, 0o640)
+    const r = await setup('--client', 'claude-desktop', '--config', config, '--wallet', 'desk', '--wallet', 'desk2', '--ttl', '2h', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const tokenFile = path.join(t.daemon.paths.dataDir, 'mcp', 'claude-desktop.token')
+    expect(r.json?.data).toMatchObject({ client: 'claude-desktop', config, server: 'waiaas', action: 'added', tokenFile, session: { wallets: ['desk', 'desk2'] } })
+
+    const written = JSON.parse(fs.readFileSync(config, 'utf8'))
+    expect(written.globalShortcut).toBe(others.globalShortcut)
+    expect(written.preferences).toEqual(others.preferences)
+    expect(written.mcpServers.filesystem).toEqual(others.mcpServers.filesystem)
+    expect(written.mcpServers.git).toEqual(others.mcpServers.git)
+    const entry = { command: process.execPath, args: [BIN, 'mcp', '--token-file', tokenFile], env: { WAIAAS_DATA_DIR: t.daemon.paths.dataDir } }
+    expect(written.mcpServers.waiaas).toEqual(entry)
+    expect(Object.keys(written.mcpServers)).toEqual(['filesystem', 'git', 'waiaas'])
+    expect(fs.statSync(config).mode & 0o777).toBe(0o640)
+    expect(fs.readdirSync(path.dirname(config)).filter((f) => f.endsWith('.tmp'))).toEqual([])
+
+    expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600)
+    expect(fs.statSync(path.dirname(tokenFile)).mode & 0o777).toBe(0o700)
+    const token = fs.readFileSync(tokenFile, 'utf8').trim()
+    expect(r.stdout).not.toContain(token)
+    expect(JSON.stringify(written)).not.toContain(token)
+    const who = await t.client.call('session.whoami', {}, { token })
+    expect(who.wallets.map((w) => w.name)).toEqual(['desk', 'desk2'])
+    expect(Date.parse(who.expiresAt) - Date.now()).toBeGreaterThan(7000 * 1000)
+
+    // The entry as the client would run it.
+    const client = new Client({ name: 'claude-desktop-like', version: '1' })
+    const base = cliEnv(t.daemon.paths.dataDir)
+    delete base.WAIAAS_DATA_DIR
+    await client.connect(new StdioClientTransport({ command: entry.command, args: entry.args, env: { ...(base as Record<string, string>), ...entry.env } }))
+    try {
+      const r2 = await client.callTool({ name: 'session_whoami', arguments: {} })
+      expect(r2.structuredContent).toMatchObject({ id: who.id })
+    } finally {
+      await client.close()
+    }
+  })
+
+  it('run again, replaces its own entry and token file, still keeping the others', async () => {
+    const config = path.join(home.root, 'claude_desktop_config.json')
+    const tokenFile = path.join(t.daemon.paths.dataDir, 'mcp', 'claude-desktop.token')
+    const before = fs.readFileSync(tokenFile, 'utf8')
+    const r = await setup('--client', 'claude-desktop', '--config', config, '--wallet', 'desk')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stdout).toContain(`Replaced the MCP server "waiaas" in ${config}`)
+    const after = fs.readFileSync(tokenFile, 'utf8')
+    expect(after).not.toBe(before)
+    expect(r.stdout).not.toContain(after.trim())
+    const written = JSON.parse(fs.readFileSync(config, 'utf8'))
+    expect(Object.keys(written.mcpServers)).toEqual(['filesystem', 'git', 'waiaas'])
+    expect(written.mcpServers.git).toEqual(others.mcpServers.git)
+  })
+
+  it('creates a missing config (and its directory) for cursor, under a custom server name', async () => {
+    const config = path.join(home.root, 'fresh', '.cursor', 'mcp.json')
+    const r = await setup('--client', 'cursor', '--config', config, '--wallet', 'desk', '--name', 'wallet', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.json?.data).toMatchObject({ action: 'added', server: 'wallet', tokenFile: path.join(t.daemon.paths.dataDir, 'mcp', 'cursor.token') })
+    const written = JSON.parse(fs.readFileSync(config, 'utf8'))
+    expect(Object.keys(written)).toEqual(['mcpServers'])
+    expect(written.mcpServers.wallet.args.slice(1)).toEqual(['mcp', '--token-file', path.join(t.daemon.paths.dataDir, 'mcp', 'cursor.token')])
+    expect(fs.statSync(config).mode & 0o777).toBe(0o600)
+  })
+
+  it('--print leaves the config untouched and prints the entry', async () => {
+    const config = home.file('print.json', JSON.stringify(others))
+    const bytes = fs.readFileSync(config)
+    const mtime = fs.statSync(config).mtimeMs
+    const r = await setup('--client', 'claude-code', '--config', config, '--wallet', 'desk', '--print', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const tokenFile = path.join(t.daemon.paths.dataDir, 'mcp', 'claude-code.token')
+    expect(r.json?.data).toMatchObject({ action: 'printed', tokenFile, entry: { command: process.execPath, args: [BIN, 'mcp', '--token-file', tokenFile] } })
+    expect(fs.readFileSync(config)).toEqual(bytes)
+    expect(fs.statSync(config).mtimeMs).toBe(mtime)
+    const token = fs.readFileSync(tokenFile, 'utf8').trim()
+    expect((await t.client.call('session.whoami', {}, { token })).wallets.map((w) => w.name)).toEqual(['desk'])
+    const human = await setup('--client', 'claude-code', '--config', config, '--wallet', 'desk', '--print')
+    expect(human.code).toBe(0)
+    expect(human.stdout).toContain('"mcpServers"')
+    expect(fs.readFileSync(config)).toEqual(bytes)
+  })
+
+  it('refuses a config that is not valid JSON, changing nothing and creating no session', async () => {
+    const config = home.file('broken.json', '{ "mcpServers": { "git": ')
+    const sessions = await sessionCount()
+    const r = await setup('--client', 'claude-desktop', '--config', config, '--wallet', 'desk', '--json')
+    expect(r.code).toBe(2)
+    expect(r.json?.error).toMatchObject({ code: 'INPUT_INVALID', details: { path: config } })
+    expect(fs.readFileSync(config, 'utf8')).toBe('{ "mcpServers": { "git": ')
+    expect(await sessionCount()).toBe(sessions)
+    const array = home.file('array.json', '[]')
+    const r2 = await setup('--client', 'claude-desktop', '--config', array, '--wallet', 'desk', '--json')
+    expect(r2.json?.error?.code).toBe('INPUT_INVALID')
+    expect(fs.readFileSync(array, 'utf8')).toBe('[]')
+  })
+})
