@@ -3,7 +3,7 @@
  * the same persisted store) neither reuses nor skips one; released nonces are reused; resync recovers after another
  * sender used the account (CHAIN_NONCE_TOO_LOW) or a prepared transaction was dropped.
  */
-import { JsonRpcProvider, Wallet, parseEther, type TransactionReceipt } from 'ethers'
+import { JsonRpcProvider, Transaction, Wallet, parseEther, type TransactionReceipt } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import { MemoryNonceStore, NonceManager, createEvmAdapter, createProvider, type EvmAdapter, type NonceStore } from '../../src/daemon/chains/evm/index.js'
@@ -67,6 +67,16 @@ async function landedNonces(hashes: string[]): Promise<number[]> {
   return txs.map((t) => t?.nonce ?? -1).sort((x, y) => x - y)
 }
 
+/**
+ * Broadcasts one after another in nonce order. What is under test is which nonces the manager hands out; anvil can
+ * keep transactions that arrive out of nonce order in its pool even once the gap is filled, and evm_mine does not
+ * promote them (foundry-rs/foundry#10122), so concurrent broadcasts would sometimes test anvil instead of us.
+ */
+async function broadcastInOrder(a: EvmAdapter, signed: SignedTx[]): Promise<void> {
+  const nonce = (s: SignedTx): number => Transaction.from(s.raw).nonce
+  for (const s of [...signed].sort((x, y) => nonce(x) - nonce(y))) await a.broadcast(s)
+}
+
 beforeAll(async () => {
   anvil = await startAnvil()
   provider = createProvider({ network: 'evm-local', chainId: anvil.chainId, rpcUrl: anvil.url })
@@ -80,18 +90,19 @@ afterAll(async () => {
 })
 
 describe('concurrent sends from one wallet', () => {
-  it('20 parallel prepare→sign→broadcast all land with nonces 0..19', async () => {
+  it('20 parallel prepare→sign get nonces 0..19, and all land', async () => {
     const w = await fresh()
     const a = adapterWith(new MemoryNonceStore())
     const to = Wallet.createRandom().address
-    const hashes = await Promise.all(
+    const signed = await Promise.all(
       range(0, 20).map(async () => {
         const p = await a.prepare(w.address, { kind: 'native-transfer', to, amount: 1000n })
-        const s = await a.sign(p, w.key)
-        await a.broadcast(s)
-        return s.hash
+        return { nonce: nonceOf(p), s: await a.sign(p, w.key) }
       }),
     )
+    expect(signed.map((x) => x.nonce).sort((x, y) => x - y)).toEqual(range(0, 20))
+    await broadcastInOrder(a, signed.map((x) => x.s))
+    const hashes = signed.map((x) => x.s.hash)
     expect(await landedNonces(hashes)).toEqual(range(0, 20))
     expect(await provider.getTransactionCount(w.address)).toBe(20)
     expect(await provider.getBalance(to)).toBe(20_000n)
@@ -119,7 +130,7 @@ describe('concurrent sends from one wallet', () => {
     }))
     expect(second.map((x) => nonceOf(x.p)).sort((x, y) => x - y)).toEqual(range(10, 20))
     const rest: SignedTx[] = [...first.slice(5).map((x) => x.s), ...second.map((x) => x.s)]
-    await Promise.all(rest.map((s) => after.broadcast(s)))
+    await broadcastInOrder(after, rest)
     expect(await landedNonces([...first, ...second].map((x) => x.s.hash))).toEqual(range(0, 20))
     expect(store.load(anvil.chainId, w.address)).toBe(20n)
   })
@@ -138,7 +149,7 @@ describe('release and resync', () => {
     const top = await a.prepare(w.address, intent)
     expect(nonceOf(top)).toBe(2)
     const signed = await Promise.all([p0, again, top].map((p) => a.sign(p, w.key)))
-    await Promise.all(signed.map((s) => a.broadcast(s)))
+    await broadcastInOrder(a, signed)
     expect(await landedNonces(signed.map((s) => s.hash))).toEqual([0, 1, 2])
   })
 
@@ -155,7 +166,7 @@ describe('release and resync', () => {
     const again = await after.prepare(w.address, intent)
     expect(nonceOf(again)).toBe(1)
     const all = [...stored, await after.sign(again, w.key)]
-    await Promise.all(all.map((s) => after.broadcast(s)))
+    await broadcastInOrder(after, all)
     expect(await landedNonces(all.map((s) => s.hash))).toEqual([0, 1, 2])
     expect(nonceOf(await after.prepare(w.address, intent))).toBe(3)
   })
