@@ -93,4 +93,15 @@ describe('SpendLedger', () => {
       { numRuns: 150 },
     )
   })
+  it('load() reads a wallet from SQLite at once, so its first read needs no rebuild', () => {
+    t.db.exec('DELETE FROM requests')
+    record(t.db, new SpendLedger(t.db), 0, { agoMinutes: 10, amount: 5n, usd: 7n, release: false })
+    const loaded = new SpendLedger(t.db)
+    loaded.load('w', NOW)
+    const lazy = new SpendLedger(t.db)
+    // A row written behind the ledgers' backs: only a ledger that reads SQLite after it was written can see it.
+    record(t.db, new SpendLedger(t.db), 1, { agoMinutes: 5, amount: 100n, usd: 1000n, release: false })
+    expect(loaded.spent('w', NET, NOW).day).toMatchObject({ native: 5n, usdMicros: 7n })
+    expect(lazy.spent('w', NET, NOW).day).toMatchObject({ native: 105n, usdMicros: 1007n })
+  })
 })

@@ -87,6 +87,14 @@ export class SpendLedger {
     this.apply(walletId, e, -1n)
   }
 
+  /**
+   * Builds a wallet's ledger from SQLite now (the daemon does it for every wallet at start), so that cost (seconds
+   * for a wallet with a million past requests) is not paid by that wallet's first request.
+   */
+  load(walletId: string, now: number): void {
+    this.wallet(walletId, now)
+  }
+
   /** Forgets a wallet (deleted) or everything; the next read rebuilds from SQLite. */
   forget(walletId?: string): void {
     if (walletId === undefined) this.wallets.clear()

@@ -48,7 +48,7 @@ import {
   type StoredDecision,
 } from '../store/requests.js'
 import { inTransaction, prepared } from '../store/statements.js'
-import { findWallet, type WalletRow } from '../store/wallets.js'
+import { findWallet, listWallets, type WalletRow } from '../store/wallets.js'
 import { GroupCommit } from './group-commit.js'
 import { SpendLedger } from './ledger.js'
 import { sessionCapVerdict, withVerdict } from './session-cap.js'
@@ -128,6 +128,9 @@ export class Pipeline {
 
   /** Resumes every unfinished request, then sweeps every tickMs. Call before the daemon takes requests. */
   async start(): Promise<void> {
+    const t0 = Date.now()
+    for (const w of listWallets(this.env.db)) this.ledger.load(w.id, this.now())
+    if (Date.now() - t0 > 200) this.env.log.info('spend ledger loaded', { ms: Date.now() - t0 })
     await this.reconcileNonces()
     for (const row of requestsInState(this.env.db, 'pending', 10_000)) void this.track(`d:${row.id}`, () => this.redecide(row)).catch(() => undefined)
     this.timer = setInterval(() => void this.tick(), this.opts.tickMs)
