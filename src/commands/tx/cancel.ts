@@ -4,10 +4,12 @@ import type { TxRequestView } from '../../lib/contract.js'
 import { requestFields } from '../../lib/tx-render.js'
 
 export default class TxCancel extends BaseCommand {
-  static override summary = 'Cancel a request that has not been signed yet'
+  static override summary = 'Cancel a request, or replace a broadcast EVM transaction with a cancellation'
   static override description =
-    'Works while the request is queued (DELAY), awaiting approval or approved; its reservation against cumulative limits ' +
-    'is released. A transaction already broadcast cannot be cancelled this way (see `waiaas tx speed-up`).'
+    'A request that is queued (DELAY), awaiting approval or approved is cancelled at once. A broadcast EVM transaction ' +
+    'is replaced by a 0-value transfer to the wallet itself with the same nonce and 20% higher fees (within FEE_CAP); ' +
+    'the request stays submitted until one of the two lands, then it is cancelled (or confirmed, if the original won). ' +
+    'Either way its reservation against cumulative limits is released when it is cancelled.'
   static override examples = ['<%= config.bin %> tx cancel 01J2Z3…', '<%= config.bin %> tx cancel 01J2Z3… --json']
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = { ...passwordFlags, ...sessionFlags }

@@ -94,6 +94,12 @@ interface Signers {
   tx: typeof import('./sign-tx.js')
 }
 
+/** Key in a stored `prepared` that marks a cancelling replacement: the hash of the transaction it voids. */
+const CANCELS = 'cancels'
+/** Fee raise of a cancelling replacement over the transaction it replaces (nodes want at least 10%). */
+const CANCEL_BUMP_PERCENT = 20
+const cancelling = (row: RequestRow): boolean => typeof row.prepared?.[CANCELS] === 'string'
+
 /** An EVM private key (a Buffer, wiped when dropped) or a node:crypto ed25519 KeyObject (Solana). */
 type SigningKeyLike = Buffer | ReturnType<Signers['solana']['ed25519KeyObject']>
 
@@ -680,6 +686,17 @@ export class Pipeline {
     const adapter = await this.env.chains.adapter(net)
     for (const hash of [...row.hashes].reverse()) {
       const status = await adapter.status(hash)
+      if (status.state === 'confirmed' && cancelling(row) && hash === row.txHash) {
+        // The cancelling replacement landed: nothing the request asked for happened.
+        const moved = inTransaction(db, () => {
+          const ok = transition(db, row.id, ['submitted'], 'cancelled', { counted: false, txHash: hash }, this.now())
+          if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.cancelled', target: row.id, outcome: 'ok', details: { txHash: hash, block: status.block.toString(), fee: status.fee.toString() } })
+          return ok
+        })
+        if (moved) this.releaseReservation(row)
+        this.notify(row.id)
+        return
+      }
       if (status.state === 'confirmed') {
         inTransaction(db, () => {
           if (transition(db, row.id, ['submitted'], 'confirmed', { txHash: hash }, this.now())) {
@@ -798,6 +815,7 @@ export class Pipeline {
   async cancel(id: string, actor: string): Promise<RequestRow> {
     const db = this.env.db
     const row = getRequest(db, id)
+    if (row.state === 'submitted') return this.cancelSubmitted(row, actor)
     if (this.inFlight.has(`x:${id}`) || this.inFlight.has(`d:${id}`)) {
       throw new WaiaasError('TX_STATE_CONFLICT', `Request ${id} is being processed right now; it cannot be cancelled`, { details: { id, state: row.state } })
     }
@@ -816,6 +834,45 @@ export class Pipeline {
     return getRequest(db, id)
   }
 
+  /**
+   * Cancels a broadcast EVM transaction by replacement: a 0-value transfer to the wallet itself with the same nonce
+   * and higher fees (within FEE_CAP). The request stays `submitted` until one of its transactions lands: the
+   * replacement makes it `cancelled` (its reservation released), the original (it won the race) `confirmed`.
+   */
+  private async cancelSubmitted(row: RequestRow, actor: string): Promise<RequestRow> {
+    const db = this.env.db
+    if (this.killSwitch().on) throw new WaiaasError('KILL_SWITCH_ON', 'The kill switch is on: nothing is signed, not even a cancellation')
+    const net = effectiveNetwork(db, row.network)
+    const adapter = await this.env.chains.adapter(net)
+    if (adapter.family !== 'evm' || row.prepared === null || row.raw === null || row.txHash === null) {
+      throw new WaiaasError('TX_STATE_CONFLICT', `Request ${row.id} is already broadcast; only an EVM transaction can be cancelled by replacement`, {
+        details: { id: row.id, state: row.state, network: row.network },
+        hint: 'A Solana transaction that does not land expires with its blockhash, and the request then fails.',
+      })
+    }
+    if (cancelling(row)) throw this.stateConflict(row, 'cancel again')
+    const wallet = findWallet(db, row.walletId)
+    const next = await adapter.cancel(row.prepared as unknown as PreparedTx, { raw: row.raw, hash: row.txHash }, CANCEL_BUMP_PERCENT)
+    this.assertFeeCap(row, net, next.fee.maxFee)
+    const key = openPrivateKey(this.env.keyring.heldDataKey(), wallet.id, wallet.address, wallet.sealedKey)
+    let signed
+    try {
+      signed = await adapter.sign(next, key)
+    } finally {
+      wipe(key)
+    }
+    const prepared = { ...(next as unknown as Record<string, unknown>), [CANCELS]: row.txHash }
+    const stored = inTransaction(db, () => {
+      const ok = patchRequest(db, row.id, 'submitted', { prepared, raw: signed.raw, txHash: signed.hash, hashes: [...row.hashes, signed.hash] }, this.now())
+      if (ok) appendAudit(db, { actor, action: 'tx.cancel', target: row.id, outcome: 'ok', details: { from: 'submitted', replaces: row.txHash, txHash: signed.hash } })
+      return ok
+    })
+    if (!stored) throw this.stateConflict(getRequest(db, row.id), 'cancel')
+    await adapter.broadcast(signed)
+    this.notify(row.id)
+    return getRequest(db, row.id)
+  }
+
   /** The canonical message the owner signs, with a fresh single-use nonce. */
   approvalMessage(id: string, decision: 'approve' | 'reject'): { message: string; owner: string; expiresAt: string } {
     const db = this.env.db
@@ -831,8 +888,12 @@ export class Pipeline {
     return { message, owner: wallet.owner, expiresAt }
   }
 
-  /** Owner approval or rejection by signature; refuses replays, other requests, changed content and expiry. */
-  async ownerDecide(id: string, message: string, signature: string): Promise<RequestRow> {
+  /**
+   * Owner approval or rejection by signature; refuses replays, other requests, changed content and expiry. `inside`
+   * runs in the transaction that records the decision (after every check), so a caller can consume something of its
+   * own (an approval link) atomically with it; when it throws, nothing is decided.
+   */
+  async ownerDecide(id: string, message: string, signature: string, inside?: () => void): Promise<RequestRow> {
     const db = this.env.db
     const row = getRequest(db, id)
     const wallet = findWallet(db, row.walletId)
@@ -864,7 +925,10 @@ export class Pipeline {
       const { changes } = prepared(db, 'UPDATE approval_nonces SET used_at = ? WHERE nonce = ? AND used_at IS NULL').run(this.now(), fields.nonce)
       if (changes !== 1) throw new WaiaasError('APPROVAL_INVALID', 'Owner approval refused: this approval message was already used', { details: { id } })
     }
-    this.decideApproval(id, decision, `owner:${wallet.owner}`, { nonce: fields.nonce }, useNonce)
+    this.decideApproval(id, decision, `owner:${wallet.owner}`, { nonce: fields.nonce }, () => {
+      useNonce()
+      inside?.()
+    })
     if (decision === 'approve') await this.execute(id)
     return getRequest(db, id)
   }
