@@ -5,6 +5,8 @@ import type { ChainRegistry } from './chains/registry.js'
 import type { Devnet } from './devnet.js'
 import type { Keyring, KeyGrant } from './keyring.js'
 import type { Logger } from './log.js'
+import type { Notifier } from './notify/notifier.js'
+import type { Monitor } from './monitor/monitor.js'
 import type { Pipeline } from './pipeline/pipeline.js'
 import type { PluginManager } from './plugins/manager.js'
 import type { Db } from './store/db.js'
@@ -24,6 +26,10 @@ export interface DaemonContext {
   devnet: Devnet
   /** The optional HTTP plugins (REST, MCP over HTTP); their server module loads only when one is enabled. */
   plugins: PluginManager
+  /** Watches networks for incoming transfers and low balances (src/daemon/monitor). */
+  monitor: Monitor
+  /** Notification channels: follows the audit log, delivers to webhooks, Telegram, Slack, Discord, ntfy. */
+  notifier: Notifier
   version: string
   startedAt: Date
   /** Started by the CLI's launcher (so a CLI of another version may restart it). */

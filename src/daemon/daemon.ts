@@ -19,8 +19,11 @@ import { PluginManager } from './plugins/manager.js'
 import { Devnet } from './devnet.js'
 import { init as initVault } from './handlers/vault.js'
 import { Keyring } from './keyring.js'
+import { Monitor } from './monitor/monitor.js'
 import { claimPidFile, listenSocket, releasePidFile } from './lifecycle.js'
 import { createLogger, type Logger } from './log.js'
+import { Notifier } from './notify/notifier.js'
+import { DEFAULT_TELEGRAM_API } from './notify/channels/telegram.js'
 import { createSocketServer, type SocketServer } from './server.js'
 import { openDatabase, type Db } from './store/db.js'
 import { getMeta } from './store/meta.js'
@@ -104,6 +107,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       chains,
       pipeline,
       plugins: new PluginManager(db, log.child('plugins'), env),
+      notifier: new Notifier(
+        { db, keyring, log: log.child('notify'), pipeline },
+        { intervalMs: env.notifyIntervalMs ?? 1000, retryBaseMs: env.notifyRetryBaseMs ?? 1000, telegramApi: env.telegramApiUrl ?? DEFAULT_TELEGRAM_API },
+      ),
+      monitor: new Monitor({ db, chains, devnet, log: log.child('monitor') }, env.monitorIntervalMs),
       version: opts.version ?? VERSION,
       startedAt,
       managed: opts.managed ?? false,
@@ -113,6 +121,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     await unlockAtStart(ctx, env, opts.passwordFile)
     await pipeline.start()
     undo.push(() => pipeline.stop())
+    // On its own timer: a slow or failing channel never holds up the pipeline.
+    ctx.notifier.start()
+    undo.push(() => ctx.notifier.stop())
+    ctx.monitor.start()
+    undo.push(() => ctx.monitor.stop())
 
     const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })
     await listenSocket(socket.server, paths.socket)

@@ -9,6 +9,7 @@
 import { z } from 'zod'
 import type { ErrorCode } from './errors.js'
 import { PLUGIN_NAMES } from './plugin-names.js'
+import { NOTIFY_KINDS } from './notify-events.js'
 
 /**
  * Who may call a method. `public`: anyone who can open the owner-only socket (read-only status and listings, and
@@ -229,6 +230,45 @@ const pluginStatus = z.object({
 })
 
 const kdfSummary = z.object({ name: z.literal('scrypt'), N: z.number().int(), r: z.number().int(), p: z.number().int() })
+
+/** A notification channel as shown: where it goes with secrets redacted, which secrets it holds (never their values). */
+const notifyChannel = z.object({
+  id: z.string(),
+  kind: z.enum(NOTIFY_KINDS),
+  name: z.string(),
+  /** The event filter; null: every event. */
+  events: z.array(z.string()).nullable(),
+  /** Where it delivers, secret parts replaced by "…" (a Slack or Discord webhook URL is itself a secret). */
+  target: z.string(),
+  chatId: z.string().nullable(),
+  /** Telegram: the user whose button presses approve or reject; null: no buttons. */
+  approverUserId: z.string().nullable(),
+  /** Names of the secrets stored sealed for it, e.g. ["url", "secret"]; their values are never returned. */
+  secrets: z.array(z.string()),
+  enabled: z.boolean(),
+  createdAt: isoTime,
+  queued: z.number().int(),
+  delivered: z.number().int(),
+  failed: z.number().int(),
+  /** Consecutive failed attempts of the channel, and when it is tried again (null: not backing off). */
+  failures: z.number().int(),
+  retryAt: isoTime.nullable(),
+})
+const notifyDelivery = z.object({
+  id: z.number().int(),
+  channel: z.string(),
+  channelName: z.string().nullable(),
+  eventId: z.string(),
+  event: z.string(),
+  state: z.enum(['queued', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  lastStatus: z.number().int().nullable(),
+  lastError: z.string().nullable(),
+  nextAttemptAt: isoTime.nullable(),
+  createdAt: isoTime,
+  deliveredAt: isoTime.nullable(),
+})
+const notifySecret = z.string().min(1).max(4096)
 
 export const contract = {
   'system.hello': def({
@@ -547,8 +587,17 @@ export const contract = {
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'APPROVAL_INVALID', 'OWNER_NOT_SET', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
+  'tx.approvalLink': def({
+    summary:
+      "A one-time link to the approval page, served by the REST plugin: the wallet's owner sees the decoded request and approves or rejects it by signing with their own wallet. It expires with the request, or after an hour.",
+    role: 'operator',
+    input: z.object({ id: requestId }),
+    output: z.object({ url: z.string(), expiresAt: isoTime }),
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'APPROVAL_LINK_UNAVAILABLE', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
   'tx.cancel': def({
-    summary: 'Cancel a request that has not been signed yet (queued, awaiting approval, approved); its reservation is released.',
+    summary: 'Cancel a request: one not signed yet (queued, awaiting approval, approved) at once; a broadcast EVM transaction by replacement (a 0-value transfer to itself with the same nonce and higher fees), cancelled when that lands. Its reservation is released.',
     role: 'agent',
     input: z.object({ id: requestId }),
     output: txRequest,
@@ -827,6 +876,168 @@ export const contract = {
     errors: ['PLUGIN_UNKNOWN', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
+
+  'incoming.list': def({
+    summary: 'Incoming transfers (native and any token) the monitor found for the wallets on watched networks, newest first. Each is reported once.',
+    role: 'public',
+    input: z.object({
+      wallet: walletRef.optional(),
+      network: networkRef.optional(),
+      /** ISO 8601 time: only transfers detected at or after it. */
+      since: isoTime.max(64).optional(),
+      limit: z.number().int().min(1).max(1000).default(50),
+    }),
+    output: z.object({
+      transfers: z.array(
+        z.object({
+          id: z.string(),
+          walletId: z.string(),
+          /** null when the wallet has been deleted since. */
+          walletName: z.string().nullable(),
+          network: z.string(),
+          /** 'native', or the token contract (EVM) / mint (Solana). */
+          asset: z.string(),
+          symbol: z.string().nullable(),
+          decimals: z.number().int().nullable(),
+          /** Decimal string in whole units; null when the token's decimals are unknown (then see raw). */
+          amount: z.string().nullable(),
+          /** Minor units, exact. */
+          raw: z.string(),
+          from: z.string().nullable(),
+          tx: z.string(),
+          /** Block number (EVM) or slot (Solana). */
+          block: z.number().int(),
+          blockTime: isoTime.nullable(),
+          detectedAt: isoTime,
+        }),
+      ),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID'],
+    mcp: true,
+    session: { permission: 'read', wallet: 'filter' },
+  }),
+  'incoming.status': def({
+    summary: 'What the monitor watches (the operator\'s networks, and the local ones while the devnet runs), how far each is scanned, and the low-balance thresholds.',
+    role: 'public',
+    input: z.object({}),
+    output: z.object({
+      intervalMs: z.number().int(),
+      watching: z.array(
+        z.object({
+          network: z.string(),
+          name: z.string(),
+          source: z.enum(['operator', 'devnet']),
+          /** Every wallet is scanned through this block (EVM) or slot (Solana); null before the first scan. */
+          scannedThrough: z.number().int().nullable(),
+          scans: z.number().int(),
+          lastScanAt: isoTime.nullable(),
+          lastError: z.object({ code: z.string(), message: z.string(), at: isoTime }).nullable(),
+        }),
+      ),
+      lowBalance: z.array(
+        z.object({
+          walletId: z.string(),
+          walletName: z.string().nullable(),
+          network: z.string(),
+          symbol: z.string(),
+          threshold: z.string(),
+          /** An alert was raised and the balance has not come back up since. */
+          low: z.boolean(),
+          balance: z.string().nullable(),
+          checkedAt: isoTime.nullable(),
+        }),
+      ),
+    }),
+    errors: [],
+    mcp: false,
+  }),
+  'incoming.watch': def({
+    summary: 'Watch a network for incoming transfers to every wallet of its chain, from its current confirmed head on (operator).',
+    role: 'operator',
+    input: z.object({ network: networkRef }),
+    output: z.object({ network: z.string(), name: z.string(), watched: z.boolean(), changed: z.boolean() }),
+    errors: ['NETWORK_UNKNOWN', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'incoming.unwatch': def({
+    summary: "Stop watching a network (operator); its scan cursors are dropped, so watching it again starts at its head. The devnet's local networks are watched while it runs.",
+    role: 'operator',
+    input: z.object({ network: networkRef }),
+    output: z.object({ network: z.string(), name: z.string(), watched: z.boolean(), changed: z.boolean() }),
+    errors: ['NETWORK_UNKNOWN', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'incoming.setLowBalance': def({
+    summary: "Raise one low-balance alert when the wallet's native balance on a network falls below a threshold (whole units; null removes it). Checked after each scan of a watched network (operator).",
+    role: 'operator',
+    input: z.object({ wallet: walletRef, network: networkRef, threshold: amountText.nullable() }),
+    output: z.object({
+      walletId: z.string(),
+      walletName: z.string(),
+      network: z.string(),
+      symbol: z.string(),
+      threshold: z.string().nullable(),
+      /** Whether the network is watched now (thresholds are checked only on watched networks). */
+      watched: z.boolean(),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_AMOUNT', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+
+  'notify.add': def({
+    summary:
+      'Add a notification channel: webhook (url, secret: HMAC-SHA256 signed), telegram (botToken, chatId, userId: the approver, for Approve/Reject buttons), ' +
+      'slack or discord (url: the incoming-webhook URL), ntfy (server, topic, token?). events filters what it receives (default all). Secrets are stored sealed and never returned.',
+    role: 'operator',
+    input: z.object({
+      kind: z.enum(NOTIFY_KINDS),
+      name: z.string().min(1).max(64).optional(),
+      events: z.array(z.string().max(64)).max(32).optional(),
+      url: notifySecret.optional(),
+      secret: notifySecret.optional(),
+      botToken: notifySecret.optional(),
+      chatId: z.string().min(1).max(64).optional(),
+      userId: z.string().min(1).max(32).optional(),
+      server: z.string().min(1).max(2048).optional(),
+      topic: z.string().min(1).max(128).optional(),
+      token: notifySecret.optional(),
+    }),
+    output: notifyChannel,
+    errors: ['NOTIFY_INVALID', 'NOTIFY_URL_REFUSED', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'notify.list': def({
+    summary: 'List notification channels, with their secrets redacted, filters and delivery counts.',
+    role: 'operator',
+    input: z.object({}),
+    output: z.object({ channels: z.array(notifyChannel) }),
+    errors: [],
+    mcp: false,
+  }),
+  'notify.remove': def({
+    summary: 'Remove a notification channel (by id or name); what is still queued for it is dropped, the delivery log stays.',
+    role: 'operator',
+    input: z.object({ id: z.string().min(1).max(64) }),
+    output: notifyChannel,
+    errors: ['NOTIFY_CHANNEL_NOT_FOUND', 'AUDIT_WRITE_FAILED'],
+    mcp: false,
+  }),
+  'notify.test': def({
+    summary: 'Send a test notification to one channel now and report what its receiver answered (HTTP status).',
+    role: 'operator',
+    input: z.object({ id: z.string().min(1).max(64) }),
+    output: z.object({ channel: z.string(), ok: z.boolean(), status: z.number().int().nullable(), error: z.string().nullable() }),
+    errors: ['NOTIFY_CHANNEL_NOT_FOUND'],
+    mcp: false,
+  }),
+  'notify.deliveries': def({
+    summary: 'The delivery log, newest first: each event sent to each channel, its attempts, last status and error (secret-free).',
+    role: 'operator',
+    input: z.object({ limit: z.number().int().min(1).max(1000).default(50), channel: z.string().min(1).max(64).optional() }),
+    output: z.object({ deliveries: z.array(notifyDelivery) }),
+    errors: ['NOTIFY_CHANNEL_NOT_FOUND'],
+    mcp: false,
+  }),
 } as const satisfies Record<string, MethodDef>
 
 export type Contract = typeof contract
@@ -843,6 +1054,8 @@ export type TxRequestView = z.output<typeof txRequest>
 export type PolicyView = z.output<typeof policy>
 export type SessionView = z.output<typeof sessionView>
 export type PluginStatus = z.output<typeof pluginStatus>
+export type NotifyChannelView = z.output<typeof notifyChannel>
+export type NotifyDeliveryView = z.output<typeof notifyDelivery>
 export type TxState = (typeof TX_STATES)[number]
 export type RequestKind = (typeof REQUEST_KINDS)[number]
 

@@ -17,6 +17,14 @@ export interface Env {
   pipelineTickMs?: number
   /** How long an approval waits before it expires, unless a SPENDING_LIMIT says otherwise, seconds. */
   approvalTtlSeconds?: number
+  /** How often the notifier reads new events and delivers queued notifications, ms (WAIAAS_NOTIFY_INTERVAL_MS). */
+  notifyIntervalMs?: number
+  /** The first retry delay of a failing notification channel, ms; doubles per failure (WAIAAS_NOTIFY_RETRY_BASE_MS). */
+  notifyRetryBaseMs?: number
+  /** The Telegram Bot API base URL (WAIAAS_TELEGRAM_API_URL; default https://api.telegram.org). */
+  telegramApiUrl?: string
+  /** How often the monitor scans watched networks for incoming transfers and low balances, ms (WAIAAS_MONITOR_INTERVAL_MS). */
+  monitorIntervalMs?: number
   /** Test hook (only with WAIAAS_TEST_HOOKS=1): SIGKILL the daemon right after this pipeline stage commits. */
   testCrashAt?: string
   /** The HTTP plugins (WAIAAS_REST_*, WAIAAS_MCP_HTTP_ENABLED): override the stored plugin settings at start. */
@@ -81,6 +89,19 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
   if (tick !== undefined) out.pipelineTickMs = parseIntVar('WAIAAS_PIPELINE_TICK_MS', tick, 10, 60_000)
   const ttl = str('WAIAAS_APPROVAL_TTL_SECONDS')
   if (ttl !== undefined) out.approvalTtlSeconds = parseIntVar('WAIAAS_APPROVAL_TTL_SECONDS', ttl, 1, 30 * 86_400)
+  const notifyInterval = str('WAIAAS_NOTIFY_INTERVAL_MS')
+  if (notifyInterval !== undefined) out.notifyIntervalMs = parseIntVar('WAIAAS_NOTIFY_INTERVAL_MS', notifyInterval, 10, 60_000)
+  const notifyRetry = str('WAIAAS_NOTIFY_RETRY_BASE_MS')
+  if (notifyRetry !== undefined) out.notifyRetryBaseMs = parseIntVar('WAIAAS_NOTIFY_RETRY_BASE_MS', notifyRetry, 10, 60_000)
+  const telegram = str('WAIAAS_TELEGRAM_API_URL')
+  if (telegram !== undefined) {
+    if (!/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/.test(telegram)) {
+      throw new WaiaasError('INPUT_INVALID', `WAIAAS_TELEGRAM_API_URL must be an http(s) URL without credentials, got "${telegram}"`, { details: { variable: 'WAIAAS_TELEGRAM_API_URL' } })
+    }
+    out.telegramApiUrl = telegram.replace(/\/+$/, '')
+  }
+  const monitorInterval = str('WAIAAS_MONITOR_INTERVAL_MS')
+  if (monitorInterval !== undefined) out.monitorIntervalMs = parseIntVar('WAIAAS_MONITOR_INTERVAL_MS', monitorInterval, 10, 3_600_000)
   const bool = (name: string): boolean | undefined => (str(name) === undefined ? undefined : parseBool(name, str(name) ?? ''))
   const restEnabled = bool('WAIAAS_REST_ENABLED')
   if (restEnabled !== undefined) out.restEnabled = restEnabled

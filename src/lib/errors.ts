@@ -120,6 +120,17 @@ export const ERROR_CODES = {
   HTTP_BODY_TOO_LARGE: row(EXIT.usage, -32115, 413, 'Request bodies are limited to details.maxBytes; send a smaller request.'),
   HTTP_UNSUPPORTED_MEDIA_TYPE: row(EXIT.usage, -32116, 415, 'Send the body as JSON with the header Content-Type: application/json.'),
   HTTP_INVALID_JSON: row(EXIT.usage, -32117, 400, 'The body must be one JSON object, e.g. {"wallet":"main"}.'),
+
+  APPROVAL_LINK_UNAVAILABLE: row(EXIT.error, -32140, 503, 'The approval page is served by the REST plugin: `waiaas plugin enable rest` (on an address the owner can reach), then ask for the link again.'),
+  APPROVAL_LINK_NOT_FOUND: row(EXIT.notFound, -32141, 404, 'This approval link is unknown; ask the operator for a new one (`waiaas tx approval-link ID`).'),
+  APPROVAL_LINK_USED: row(EXIT.conflict, -32142, 410, 'An approval link works once; `waiaas tx show ID` shows what happened to the request.'),
+  APPROVAL_LINK_EXPIRED: row(EXIT.conflict, -32143, 410, 'Ask the operator for a new link (`waiaas tx approval-link ID`) while the request still awaits approval.'),
+  APPROVAL_LINK_STALE: row(EXIT.conflict, -32144, 410, 'The request was decided, cancelled or expired after the link was made; nothing is left to approve.'),
+
+  NOTIFY_INVALID: row(EXIT.usage, -32130, 400, 'Check the field named in details; `waiaas notify add --help` lists what each channel kind needs.'),
+  NOTIFY_URL_REFUSED: row(EXIT.usage, -32131, 400, 'Use an http:// or https:// URL without a user name or password in it.'),
+  NOTIFY_CHANNEL_NOT_FOUND: row(EXIT.notFound, -32132, 404, 'List channels with `waiaas notify list`.'),
+  NOTIFY_TEST_FAILED: row(EXIT.error, -32133, 502, "The receiver did not accept the test; check the channel's URL, token and chat (details.status is what it answered)."),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -40,7 +40,11 @@ describe('openDatabase', () => {
     expect(db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION)
     expect(SCHEMA_VERSION).toBe(Math.max(...migrations.map((m) => m.version)))
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => r.name)
-    expect(tables).toEqual(['approval_nonces', 'audit', 'evm_nonces', 'meta', 'network_settings', 'policies', 'policy_versions', 'requests', 'sessions', 'wallets'])
+    expect(tables).toEqual([
+      'approval_links', 'approval_nonces', 'audit', 'evm_nonces', 'incoming', 'incoming_cursors', 'incoming_watch', 'low_balance', 'meta',
+      'network_settings', 'notify_channels', 'notify_deliveries', 'policies', 'policy_versions', 'requests', 'sessions', 'sqlite_sequence',
+      'telegram_approvals', 'wallets',
+    ])
     // The WAL side files exist while the database is open, and are owner-only too.
     setMeta(db, 'x', 1)
     for (const side of ['-wal', '-shm']) expect(fs.statSync(file + side).mode & 0o777).toBe(0o600)

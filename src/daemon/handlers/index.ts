@@ -1,8 +1,11 @@
 import type { HandlerTable } from '../context.js'
+import * as approval from './approval.js'
 import * as audit from './audit.js'
 import * as balance from './balance.js'
 import * as devnet from './devnet.js'
+import * as incoming from './incoming.js'
 import * as network from './network.js'
+import * as notify from './notify.js'
 import * as plugin from './plugin.js'
 import * as policy from './policy.js'
 import * as requests from './requests.js'
@@ -43,6 +46,7 @@ export const handlers: HandlerTable = {
   'tx.reject': requests.reject,
   'tx.approvalMessage': requests.approvalMessage,
   'tx.ownerDecide': requests.ownerDecide,
+  'tx.approvalLink': approval.approvalLink,
   'tx.cancel': requests.cancel,
   'tx.speedUp': requests.speedUp,
   'policy.add': policy.add,
@@ -71,4 +75,14 @@ export const handlers: HandlerTable = {
   'plugin.list': plugin.list,
   'plugin.enable': plugin.enable,
   'plugin.disable': plugin.disable,
+  'notify.add': notify.add,
+  'notify.list': notify.list,
+  'notify.remove': notify.remove,
+  'notify.test': notify.test,
+  'notify.deliveries': notify.deliveries,
+  'incoming.list': incoming.list,
+  'incoming.status': incoming.status,
+  'incoming.watch': incoming.watch,
+  'incoming.unwatch': incoming.unwatch,
+  'incoming.setLowBalance': incoming.setLowBalance,
 }

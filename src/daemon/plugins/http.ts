@@ -12,6 +12,7 @@ import { ERROR_CODES, toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
 import { dispatch, verifyCredential } from '../dispatch.js'
+import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
 import { openApiDocument } from './openapi.js'
 import { OPENAPI_PATH, restParams, routeTable, type Verb } from './rest.js'
 
@@ -151,6 +152,9 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       const mcp = (await import(MCP_MODULE)) as McpHttpModule
       return mcp.handleMcpHttp(ctx, req, res, body, auth)
     }
+    if (isApprovalPath(path)) {
+      return handleApproval(ctx, res, { path, verb, serving: opts.serving('rest'), readBody: () => readJsonBody(req, res, APPROVAL_BODY_BYTES) })
+    }
     if (!opts.serving('rest')) throw notFound(path, 'The REST plugin is not enabled (`waiaas plugin enable rest`)')
     if (path === OPENAPI_PATH) {
       if (verb !== 'GET') throw notAllowed(verb, ['GET'])
@@ -178,7 +182,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
         return e.code
       })
       .then((code) => {
-        const path = (req.url ?? '').split('?')[0]?.slice(0, 128)
+        const path = loggablePath((req.url ?? '').split('?')[0]?.slice(0, 128))
         log.debug('request', { verb: req.method, path, status: res.statusCode, ...(code ? { code } : {}), ms: +(performance.now() - started).toFixed(2) })
       })
       .finally(() => {

@@ -220,4 +220,144 @@ export const migrations: Migration[] = [
       CREATE INDEX requests_actor_time ON requests (actor, accepted_at) WHERE counted = 1;
     `,
   },
+  {
+    version: 5,
+    name: 'incoming transfers, scan cursors, watched networks, low-balance thresholds',
+    up: `
+      -- Transfers to our wallets found by the monitor. idx tells transfers of one transaction apart: EVM the log index
+      -- (-1 for the transaction's own native value), Solana the account index in the transaction. asset is 'native'
+      -- or the token contract / mint; amount is an integer in minor units (decimal text). Times are ms since the epoch
+      -- (block_time NULL when the node did not say). The UNIQUE key is what makes a transfer recorded at most once.
+      CREATE TABLE incoming (
+        id           TEXT PRIMARY KEY,
+        wallet_id    TEXT NOT NULL,
+        network      TEXT NOT NULL,
+        tx_hash      TEXT NOT NULL,
+        idx          INTEGER NOT NULL,
+        asset        TEXT NOT NULL,
+        amount       TEXT NOT NULL,
+        decimals     INTEGER,
+        symbol       TEXT,
+        from_address TEXT,
+        block        INTEGER NOT NULL,
+        block_time   INTEGER,
+        detected_at  INTEGER NOT NULL,
+        UNIQUE (network, tx_hash, idx, wallet_id)
+      );
+      CREATE INDEX incoming_wallet_time ON incoming (wallet_id, detected_at);
+      CREATE INDEX incoming_time ON incoming (detected_at);
+
+      -- How far the monitor has scanned, per wallet and network; advanced in the same transaction as the transfers
+      -- it covers. EVM: one row with account '' and position = the last fully scanned block. Solana: a row with
+      -- account '' whose position is the slot monitoring began at, and one per scanned address (the wallet and each
+      -- of its token accounts) whose position is the newest signature already looked at.
+      CREATE TABLE incoming_cursors (
+        wallet_id  TEXT NOT NULL,
+        network    TEXT NOT NULL,
+        account    TEXT NOT NULL,
+        position   TEXT NOT NULL,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (wallet_id, network, account)
+      );
+
+      -- Networks the operator asked the monitor to watch (the devnet's local networks are watched while it runs).
+      CREATE TABLE incoming_watch (
+        network  TEXT PRIMARY KEY,
+        actor    TEXT NOT NULL,
+        added_at INTEGER NOT NULL
+      );
+
+      -- Low-balance alerts: threshold in minor units of the native coin; low = 1 once an alert was raised, until
+      -- the balance is back at or above the threshold (so one crossing raises one alert).
+      CREATE TABLE low_balance (
+        wallet_id  TEXT NOT NULL,
+        network    TEXT NOT NULL,
+        threshold  TEXT NOT NULL,
+        low        INTEGER NOT NULL DEFAULT 0 CHECK (low IN (0, 1)),
+        balance    TEXT,
+        checked_at INTEGER,
+        updated_at INTEGER NOT NULL,
+        PRIMARY KEY (wallet_id, network)
+      );
+    `,
+  },
+  {
+    version: 6,
+    name: 'notification channels, their delivery log, Telegram approval tokens',
+    up: `
+      -- Where notifications go. config: JSON of the non-secret settings (chat id, ntfy server and topic, a display
+      -- form of a URL). secret: JSON {iv, tag, ct}, the channel's secrets (webhook URL and signing secret, bot token,
+      -- Slack/Discord webhook URL, ntfy token) sealed with the data key, the channel id bound as associated data.
+      -- events: JSON array of event names, NULL for all. after_seq: the audit head when the channel was added; it
+      -- receives only later events. failures / backoff_until: consecutive failed attempts of the channel as a whole,
+      -- and when it may be tried again (a failing channel waits; it is not retried per event).
+      CREATE TABLE notify_channels (
+        id            TEXT PRIMARY KEY,
+        kind          TEXT NOT NULL CHECK (kind IN ('webhook', 'telegram', 'slack', 'discord', 'ntfy')),
+        name          TEXT NOT NULL,
+        events        TEXT,
+        config        TEXT NOT NULL,
+        secret        TEXT NOT NULL,
+        enabled       INTEGER NOT NULL DEFAULT 1,
+        after_seq     INTEGER NOT NULL,
+        failures      INTEGER NOT NULL DEFAULT 0,
+        backoff_until INTEGER NOT NULL DEFAULT 0,
+        created_at    INTEGER NOT NULL
+      );
+
+      -- The outbox and delivery log: one row per (channel, event), written in the same transaction as the notifier's
+      -- audit cursor, so no event is lost or queued twice. payload: the secret-free JSON body {id, event, at, data}.
+      -- last_error never holds a secret (it is scrubbed of the channel's secrets before it is stored).
+      CREATE TABLE notify_deliveries (
+        id              INTEGER PRIMARY KEY AUTOINCREMENT,
+        channel_id      TEXT NOT NULL,
+        event_id        TEXT NOT NULL,
+        event           TEXT NOT NULL,
+        payload         TEXT NOT NULL,
+        state           TEXT NOT NULL CHECK (state IN ('queued', 'delivered', 'failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        last_status     INTEGER,
+        last_error      TEXT,
+        created_at      INTEGER NOT NULL,
+        delivered_at    INTEGER,
+        UNIQUE (channel_id, event_id)
+      );
+      CREATE INDEX notify_deliveries_queue ON notify_deliveries (channel_id, state, id);
+
+      -- Approve / Reject buttons of Telegram approval messages: callback_data is the token; each is bound to one
+      -- request and its content hash, expires with the request and is used at most once (its sibling with it).
+      CREATE TABLE telegram_approvals (
+        token        TEXT PRIMARY KEY,
+        channel_id   TEXT NOT NULL,
+        delivery_id  INTEGER NOT NULL,
+        request_id   TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        decision     TEXT NOT NULL CHECK (decision IN ('approve', 'reject')),
+        expires_at   INTEGER NOT NULL,
+        used_at      INTEGER,
+        created_at   INTEGER NOT NULL
+      );
+      CREATE INDEX telegram_approvals_delivery ON telegram_approvals (delivery_id);
+    `,
+  },
+  {
+    version: 7,
+    name: 'one-time approval links',
+    up: `
+      -- Links to the approval page (approval/link.ts). Only the SHA-256 (hex) of the link's random token is kept.
+      -- content_hash is the request's when the link was made; times are ms since the epoch; used_at and decision
+      -- are set in the same transaction as the owner's decision, so a link decides at most once.
+      CREATE TABLE approval_links (
+        token_hash   TEXT PRIMARY KEY,
+        request_id   TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        created_at   INTEGER NOT NULL,
+        expires_at   INTEGER NOT NULL,
+        used_at      INTEGER,
+        decision     TEXT CHECK (decision IS NULL OR decision IN ('approve', 'reject'))
+      );
+      CREATE INDEX approval_links_request ON approval_links (request_id);
+    `,
+  },
 ]

@@ -1,0 +1,27 @@
+import * as Flags from '@oclif/core/flags'
+import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import type { Input, Output } from '../../lib/contract.js'
+import { deliveryTable } from '../../lib/notify-render.js'
+
+export default class NotifyDeliveries extends BaseCommand {
+  static override summary = 'Show the notification delivery log'
+  static override description = 'Newest first: each event sent to each channel, its attempts, the last HTTP status and error, and when it is retried.'
+  static override examples = ['<%= config.bin %> notify deliveries', '<%= config.bin %> notify deliveries --channel alerts --limit 20 --json']
+  static override flags = {
+    ...passwordFlags,
+    channel: Flags.string({ description: 'Only this channel (id or name)' }),
+    limit: Flags.integer({ description: 'How many (default 50)', min: 1, max: 1000 }),
+  }
+
+  protected override async exec(): Promise<Output<'notify.deliveries'>> {
+    const f = this.flags as { channel?: string; limit?: number }
+    const params: Input<'notify.deliveries'> = {}
+    if (f.channel !== undefined) params.channel = f.channel
+    if (f.limit !== undefined) params.limit = f.limit
+    return this.operatorCall('notify.deliveries', params)
+  }
+
+  protected override render(d: Output<'notify.deliveries'>): void {
+    this.log(deliveryTable(d.deliveries))
+  }
+}

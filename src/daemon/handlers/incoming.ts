@@ -1,0 +1,118 @@
+import { formatAmount, parseAmount } from '../../lib/amounts.js'
+import { WaiaasError } from '../../lib/errors.js'
+import { assertFamily, resolveNetwork } from '../../lib/networks.js'
+import type { Handler } from '../context.js'
+import { effectiveNetwork } from '../networks.js'
+import { listIncoming, type IncomingRow } from '../store/incoming.js'
+import { listLowBalance, setLowBalance as storeLowBalance, setWatched } from '../store/monitor-settings.js'
+import { findWallet, listWallets } from '../store/wallets.js'
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
+
+/** `since` as ms since the epoch; INPUT_INVALID naming the field for anything but an ISO 8601 time. */
+function parseSince(since: string): number {
+  const ms = /^\d{4}-\d{2}-\d{2}([T ][\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(since) ? Date.parse(since) : NaN
+  if (Number.isNaN(ms)) {
+    throw new WaiaasError('INPUT_INVALID', `since must be an ISO 8601 time such as 2026-01-01T00:00:00Z, got ${JSON.stringify(since.slice(0, 64))}`, {
+      details: { field: 'since' },
+    })
+  }
+  return ms
+}
+
+export const list: Handler<'incoming.list'> = (ctx, p, caller) => {
+  const walletId = p.wallet === undefined ? undefined : findWallet(ctx.db, p.wallet).id
+  const rows = listIncoming(ctx.db, {
+    limit: p.limit,
+    ...(walletId !== undefined ? { walletId } : {}),
+    // A session without a wallet named sees its own wallets' transfers only.
+    ...(caller.session !== undefined ? { walletIds: caller.session.walletIds } : {}),
+    ...(p.network !== undefined ? { network: resolveNetwork(p.network).id } : {}),
+    ...(p.since !== undefined ? { since: parseSince(p.since) } : {}),
+  })
+  const names = new Map(listWallets(ctx.db).map((w) => [w.id, w.name]))
+  return {
+    transfers: rows.map((r: IncomingRow) => ({
+      id: r.id,
+      walletId: r.walletId,
+      walletName: names.get(r.walletId) ?? null,
+      network: r.network,
+      asset: r.asset,
+      symbol: r.symbol,
+      decimals: r.decimals,
+      amount: r.decimals === null ? null : formatAmount(r.amount, r.decimals),
+      raw: r.amount.toString(),
+      from: r.from,
+      tx: r.tx,
+      block: r.block,
+      blockTime: iso(r.blockTime),
+      detectedAt: new Date(r.detectedAt).toISOString(),
+    })),
+  }
+}
+
+export const status: Handler<'incoming.status'> = (ctx) => {
+  const names = new Map(listWallets(ctx.db).map((w) => [w.id, w.name]))
+  return {
+    intervalMs: ctx.monitor.intervalMs,
+    watching: ctx.monitor.status().map((s) => ({
+      network: s.network,
+      name: resolveNetwork(s.network).name,
+      source: s.source,
+      scannedThrough: s.scannedThrough,
+      scans: s.scans,
+      lastScanAt: s.lastScanAt?.toISOString() ?? null,
+      lastError: s.lastError === null ? null : { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at.toISOString() },
+    })),
+    lowBalance: listLowBalance(ctx.db).map((r) => {
+      const net = resolveNetwork(r.network)
+      return {
+        walletId: r.walletId,
+        walletName: names.get(r.walletId) ?? null,
+        network: r.network,
+        symbol: net.nativeSymbol,
+        threshold: formatAmount(r.threshold, net.nativeDecimals),
+        low: r.low,
+        balance: r.balance === null ? null : formatAmount(r.balance, net.nativeDecimals),
+        checkedAt: iso(r.checkedAt),
+      }
+    }),
+  }
+}
+
+const watchResult = (network: string, watched: boolean, changed: boolean): { network: string; name: string; watched: boolean; changed: boolean } => ({
+  network,
+  name: resolveNetwork(network).name,
+  watched,
+  changed,
+})
+
+export const watch: Handler<'incoming.watch'> = (ctx, p, caller) => {
+  const net = resolveNetwork(p.network)
+  const changed = setWatched(ctx.db, net.id, true, caller.actor)
+  ctx.monitor.poke()
+  return watchResult(net.id, true, changed)
+}
+
+export const unwatch: Handler<'incoming.unwatch'> = (ctx, p, caller) => {
+  const net = resolveNetwork(p.network)
+  const changed = setWatched(ctx.db, net.id, false, caller.actor)
+  return watchResult(net.id, ctx.monitor.watched().has(net.id), changed)
+}
+
+export const setLowBalance: Handler<'incoming.setLowBalance'> = (ctx, p, caller) => {
+  const wallet = findWallet(ctx.db, p.wallet)
+  const net = effectiveNetwork(ctx.db, p.network)
+  assertFamily(net, wallet.chain)
+  const threshold = p.threshold === null ? null : parseAmount(p.threshold, net.nativeDecimals, 'threshold')
+  storeLowBalance(ctx.db, wallet.id, net.id, threshold, caller.actor)
+  ctx.monitor.poke()
+  return {
+    walletId: wallet.id,
+    walletName: wallet.name,
+    network: net.id,
+    symbol: net.nativeSymbol,
+    threshold: threshold === null ? null : formatAmount(threshold, net.nativeDecimals),
+    watched: ctx.monitor.watched().has(net.id),
+  }
+}
