@@ -34,6 +34,8 @@ export interface DaemonContext {
   startedAt: Date
   /** Started by the CLI's launcher (so a CLI of another version may restart it). */
   managed: boolean
+  /** The prices.json in use (WAIAAS_PRICES_FILE, else <data dir>/prices.json when present); backups include it. */
+  pricesFile?: string | undefined
   /** Asks the daemon to shut down after the current response is written. */
   requestShutdown(): void
 }
@@ -45,6 +47,8 @@ export interface Caller {
   actor: string
   /** The data key for the length of this request, present for operator calls. */
   grant?: KeyGrant
+  /** The master password of an operator call, already verified; only backup.create reads it (to derive the backup key). */
+  password?: string
   /** The agent session, for calls made with a session token: its scope limits what the handler returns and does. */
   session?: SessionRow
 }

@@ -4,7 +4,7 @@
  * It never installs signal handlers or exits the process; `waiaas daemon start --foreground` does that.
  */
 import { MAX_FRAME_BYTES } from '../lib/contract.js'
-import { readEnv, type Env, type LogLevel } from '../lib/env.js'
+import { readConfigFile, readEnv, withConfigFile, type Env, type LogLevel } from '../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'
 import { passwordFromSources } from '../lib/secrets.js'
@@ -12,6 +12,7 @@ import { VERSION } from '../lib/version.js'
 import type { DaemonContext } from './context.js'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { startBackupSchedule } from './backup/schedule.js'
 import { ChainRegistry } from './chains/registry.js'
 import { effectiveNetwork } from './networks.js'
 import { Pipeline } from './pipeline/pipeline.js'
@@ -57,10 +58,17 @@ export interface DaemonHandle {
 }
 
 export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
-  const env = opts.env ?? readEnv()
-  const paths = resolvePaths(opts.home, env)
+  const fromEnv = opts.env ?? readEnv()
+  const paths = resolvePaths(opts.home, fromEnv)
   ensureDataDirs(paths)
-  const log = createLogger(paths.logFile, { level: opts.logLevel ?? env.logLevel ?? 'info', ...(opts.logEcho ? { echo: opts.logEcho } : {}) })
+  // The one place the config file is merged: the environment wins, the file fills the rest, read once at start.
+  const env = withConfigFile(fromEnv, readConfigFile(paths.config))
+  const log = createLogger(paths.logFile, {
+    level: opts.logLevel ?? env.logLevel ?? 'info',
+    ...(env.logMaxBytes !== undefined ? { maxBytes: env.logMaxBytes } : {}),
+    ...(env.logFiles !== undefined ? { files: env.logFiles } : {}),
+    ...(opts.logEcho ? { echo: opts.logEcho } : {}),
+  })
   const undo: (() => void | Promise<void>)[] = [() => log.close()]
   const unwind = async (): Promise<void> => {
     for (const step of undo.reverse()) await step()
@@ -116,6 +124,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       startedAt,
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
+      pricesFile: priceFile,
     }
 
     await unlockAtStart(ctx, env, opts.passwordFile)
@@ -133,6 +142,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     // After the socket: a plugin that cannot start is logged and shown in status, and never stops the daemon.
     await ctx.plugins.start(ctx)
     undo.push(() => ctx.plugins.close())
+    const backups = startBackupSchedule(ctx, env, opts.passwordFile)
+    undo.push(() => backups.stop())
     log.info('daemon started', { pid: process.pid, version: ctx.version, socket: paths.socket, managed: ctx.managed })
 
     let resolveClosed: () => void = () => {}

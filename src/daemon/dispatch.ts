@@ -21,7 +21,8 @@ function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; mess
 async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef, auth: WireAuth | undefined, transport: Transport): Promise<Caller> {
   if (auth?.password !== undefined) {
     const grant = await ctx.keyring.authorize(auth.password, 'operator', method)
-    return { role: 'operator', actor: 'operator', grant }
+    // Only backup.create sees the password itself (the backup key is derived from it, not from the data key).
+    return { role: 'operator', actor: 'operator', grant, ...(method === 'backup.create' ? { password: auth.password } : {}) }
   }
   if (auth?.token !== undefined) {
     const caller = sessionCaller(ctx, auth.token)

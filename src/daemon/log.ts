@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import type { LogLevel } from '../lib/env.js'
+import { redactUrl } from '../lib/networks.js'
 
 /** A namespaced, levelled logger that appends secret-free lines to the daemon's log file. */
 export interface Logger {
@@ -16,10 +17,15 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
 /** Field names whose values are never written, whatever a caller passes by mistake. */
 const SECRET_KEYS = /pass(word|phrase)?|secret|token|private|mnemonic|seed|content|auth|key$/i
 
+/** Strips credentials from every URL in a text: user info, API-key path segments and query parameters. */
+export function redactText(text: string): string {
+  return text.replace(/[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]+/gi, (u) => redactUrl(u)).replace(/(\w+:\/\/)[^/@\s]+@/g, '$1[REDACTED]@')
+}
+
 /** Replaces secret-looking fields and credentials inside URLs before anything is written. */
 export function redact(value: unknown, depth = 0): unknown {
   if (depth > 6) return '[…]'
-  if (typeof value === 'string') return value.replace(/(\w+:\/\/)[^/@\s]+@/g, '$1[REDACTED]@')
+  if (typeof value === 'string') return redactText(value)
   if (value instanceof Error) return { name: value.name, message: redact(value.message, depth + 1), code: (value as { code?: unknown }).code }
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1))
   if (value !== null && typeof value === 'object') {
@@ -30,18 +36,50 @@ export function redact(value: unknown, depth = 0): unknown {
   return value
 }
 
-/** Opens (creating with mode 0600) the log file and returns the root logger. */
-export function createLogger(file: string, opts: { level?: LogLevel; echo?: NodeJS.WritableStream } = {}): Logger {
-  const fd = fs.openSync(file, 'a', 0o600)
-  fs.fchmodSync(fd, 0o600)
+/** Default rotation: daemon.log is rotated past 10 MiB, and five old files are kept. */
+export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
+export const DEFAULT_LOG_FILES = 5
+
+/**
+ * Opens (creating with mode 0600) the log file and returns the root logger. When the file passes `maxBytes` it is
+ * rotated: daemon.log.N-1 → daemon.log.N … daemon.log → daemon.log.1 (the oldest dropped), each 0600.
+ */
+export function createLogger(
+  file: string,
+  opts: { level?: LogLevel; echo?: NodeJS.WritableStream; maxBytes?: number; files?: number } = {},
+): Logger {
+  const maxBytes = opts.maxBytes ?? DEFAULT_LOG_MAX_BYTES
+  const files = opts.files ?? DEFAULT_LOG_FILES
+  const openLog = (): number => {
+    const fd = fs.openSync(file, 'a', 0o600)
+    fs.fchmodSync(fd, 0o600)
+    return fd
+  }
+  let fd = openLog()
+  let size = fs.fstatSync(fd).size
   const min = RANK[opts.level ?? 'info']
   let open = true
+  const rotate = (): void => {
+    fs.closeSync(fd)
+    try {
+      fs.rmSync(`${file}.${files}`, { force: true })
+      for (let i = files - 1; i >= 1; i--) {
+        if (fs.existsSync(`${file}.${i}`)) fs.renameSync(`${file}.${i}`, `${file}.${i + 1}`)
+      }
+      fs.renameSync(file, `${file}.1`)
+      fs.chmodSync(`${file}.1`, 0o600)
+    } finally {
+      fd = openLog()
+      size = fs.fstatSync(fd).size
+    }
+  }
   const write = (level: LogLevel, ns: string, msg: string, fields?: Record<string, unknown>): void => {
     if (!open || RANK[level] < min) return
     const extra = fields === undefined ? '' : ` ${JSON.stringify(redact(fields))}`
-    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${ns} ${msg}${extra}\n`
+    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${ns} ${redactText(msg)}${extra}\n`
     try {
-      fs.writeSync(fd, line)
+      if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate()
+      size += fs.writeSync(fd, line)
     } catch {
       // A full disk must not take the daemon down through its logger.
     }

@@ -319,6 +319,19 @@ export const contract = {
     errors: [],
     mcp: false,
   }),
+  'system.doctor': def({
+    summary: 'The checks only the daemon can make: database integrity, the audit chain, RPC reachability and clock per configured network, plugins. Secret-free.',
+    role: 'public',
+    input: z.object({}),
+    output: z.object({
+      version: z.string(),
+      checks: z.array(
+        z.object({ name: z.string(), status: z.enum(['ok', 'warn', 'fail']), message: z.string(), fix: z.string().nullable() }),
+      ),
+    }),
+    errors: [],
+    mcp: false,
+  }),
 
   'vault.init': def({
     summary: 'Set the master password of a new data directory, or generate one into recovery.key (auto-provision).',
@@ -1036,6 +1049,21 @@ export const contract = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(50), channel: z.string().min(1).max(64).optional() }),
     output: z.object({ deliveries: z.array(notifyDelivery) }),
     errors: ['NOTIFY_CHANNEL_NOT_FOUND'],
+    mcp: false,
+  }),
+  'backup.create': def({
+    summary: 'Make an encrypted backup: a consistent snapshot of the database (taken while the daemon runs) and prices.json, sealed under a key stretched from the master password. Written 0600 to `out` (absolute, must not exist) or <data dir>/backups/.',
+    role: 'operator',
+    input: z.object({ out: z.string().min(1).max(4096).optional() }),
+    output: z.object({
+      file: z.string(),
+      bytes: z.number().int(),
+      createdAt: isoTime,
+      schemaVersion: z.number().int(),
+      walletCount: z.number().int(),
+      auditHead: z.object({ seq: z.number().int(), hash: z.string() }),
+    }),
+    errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
 } as const satisfies Record<string, MethodDef>

@@ -1,6 +1,11 @@
+import fs from 'node:fs'
 import { WaiaasError } from './errors.js'
+import { LOG_LEVELS, SETTINGS, closeKeys, findSetting, parseSetting } from './settings.js'
 
-/** Every WAIAAS_* environment variable waiaas reads, parsed once, in one place. */
+/**
+ * Every WAIAAS_* setting waiaas reads, parsed once, in one place, driven by the settings table (src/lib/settings.ts).
+ * A field is undefined when neither the environment nor the config file sets it; users apply the default.
+ */
 export interface Env {
   dataDir?: string
   socketPath?: string
@@ -11,6 +16,10 @@ export interface Env {
   sessionTokenFile?: string
   autoProvision: boolean
   logLevel?: LogLevel
+  /** daemon.log is rotated past this many bytes (WAIAAS_LOG_MAX_BYTES, log.maxBytes). */
+  logMaxBytes?: number
+  /** How many rotated logs are kept (WAIAAS_LOG_FILES, log.files). */
+  logFiles?: number
   /** USD price sources (JSON); default `<data dir>/prices.json` when it exists. */
   pricesFile?: string
   /** How often the pipeline sweeps (due delays, expiries, confirmations), ms. */
@@ -33,87 +42,98 @@ export interface Env {
   restHost?: string
   restPort?: number
   restAllowNonLoopback?: boolean
+  /** Hours between automatic backups, 0 = off (WAIAAS_BACKUP_INTERVAL_HOURS). */
+  backupIntervalHours?: number
+  /** How many automatic backups are kept (WAIAAS_BACKUP_KEEP). */
+  backupKeep?: number
+  /** The npm registry `waiaas update --check` asks (WAIAAS_NPM_REGISTRY). */
+  npmRegistry?: string
 }
 
-function parseIntVar(name: string, raw: string, min: number, max: number): number {
-  const n = /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN
-  if (!Number.isSafeInteger(n) || n < min || n > max) {
-    throw new WaiaasError('INPUT_INVALID', `${name} must be a whole number from ${min} to ${max}, got "${raw}"`, { details: { variable: name } })
-  }
-  return n
-}
+export type LogLevel = (typeof LOG_LEVELS)[number]
 
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
-const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error']
+/** The config file's settings, by key, as stored (JSON values). */
+export type ConfigFile = Record<string, unknown>
 
-function parseBool(name: string, raw: string): boolean {
-  const v = raw.trim().toLowerCase()
-  if (['1', 'true', 'yes', 'on'].includes(v)) return true
-  if (['0', 'false', 'no', 'off', ''].includes(v)) return false
-  throw new WaiaasError('INPUT_INVALID', `${name} must be true or false, got "${raw}"`, { details: { variable: name } })
-}
-
-/** Reads and validates the environment. Throws INPUT_INVALID naming the variable on a bad value. */
-export function readEnv(env: NodeJS.ProcessEnv = process.env): Env {
+/**
+ * Reads and validates the settings: each from its WAIAAS_* variable, else from the config file's values, else
+ * undefined. A bad variable is INPUT_INVALID naming the variable; a bad file value is CONFIG_INVALID naming the key.
+ */
+export function readEnv(env: NodeJS.ProcessEnv = process.env, file: ConfigFile = {}): Env {
   const out: Env = { autoProvision: false }
-  const str = (name: string): string | undefined => {
-    const v = env[name]
-    return v === undefined || v === '' ? undefined : v
-  }
-  const dataDir = str('WAIAAS_DATA_DIR')
-  if (dataDir !== undefined) out.dataDir = dataDir
-  const socketPath = str('WAIAAS_SOCKET_PATH')
-  if (socketPath !== undefined) out.socketPath = socketPath
-  const pw = str('WAIAAS_MASTER_PASSWORD')
-  if (pw !== undefined) out.masterPassword = pw
-  const pwFile = str('WAIAAS_MASTER_PASSWORD_FILE')
-  if (pwFile !== undefined) out.masterPasswordFile = pwFile
-  const token = str('WAIAAS_SESSION_TOKEN')
-  if (token !== undefined) out.sessionToken = token
-  const tokenFile = str('WAIAAS_SESSION_TOKEN_FILE')
-  if (tokenFile !== undefined) out.sessionTokenFile = tokenFile
-  const auto = env.WAIAAS_AUTO_PROVISION
-  if (auto !== undefined) out.autoProvision = parseBool('WAIAAS_AUTO_PROVISION', auto)
-  const level = str('WAIAAS_LOG_LEVEL')
-  if (level !== undefined) {
-    if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-      throw new WaiaasError('INPUT_INVALID', `WAIAAS_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${level}"`, {
-        details: { variable: 'WAIAAS_LOG_LEVEL' },
-      })
+  const target = out as unknown as Record<string, unknown>
+  for (const setting of SETTINGS) {
+    const raw = env[setting.env]
+    // An empty variable means unset, except WAIAAS_AUTO_PROVISION where it means false.
+    if (raw !== undefined && (raw !== '' || setting.key === 'autoProvision')) {
+      const r = parseSetting(setting, raw)
+      if (!r.ok) throw new WaiaasError('INPUT_INVALID', `${setting.env} ${r.reason}`, { details: { variable: setting.env } })
+      target[setting.field] = r.value
+      continue
     }
-    out.logLevel = level as LogLevel
+    if (setting.envOnly || !Object.hasOwn(file, setting.key)) continue
+    const r = parseSetting(setting, file[setting.key])
+    if (!r.ok) throw configInvalid(setting.key, `${setting.key} ${r.reason}`)
+    target[setting.field] = r.value
   }
-  const prices = str('WAIAAS_PRICES_FILE')
-  if (prices !== undefined) out.pricesFile = prices
-  const tick = str('WAIAAS_PIPELINE_TICK_MS')
-  if (tick !== undefined) out.pipelineTickMs = parseIntVar('WAIAAS_PIPELINE_TICK_MS', tick, 10, 60_000)
-  const ttl = str('WAIAAS_APPROVAL_TTL_SECONDS')
-  if (ttl !== undefined) out.approvalTtlSeconds = parseIntVar('WAIAAS_APPROVAL_TTL_SECONDS', ttl, 1, 30 * 86_400)
-  const notifyInterval = str('WAIAAS_NOTIFY_INTERVAL_MS')
-  if (notifyInterval !== undefined) out.notifyIntervalMs = parseIntVar('WAIAAS_NOTIFY_INTERVAL_MS', notifyInterval, 10, 60_000)
-  const notifyRetry = str('WAIAAS_NOTIFY_RETRY_BASE_MS')
-  if (notifyRetry !== undefined) out.notifyRetryBaseMs = parseIntVar('WAIAAS_NOTIFY_RETRY_BASE_MS', notifyRetry, 10, 60_000)
-  const telegram = str('WAIAAS_TELEGRAM_API_URL')
-  if (telegram !== undefined) {
-    if (!/^https?:\/\/[^\s/@]+(\/[^\s]*)?$/.test(telegram)) {
-      throw new WaiaasError('INPUT_INVALID', `WAIAAS_TELEGRAM_API_URL must be an http(s) URL without credentials, got "${telegram}"`, { details: { variable: 'WAIAAS_TELEGRAM_API_URL' } })
-    }
-    out.telegramApiUrl = telegram.replace(/\/+$/, '')
-  }
-  const monitorInterval = str('WAIAAS_MONITOR_INTERVAL_MS')
-  if (monitorInterval !== undefined) out.monitorIntervalMs = parseIntVar('WAIAAS_MONITOR_INTERVAL_MS', monitorInterval, 10, 3_600_000)
-  const bool = (name: string): boolean | undefined => (str(name) === undefined ? undefined : parseBool(name, str(name) ?? ''))
-  const restEnabled = bool('WAIAAS_REST_ENABLED')
-  if (restEnabled !== undefined) out.restEnabled = restEnabled
-  const mcpHttpEnabled = bool('WAIAAS_MCP_HTTP_ENABLED')
-  if (mcpHttpEnabled !== undefined) out.mcpHttpEnabled = mcpHttpEnabled
-  const allowNonLoopback = bool('WAIAAS_REST_ALLOW_NON_LOOPBACK')
-  if (allowNonLoopback !== undefined) out.restAllowNonLoopback = allowNonLoopback
-  const restHost = str('WAIAAS_REST_HOST')
-  if (restHost !== undefined) out.restHost = restHost
-  const restPort = str('WAIAAS_REST_PORT')
-  if (restPort !== undefined) out.restPort = parseIntVar('WAIAAS_REST_PORT', restPort, 1, 65_535)
-  const crash = str('WAIAAS_TEST_CRASH_AT')
-  if (crash !== undefined && str('WAIAAS_TEST_HOOKS') === '1') out.testCrashAt = crash
+  const crash = env.WAIAAS_TEST_CRASH_AT
+  if (crash !== undefined && crash !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testCrashAt = crash
   return out
+}
+
+function configInvalid(key: string, message: string, extra: Record<string, unknown> = {}): WaiaasError {
+  return new WaiaasError('CONFIG_INVALID', `The config file is invalid: ${message}`, {
+    details: { key, ...extra },
+    hint: `Fix it with \`waiaas config set ${key} VALUE\` or \`waiaas config unset ${key}\` (\`waiaas config list\` shows every setting).`,
+  })
+}
+
+/**
+ * Reads `<data dir>/config.json`: {} when it does not exist. CONFIG_INVALID (naming the key) when it is not a JSON
+ * object, holds an unknown key, or a secret or environment-only setting. Values are checked by readEnv.
+ */
+export function readConfigFile(file: string): ConfigFile {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return {}
+    throw new WaiaasError('CONFIG_INVALID', `Cannot read the config file ${file}`, { details: { path: file, key: null }, cause: err })
+  }
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw new WaiaasError('CONFIG_INVALID', `The config file ${file} is not valid JSON`, { details: { path: file, key: null }, hint: `Fix or remove ${file}.` })
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new WaiaasError('CONFIG_INVALID', `The config file ${file} must hold one JSON object`, { details: { path: file, key: null }, hint: `Fix or remove ${file}.` })
+  }
+  const out = parsed as ConfigFile
+  for (const key of Object.keys(out)) {
+    const setting = findSetting(key)
+    if (setting === undefined) throw configInvalid(key, `unknown setting "${key}"`, { path: file, closeKeys: closeKeys(key) })
+    if (setting.envOnly || setting.secret) throw configInvalid(key, `${key} may only be set in the environment (${setting.env})`, { path: file })
+  }
+  return out
+}
+
+/** Writes the config file atomically with mode 0600. */
+export function writeConfigFile(file: string, values: ConfigFile): void {
+  const tmp = `${file}.${process.pid}.tmp`
+  fs.writeFileSync(tmp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 })
+  fs.chmodSync(tmp, 0o600)
+  fs.renameSync(tmp, file)
+}
+
+/** The settings in force for a data directory: the environment over its config file. */
+export function readSettings(configFile: string, env: NodeJS.ProcessEnv = process.env): Env {
+  return readEnv(env, readConfigFile(configFile))
+}
+
+/** An already-read environment with the config file filling what it leaves unset (env over file). */
+export function withConfigFile(env: Env, file: ConfigFile): Env {
+  const fromFile = readEnv({}, file)
+  const set = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined)) as Partial<Env>
+  return { ...fromFile, ...set, autoProvision: env.autoProvision }
 }

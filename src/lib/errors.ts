@@ -131,6 +131,15 @@ export const ERROR_CODES = {
   NOTIFY_URL_REFUSED: row(EXIT.usage, -32131, 400, 'Use an http:// or https:// URL without a user name or password in it.'),
   NOTIFY_CHANNEL_NOT_FOUND: row(EXIT.notFound, -32132, 404, 'List channels with `waiaas notify list`.'),
   NOTIFY_TEST_FAILED: row(EXIT.error, -32133, 502, "The receiver did not accept the test; check the channel's URL, token and chat (details.status is what it answered)."),
+
+  CONFIG_INVALID: row(EXIT.usage, -32160, 400, 'Fix the setting named in details.key (`waiaas config set KEY VALUE` or `waiaas config unset KEY`); `waiaas config list` shows every setting and what it accepts.'),
+  CONFIG_KEY_UNKNOWN: row(EXIT.usage, -32161, 400, 'details.closeKeys lists similar settings; `waiaas config list` shows every setting.'),
+  DOCTOR_CHECKS_FAILED: row(EXIT.error, -32162, 500, 'details.checks lists each failed check with the command that fixes it.'),
+
+  BACKUP_INVALID: row(EXIT.error, -32150, 422, 'The backup file is not a waiaas backup, is truncated, or was changed; use another copy. Nothing was touched.'),
+  BACKUP_BAD_PASSWORD: row(EXIT.auth, -32151, 401, 'Give the master password that was in use when the backup was made (--password-file). Nothing was touched.'),
+  BACKUP_SCHEMA_TOO_NEW: row(EXIT.error, -32152, 422, 'The backup was made by a newer waiaas; upgrade waiaas, then restore. Nothing was touched.'),
+  BACKUP_DAEMON_RUNNING: row(EXIT.conflict, -32153, 409, 'Stop the daemon first (`waiaas daemon stop`), then run the restore again.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -1,8 +1,10 @@
 import type { HandlerTable } from '../context.js'
 import * as approval from './approval.js'
 import * as audit from './audit.js'
+import * as backup from './backup.js'
 import * as balance from './balance.js'
 import * as devnet from './devnet.js'
+import * as doctor from './doctor.js'
 import * as incoming from './incoming.js'
 import * as network from './network.js'
 import * as notify from './notify.js'
@@ -20,6 +22,7 @@ export const handlers: HandlerTable = {
   'system.hello': system.hello,
   'system.status': system.status,
   'system.shutdown': system.shutdown,
+  'system.doctor': doctor.doctor,
   'vault.init': vault.init,
   'vault.unlock': vault.unlock,
   'vault.lock': vault.lock,
@@ -85,4 +88,5 @@ export const handlers: HandlerTable = {
   'incoming.watch': incoming.watch,
   'incoming.unwatch': incoming.unwatch,
   'incoming.setLowBalance': incoming.setLowBalance,
+  'backup.create': backup.create,
 }

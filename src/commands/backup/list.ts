@@ -1,0 +1,40 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import { BaseCommand } from '../../lib/base-command.js'
+
+type Data = { dir: string; backups: { file: string; name: string; bytes: number; modifiedAt: string }[] }
+
+export default class BackupList extends BaseCommand {
+  static override summary = 'List the backups in <data dir>/backups'
+  static override description =
+    'File facts only (name, size, time), oldest first: reading what is inside a backup needs the password (`waiaas backup inspect FILE`).'
+  static override examples = ['<%= config.bin %> backup list', '<%= config.bin %> backup list --json']
+
+  protected override async exec(): Promise<Data> {
+    const dir = this.paths.backups
+    let names: string[]
+    try {
+      names = fs.readdirSync(dir)
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { dir, backups: [] }
+      throw err
+    }
+    const backups = names
+      .filter((n) => n.endsWith('.wbak'))
+      .map((name) => {
+        const file = path.join(dir, name)
+        const st = fs.statSync(file)
+        return { file, name, bytes: st.size, modifiedAt: st.mtime.toISOString() }
+      })
+      .sort((a, b) => a.modifiedAt.localeCompare(b.modifiedAt) || a.name.localeCompare(b.name))
+    return { dir, backups }
+  }
+
+  protected override render(d: Data): void {
+    if (d.backups.length === 0) {
+      this.log(`No backups in ${d.dir}. Make one with \`waiaas backup create\`.`)
+      return
+    }
+    for (const b of d.backups) this.log(`${b.modifiedAt}  ${String(b.bytes).padStart(10)}  ${b.name}`)
+  }
+}

@@ -1,0 +1,140 @@
+/**
+ * Making a backup inside the running daemon: SQLite's online backup API copies a consistent snapshot to a private
+ * temp file in the data directory while requests keep writing, then the snapshot (and prices.json, if present) is
+ * sealed into one file (see format.ts) written 0600 into `<data dir>/backups/` (0700) or where asked.
+ */
+import { randomBytes } from 'node:crypto'
+import Database from 'better-sqlite3'
+import fs from 'node:fs'
+import path from 'node:path'
+import { WaiaasError } from '../../lib/errors.js'
+import { ensurePrivateDir, type Paths } from '../../lib/paths.js'
+import type { Db } from '../store/db.js'
+import type { KdfParams } from '../keystore/kdf.js'
+import { BACKUP_EXTENSION, writeBackup, type BackupMeta } from './format.js'
+
+export const MANUAL_PREFIX = 'waiaas-'
+export const SCHEDULED_PREFIX = 'waiaas-auto-'
+
+/** `waiaas-20250102T030405Z.wbak` style names (UTC, sortable), with a counter when the second is taken. */
+export function backupFileName(prefix: string, now: Date): string {
+  return `${prefix}${now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}Z$/, 'Z')}${BACKUP_EXTENSION}`
+}
+
+function uniquePath(dir: string, prefix: string, now: Date): string {
+  const base = backupFileName(prefix, now)
+  let candidate = path.join(dir, base)
+  for (let n = 2; fs.existsSync(candidate); n++) candidate = path.join(dir, base.replace(BACKUP_EXTENSION, `-${n}${BACKUP_EXTENSION}`))
+  return candidate
+}
+
+/** Copies the live database to a fresh 0600 file, consistent as of one moment, without blocking the event loop. */
+async function snapshot(db: Db, dataDir: string): Promise<Buffer> {
+  const tmp = path.join(dataDir, `.backup-${randomBytes(6).toString('hex')}.tmp`)
+  fs.closeSync(fs.openSync(tmp, 'wx', 0o600))
+  try {
+    await db.backup(tmp)
+    // The copy inherits WAL mode; store it in rollback-journal mode so the image stands alone (one file, and
+    // readable in memory). Opening it with openDatabase switches it back to WAL.
+    const copy = new Database(tmp)
+    try {
+      copy.pragma('journal_mode = DELETE')
+    } finally {
+      copy.close()
+    }
+    return fs.readFileSync(tmp)
+  } finally {
+    for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true })
+  }
+}
+
+export interface CreatedBackup {
+  file: string
+  bytes: number
+  meta: BackupMeta
+}
+
+/**
+ * Snapshots `db` and writes the encrypted backup to `out` (refusing an existing file) or a new name in
+ * `paths.backups`. `password` must already be known to be the master password (an operator call proved it).
+ */
+export async function createBackup(
+  deps: { db: Db; paths: Paths; version: string; pricesFile?: string | undefined },
+  password: string,
+  opts: { out?: string | undefined; prefix?: string; now?: Date; kdf?: KdfParams } = {},
+): Promise<CreatedBackup> {
+  const now = opts.now ?? new Date()
+  let target: string
+  if (opts.out !== undefined) {
+    target = path.resolve(opts.out)
+    if (fs.existsSync(target)) throw new WaiaasError('INPUT_FILE_EXISTS', `${target} already exists`, { details: { path: target } })
+  } else {
+    ensurePrivateDir(deps.paths.backups)
+    target = uniquePath(deps.paths.backups, opts.prefix ?? MANUAL_PREFIX, now)
+  }
+  const dbBytes = await snapshot(deps.db, deps.paths.dataDir)
+  const files = new Map<string, Buffer>([['waiaas.db', dbBytes]])
+  const pricesFile = deps.pricesFile ?? path.join(deps.paths.dataDir, 'prices.json')
+  if (fs.existsSync(pricesFile)) files.set('prices.json', fs.readFileSync(pricesFile))
+  // Facts about the snapshot, read from the snapshot itself (the live database has moved on).
+  const facts = snapshotFacts(dbBytes)
+  const meta: BackupMeta = {
+    format: 1,
+    createdAt: now.toISOString(),
+    waiaasVersion: deps.version,
+    schemaVersion: facts.schemaVersion,
+    walletCount: facts.walletCount,
+    auditHead: facts.auditHead,
+    dataDirName: path.basename(deps.paths.dataDir),
+    files: [...files].map(([name, b]) => ({ name, bytes: b.length })),
+  }
+  const sealed = await writeBackup(password, meta, files, opts.kdf)
+  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
+  const fd = fs.openSync(tmp, 'wx', 0o600)
+  try {
+    fs.writeFileSync(fd, sealed)
+    fs.fsyncSync(fd)
+  } catch (err) {
+    fs.closeSync(fd)
+    fs.rmSync(tmp, { force: true })
+    throw err
+  }
+  fs.closeSync(fd)
+  try {
+    // link, not rename: never replaces a file that appeared meanwhile.
+    fs.linkSync(tmp, target)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WaiaasError('INPUT_FILE_EXISTS', `${target} already exists`, { details: { path: target } })
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${target}`, { details: { path: target, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
+  } finally {
+    fs.rmSync(tmp, { force: true })
+  }
+  return { file: target, bytes: sealed.length, meta }
+}
+
+/** Schema version, wallet count and audit head of a database image, read through a read-only handle on a copy. */
+function snapshotFacts(dbBytes: Buffer): { schemaVersion: number; walletCount: number; auditHead: { seq: number; hash: string } } {
+  // better-sqlite3 can open a serialized image in memory: no second file on disk.
+  return withImage(dbBytes, (db) => {
+    const schemaVersion = Number(db.pragma('user_version', { simple: true }))
+    const walletCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM wallets').get()?.n ?? 0
+    const last = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get()
+    return { schemaVersion, walletCount, auditHead: last ?? { seq: 0, hash: '' } }
+  })
+}
+
+/** better-sqlite3 opens a serialized image (a Buffer) as an in-memory database. */
+const DatabaseCtor = Database as unknown as new (image: Buffer) => Db
+
+/** Opens a database image in memory (read-only use) and closes it after `fn`. */
+export function withImage<T>(bytes: Buffer, fn: (db: Db) => T): T {
+  // An in-memory database cannot be in WAL mode: on a copy, mark the image rollback-journal (header bytes 18-19).
+  const image = Buffer.from(bytes)
+  if (image.length >= 20 && image[18] === 2 && image[19] === 2) image[18] = image[19] = 1
+  const db = new DatabaseCtor(image)
+  try {
+    return fn(db)
+  } finally {
+    db.close()
+  }
+}
