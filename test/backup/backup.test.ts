@@ -15,26 +15,18 @@ import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import { SCHEMA_VERSION } from '../../src/daemon/store/db.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import type { Output } from '../../src/lib/contract.js'
-import { WaiaasError } from '../../src/lib/errors.js'
 import { connectExisting } from '../../src/lib/launcher.js'
 import { resolvePaths } from '../../src/lib/paths.js'
 import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { catchAsync } from '../helpers/errors.js'
 
 const t = useDaemon()
 const auth = { password: PASSWORD }
 const work = tempHome('waiaas-bk-')
 afterAll(() => work.cleanup())
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof WaiaasError) return err.code
-    throw err
-  }
-  throw new Error('expected a failure')
-}
+const codeOf = async (p: Promise<unknown>): Promise<string> => (await catchAsync(p)).code
 
 /** sha256 of every file under `dir` (relative path → hash), to prove a refused restore changed nothing. */
 function hashTree(dir: string): Record<string, string> {
