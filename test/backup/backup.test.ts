@@ -1,13 +1,13 @@
 /**
- * Encrypted backups: made while signing requests are in flight, restored into a fresh data directory where the same
+ * Encrypted backups: made while sends and signing requests are in flight, restored into a fresh data directory where the same
  * password unlocks the same keys; every damaged, truncated, wrong-password, newer-schema file is refused before the
  * data directory is touched (checked byte for byte), and scheduled backups keep only their own newest files.
  */
 import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
-import { verifyMessage } from 'ethers'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { JsonRpcProvider, Wallet as EthersWallet, verifyMessage } from 'ethers'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { readBackup, writeBackup, type BackupMeta } from '../../src/daemon/backup/format.js'
 import { restoreBackup, verifyBackupFile } from '../../src/daemon/backup/restore.js'
 import { pruneScheduled, runScheduledBackup } from '../../src/daemon/backup/schedule.js'
@@ -43,6 +43,7 @@ let evmAddress = ''
 let solAddress = ''
 let token = ''
 let pendingId = ''
+let sendIds: string[] = []
 let backupFile = ''
 let made: Output<'backup.create'>
 
@@ -58,12 +59,20 @@ beforeAll(async () => {
   expect(pending.state).toBe('awaiting_approval')
   pendingId = pending.id
 
-  // Twenty signing requests in flight while the snapshot is taken.
+  // Sends on the local chain and twenty signing requests in flight while the snapshot is taken.
+  await c.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
+  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await provider.send('anvil_setBalance', [evmAddress, '0x56bc75e2d63100000'])
+  provider.destroy()
+  await c.call('policy.add', { wallet: 'bot', type: 'SPENDING_LIMIT', rules: { instant_max: '1' } }, auth)
+  const sends = Array.from({ length: 5 }, () => c.call('tx.send', { wallet: 'bot', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.001' }, { token }))
   const inFlight = Array.from({ length: 20 }, (_, i) => c.call('sign.message', { wallet: 'bot', message: `m${i}` }, { token }))
   const out = path.join(work.root, 'main.wbak')
   made = await c.call('backup.create', { out }, auth)
   const signed = await Promise.all(inFlight)
   expect(signed.every((r) => r.state === 'signed')).toBe(true)
+  sendIds = (await Promise.all(sends)).map((r) => r.id)
+  for (const id of sendIds) expect((await c.call('tx.wait', { id, timeoutMs: 20_000 })).state).toBe('confirmed')
   backupFile = out
 }, 60_000)
 
@@ -120,7 +129,15 @@ describe('restore into a fresh data directory', () => {
     expect(verifyMessage('after restore', s.signature ?? '')).toBe(evmAddress)
 
     const policies = (await client.call('policy.list', {})).policies.map((p) => p.type).sort()
-    expect(policies).toEqual(['SIGNING_RULES', 'SIGNING_RULES'])
+    expect(policies).toEqual(['SIGNING_RULES', 'SIGNING_RULES', 'SPENDING_LIMIT'])
+    // A send the snapshot caught in any state goes on from there on the same chain and ends confirmed, never twice.
+    for (const id of sendIds) {
+      const caught = await client.call('tx.show', { id }).catch(() => undefined)
+      if (caught !== undefined) expect((await client.call('tx.wait', { id, timeoutMs: 20_000 })).state).toBe('confirmed')
+    }
+    const chain = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    expect(await chain.getTransactionCount(evmAddress)).toBe(sendIds.length)
+    chain.destroy()
     expect((await client.call('tx.show', { id: pendingId })).state).toBe('awaiting_approval')
     const approved = await client.call('tx.approve', { id: pendingId }, auth)
     expect(['approved', 'signed']).toContain(approved.state)
