@@ -17,6 +17,7 @@ headers="$prefix/include/node"
 [ -d "$headers" ] || { echo "Node headers not found at $headers" >&2; exit 1; }
 
 root="$work/rootfs"
+mkdir -p "$work"
 if [ ! -x "$root/bin/sh" ]; then
   rm -rf "$root"
   debootstrap --variant=minbase bookworm "$root" "$mirror" >"$work/debootstrap.log" 2>&1 \
