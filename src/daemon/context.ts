@@ -36,6 +36,8 @@ export interface DaemonContext {
   managed: boolean
   /** The prices.json in use (WAIAAS_PRICES_FILE, else <data dir>/prices.json when present); backups include it. */
   pricesFile?: string | undefined
+  /** The base URL approval links are given under, when the owner reaches the REST plugin through another address. */
+  approvalPublicUrl?: string | undefined
   /** Asks the daemon to shut down after the current response is written. */
   requestShutdown(): void
 }

@@ -125,6 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
       pricesFile: priceFile,
+      approvalPublicUrl: env.approvalPublicUrl,
     }
 
     await unlockAtStart(ctx, env, opts.passwordFile)

@@ -57,6 +57,7 @@ export const SETTINGS: readonly Setting[] = [
   s({ key: 'prices.file', env: 'WAIAAS_PRICES_FILE', field: 'pricesFile', type: PATH, default: null, description: 'USD price sources (JSON); default <data dir>/prices.json when it exists' }),
   s({ key: 'pipeline.tickMs', env: 'WAIAAS_PIPELINE_TICK_MS', field: 'pipelineTickMs', type: int(10, 60_000), default: 500, description: 'How often the pipeline sweeps delays, expiries and confirmations (ms)' }),
   s({ key: 'approval.ttlSeconds', env: 'WAIAAS_APPROVAL_TTL_SECONDS', field: 'approvalTtlSeconds', type: int(1, 30 * 86_400), default: 86_400, description: 'How long an approval waits before it expires (s)' }),
+  s({ key: 'approval.publicUrl', env: 'WAIAAS_APPROVAL_PUBLIC_URL', field: 'approvalPublicUrl', type: URL_T, default: null, description: "The base URL owners reach the approval page at, e.g. behind a reverse proxy (default: the REST plugin's own address)" }),
   s({ key: 'notify.intervalMs', env: 'WAIAAS_NOTIFY_INTERVAL_MS', field: 'notifyIntervalMs', type: int(10, 60_000), default: 1000, description: 'How often queued notifications are delivered (ms)' }),
   s({ key: 'notify.retryBaseMs', env: 'WAIAAS_NOTIFY_RETRY_BASE_MS', field: 'notifyRetryBaseMs', type: int(10, 60_000), default: 1000, description: 'First retry delay of a failing channel, doubled per failure (ms)' }),
   s({ key: 'telegram.apiUrl', env: 'WAIAAS_TELEGRAM_API_URL', field: 'telegramApiUrl', type: URL_T, default: 'https://api.telegram.org', description: 'The Telegram Bot API base URL' }),

@@ -1,7 +1,8 @@
 /**
  * `waiaas tx approval-link` as a user runs it (the built bin/run.js): refused with a hint while the REST plugin is off,
  * refused without the master password, and once the plugin serves, it prints only the one-time URL on stdout (the
- * note goes to stderr) or the {url, expiresAt} envelope with --json; the URL opens the approval page.
+ * note goes to stderr) or the {url, expiresAt} envelope with --json; the URL opens the approval page. With
+ * approval.publicUrl set (an owner behind a proxy), links are given under that base and open the same page.
  */
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { request } from 'undici'
@@ -60,5 +61,19 @@ describe('waiaas tx approval-link', () => {
       expect(res.statusCode).toBe(200)
       expect(html).toContain(id)
     }
+  })
+
+  it('gives links under approval.publicUrl when set (a reverse proxy in front of the plugin)', async () => {
+    ok(await cli.run(['daemon', 'stop']))
+    ok(await cli.run(['config', 'set', 'approval.publicUrl', 'https://wallet.example.org/waiaas/']))
+    const link = ok<{ url: string }>(await cli.run(['tx', 'approval-link', id]))
+    expect(link.url).toMatch(/^https:\/\/wallet\.example\.org\/waiaas\/approve\/[A-Za-z0-9_-]{43}$/)
+    // The proxy would forward /waiaas/approve/<token> to the plugin's /approve/<token>: the token opens the page there.
+    const plugins = ok<{ plugins: { name: string; listening: string | null }[] }>(await cli.run(['plugin', 'list']))
+    const rest = plugins.plugins.find((p) => p.name === 'rest')?.listening?.replace(/\/v1$/, '')
+    expect(rest).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    const res = await request(`${rest}/approve/${link.url.split('/approve/')[1]}`)
+    expect(res.statusCode).toBe(200)
+    expect(await res.body.text()).toContain(id)
   })
 })

@@ -24,7 +24,19 @@ type Data = {
   action: 'added' | 'replaced' | 'printed'
   tokenFile: string
   session: { id: string; name: string; wallets: string[]; permissions: string[]; expiresAt: string }
+  /** The still-valid session the previous token file held, revoked once the new one was in place (else null). */
+  revokedSession: string | null
   entry: ServerEntry
+}
+
+/** The token a previous run left in `file`, if the file is there and holds one. */
+function previousToken(file: string): string | undefined {
+  try {
+    const token = fs.readFileSync(file, 'utf8').trim()
+    return token === '' ? undefined : token
+  } catch {
+    return undefined
+  }
 }
 
 /** Where each client keeps its MCP servers (user scope). */
@@ -84,7 +96,7 @@ export default class McpSetup extends BaseCommand {
   static override description =
     'Creates an agent session for the given wallets, writes its token to <data dir>/mcp/<client>.token (mode 0600), and adds a ' +
     '`waiaas mcp` server entry to the client\'s config, keeping every other setting and server. Running it again replaces the ' +
-    'entry and the token file. With --print the entry is printed instead of written. The token itself is never printed.'
+    'entry and the token file, and revokes the session the old token file held. With --print the entry is printed instead of written. The token itself is never printed.'
   static override examples = [
     '<%= config.bin %> mcp setup --client claude-desktop --wallet treasury',
     '<%= config.bin %> mcp setup --client cursor --wallet hot --wallet sol-hot --ttl 7d',
@@ -118,6 +130,7 @@ export default class McpSetup extends BaseCommand {
     const tokenDir = path.join(this.paths.dataDir, 'mcp')
     ensurePrivateDir(tokenDir)
     const tokenFile = path.join(tokenDir, `${f.client}.token`)
+    const oldToken = previousToken(tokenFile)
     writeSecretFile(tokenFile, `${token}\n`, { overwrite: true })
 
     const env: Record<string, string> = { WAIAAS_DATA_DIR: this.paths.dataDir }
@@ -131,6 +144,7 @@ export default class McpSetup extends BaseCommand {
       servers[f.name] = entry
       writeConfig(configFile, `${JSON.stringify({ ...existing.config, mcpServers: servers }, null, 2)}\n`, existing.mode ?? 0o600)
     }
+    const revokedSession = oldToken === undefined ? null : await this.revokePrevious(oldToken)
     return {
       client: f.client,
       config: configFile,
@@ -138,8 +152,33 @@ export default class McpSetup extends BaseCommand {
       action,
       tokenFile,
       session: { id: session.id, name: session.name, wallets: session.wallets.map((w) => w.name), permissions: session.permissions, expiresAt: session.expiresAt },
+      revokedSession,
       entry,
     }
+  }
+
+  /**
+   * Revokes the session behind the token a previous run wrote, so re-running setup leaves one live session per client.
+   * Only after the new token and entry are in place: a failure before that point leaves the client working as it was.
+   * A token that is already expired, revoked or unknown needs nothing.
+   */
+  private async revokePrevious(token: string): Promise<string | null> {
+    const client = await this.daemon()
+    let id: string
+    try {
+      id = (await client.call('session.whoami', {}, { token })).id
+    } catch (err) {
+      if (!(err instanceof WaiaasError)) throw err
+      if (err.code.startsWith('SESSION_')) return null
+      if (err.code === 'KILL_SWITCH_ON') {
+        // Suspended sessions cannot say who they are; the old one stays suspended with the rest.
+        this.warn('The kill switch is on, so the previous session could not be identified; revoke it with `waiaas session list` and `waiaas session revoke ID` once it is off.')
+        return null
+      }
+      throw err
+    }
+    await client.call('session.revoke', { id }, { password: await this.operatorPassword() })
+    return id
   }
 
   protected override render(d: Data): void {
@@ -149,6 +188,7 @@ export default class McpSetup extends BaseCommand {
       this.log(`${d.action === 'added' ? 'Added' : 'Replaced'} the MCP server "${d.server}" in ${d.config}.`)
     }
     this.log(`Session ${d.session.id} (${d.session.wallets.join(', ')}; ${d.session.permissions.join(', ')}) expires ${d.session.expiresAt}.`)
+    if (d.revokedSession !== null) this.log(`Revoked the previous session ${d.revokedSession}, whose token this replaced.`)
     this.log(`Its token is in ${d.tokenFile} (mode 0600). Restart ${d.client} to load the server.`)
   }
 }
