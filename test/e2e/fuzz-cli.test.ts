@@ -57,7 +57,8 @@ function argsFor(id: string, c: ManifestCommand): fc.Arbitrary<string[]> {
   const flags = Object.entries(c.flags)
     .filter(([name]) => !NOT_DRAWN.has(name))
     .map(([name, f]) => {
-      const v = f.type === 'boolean' ? fc.constant([`--${name}`]) : (f.options !== undefined ? fc.oneof(fc.constantFrom(...f.options), value) : value).map((x) => [`--${name}`, x])
+      const v: fc.Arbitrary<string[]> =
+        f.type === 'boolean' ? fc.constant([`--${name}`]) : (f.options !== undefined ? fc.oneof(fc.constantFrom(...f.options), value) : value).map((x) => [`--${name}`, x])
       return fc.option(v, { nil: [] as string[] })
     })
   const withPassword = fc.option(fc.constant(['--password-file', pw]), { nil: [] as string[], freq: 2 })
