@@ -1,7 +1,8 @@
 /**
  * Incoming transfers on a local EVM chain: native ETH and tokens (one the daemon has never seen) sent from outside are
  * each reported exactly once, also across a daemon restart and an RPC outage; a transfer in a block that is not yet
- * confirmed is not reported until it is; low-balance alerts are raised once per crossing.
+ * confirmed is not reported until it is; low-balance alerts are raised once per crossing. A webhook hears of each
+ * transfer and each crossing exactly once, restart and outage included.
  *
  * This file runs its own anvil (the same code as the global setup): the confirmation test needs to know that no
  * other test mines a block at the wrong moment, and the outsider's nonces are then this file's alone.
@@ -15,6 +16,7 @@ import { mcpTools } from '../../src/mcp/tools.js'
 import { waitFor } from '../helpers/e2e.js'
 import { auditOf, auth, monitoredDaemon, scanStatus, settle, transfers, waitForTransfers, type MonitoredDaemon } from '../helpers/monitor.js'
 import { compile, deploy, mined } from '../helpers/solc.js'
+import { startReceiver, until, type Receiver } from '../notify/receiver.js'
 
 /** anvil's first dev account (the public "test test … junk" mnemonic): the outsider who sends to our wallets. */
 const OUTSIDER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -28,6 +30,7 @@ let a: string
 let b: string
 let token: Contract
 let tokenAddress: string
+let hook: Receiver
 
 const sendEth = async (to: string, eth: string): Promise<{ hash: string; block: number }> => {
   const tx = await outsider.sendTransaction({ to, value: parseEther(eth) })
@@ -45,8 +48,10 @@ beforeAll(async () => {
   anvil = await startAnvil()
   provider = new JsonRpcProvider(anvil.url, anvil.chainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   outsider = new EthersWallet(OUTSIDER_KEY, provider)
-  m = await monitoredDaemon()
+  m = await monitoredDaemon({ notifyIntervalMs: 50 })
   await m.client.call('network.set', { network: 'evm-local', rpcUrl: anvil.url }, auth)
+  hook = await startReceiver()
+  await m.client.call('notify.add', { kind: 'webhook', url: `${hook.url}/owner`, secret: 'incoming-evm-secret-0123456789', events: ['incoming', 'balance.low'] }, auth)
   a = (await m.client.call('wallet.create', { chain: 'evm', name: 'a' }, auth)).address
   b = (await m.client.call('wallet.create', { chain: 'evm', name: 'b' }, auth)).address
   // A token nobody registered with the daemon: deployed here, never named to it.
@@ -55,6 +60,7 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
+  await hook?.close()
   await m?.close()
   provider?.destroy()
   await anvil?.stop()
@@ -225,5 +231,22 @@ describe('incoming transfers on EVM', () => {
     const n = await sendEth(a, '0.5')
     const all = await waitForTransfers(m.client, before + 1)
     expect(all.at(-1)).toMatchObject({ tx: n.hash, amount: '0.5' })
+  })
+
+  it('the owner heard of every transfer and every low-balance crossing exactly once, on the webhook', async () => {
+    const all = await transfers(m.client)
+    const crossings = (await auditOf(m.client, 'balance.low')).length
+    expect(crossings).toBe(2)
+    type Body = { id: string; event: string; data: { tx?: string; asset?: string; walletId?: string; amount?: string; wallet?: string } }
+    const bodies = (): Body[] => hook.requests.map((r) => JSON.parse(r.body) as Body)
+    await until('every transfer and crossing delivered', () => bodies().filter((b) => b.event === 'incoming').length >= all.length && bodies().filter((b) => b.event === 'balance.low').length >= crossings, 20_000)
+    const incoming = bodies().filter((b) => b.event === 'incoming')
+    // Delivered at least once per event id, and here exactly once: no duplicate across the restart and the outage.
+    expect(new Set(hook.requests.map((r) => (JSON.parse(r.body) as Body).id)).size).toBe(hook.requests.length)
+    expect(incoming.map((b) => `${b.data.tx}|${b.data.asset}|${b.data.walletId}`).sort()).toEqual(all.map(key).sort())
+    const first = incoming.find((b) => b.data.tx === all[0]?.tx)
+    expect(first?.data).toMatchObject({ wallet: all[0]?.walletName, amount: expect.any(String) })
+    expect(bodies().filter((b) => b.event === 'balance.low')).toHaveLength(crossings)
+    expect(bodies().every((b) => b.event === 'incoming' || b.event === 'balance.low')).toBe(true)
   })
 })
