@@ -36,6 +36,11 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
    * belongs to the session's wallets), `request` (params.id is a request), `policy` (params.id is a policy), `none`.
    */
   session?: SessionAccess
+  /**
+   * Changes nothing (no row, no audit entry, no chain write): REST also serves it as GET with its params in the query
+   * string, and MCP marks its tool read-only.
+   */
+  readOnly?: true
 }
 
 export const SESSION_PERMISSIONS = ['read', 'send', 'sign'] as const
@@ -310,6 +315,7 @@ export const contract = {
     errors: [],
     mcp: true,
     session: READ_NONE,
+    readOnly: true,
   }),
   'system.shutdown': def({
     summary: 'Stop the daemon: finish in-flight calls, wipe keys, close the database, remove the socket and pid file.',
@@ -331,6 +337,7 @@ export const contract = {
     }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
 
   'vault.init': def({
@@ -405,6 +412,7 @@ export const contract = {
     errors: [],
     mcp: true,
     session: { permission: 'read', wallet: 'filter' },
+    readOnly: true,
   }),
   'wallet.show': def({
     summary: 'Show one wallet by id or name.',
@@ -414,6 +422,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
     session: { permission: 'read', wallet: 'param' },
+    readOnly: true,
   }),
   'wallet.rename': def({
     summary: 'Rename a wallet.',
@@ -446,6 +455,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'CHAIN_RPC_UNREACHABLE', 'CHAIN_ACCOUNT_NOT_FOUND'],
     mcp: true,
     session: { permission: 'read', wallet: 'param' },
+    readOnly: true,
   }),
 
   'tx.simulate': def({
@@ -476,6 +486,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_RPC_UNREACHABLE'],
     mcp: true,
     session: { permission: 'read', wallet: 'param' },
+    readOnly: true,
   }),
 
   'tx.send': def({
@@ -549,6 +560,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
     session: { permission: 'read', wallet: 'filter' },
+    readOnly: true,
   }),
   'tx.show': def({
     summary: 'Show one transaction request.',
@@ -558,6 +570,7 @@ export const contract = {
     errors: ['TX_NOT_FOUND'],
     mcp: true,
     session: { permission: 'read', wallet: 'request' },
+    readOnly: true,
   }),
   'tx.wait': def({
     summary: 'Wait until a request reaches a final state (or the timeout passes), then show it.',
@@ -644,6 +657,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
     session: { permission: 'read', wallet: 'filter' },
+    readOnly: true,
   }),
   'policy.show': def({
     summary: 'Show one policy with every version of it (the current one last).',
@@ -653,6 +667,7 @@ export const contract = {
     errors: ['POLICY_NOT_FOUND'],
     mcp: true,
     session: { permission: 'read', wallet: 'policy' },
+    readOnly: true,
   }),
   'policy.update': def({
     summary: "Replace a policy's rules and/or enable or disable it; its version and the policy revision are bumped.",
@@ -686,6 +701,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_RPC_UNREACHABLE'],
     mcp: true,
     session: { permission: 'read', wallet: 'param' },
+    readOnly: true,
   }),
 
   'killswitch.on': def({
@@ -713,6 +729,7 @@ export const contract = {
     errors: [],
     mcp: true,
     session: READ_NONE,
+    readOnly: true,
   }),
   'wallet.setOwner': def({
     summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests.",
@@ -731,6 +748,7 @@ export const contract = {
     errors: [],
     mcp: true,
     session: READ_NONE,
+    readOnly: true,
   }),
   'network.set': def({
     summary: "Override a network's RPC URL and/or confirmation depth (null restores the default).",
@@ -768,6 +786,7 @@ export const contract = {
     output: devnetInfo,
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
   'devnet.fund': def({
     summary: "Fund a wallet on its chain's local network: native coins and the devnet's test token (6 decimals).",
@@ -792,6 +811,7 @@ export const contract = {
     output: z.object({ entries: z.array(auditEntry) }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
   'audit.verify': def({
     summary: 'Recompute the audit hash chain and report the first broken entry, if any.',
@@ -806,6 +826,7 @@ export const contract = {
     }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
 
   'session.create': def({
@@ -830,6 +851,7 @@ export const contract = {
     output: z.object({ sessions: z.array(sessionView) }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
   'session.revoke': def({
     summary: 'Revoke a session: its token is refused from now on.',
@@ -856,6 +878,7 @@ export const contract = {
     errors: [],
     mcp: true,
     session: READ_NONE,
+    readOnly: true,
   }),
 
   'plugin.list': def({
@@ -865,6 +888,7 @@ export const contract = {
     output: z.object({ plugins: z.array(pluginStatus) }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
   'plugin.enable': def({
     summary:
@@ -928,6 +952,7 @@ export const contract = {
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID'],
     mcp: true,
     session: { permission: 'read', wallet: 'filter' },
+    readOnly: true,
   }),
   'incoming.status': def({
     summary: 'What the monitor watches (the operator\'s networks, and the local ones while the devnet runs), how far each is scanned, and the low-balance thresholds.',
@@ -963,6 +988,7 @@ export const contract = {
     }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
   'incoming.watch': def({
     summary: 'Watch a network for incoming transfers to every wallet of its chain, from its current confirmed head on (operator).',
@@ -1026,6 +1052,7 @@ export const contract = {
     output: z.object({ channels: z.array(notifyChannel) }),
     errors: [],
     mcp: false,
+    readOnly: true,
   }),
   'notify.remove': def({
     summary: 'Remove a notification channel (by id or name); what is still queued for it is dropped, the delivery log stays.',
@@ -1050,6 +1077,7 @@ export const contract = {
     output: z.object({ deliveries: z.array(notifyDelivery) }),
     errors: ['NOTIFY_CHANNEL_NOT_FOUND'],
     mcp: false,
+    readOnly: true,
   }),
   'backup.create': def({
     summary: 'Make an encrypted backup: a consistent snapshot of the database (taken while the daemon runs) and prices.json, sealed under a key stretched from the master password. Written 0600 to `out` (absolute, must not exist) or <data dir>/backups/.',

@@ -67,6 +67,7 @@ function buildTools(): Map<string, ToolEntry> {
       description: def.summary,
       inputSchema: input as Tool['inputSchema'],
       outputSchema: { type: 'object', anyOf: [output, ERROR_CONTENT] },
+      ...(def.readOnly === true ? { annotations: { readOnlyHint: true } } : {}),
     }
     tools.set(tool.name, { method, tool, wrap })
   }

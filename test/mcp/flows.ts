@@ -90,8 +90,13 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       for (const t of tools) {
         expect(t.inputSchema.type, t.name).toBe('object')
         expect(t.outputSchema?.type, t.name).toBe('object')
-        expect(t.description, t.name).toBe(contract[t.name.replace('_', '.') as keyof typeof contract].summary)
+        const def = contract[t.name.replace('_', '.') as keyof typeof contract]
+        expect(t.description, t.name).toBe(def.summary)
+        // Read-only methods say so, so a client may run them without asking; nothing that moves funds does.
+        expect(t.annotations?.readOnlyHint === true, t.name).toBe('readOnly' in def && def.readOnly === true)
       }
+      expect(tools.find((t) => t.name === 'balance_get')?.annotations?.readOnlyHint).toBe(true)
+      expect(tools.find((t) => t.name === 'tx_send')?.annotations?.readOnlyHint).toBeUndefined()
       const txSend = tools.find((t) => t.name === 'tx_send')
       expect(txSend?.inputSchema.required).toEqual(expect.arrayContaining(['wallet', 'network', 'to', 'amount']))
     })

@@ -141,7 +141,8 @@ describe('the REST plugin', () => {
       masterPassword: { type: 'apiKey', in: 'header', name: 'X-Master-Password' },
     })
     const routes = restRoutes()
-    expect(routes.length).toBe(Object.keys(contract).length - SOCKET_ONLY.size + 3)
+    const readOnly = Object.entries(contract).filter(([m, d]) => 'readOnly' in d && d.readOnly === true && !SOCKET_ONLY.has(m)).length
+    expect(routes.length).toBe(Object.keys(contract).length - SOCKET_ONLY.size + readOnly + 3)
     const ops: string[] = []
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) for (const verb of Object.keys(item)) ops.push(`${verb.toUpperCase()} ${path}`)
     expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json'].sort())
@@ -183,6 +184,48 @@ describe('the REST plugin', () => {
     expect(noBody.json).toEqual({ ok: true, data: { on: false, since: null, actor: null, reason: null } })
     expect((await http(base, '/health')).status).toBe(200)
     expect((await t.client.call('system.status', {})).pid).toBe(process.pid)
+  })
+
+  it('serves every read-only method as GET too, params typed from the query string, with the same auth', async () => {
+    const gets = restRoutes().filter((r) => r.verb === 'GET' && !r.alias)
+    expect(gets.map((r) => r.method).sort()).toEqual(
+      Object.entries(contract)
+        .filter(([m, d]) => 'readOnly' in d && d.readOnly === true && !SOCKET_ONLY.has(m))
+        .map(([m]) => m)
+        .sort(),
+    )
+    expect(gets.map((r) => r.method)).not.toContain('tx.send')
+    await t.client.call('wallet.create', { chain: 'evm', name: 'elsewhere' }, op)
+    const { token } = await t.client.call('session.create', { wallets: ['agent'], permissions: ['read'] }, op)
+
+    const balance = await http(base, '/v1/balance/get?wallet=agent&network=evm-local', { token })
+    expect(balance.status, balance.text).toBe(200)
+    expect(balance.json.data).toMatchObject({ wallet: { name: 'agent' }, network: 'eip155:31337' })
+    // Numbers come typed from the query: limit=1 is 1, not "1".
+    const one = await http(base, '/v1/tx/list?limit=1', { password: PASSWORD })
+    expect(one.status, one.text).toBe(200)
+    expect(one.json.data.requests.length).toBeLessThanOrEqual(1)
+    expect((await http(base, '/v1/audit/list?limit=2', { password: PASSWORD })).json.data.entries).toHaveLength(2)
+    // The seed article's walletId spelling works in a query too.
+    const listed = await http(base, `/v1/policy/list?walletId=${walletId}`, { token })
+    expect(listed.status, listed.text).toBe(200)
+    // The session's scope holds for GET as for POST.
+    const outside = await http(base, '/v1/balance/get?wallet=elsewhere&network=evm-local', { token })
+    expect(outside.status).toBe(403)
+    expect(outside.json.error.code).toBe('SESSION_SCOPE')
+    expect((await http(base, '/v1/balance/get?wallet=agent&network=evm-local')).status).toBe(401)
+    // A scalar given twice, or a word where a number goes, is 400 INPUT_INVALID naming the field.
+    const twice = await http(base, '/v1/balance/get?wallet=agent&wallet=elsewhere&network=evm-local', { password: PASSWORD })
+    expect(twice.status).toBe(400)
+    expect(twice.json.error).toMatchObject({ code: 'INPUT_INVALID', details: { issues: [{ path: 'wallet' }] } })
+    const word = await http(base, '/v1/tx/list?limit=ten', { password: PASSWORD })
+    expect(word.status).toBe(400)
+    expect(word.json.error).toMatchObject({ code: 'INPUT_INVALID', details: { issues: [{ path: 'limit' }] } })
+    // The OpenAPI document lists the GET with its query parameters.
+    const doc = (await http(base, '/v1/openapi.json')).json
+    const params = doc.paths['/v1/balance/get'].get.parameters as { name: string; in: string; required: boolean }[]
+    expect(params.find((p) => p.name === 'network')).toMatchObject({ in: 'query', required: false })
+    expect(doc.paths['/v1/tx/send'].get).toBeUndefined()
   })
 
   it('refuses to bind outside loopback unless allowed, and keeps serving where it was', async () => {

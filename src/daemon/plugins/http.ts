@@ -14,7 +14,7 @@ import type { DaemonContext } from '../context.js'
 import { dispatch, verifyCredential } from '../dispatch.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
 import { openApiDocument } from './openapi.js'
-import { OPENAPI_PATH, restParams, routeTable, type Verb } from './rest.js'
+import { OPENAPI_PATH, queryParams, restParams, routeTable, type Verb } from './rest.js'
 
 export interface HttpServerHandle {
   /** The address as configured (the requested port may be 0). */
@@ -165,7 +165,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
     if (byVerb === undefined) throw notFound(path)
     const route = byVerb.get(verb as Verb)
     if (route === undefined) throw notAllowed(verb, [...byVerb.keys()])
-    const raw = route.verb === 'GET' ? Object.fromEntries(new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
+    const raw = route.verb === 'GET' ? queryParams(route.method, new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
     const data = await dispatch(ctx, route.method, restParams(raw), authFromHeaders(req.headers), 'http')
     send(res, 200, { ok: true, data })
   }

@@ -44,7 +44,7 @@ function operation(route: Route): Json {
   const props = input.properties as Json | undefined
   if (props?.wallet !== undefined) props.walletId = { ...(props.wallet as Json), description: "Same as wallet (the seed article's spelling)" }
   const op: Json = {
-    operationId: route.alias ? `${route.method}#${route.verb.toLowerCase()}${route.path.replaceAll('/', '_')}` : route.method,
+    operationId: route.alias ? `${route.method}#${route.verb.toLowerCase()}${route.path.replaceAll('/', '_')}` : route.verb === 'GET' ? `${route.method}#get` : route.method,
     summary: def.summary,
     'x-waiaas-method': route.method,
     'x-waiaas-role': def.role,
@@ -63,7 +63,8 @@ function operation(route: Route): Json {
     op.requestBody = { required: false, content: { 'application/json': { schema: input } } }
   } else {
     const props = (input.properties ?? {}) as Record<string, Json>
-    op.parameters = Object.entries(props).map(([name, schema]) => ({ name, in: 'query', required: false, schema }))
+    const required = new Set((input.required as string[] | undefined) ?? [])
+    op.parameters = Object.entries(props).map(([name, schema]) => ({ name, in: 'query', required: required.has(name), schema, ...(schema.type === 'array' ? { explode: true } : {}) }))
   }
   return op
 }
@@ -94,7 +95,8 @@ export function openApiDocument(version: string, serverUrl: string): Json {
       title: 'waiaas REST',
       version,
       description:
-        'Every operation of the waiaas contract as POST /v1/<topic>/<verb> with a JSON body. Success: 200 {"ok":true,"data":…}; ' +
+        'Every operation of the waiaas contract as POST /v1/<topic>/<verb> with a JSON body; the read-only ones also as GET with ' +
+        'their params in the query string (repeat a key for a list). Success: 200 {"ok":true,"data":…}; ' +
         'failure: {"ok":false,"error":{code,message,details,hint}} with the status of its code. Amounts are decimal strings.',
     },
     servers: [{ url: serverUrl }],

@@ -1,8 +1,10 @@
 /**
  * The REST plugin's routes, derived from the contract: every method is `POST /v1/<topic>/<verb>` (the method name
- * with `.` as `/`) taking its params as a JSON body, except the few that only the owner-only socket offers. The seed
+ * with `.` as `/`) taking its params as a JSON body, except the few that only the owner-only socket offers; methods
+ * the contract marks read-only are also `GET` on the same path, their params in the query string. The seed
  * article's resource spellings are aliases of contract methods, and bodies may say `walletId` for `wallet`.
  */
+import { z } from 'zod'
 import { contract, type MethodName } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 
@@ -35,11 +37,13 @@ export function methodPath(method: string): string {
   return `/v1/${method.replaceAll('.', '/')}`
 }
 
-/** Every REST route: one POST per contract method offered over HTTP, then the aliases. */
+/** Every REST route: one POST per contract method offered over HTTP (and a GET for each read-only one), then the aliases. */
 export function restRoutes(): Route[] {
   const routes: Route[] = []
   for (const method of Object.keys(contract) as MethodName[]) {
-    if (!SOCKET_ONLY.has(method)) routes.push({ verb: 'POST', path: methodPath(method), method, alias: false })
+    if (SOCKET_ONLY.has(method)) continue
+    routes.push({ verb: 'POST', path: methodPath(method), method, alias: false })
+    if (contract[method].readOnly === true) routes.push({ verb: 'GET', path: methodPath(method), method, alias: false })
   }
   for (const a of ALIASES) routes.push({ ...a, alias: true })
   return routes
@@ -68,4 +72,60 @@ export function restParams(body: unknown): unknown {
     throw new WaiaasError('INPUT_INVALID', 'Give the wallet as "wallet" or as "walletId", not both', { details: { issues: [{ path: 'walletId', message: 'duplicates wallet' }] } })
   }
   return { ...rest, wallet: walletId }
+}
+
+interface QuerySchema {
+  type?: string | string[]
+  items?: QuerySchema
+  anyOf?: QuerySchema[]
+}
+
+const querySchemas = new Map<MethodName, Record<string, QuerySchema>>()
+
+/** The JSON Schema types a field accepts (through anyOf too). */
+function typesOf(s: QuerySchema | undefined): Set<string> {
+  const out = new Set<string>()
+  if (s === undefined) return out
+  for (const t of Array.isArray(s.type) ? s.type : s.type !== undefined ? [s.type] : []) out.add(t)
+  for (const a of s.anyOf ?? []) for (const t of typesOf(a)) out.add(t)
+  return out
+}
+
+/** One query-string value as the field's schema takes it: numbers and booleans from their text; else the text. */
+function coerce(text: string, s: QuerySchema | undefined): unknown {
+  const types = typesOf(s)
+  if ((types.has('integer') || types.has('number')) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text)
+  if (types.has('boolean') && (text === 'true' || text === 'false')) return text === 'true'
+  if (types.has('null') && text === 'null') return null
+  return text
+}
+
+/**
+ * The params of a GET call from its query string, typed by the method's input schema: `?limit=10` is a number,
+ * `?wallet=a&wallet=b` an array where the field is one. A scalar field given twice is INPUT_INVALID; what is still
+ * wrong after this (an object in a query string, a word where a number goes) is left for the contract to refuse.
+ */
+export function queryParams(method: MethodName, query: URLSearchParams): Record<string, unknown> {
+  let props = querySchemas.get(method)
+  if (props === undefined) {
+    const schema = z.toJSONSchema(contract[method].input, { io: 'input', unrepresentable: 'any' }) as { properties?: Record<string, QuerySchema> }
+    props = schema.properties ?? {}
+    querySchemas.set(method, props)
+  }
+  const out: Record<string, unknown> = {}
+  for (const key of new Set(query.keys())) {
+    const values = query.getAll(key)
+    // `walletId` is read as `wallet` (restParams), so it takes wallet's schema.
+    const s = Object.hasOwn(props, key) ? props[key] : key === 'walletId' ? props.wallet : undefined
+    if (typesOf(s).has('array')) {
+      out[key] = values.map((v) => coerce(v, s?.items ?? s?.anyOf?.find((a) => a.items !== undefined)?.items))
+    } else if (values.length > 1) {
+      throw new WaiaasError('INPUT_INVALID', `Query parameter "${key.slice(0, 64)}" was given ${values.length} times; it takes one value`, {
+        details: { issues: [{ path: key.slice(0, 64), message: 'given more than once' }] },
+      })
+    } else {
+      out[key] = coerce(values[0] ?? '', s)
+    }
+  }
+  return out
 }
