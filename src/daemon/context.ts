@@ -37,7 +37,7 @@ export interface DaemonContext {
   /** The prices.json in use (WAIAAS_PRICES_FILE, else <data dir>/prices.json when present); backups include it. */
   pricesFile?: string | undefined
   /** The base URL approval links are given under, when the owner reaches the REST plugin through another address. */
-  approvalPublicUrl?: string | undefined
+  restPublicUrl?: string | undefined
   /** Asks the daemon to shut down after the current response is written. */
   requestShutdown(): void
 }

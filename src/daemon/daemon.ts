@@ -125,7 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
       pricesFile: priceFile,
-      approvalPublicUrl: env.approvalPublicUrl,
+      restPublicUrl: env.restPublicUrl,
     }
 
     await unlockAtStart(ctx, env, opts.passwordFile)

@@ -26,8 +26,8 @@ export interface Env {
   pipelineTickMs?: number
   /** How long an approval waits before it expires, unless a SPENDING_LIMIT says otherwise, seconds. */
   approvalTtlSeconds?: number
-  /** The base URL approval links are given under (WAIAAS_APPROVAL_PUBLIC_URL); default the REST plugin's address. */
-  approvalPublicUrl?: string
+  /** The base URL approval links are given under (WAIAAS_REST_PUBLIC_URL); default the REST plugin's address. */
+  restPublicUrl?: string
   /** How often the notifier reads new events and delivers queued notifications, ms (WAIAAS_NOTIFY_INTERVAL_MS). */
   notifyIntervalMs?: number
   /** The first retry delay of a failing notification channel, ms; doubles per failure (WAIAAS_NOTIFY_RETRY_BASE_MS). */

@@ -140,6 +140,8 @@ export const ERROR_CODES = {
   BACKUP_BAD_PASSWORD: row(EXIT.auth, -32151, 401, 'Give the master password that was in use when the backup was made (--password-file). Nothing was touched.'),
   BACKUP_SCHEMA_TOO_NEW: row(EXIT.error, -32152, 422, 'The backup was made by a newer waiaas; upgrade waiaas, then restore. Nothing was touched.'),
   BACKUP_DAEMON_RUNNING: row(EXIT.conflict, -32153, 409, 'Stop the daemon first (`waiaas daemon stop`), then run the restore again.'),
+
+  HTTP_ORIGIN_REFUSED: row(EXIT.auth, -32118, 403, "Call the plugin by its own address (127.0.0.1, localhost); pages of other sites may not call it. Behind a proxy, set rest.publicUrl to the address clients use."),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -2,7 +2,7 @@
  * `waiaas tx approval-link` as a user runs it (the built bin/run.js): refused with a hint while the REST plugin is off,
  * refused without the master password, and once the plugin serves, it prints only the one-time URL on stdout (the
  * note goes to stderr) or the {url, expiresAt} envelope with --json; the URL opens the approval page. With
- * approval.publicUrl set (an owner behind a proxy), links are given under that base and open the same page.
+ * rest.publicUrl set (an owner behind a proxy), links are given under that base and open the same page.
  */
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { request } from 'undici'
@@ -63,9 +63,9 @@ describe('waiaas tx approval-link', () => {
     }
   })
 
-  it('gives links under approval.publicUrl when set (a reverse proxy in front of the plugin)', async () => {
+  it('gives links under rest.publicUrl when set (a reverse proxy in front of the plugin)', async () => {
     ok(await cli.run(['daemon', 'stop']))
-    ok(await cli.run(['config', 'set', 'approval.publicUrl', 'https://wallet.example.org/waiaas/']))
+    ok(await cli.run(['config', 'set', 'rest.publicUrl', 'https://wallet.example.org/waiaas/']))
     const link = ok<{ url: string }>(await cli.run(['tx', 'approval-link', id]))
     expect(link.url).toMatch(/^https:\/\/wallet\.example\.org\/waiaas\/approve\/[A-Za-z0-9_-]{43}$/)
     // The proxy would forward /waiaas/approve/<token> to the plugin's /approve/<token>: the token opens the page there.

@@ -228,6 +228,26 @@ describe('the REST plugin', () => {
     expect(doc.paths['/v1/tx/send'].get).toBeUndefined()
   })
 
+  it('refuses requests that name another site in Host or Origin (DNS rebinding); /health stays open', async () => {
+    const port = new URL(base).port
+    const evilHost = { host: `rebound.example:${port}` }
+    for (const path of ['/v1/wallet/list', '/v1/openapi.json', '/mcp', `/approve/${'A'.repeat(43)}`]) {
+      const r = await http(base, path, { headers: evilHost, password: PASSWORD })
+      expect(r.status, path).toBe(403)
+      expect(r.json.error, path).toMatchObject({ code: 'HTTP_ORIGIN_REFUSED', details: { header: 'host' } })
+    }
+    const fromPage = await http(base, '/v1/wallet/list', { method: 'POST', headers: { origin: 'https://attacker.example' }, password: PASSWORD })
+    expect(fromPage.status).toBe(403)
+    expect(fromPage.json.error).toMatchObject({ code: 'HTTP_ORIGIN_REFUSED', details: { header: 'origin' } })
+    expect((await http(base, '/v1/wallet/list', { method: 'POST', headers: { origin: 'null' }, password: PASSWORD })).status).toBe(403)
+    // The server's own names, with or without a same-host Origin, pass.
+    for (const headers of [{ host: `localhost:${port}` }, { host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` }, { host: `[::1]:${port}` }]) {
+      const r = await http(base, '/v1/wallet/list', { method: 'POST', headers, password: PASSWORD })
+      expect(r.status, JSON.stringify(headers)).toBe(200)
+    }
+    expect((await http(base, '/health', { headers: evilHost })).status).toBe(200)
+  })
+
   it('refuses to bind outside loopback unless allowed, and keeps serving where it was', async () => {
     for (const host of ['0.0.0.0', '::', '192.0.2.1', 'example.org']) {
       const err = await catchAsync(t.client.call('plugin.enable', { name: 'rest', host, port: 0 }, op))

@@ -183,6 +183,7 @@ describe('public surface', () => {
       PLUGIN_START_FAILED: 1,
       HTTP_ROUTE_NOT_FOUND: 7,
       HTTP_METHOD_NOT_ALLOWED: 2,
+      HTTP_ORIGIN_REFUSED: 6,
       HTTP_BODY_TOO_LARGE: 2,
       HTTP_UNSUPPORTED_MEDIA_TYPE: 2,
       HTTP_INVALID_JSON: 2,

@@ -27,12 +27,12 @@ export function tokenHash(token: string): string {
 }
 
 /**
- * The base URL of links while the REST plugin serves (else null): the configured public URL (approval.publicUrl, for
+ * The base URL of links while the REST plugin serves (else null): the configured public URL (rest.publicUrl, for
  * an owner who reaches the plugin through a proxy or tunnel), or the plugin's own address (e.g. `http://127.0.0.1:3100`).
  */
-function restBaseUrl(ctx: Pick<DaemonContext, 'plugins' | 'approvalPublicUrl'>): string | null {
+function restBaseUrl(ctx: Pick<DaemonContext, 'plugins' | 'restPublicUrl'>): string | null {
   if (!ctx.plugins.serving('rest')) return null
-  if (ctx.approvalPublicUrl !== undefined) return ctx.approvalPublicUrl.replace(/\/+$/, '')
+  if (ctx.restPublicUrl !== undefined) return ctx.restPublicUrl.replace(/\/+$/, '')
   const listening = ctx.plugins.status('rest').listening
   return listening === null ? null : listening.replace(/\/v1$/, '')
 }
@@ -41,7 +41,7 @@ function restBaseUrl(ctx: Pick<DaemonContext, 'plugins' | 'approvalPublicUrl'>):
  * A new one-time link to the approval page of request `id`. TX_NOT_FOUND, TX_STATE_CONFLICT (not awaiting approval),
  * OWNER_NOT_SET (nobody could sign), APPROVAL_LINK_UNAVAILABLE (the REST plugin is not serving), AUDIT_WRITE_FAILED.
  */
-export function createApprovalLink(ctx: Pick<DaemonContext, 'db' | 'plugins' | 'approvalPublicUrl'>, id: string, actor: string, now = Date.now()): { url: string; expiresAt: string } {
+export function createApprovalLink(ctx: Pick<DaemonContext, 'db' | 'plugins' | 'restPublicUrl'>, id: string, actor: string, now = Date.now()): { url: string; expiresAt: string } {
   const db = ctx.db
   const row = getRequest(db, id)
   if (row.state !== 'awaiting_approval' || row.expiresAt === null || row.expiresAt <= now) {

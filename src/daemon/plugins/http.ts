@@ -3,7 +3,8 @@
  * routes under `/v1` and MCP over Streamable HTTP at `/mcp`, each served only while its plugin is enabled. It reads
  * JSON bodies within a size limit, takes credentials from `Authorization: Bearer` (a session token) or
  * `X-Master-Password` (the operator), and hands every call to `dispatch` with transport `http`, which authorises it.
- * It never logs headers, bodies or query strings.
+ * Requests that name another site in `Host` or `Origin` are refused first (DNS rebinding). It never logs headers,
+ * bodies or query strings.
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -15,6 +16,7 @@ import { dispatch, verifyCredential } from '../dispatch.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
 import { openApiDocument } from './openapi.js'
 import { OPENAPI_PATH, queryParams, restParams, routeTable, type Verb } from './rest.js'
+import { isLoopbackHost } from './settings.js'
 
 export interface HttpServerHandle {
   /** The address as configured (the requested port may be 0). */
@@ -119,6 +121,39 @@ function readJsonBody(req: IncomingMessage, res: ServerResponse, max: number): P
   })
 }
 
+/** The host name of a `Host` header or an origin, lower-cased, without port or IPv6 brackets; undefined when unparsable. */
+function hostOf(value: string, withScheme: boolean): string | undefined {
+  try {
+    return new URL(withScheme ? value : `http://${value}`).hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1')
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Against DNS rebinding: a page of another site whose name was made to resolve to 127.0.0.1 reaches this server with
+ * its own name in `Host` (and `Origin`). On a loopback address only loopback names and the rest.publicUrl host are
+ * accepted; on an address the operator chose to expose, `Origin`, when a browser sends one, must be this server
+ * (the `Host` it called) or rest.publicUrl. Requests without `Origin` (curl, SDKs) are checked on `Host` alone.
+ */
+export function checkRequestOrigin(headers: IncomingHttpHeaders, bindHost: string, publicUrl: string | undefined): void {
+  const publicHost = publicUrl === undefined ? undefined : hostOf(publicUrl, true)
+  const trusted = (h: string | undefined): boolean => h !== undefined && (isLoopbackHost(h) || h === publicHost)
+  const host = headers.host ?? ''
+  const origin = headers.origin
+  const refuse = (what: 'Host' | 'Origin', value: string): WaiaasError =>
+    new WaiaasError('HTTP_ORIGIN_REFUSED', `Refused a request whose ${what} is ${JSON.stringify(value.slice(0, 128))}: not this server`, { details: { header: what.toLowerCase() } })
+  if (isLoopbackHost(bindHost)) {
+    if (!trusted(hostOf(host, false))) throw refuse('Host', host)
+    if (origin !== undefined && !trusted(hostOf(origin, true))) throw refuse('Origin', origin)
+    return
+  }
+  if (origin !== undefined) {
+    const o = hostOf(origin, true)
+    if (o === undefined || (o !== hostOf(host, false) && o !== publicHost)) throw refuse('Origin', origin)
+  }
+}
+
 function notFound(path: string, why?: string): WaiaasError {
   return new WaiaasError('HTTP_ROUTE_NOT_FOUND', why ?? `No route ${JSON.stringify(path.slice(0, 128))}`, { details: { path: path.slice(0, 128) } })
 }
@@ -144,6 +179,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       if (verb !== 'GET' && verb !== 'HEAD') throw notAllowed(verb, ['GET'])
       return send(res, 200, { status: 'ok', version: ctx.version })
     }
+    checkRequestOrigin(req.headers, opts.host, ctx.restPublicUrl)
     if (path === '/mcp') {
       if (!opts.serving('mcp-http')) throw notFound(path, 'MCP over HTTP is not enabled (`waiaas plugin enable mcp-http`)')
       const body = verb === 'POST' ? await readJsonBody(req, res, maxBody) : undefined
