@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../lib/base-command.js'
 import { readSettings } from '../lib/env.js'
-import { WaiaasError } from '../lib/errors.js'
 import { VERSION } from '../lib/version.js'
 
 const PACKAGE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string }).name
@@ -29,14 +28,15 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export default class Update extends BaseCommand {
-  static override description = "Check the npm registry for a newer waiaas (--check); offline or on any registry error the check is skipped, never an error"
-  static override examples = ['<%= config.bin %> update --check', '<%= config.bin %> update --check --json']
+  static override description =
+    'Check the npm registry for a newer waiaas and print the command that installs it; offline or on any registry error the ' +
+    'check is skipped, never an error. waiaas never replaces itself: the daemon holds your keys, so you run the install.'
+  static override examples = ['<%= config.bin %> update', '<%= config.bin %> update --check --json']
   static override flags = {
-    check: Flags.boolean({ description: 'Compare this version with the latest one on the npm registry (WAIAAS_NPM_REGISTRY, setting update.registry)', required: true }),
+    check: Flags.boolean({ description: 'Only check (the default: waiaas never installs by itself); kept for scripts that pass it' }),
   }
 
   protected override async exec(): Promise<UpdateCheck> {
-    if (this.flags.check !== true) throw new WaiaasError('USAGE', 'Pass --check', { details: { flag: '--check' } })
     const registry = readSettings(this.paths.config).npmRegistry ?? 'https://registry.npmjs.org'
     const skipped: UpdateCheck = { current: VERSION, latest: null, status: 'skipped', command: null }
     let latest: string

@@ -52,4 +52,14 @@ describe('backups through the CLI', () => {
     expect(ok(await fresh.run(['audit', 'verify'])).valid).toBe(true)
     expect([...cli.transcript, ...fresh.transcript].join('\n')).not.toContain(MASTER_PASSWORD)
   })
+
+  it("takes the seed article's `backup create --encrypt` and refuses --no-encrypt, writing nothing", async () => {
+    const dir = path.join(home.dataDir, 'backups')
+    const before = fs.readdirSync(dir).length
+    const made = ok(await cli.run(['backup', 'create', '--encrypt']))
+    expect(fs.readFileSync(String(made.file)).subarray(0, 8).toString('ascii')).toBe('WAIAASBK')
+    const e = fails(await cli.run(['backup', 'create', '--no-encrypt']), 'USAGE', 2)
+    expect(e.details.flag).toBe('--no-encrypt')
+    expect(fs.readdirSync(dir).length).toBe(before + 1)
+  })
 })

@@ -33,6 +33,8 @@ describe('waiaas update --check', () => {
     const d = ok(await cli.run(['update', '--check'], { env: { WAIAAS_NPM_REGISTRY: registry } }))
     expect(d).toEqual({ current: VERSION, latest, status: 'available', command: `npm i -g waiaas@${latest}` })
     expect(paths.at(-1)).toBe('/waiaas/latest')
+    // `waiaas update` (the seed article's spelling) checks the same way and installs nothing.
+    expect(ok(await cli.run(['update'], { env: { WAIAAS_NPM_REGISTRY: registry } }))).toEqual(d)
   })
 
   it('is up to date when the registry has this version, also when the registry comes from the config file', async () => {

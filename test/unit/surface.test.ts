@@ -239,7 +239,7 @@ describe('public surface', () => {
       'approve --amount --idempotency-key --network --password-file --session-token-file --spender --timeout --token --wait --wallet',
       'audit list --action --before --limit',
       'audit verify',
-      'backup create --out --password-file',
+      'backup create --encrypt --out --password-file',
       'backup inspect <file> --password-file',
       'backup list',
       'backup restore <file> --password-file --yes',

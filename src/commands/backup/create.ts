@@ -2,6 +2,7 @@ import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
+import { WaiaasError } from '../../lib/errors.js'
 import { assertWritableTarget } from '../../lib/paths.js'
 
 export default class BackupCreate extends BaseCommand {
@@ -14,9 +15,16 @@ export default class BackupCreate extends BaseCommand {
   static override flags = {
     ...passwordFlags,
     out: Flags.string({ char: 'o', description: 'Write the backup to this new file (mode 0600) instead of <data dir>/backups/' }),
+    encrypt: Flags.boolean({ description: 'Backups are always encrypted; accepted so `backup create --encrypt` works (--no-encrypt is refused)', allowNo: true }),
   }
 
   protected override async exec(): Promise<Output<'backup.create'>> {
+    if (this.flags.encrypt === false) {
+      throw new WaiaasError('USAGE', 'Backups are always encrypted: they hold your encrypted keys and the audit log', {
+        details: { flag: '--no-encrypt' },
+        hint: 'Drop --no-encrypt; `waiaas backup inspect FILE` shows what a backup holds without its secrets.',
+      })
+    }
     const out = this.flags.out as string | undefined
     const params: Input<'backup.create'> = {}
     if (out !== undefined) {
