@@ -130,6 +130,23 @@ describe('waiaas mcp setup', () => {
     expect(fs.readFileSync(config)).toEqual(bytes)
   })
 
+  it("--all (the seed article's spelling) gives the session every wallet, for Claude Desktop by default", async () => {
+    const config = home.file('all.json', '{}')
+    const r = await setup('--all', '--config', config, '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const names = (await t.client.call('wallet.list', {})).wallets.map((w) => w.name)
+    expect(r.json?.data).toMatchObject({ client: 'claude-desktop', action: 'added', session: { wallets: names } })
+    expect(names.length).toBeGreaterThanOrEqual(2)
+    expect(JSON.parse(fs.readFileSync(config, 'utf8')).mcpServers.waiaas.args.at(-1)).toBe(path.join(t.daemon.paths.dataDir, 'mcp', 'claude-desktop.token'))
+    const both = await setup('--all', '--wallet', 'desk', '--config', config, '--json')
+    expect(both.code).toBe(2)
+    expect(both.json?.error?.code).toBe('USAGE')
+    const sessions = await sessionCount()
+    const neither = await setup('--config', config, '--json')
+    expect(neither.json?.error).toMatchObject({ code: 'USAGE', details: { flags: ['--wallet', '--all'] } })
+    expect(await sessionCount()).toBe(sessions)
+  })
+
   it('refuses a config that is not valid JSON, changing nothing and creating no session', async () => {
     const config = home.file('broken.json', '{ "mcpServers": { "git": ')
     const sessions = await sessionCount()

@@ -101,11 +101,13 @@ export default class McpSetup extends BaseCommand {
     '<%= config.bin %> mcp setup --client claude-desktop --wallet treasury',
     '<%= config.bin %> mcp setup --client cursor --wallet hot --wallet sol-hot --ttl 7d',
     '<%= config.bin %> mcp setup --client claude-code --wallet hot --print',
+    '<%= config.bin %> mcp setup --all   # Claude Desktop, every wallet',
   ]
   static override flags = {
     ...passwordFlags,
-    client: Flags.string({ description: 'The MCP client to configure', options: [...CLIENTS], required: true }),
-    wallet: Flags.string({ char: 'w', description: 'A wallet the agent may use (id or name); repeat for more', required: true, multiple: true }),
+    client: Flags.string({ description: 'The MCP client to configure', options: [...CLIENTS], default: 'claude-desktop' }),
+    wallet: Flags.string({ char: 'w', description: 'A wallet the agent may use (id or name); repeat for more', multiple: true, exclusive: ['all'] }),
+    all: Flags.boolean({ description: 'Every wallet there is now (wallets created later are not added)', exclusive: ['wallet'] }),
     ttl: Flags.string({ description: 'How long the session lives, e.g. 1h, 7d (1m to 30d; default 1d)' }),
     name: Flags.string({ description: 'The server name in the client\'s mcpServers (default "waiaas")', default: 'waiaas' }),
     config: Flags.string({ description: 'The client config file to edit (default: the client\'s usual user config)' }),
@@ -113,7 +115,10 @@ export default class McpSetup extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
-    const f = this.flags as { client: Client; wallet: string[]; ttl?: string; name: string; config?: string; print?: boolean }
+    const f = this.flags as { client: Client; wallet?: string[]; all?: boolean; ttl?: string; name: string; config?: string; print?: boolean }
+    if (f.wallet === undefined && f.all !== true) {
+      throw new WaiaasError('USAGE', 'Name the wallets the agent may use: --wallet W (repeatable) or --all', { details: { flags: ['--wallet', '--all'] } })
+    }
     if (!/^[A-Za-z0-9_.-]{1,64}$/.test(f.name)) {
       throw new WaiaasError('USAGE', `--name takes 1-64 letters, digits, '.', '_' or '-'; got "${f.name.slice(0, 64)}"`, { details: { flag: '--name' } })
     }
@@ -123,7 +128,15 @@ export default class McpSetup extends BaseCommand {
     // Read (and refuse) the config before anything is created, so a broken file leaves no session behind.
     const existing = print ? undefined : readConfig(configFile)
 
-    const params: Input<'session.create'> = { wallets: f.wallet, name: `mcp-${f.client}` }
+    let wallets = f.wallet ?? []
+    if (f.all === true) {
+      wallets = (await (await this.daemon()).call('wallet.list', {})).wallets.map((w) => w.id)
+      if (wallets.length > 32) {
+        throw new WaiaasError('USAGE', `--all names ${wallets.length} wallets; a session takes at most 32`, { details: { flag: '--all' }, hint: 'Name the ones the agent needs with --wallet W (repeatable).' })
+      }
+      if (wallets.length === 0) throw new WaiaasError('WALLET_NOT_FOUND', 'There are no wallets yet, so --all names none', { details: { flag: '--all' }, hint: 'Create one first: `waiaas wallet create --chain evm` (or `waiaas quickset`).' })
+    }
+    const params: Input<'session.create'> = { wallets, name: `mcp-${f.client}` }
     if (f.ttl !== undefined) params.ttlSeconds = parseTtl(f.ttl)
     const { session, token } = await this.operatorCall('session.create', params)
 
