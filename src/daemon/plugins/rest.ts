@@ -91,9 +91,13 @@ function typesOf(s: QuerySchema | undefined): Set<string> {
   return out
 }
 
-/** One query-string value as the field's schema takes it: numbers and booleans from their text; else the text. */
+/**
+ * One query-string value as the field's schema takes it: the text where a string is accepted (amounts stay exact
+ * decimal strings), else a number or boolean from its text; anything else stays text for the contract to refuse.
+ */
 function coerce(text: string, s: QuerySchema | undefined): unknown {
   const types = typesOf(s)
+  if (types.has('string') || types.size === 0) return text
   if ((types.has('integer') || types.has('number')) && /^-?\d+(\.\d+)?$/.test(text)) return Number(text)
   if (types.has('boolean') && (text === 'true' || text === 'false')) return text === 'true'
   if (types.has('null') && text === 'null') return null
