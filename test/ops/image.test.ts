@@ -62,12 +62,14 @@ describe('Dockerfile', () => {
     expect(runtime.slice(runtime.indexOf('USER 1001:1001')).some((l) => /^(RUN|COPY)/.test(l))).toBe(false)
   })
 
-  it('compose publishes REST on 127.0.0.1 only, keeps the socket on the volume, and the overlay reads a secret', () => {
+  it('compose publishes REST on 127.0.0.1 only (and gives links there), keeps the socket on the volume, and the overlay reads a secret', () => {
     const compose = fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8')
     expect(compose).toContain('- "127.0.0.1:3100:3100"')
     expect(compose).not.toMatch(/- "?(0\.0\.0\.0:)?3100:3100/)
     expect(compose).toContain('- waiaas-data:/data')
     expect(compose).toContain('WAIAAS_REST_ALLOW_NON_LOOPBACK: "true"')
+    // Approval links point at the published address, not at 0.0.0.0 inside the container.
+    expect(compose).toContain('WAIAAS_REST_PUBLIC_URL: http://127.0.0.1:3100')
     const secrets = fs.readFileSync(path.join(ROOT, 'docker-compose.secrets.yml'), 'utf8')
     expect(secrets).toContain('WAIAAS_MASTER_PASSWORD_FILE: /run/secrets/waiaas_master_password')
     expect(secrets).toMatch(/waiaas_master_password:\n\s+file: \.\/secrets\/master_password.txt/)
