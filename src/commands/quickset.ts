@@ -91,7 +91,7 @@ export default class Quickset extends BaseCommand {
         firstTransfers.push(await step(`First transfer from ${wallets[i]!.name}`, () => this.firstTransfer(client, created.token, wallets[i]!, mode, chain)))
       }
     }
-    const config = mcpConfig({ node: process.execPath, bin: path.join(this.config.root, 'bin', 'run.js'), tokenFile: names.tokenFile, dataDir: this.paths.dataDir })
+    const config = mcpConfig({ node: process.execPath, bin: path.join(this.config.root, 'bin', 'run.js'), tokenFile: names.tokenFile, dataDir: this.paths.dataDir, socketPath: this.env.socketPath })
     const next = ['waiaas mcp setup', `waiaas policy list --wallet ${names.evm}`, mode === 'local' ? 'waiaas tx list' : `waiaas balance --wallet ${names.evm} --network ${chainPlan(mode, 'evm').networks[0]!}`]
     return { mode, dataDir: this.paths.dataDir, initialized, devnet, wallets, policies, session: created.session, tokenFile: names.tokenFile, funded, firstTransfers, mcpConfig: config, next }
   }

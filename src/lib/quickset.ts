@@ -85,17 +85,27 @@ export async function freshAddress(chain: Chain): Promise<string> {
   return base58.encode(randomBytes(32))
 }
 
-export interface McpConfig {
-  mcpServers: { waiaas: { command: string; args: string[]; env: Record<string, string> } }
+/** One `mcpServers` entry: how an MCP client (Claude Desktop, Cursor…) runs `waiaas mcp` as a session. */
+export interface McpServerEntry {
+  command: string
+  args: string[]
+  env: Record<string, string>
 }
 
-/** The `mcpServers` entry an MCP client (Claude Desktop, Cursor…) needs to run `waiaas mcp` as this session. */
-export function mcpConfig(opts: { node: string; bin: string; tokenFile: string; dataDir: string }): McpConfig {
-  return {
-    mcpServers: {
-      waiaas: { command: opts.node, args: [opts.bin, 'mcp', '--token-file', opts.tokenFile], env: { WAIAAS_DATA_DIR: opts.dataDir } },
-    },
-  }
+export interface McpConfig {
+  mcpServers: { waiaas: McpServerEntry }
+}
+
+/** The entry that runs `waiaas mcp` with the token in `tokenFile`, on this data directory (and socket, when set). */
+export function mcpServerEntry(opts: { node: string; bin: string; tokenFile: string; dataDir: string; socketPath?: string | undefined }): McpServerEntry {
+  const env: Record<string, string> = { WAIAAS_DATA_DIR: opts.dataDir }
+  if (opts.socketPath !== undefined) env.WAIAAS_SOCKET_PATH = opts.socketPath
+  return { command: opts.node, args: [opts.bin, 'mcp', '--token-file', opts.tokenFile], env }
+}
+
+/** The `mcpServers` block quickset prints, with the one entry for its session. */
+export function mcpConfig(opts: Parameters<typeof mcpServerEntry>[0]): McpConfig {
+  return { mcpServers: { waiaas: mcpServerEntry(opts) } }
 }
 
 /** What quickset returns (the `--json` data): never the token or the password. */

@@ -4,18 +4,14 @@ import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input } from '../../lib/contract.js'
+import type { DaemonClient } from '../../lib/client.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { ensurePrivateDir, writeSecretFile } from '../../lib/paths.js'
+import { mcpServerEntry, type McpServerEntry } from '../../lib/quickset.js'
 import { parseTtl } from '../session/create.js'
 
 const CLIENTS = ['claude-desktop', 'claude-code', 'cursor'] as const
 type Client = (typeof CLIENTS)[number]
-
-interface ServerEntry {
-  command: string
-  args: string[]
-  env: Record<string, string>
-}
 
 type Data = {
   client: Client
@@ -26,7 +22,7 @@ type Data = {
   session: { id: string; name: string; wallets: string[]; permissions: string[]; expiresAt: string }
   /** The still-valid session the previous token file held, revoked once the new one was in place (else null). */
   revokedSession: string | null
-  entry: ServerEntry
+  entry: McpServerEntry
 }
 
 /** The token a previous run left in `file`, if the file is there and holds one. */
@@ -128,9 +124,12 @@ export default class McpSetup extends BaseCommand {
     // Read (and refuse) the config before anything is created, so a broken file leaves no session behind.
     const existing = print ? undefined : readConfig(configFile)
 
+    // One password and one connection for every call below (the password may come from a prompt).
+    const password = await this.operatorPassword()
+    const client = await this.daemon()
     let wallets = f.wallet ?? []
     if (f.all === true) {
-      wallets = (await (await this.daemon()).call('wallet.list', {})).wallets.map((w) => w.id)
+      wallets = (await client.call('wallet.list', {})).wallets.map((w) => w.id)
       if (wallets.length > 32) {
         throw new WaiaasError('USAGE', `--all names ${wallets.length} wallets; a session takes at most 32`, { details: { flag: '--all' }, hint: 'Name the ones the agent needs with --wallet W (repeatable).' })
       }
@@ -138,7 +137,7 @@ export default class McpSetup extends BaseCommand {
     }
     const params: Input<'session.create'> = { wallets, name: `mcp-${f.client}` }
     if (f.ttl !== undefined) params.ttlSeconds = parseTtl(f.ttl)
-    const { session, token } = await this.operatorCall('session.create', params)
+    const { session, token } = await client.call('session.create', params, { password })
 
     const tokenDir = path.join(this.paths.dataDir, 'mcp')
     ensurePrivateDir(tokenDir)
@@ -146,9 +145,7 @@ export default class McpSetup extends BaseCommand {
     const oldToken = previousToken(tokenFile)
     writeSecretFile(tokenFile, `${token}\n`, { overwrite: true })
 
-    const env: Record<string, string> = { WAIAAS_DATA_DIR: this.paths.dataDir }
-    if (this.env.socketPath !== undefined) env.WAIAAS_SOCKET_PATH = this.env.socketPath
-    const entry: ServerEntry = { command: process.execPath, args: [path.join(this.config.root, 'bin', 'run.js'), 'mcp', '--token-file', tokenFile], env }
+    const entry = mcpServerEntry({ node: process.execPath, bin: path.join(this.config.root, 'bin', 'run.js'), tokenFile, dataDir: this.paths.dataDir, socketPath: this.env.socketPath })
 
     let action: Data['action'] = 'printed'
     if (existing !== undefined) {
@@ -157,7 +154,7 @@ export default class McpSetup extends BaseCommand {
       servers[f.name] = entry
       writeConfig(configFile, `${JSON.stringify({ ...existing.config, mcpServers: servers }, null, 2)}\n`, existing.mode ?? 0o600)
     }
-    const revokedSession = oldToken === undefined ? null : await this.revokePrevious(oldToken)
+    const revokedSession = oldToken === undefined ? null : await this.revokePrevious(client, password, oldToken)
     return {
       client: f.client,
       config: configFile,
@@ -175,8 +172,7 @@ export default class McpSetup extends BaseCommand {
    * Only after the new token and entry are in place: a failure before that point leaves the client working as it was.
    * A token that is already expired, revoked or unknown needs nothing.
    */
-  private async revokePrevious(token: string): Promise<string | null> {
-    const client = await this.daemon()
+  private async revokePrevious(client: DaemonClient, password: string, token: string): Promise<string | null> {
     let id: string
     try {
       id = (await client.call('session.whoami', {}, { token })).id
@@ -190,7 +186,7 @@ export default class McpSetup extends BaseCommand {
       }
       throw err
     }
-    await client.call('session.revoke', { id }, { password: await this.operatorPassword() })
+    await client.call('session.revoke', { id }, { password })
     return id
   }
 

@@ -17,7 +17,7 @@ import type { RequestKind, TxState } from '../../lib/contract.js'
 import { parseAmount } from '../../lib/amounts.js'
 import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
 import type { AnyAdapter } from '../chains/registry.js'
-import type { PreparedTx } from '../chains/types.js'
+import type { PreparedTx, SignedTx } from '../chains/types.js'
 import type { DaemonContext } from '../context.js'
 import { wipe } from '../keystore/aead.js'
 import { openPrivateKey } from '../keystore/vault.js'
@@ -545,13 +545,7 @@ export class Pipeline {
         return getRequest(db, row.id)
       }
     }
-    const key = openPrivateKey(dataKey, wallet.id, wallet.address, wallet.sealedKey)
-    let signed
-    try {
-      signed = await adapter.sign(tx, key)
-    } finally {
-      wipe(key)
-    }
+    const signed = await this.signWith(adapter, wallet, tx, dataKey)
     if (this.killSwitch().on) return getRequest(db, row.id)
     const next = this.commitSigned(row, { raw: signed.raw, txHash: signed.hash, hashes: [signed.hash], prepared: tx as unknown as Record<string, unknown>, signature: null })
     if (next.state !== 'signed' && adapter.family === 'evm') await this.releaseIfUnsent(adapter, tx, next)
@@ -586,6 +580,16 @@ export class Pipeline {
       ([evm, solana, tx]) => ({ evm, solana, tx }),
     )
     return this.signerModules
+  }
+
+  /** Signs `tx` with the wallet's key, decrypted for this one signature and wiped right after. */
+  private async signWith(adapter: AnyAdapter, wallet: WalletRow, tx: PreparedTx, dataKey = this.env.keyring.heldDataKey()): Promise<SignedTx> {
+    const key = openPrivateKey(dataKey, wallet.id, wallet.address, wallet.sealedKey)
+    try {
+      return await adapter.sign(tx, key)
+    } finally {
+      wipe(key)
+    }
   }
 
   /**
@@ -854,13 +858,7 @@ export class Pipeline {
     const wallet = findWallet(db, row.walletId)
     const next = await adapter.cancel(row.prepared as unknown as PreparedTx, { raw: row.raw, hash: row.txHash }, CANCEL_BUMP_PERCENT)
     this.assertFeeCap(row, net, next.fee.maxFee)
-    const key = openPrivateKey(this.env.keyring.heldDataKey(), wallet.id, wallet.address, wallet.sealedKey)
-    let signed
-    try {
-      signed = await adapter.sign(next, key)
-    } finally {
-      wipe(key)
-    }
+    const signed = await this.signWith(adapter, wallet, next)
     const prepared = { ...(next as unknown as Record<string, unknown>), [CANCELS]: row.txHash }
     const stored = inTransaction(db, () => {
       const ok = patchRequest(db, row.id, 'submitted', { prepared, raw: signed.raw, txHash: signed.hash, hashes: [...row.hashes, signed.hash] }, this.now())
@@ -958,13 +956,7 @@ export class Pipeline {
     const wallet = findWallet(db, row.walletId)
     const next = await adapter.speedUp(row.prepared as unknown as PreparedTx, { raw: row.raw, hash: row.txHash }, bumpPercent)
     this.assertFeeCap(row, net, next.fee.maxFee)
-    const key = openPrivateKey(this.env.keyring.heldDataKey(), wallet.id, wallet.address, wallet.sealedKey)
-    let signed
-    try {
-      signed = await adapter.sign(next, key)
-    } finally {
-      wipe(key)
-    }
+    const signed = await this.signWith(adapter, wallet, next)
     const stored = inTransaction(db, () => {
       const ok = patchRequest(db, id, 'submitted', { prepared: next as unknown as Record<string, unknown>, raw: signed.raw, txHash: signed.hash, hashes: [...row.hashes, signed.hash] }, this.now())
       if (ok) appendAudit(db, { actor, action: 'tx.speed-up', target: id, outcome: 'ok', details: { replaces: row.txHash, txHash: signed.hash, bumpPercent } })
