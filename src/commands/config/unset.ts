@@ -18,7 +18,8 @@ export default class ConfigUnset extends BaseCommand {
       delete file[key]
       writeConfigFile(this.paths.config, file)
     }
-    return { ...changeResult(this.paths, s.readBy, key, s.default, s.env), restartRequired: removed && changeResult(this.paths, s.readBy, key, null, s.env).restartRequired, removed }
+    const change = changeResult(this.paths, s.readBy, key, s.default, s.env)
+    return { ...change, restartRequired: removed && change.restartRequired, removed }
   }
 
   protected override render(c: ConfigChange & { removed: boolean }): void {

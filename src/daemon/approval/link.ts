@@ -6,11 +6,12 @@
  * the decision it carries), and not after the request's approval expires, an hour passes, or the request moves on.
  * A refused signature does not consume it, so the owner can retry with the right key.
  */
-import { createHash, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import { WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext } from '../context.js'
 import { appendAudit } from '../store/audit.js'
 import { findApprovalLink, insertApprovalLink, useApprovalLink, type ApprovalLinkRow } from '../store/approval-links.js'
+import { hashToken } from '../store/sessions.js'
 import { getRequest, type RequestRow } from '../store/requests.js'
 import { inTransaction } from '../store/statements.js'
 import { findWallet } from '../store/wallets.js'
@@ -22,9 +23,6 @@ export const LINK_TTL_MS = 60 * 60 * 1000
 export const APPROVE_PREFIX = '/approve/'
 const TOKEN = /^[A-Za-z0-9_-]{43}$/
 
-export function tokenHash(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex')
-}
 
 /**
  * The base URL of links while the REST plugin serves (else null): the configured public URL (rest.publicUrl, for
@@ -63,7 +61,7 @@ export function createApprovalLink(ctx: Pick<DaemonContext, 'db' | 'plugins' | '
   const token = randomBytes(32).toString('base64url')
   const expiresAt = Math.min(row.expiresAt, now + LINK_TTL_MS)
   inTransaction(db, () => {
-    insertApprovalLink(db, { tokenHash: tokenHash(token), requestId: id, contentHash: row.contentHash, createdAt: now, expiresAt })
+    insertApprovalLink(db, { tokenHash: hashToken(token), requestId: id, contentHash: row.contentHash, createdAt: now, expiresAt })
     appendAudit(db, { actor, action: 'tx.approval-link', target: id, outcome: 'ok', details: { expiresAt: new Date(expiresAt).toISOString() } })
   })
   return { url: `${base}${APPROVE_PREFIX}${token}`, expiresAt: new Date(expiresAt).toISOString() }
@@ -80,7 +78,7 @@ export interface OpenLink {
  * None of the refusals names the request.
  */
 export function openApprovalLink(ctx: Pick<DaemonContext, 'db'>, token: string, now = Date.now()): OpenLink {
-  const link = TOKEN.test(token) ? findApprovalLink(ctx.db, tokenHash(token)) : undefined
+  const link = TOKEN.test(token) ? findApprovalLink(ctx.db, hashToken(token)) : undefined
   if (link === undefined) throw new WaiaasError('APPROVAL_LINK_NOT_FOUND', 'This approval link is unknown', { details: {} })
   if (link.usedAt !== null) throw new WaiaasError('APPROVAL_LINK_USED', 'This approval link was already used', { details: { usedAt: new Date(link.usedAt).toISOString() } })
   if (now >= link.expiresAt) throw new WaiaasError('APPROVAL_LINK_EXPIRED', 'This approval link has expired', { details: { expiredAt: new Date(link.expiresAt).toISOString() } })

@@ -16,15 +16,14 @@ import { WaiaasError } from '../../lib/errors.js'
 import type { EvmRpc } from '../chains/evm/provider.js'
 import type { EffectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
-import { commitScan, cursorsOf, setCursor, type CursorWrite, type FoundTransfer } from '../store/incoming.js'
-import { inTransaction } from '../store/statements.js'
+import { commitScan, cursorsOf, type CursorWrite, type FoundTransfer } from '../store/incoming.js'
 import type { WalletRow } from '../store/wallets.js'
 
-export const TRANSFER_TOPIC = keccakId('Transfer(address,address,uint256)')
+const TRANSFER_TOPIC = keccakId('Transfer(address,address,uint256)')
 const MIN_SPAN = 1
 const MAX_SPAN = 2000
 const START_SPAN = 100
-export const MAX_BLOCKS_PER_TICK = 2000
+const MAX_BLOCKS_PER_TICK = 2000
 /** Parallel eth_getBlockByNumber reads. */
 const BLOCK_CONCURRENCY = 8
 /** A getLogs chunk that answers faster than this may grow. */
@@ -170,12 +169,7 @@ export async function scanEvm(db: Db, net: EffectiveNetwork, rpc: EvmRpc, state:
     cursor.set(w.id, pos === undefined ? safe : Math.min(Number(pos), safe))
   }
   // First sight of a wallet on this network: it starts at the confirmed head (no history scan).
-  if (fresh.length > 0) {
-    inTransaction(db, () => {
-      guard()
-      for (const c of fresh) setCursor(db, c)
-    })
-  }
+  if (fresh.length > 0) commitScan(db, [], fresh, guard)
 
   const lowest = Math.min(...cursor.values())
   const from = lowest + 1

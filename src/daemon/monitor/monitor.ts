@@ -10,6 +10,7 @@
  */
 import { EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
+import { redactUrls } from '../chains/evm/errors.js'
 import type { ChainRegistry } from '../chains/registry.js'
 import type { Devnet } from '../devnet.js'
 import type { Logger } from '../log.js'
@@ -50,11 +51,6 @@ export interface MonitorDeps {
   log: Logger
 }
 
-/** Reduces every URL in a message to scheme and host: RPC URLs may hold API keys in their path or query. */
-const redactUrls = (text: string): string =>
-  text.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(?:[^\s/@"'?#]*@)?([^\s/"'?#]*)([^\s"']*)/gi, (_m, scheme: string, host: string, rest: string) =>
-    `${scheme}${host}${rest === '' || rest === '/' ? rest : '/***'}`,
-  )
 
 export class Monitor {
   private readonly nets = new Map<string, NetState>()

@@ -15,8 +15,7 @@ import type { SolanaRpc } from '../chains/solana/connection.js'
 import { TOKEN_PROGRAMS } from '../chains/solana/tokens.js'
 import type { EffectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
-import { commitScan, cursorsOf, setCursor, type CursorWrite, type FoundTransfer } from '../store/incoming.js'
-import { inTransaction } from '../store/statements.js'
+import { commitScan, cursorsOf, type CursorWrite, type FoundTransfer } from '../store/incoming.js'
 import type { WalletRow } from '../store/wallets.js'
 import type { ScanOutcome } from './evm-scan.js'
 
@@ -123,10 +122,7 @@ async function scanWallet(db: Db, net: EffectiveNetwork, rpc: SolanaRpc, wallet:
   const baseText = cursors.get('')
   if (baseText === undefined) {
     // First sight of this wallet on this network: it starts at the current slot (no history scan).
-    inTransaction(db, () => {
-      guard()
-      setCursor(db, { walletId: wallet.id, network: net.id, account: '', position: String(slot) })
-    })
+    commitScan(db, [], [{ walletId: wallet.id, network: net.id, account: '', position: String(slot) }], guard)
   }
   const base = baseText === undefined ? slot : Number(baseText)
   const tokenAccounts = await tokenAccountsOf(rpc, commitment, wallet.address)

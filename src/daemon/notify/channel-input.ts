@@ -4,6 +4,7 @@
  */
 import { WaiaasError } from '../../lib/errors.js'
 import { isNotifyEvent, NOTIFY_EVENTS, type NotifyEvent, type NotifyKind } from '../../lib/notify-events.js'
+import { isLoopbackHost } from '../plugins/settings.js'
 import type { ChannelConfig, ChannelSecrets } from './store.js'
 
 export interface ChannelInput {
@@ -26,7 +27,7 @@ const invalid = (field: string, message: string): WaiaasError => new WaiaasError
  * Parses an outgoing URL: http: or https: only, no user:password@. `secret` keeps the URL out of the message (a
  * Slack or Discord webhook URL is itself the credential).
  */
-export function checkUrl(text: string, field: string, secret: boolean): URL {
+function checkUrl(text: string, field: string, secret: boolean): URL {
   let u: URL
   try {
     u = new URL(text)
@@ -83,7 +84,7 @@ export function channelFromInput(p: ChannelInput): { name: string; events: Notif
     case 'discord': {
       onlyFields(p, ['url'])
       const u = checkUrl(required(p.url, 'url', p.kind), 'url', true)
-      if (u.protocol !== 'https:' && !isLoopback(u.hostname)) throw new WaiaasError('NOTIFY_URL_REFUSED', `A ${p.kind} webhook URL must be https://`, { details: { field: 'url' } })
+      if (u.protocol !== 'https:' && !isLoopbackHost(u.hostname)) throw new WaiaasError('NOTIFY_URL_REFUSED', `A ${p.kind} webhook URL must be https://`, { details: { field: 'url' } })
       return { name: p.name ?? p.kind, events: evs, config: { display: `${u.origin}/…` }, secrets: { url: u.href } }
     }
     case 'telegram': {
@@ -111,8 +112,4 @@ export function channelFromInput(p: ChannelInput): { name: string; events: Notif
       return { name: p.name ?? `ntfy ${topic}`, events: evs, config: { server, topic, display: `${server}/${topic}` }, secrets }
     }
   }
-}
-
-function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host)
 }

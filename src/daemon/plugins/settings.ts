@@ -59,9 +59,6 @@ export function serverWanted(s: PluginSettings): boolean {
   return s.rest.enabled || s['mcp-http'].enabled
 }
 
-export function pluginEnabled(s: PluginSettings, name: PluginName): boolean {
-  return s[name].enabled
-}
 
 /**
  * True for addresses only this machine can reach: 127.0.0.0/8, ::1 (also as IPv4-mapped ::ffff:127.x) and

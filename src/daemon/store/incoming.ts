@@ -115,7 +115,7 @@ export function commitScan(db: Db, transfers: readonly FoundTransfer[], cursors:
 }
 
 /** Sets one cursor (inside the caller's transaction when there is one). */
-export function setCursor(db: Db, c: CursorWrite, now = Date.now()): void {
+function setCursor(db: Db, c: CursorWrite, now = Date.now()): void {
   prepared(
     db,
     `INSERT INTO incoming_cursors (wallet_id, network, account, position, updated_at) VALUES (?, ?, ?, ?, ?)

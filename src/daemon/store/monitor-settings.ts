@@ -4,6 +4,7 @@
  */
 import type { Db } from './db.js'
 import { appendAudit } from './audit.js'
+import { forgetCursors } from './incoming.js'
 import { inTransaction, prepared } from './statements.js'
 
 export interface WatchRow {
@@ -28,7 +29,7 @@ export function setWatched(db: Db, network: string, watch: boolean, actor: strin
     const res = watch
       ? prepared(db, 'INSERT INTO incoming_watch (network, actor, added_at) VALUES (?, ?, ?) ON CONFLICT (network) DO NOTHING').run(network, actor, now)
       : prepared(db, 'DELETE FROM incoming_watch WHERE network = ?').run(network)
-    if (!watch) prepared(db, 'DELETE FROM incoming_cursors WHERE network = ?').run(network)
+    if (!watch) forgetCursors(db, [network])
     if (res.changes > 0) appendAudit(db, { actor, action: watch ? 'incoming.watch' : 'incoming.unwatch', target: network, outcome: 'ok', details: { network } })
     return res.changes > 0
   })

@@ -63,6 +63,7 @@ function toRow(r: DbSession): SessionRow {
   }
 }
 
+/** What is stored of a bearer secret (session tokens, approval-link tokens): its SHA-256, hex. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex')
 }

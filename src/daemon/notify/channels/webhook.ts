@@ -9,7 +9,7 @@ import type { Outgoing } from '../http.js'
 import type { ChannelSecrets } from '../store.js'
 
 /** The signature header's value for `body` sent at unix time `timestamp` (seconds). */
-export function webhookSignature(secret: string, timestamp: number, body: string): string {
+function webhookSignature(secret: string, timestamp: number, body: string): string {
   return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`
 }
 
