@@ -8,7 +8,7 @@ import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
 import { WaiaasError } from '../../lib/errors.js'
-import { ensurePrivateDir, type Paths } from '../../lib/paths.js'
+import { ensurePrivateDir, writeSecretFile, type Paths } from '../../lib/paths.js'
 import type { Db } from '../store/db.js'
 import type { KdfParams } from '../keystore/kdf.js'
 import { BACKUP_EXTENSION, writeBackup, type BackupMeta } from './format.js'
@@ -28,8 +28,17 @@ function uniquePath(dir: string, prefix: string, now: Date): string {
   return candidate
 }
 
-/** Copies the live database to a fresh 0600 file, consistent as of one moment, without blocking the event loop. */
-async function snapshot(db: Db, dataDir: string): Promise<Buffer> {
+interface SnapshotFacts {
+  schemaVersion: number
+  walletCount: number
+  auditHead: { seq: number; hash: string }
+}
+
+/**
+ * Copies the live database to a fresh 0600 file, consistent as of one moment, without blocking the event loop; returns
+ * its bytes and facts read from the copy itself (the live database has moved on).
+ */
+async function snapshot(db: Db, dataDir: string): Promise<{ bytes: Buffer; facts: SnapshotFacts }> {
   const tmp = path.join(dataDir, `.backup-${randomBytes(6).toString('hex')}.tmp`)
   fs.closeSync(fs.openSync(tmp, 'wx', 0o600))
   try {
@@ -37,12 +46,19 @@ async function snapshot(db: Db, dataDir: string): Promise<Buffer> {
     // The copy inherits WAL mode; store it in rollback-journal mode so the image stands alone (one file, and
     // readable in memory). Opening it with openDatabase switches it back to WAL.
     const copy = new Database(tmp)
+    let facts: SnapshotFacts
     try {
       copy.pragma('journal_mode = DELETE')
+      const last = copy.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get()
+      facts = {
+        schemaVersion: Number(copy.pragma('user_version', { simple: true })),
+        walletCount: copy.prepare<[], { n: number }>('SELECT count(*) AS n FROM wallets').get()?.n ?? 0,
+        auditHead: last ?? { seq: 0, hash: '' },
+      }
     } finally {
       copy.close()
     }
-    return fs.readFileSync(tmp)
+    return { bytes: fs.readFileSync(tmp), facts }
   } finally {
     for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true })
   }
@@ -72,12 +88,10 @@ export async function createBackup(
     ensurePrivateDir(deps.paths.backups)
     target = uniquePath(deps.paths.backups, opts.prefix ?? MANUAL_PREFIX, now)
   }
-  const dbBytes = await snapshot(deps.db, deps.paths.dataDir)
+  const { bytes: dbBytes, facts } = await snapshot(deps.db, deps.paths.dataDir)
   const files = new Map<string, Buffer>([['waiaas.db', dbBytes]])
   const pricesFile = deps.pricesFile ?? path.join(deps.paths.dataDir, 'prices.json')
   if (fs.existsSync(pricesFile)) files.set('prices.json', fs.readFileSync(pricesFile))
-  // Facts about the snapshot, read from the snapshot itself (the live database has moved on).
-  const facts = snapshotFacts(dbBytes)
   const meta: BackupMeta = {
     format: 1,
     createdAt: now.toISOString(),
@@ -89,38 +103,9 @@ export async function createBackup(
     files: [...files].map(([name, b]) => ({ name, bytes: b.length })),
   }
   const sealed = await writeBackup(password, meta, files, opts.kdf)
-  const tmp = `${target}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`
-  const fd = fs.openSync(tmp, 'wx', 0o600)
-  try {
-    fs.writeFileSync(fd, sealed)
-    fs.fsyncSync(fd)
-  } catch (err) {
-    fs.closeSync(fd)
-    fs.rmSync(tmp, { force: true })
-    throw err
-  }
-  fs.closeSync(fd)
-  try {
-    // link, not rename: never replaces a file that appeared meanwhile.
-    fs.linkSync(tmp, target)
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new WaiaasError('INPUT_FILE_EXISTS', `${target} already exists`, { details: { path: target } })
-    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${target}`, { details: { path: target, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
-  } finally {
-    fs.rmSync(tmp, { force: true })
-  }
+  // 0600, fsynced, and never replacing a file that appeared meanwhile (INPUT_FILE_EXISTS).
+  writeSecretFile(target, sealed)
   return { file: target, bytes: sealed.length, meta }
-}
-
-/** Schema version, wallet count and audit head of a database image, read through a read-only handle on a copy. */
-function snapshotFacts(dbBytes: Buffer): { schemaVersion: number; walletCount: number; auditHead: { seq: number; hash: string } } {
-  // better-sqlite3 can open a serialized image in memory: no second file on disk.
-  return withImage(dbBytes, (db) => {
-    const schemaVersion = Number(db.pragma('user_version', { simple: true }))
-    const walletCount = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM wallets').get()?.n ?? 0
-    const last = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get()
-    return { schemaVersion, walletCount, auditHead: last ?? { seq: 0, hash: '' } }
-  })
 }
 
 /** better-sqlite3 opens a serialized image (a Buffer) as an in-memory database. */
