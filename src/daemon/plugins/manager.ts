@@ -86,16 +86,11 @@ export class PluginManager {
   enable(name: string, opts: EnableOptions, actor: string): Promise<PluginStatus> {
     const plugin = pluginName(name)
     return this.serial(async () => {
-      const next = clone(this.settings)
-      next[plugin].enabled = true
-      if (opts.host !== undefined) next.rest.host = opts.host
-      if (opts.port !== undefined) next.rest.port = opts.port
-      if (opts.allowNonLoopback !== undefined) next.rest.allowNonLoopback = opts.allowNonLoopback
-      await this.change(next, plugin, 'plugin.enable', actor, (stored) => {
-        stored[plugin].enabled = true
-        if (opts.host !== undefined) stored.rest.host = opts.host
-        if (opts.port !== undefined) stored.rest.port = opts.port
-        if (opts.allowNonLoopback !== undefined) stored.rest.allowNonLoopback = opts.allowNonLoopback
+      await this.change(plugin, 'plugin.enable', actor, (s) => {
+        s[plugin].enabled = true
+        if (opts.host !== undefined) s.rest.host = opts.host
+        if (opts.port !== undefined) s.rest.port = opts.port
+        if (opts.allowNonLoopback !== undefined) s.rest.allowNonLoopback = opts.allowNonLoopback
       })
       return this.status(plugin)
     })
@@ -105,10 +100,8 @@ export class PluginManager {
   disable(name: string, actor: string): Promise<PluginStatus> {
     const plugin = pluginName(name)
     return this.serial(async () => {
-      const next = clone(this.settings)
-      next[plugin].enabled = false
-      await this.change(next, plugin, 'plugin.disable', actor, (stored) => {
-        stored[plugin].enabled = false
+      await this.change(plugin, 'plugin.disable', actor, (s) => {
+        s[plugin].enabled = false
       })
       return this.status(plugin)
     })
@@ -123,9 +116,15 @@ export class PluginManager {
     })
   }
 
-  /** Applies `next`, then persists and audits it; when that write fails, the previous settings are applied again. */
-  private async change(next: PluginSettings, plugin: PluginName, action: string, actor: string, patch: (stored: PluginSettings) => void): Promise<void> {
+  /**
+   * Applies `patch` to the settings in use and puts the result into effect, then applies the same patch to the
+   * stored settings (which env overrides do not touch) and audits it; when that write fails, the previous settings
+   * are applied again.
+   */
+  private async change(plugin: PluginName, action: string, actor: string, patch: (settings: PluginSettings) => void): Promise<void> {
     const prev = clone(this.settings)
+    const next = clone(this.settings)
+    patch(next)
     await this.apply(next)
     try {
       this.db.transaction(() => {
