@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { WaiaasError } from './errors.js'
+import { writeSecretFile } from './paths.js'
 import { LOG_LEVELS, SETTINGS, closeKeys, findSetting, parseSetting } from './settings.js'
 
 /**
@@ -122,10 +123,7 @@ export function readConfigFile(file: string): ConfigFile {
 
 /** Writes the config file atomically with mode 0600. */
 export function writeConfigFile(file: string, values: ConfigFile): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 })
-  fs.chmodSync(tmp, 0o600)
-  fs.renameSync(tmp, file)
+  writeSecretFile(file, `${JSON.stringify(values, null, 2)}\n`, { overwrite: true })
 }
 
 /** The settings in force for a data directory: the environment over its config file. */

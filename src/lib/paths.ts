@@ -132,14 +132,24 @@ export function assertWritableTarget(file: string): void {
 
 /** Writes a secret file atomically with mode 0600 (temp file + rename), refusing to overwrite unless asked. */
 export function writeSecretFile(file: string, content: string | Buffer, opts: { overwrite?: boolean } = {}): void {
+  writeFileAtomic(file, content, { mode: 0o600, ...opts })
+}
+
+/**
+ * Writes `file` atomically with exactly `mode`: a temp file in the same folder, fsynced, then renamed over the file
+ * (`overwrite`) or linked to it, which fails with INPUT_FILE_EXISTS instead of replacing a file that is there.
+ * Other failures are INPUT_FILE_UNREADABLE; no temp file is left behind.
+ */
+export function writeFileAtomic(file: string, content: string | Buffer, opts: { mode: number; overwrite?: boolean }): void {
   const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
   let fd: number
   try {
-    fd = fs.openSync(tmp, 'wx', 0o600)
+    fd = fs.openSync(tmp, 'wx', opts.mode)
   } catch (err) {
     throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
   }
   try {
+    fs.fchmodSync(fd, opts.mode) // the umask may have narrowed it
     fs.writeFileSync(fd, content)
     fs.fsyncSync(fd)
   } catch (err) {

@@ -3,6 +3,7 @@ import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
+import { writeFileAtomic } from '../../lib/paths.js'
 import { assertPasswordFile, enableCommand, launchdPlist, systemdUnit, unitPath, type ServiceKind } from '../../lib/service-unit.js'
 
 interface Installed {
@@ -42,13 +43,10 @@ export default class DaemonInstall extends BaseCommand {
     const text = kind === 'systemd' ? systemdUnit(spec) : launchdPlist(spec)
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 })
-      const tmp = `${file}.${process.pid}.tmp`
-      fs.writeFileSync(tmp, text, { mode: 0o644 })
-      fs.chmodSync(tmp, 0o644)
-      fs.renameSync(tmp, file)
     } catch (err) {
       throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
     }
+    writeFileAtomic(file, text, { mode: 0o644, overwrite: true })
     return { kind, file, dataDir: spec.dataDir, passwordFile: passwordFile ?? null, enable: enableCommand(kind, file) }
   }
 

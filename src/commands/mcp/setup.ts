@@ -6,7 +6,7 @@ import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input } from '../../lib/contract.js'
 import type { DaemonClient } from '../../lib/client.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { ensurePrivateDir, writeSecretFile } from '../../lib/paths.js'
+import { ensurePrivateDir, writeFileAtomic, writeSecretFile } from '../../lib/paths.js'
 import { mcpServerEntry, type McpServerEntry } from '../../lib/quickset.js'
 import { parseTtl } from '../session/create.js'
 
@@ -75,16 +75,12 @@ function readConfig(file: string): { config: Record<string, unknown>; mode: numb
 
 /** Replaces `file` atomically (temp file in the same directory, then rename), with the given mode. */
 function writeConfig(file: string, text: string, mode: number): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
   try {
-    fs.writeFileSync(tmp, text, { mode, flag: 'wx' })
-    fs.chmodSync(tmp, mode) // the umask may have narrowed it
-    fs.renameSync(tmp, file)
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 })
   } catch (err) {
-    fs.rmSync(tmp, { force: true })
     throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
   }
+  writeFileAtomic(file, text, { mode, overwrite: true })
 }
 
 export default class McpSetup extends BaseCommand {
