@@ -166,6 +166,11 @@ const txRequest = z.object({
   token: z.string().nullable(),
   symbol: z.string().nullable(),
   usd: z.string().nullable(),
+  /**
+   * The fee in the network's native unit: the most it can cost while the transaction is not mined (counted against
+   * spending limits like value), what it paid once mined. Null for messages, typed data and rows without one.
+   */
+  fee: z.string().nullable(),
   decision: z
     .object({ policyRevision: z.number().int(), reason: z.string(), rule: ruleRef.nullable(), wouldPass: z.string().nullable(), delaySeconds: z.number().int().nullable() })
     .nullable(),
@@ -696,6 +701,8 @@ export const contract = {
       verdicts: z.array(verdict),
       policyRevision: z.number().int(),
       usd: z.string().nullable(),
+      /** The most the transaction's fee can cost, in the native unit (counted with the value); null when unknown or none. */
+      maxFee: z.string().nullable(),
       policies: z.array(z.string()),
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_RPC_UNREACHABLE'],

@@ -259,3 +259,19 @@ export function redactUrl(url: string): string {
   const hash = u.hash === '' ? '' : looksSecret(u.hash.slice(1)) || SECRET_PARAM.test(u.hash) ? `#${REDACTED}` : u.hash
   return `${u.protocol}//${auth}${u.host}${shownPath}${query === '' ? '' : `?${query}`}${hash}`
 }
+
+/**
+ * Which networks' native coins are the same asset, for spending limits in native units: the family, the coin's
+ * symbol and whether it holds real value. ETH on Ethereum, Base, Arbitrum and OP mainnet is one class (moving 1 ETH on
+ * any of them spends the same money); test and local networks form their own classes; an unknown id is its own class.
+ */
+export function nativeAssetClass(idOrAlias: string): string {
+  let net: NetworkInfo
+  try {
+    net = resolveNetwork(idOrAlias)
+  } catch {
+    return `unknown:${idOrAlias}`
+  }
+  return `${net.family}:${net.nativeSymbol}:${net.testnet ? 'test' : 'main'}`
+}
+

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Contract, JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { parseAmount } from '../../src/lib/amounts.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { deploy, mined } from '../helpers/solc.js'
@@ -54,14 +55,34 @@ describe('USD rules and price sources', () => {
   const probe = (wallet: string, amount: string) =>
     t.client.call('policy.test', { wallet, network: 'evm-local', to: EthersWallet.createRandom().address, amount })
 
-  it('tiers by USD with a fresh price ($2000/ETH)', async () => {
-    const small = await probe('usd-a', '0.04') // $80
-    expect(small).toMatchObject({ tier: 'INSTANT', usd: '80' })
+  /** $2000/ETH of `eth` plus the fee, in micro-dollars, rounded up per amount as the price service does. */
+  const usdOf = (eth: string, fee: string): bigint => {
+    const micros = (wei: bigint): bigint => (wei * 2000n * 10n ** 6n + 10n ** 18n - 1n) / 10n ** 18n
+    return micros(parseAmount(eth, 18)) + micros(parseAmount(fee, 18))
+  }
+  const micros = (usd: string | null): bigint => parseAmount(usd ?? 'NaN', 6)
+
+  it('tiers by USD with a fresh price ($2000/ETH); the maximum fee counts with the value', async () => {
+    const small = await probe('usd-a', '0.04') // $80 plus the fee
+    expect(small.tier).toBe('INSTANT')
+    expect(small.maxFee).not.toBeNull()
+    expect(micros(small.usd)).toBe(usdOf('0.04', small.maxFee ?? ''))
+    expect(micros(small.usd)).toBeGreaterThan(80_000_000n)
     const mid = await probe('usd-a', '0.1') // $200
     expect(mid.tier).toBe('NOTIFY')
     expect(mid.decisive.wouldPass).toMatch(/100/)
     const r = await t.client.call('tx.send', { wallet: 'usd-a', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.04' }, auth)
-    expect(r).toMatchObject({ tier: 'INSTANT', usd: '80' })
+    expect(r.tier).toBe('INSTANT')
+    expect(micros(r.usd)).toBe(usdOf('0.04', r.fee ?? ''))
+    // Once mined, the row counts what the fee really cost, which is no more than its maximum.
+    const done = await t.client.call('tx.wait', { id: r.id, timeoutMs: 20_000 })
+    expect(done.state).toBe('confirmed')
+    const receipt = await provider.getTransactionReceipt(done.txHash ?? '')
+    const paid = (receipt?.gasUsed ?? 0n) * (receipt?.gasPrice ?? 0n)
+    expect(parseAmount(done.fee ?? '', 18)).toBe(paid)
+    expect(paid).toBeLessThanOrEqual(parseAmount(r.fee ?? '', 18))
+    expect(micros(done.usd)).toBeLessThanOrEqual(micros(r.usd))
+    expect(micros(done.usd)).toBeGreaterThanOrEqual(80_000_000n)
   })
 
   it('a stale price fails closed: APPROVAL by default, DENY when the policy says so', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { applicablePolicies, evaluate } from '../../src/daemon/policy/engine.js'
+import { FEE_BOUND_FACTOR, applicablePolicies, evaluate } from '../../src/daemon/policy/engine.js'
 import { validateRules } from '../../src/daemon/policy/rules.js'
 import type { Action, Decision, Policy, PolicyFacts, PolicyRequest, PolicyType, TypedDataDomain, WindowName } from '../../src/daemon/policy/types.js'
 import { parseAmount } from '../../src/lib/amounts.js'
@@ -42,18 +42,22 @@ const call = (contract: string, selector: string | null, value = 0n): Action => 
 const signMsg: Action = { kind: 'sign-message' }
 const signTyped = (domain: TypedDataDomain): Action => ({ kind: 'sign-typed-data', domain })
 
+/** A transaction request; its fee is 0 unless given, so threshold tests judge values alone (fees: their own tests). */
 function req(actions: Action[], o: Partial<PolicyRequest> = {}): PolicyRequest {
   let nativeValue = 0n
   for (const a of actions) nativeValue += a.kind === 'native-transfer' ? a.amount : a.kind === 'contract-call' ? a.value : 0n
-  return { walletId: W, chain: 'evm', network: NET, actions, maxFee: 10n ** 14n, usdMicros: 0n, nativeValue, nativeDecimals: 18, tokenDecimals: { [TOKEN]: 6, [TOKEN2]: 6 }, ...o }
+  return { walletId: W, chain: 'evm', network: NET, actions, maxFee: 0n, usdMicros: 0n, nativeValue, nativeDecimals: 18, tokenDecimals: { [TOKEN]: 6, [TOKEN2]: 6 }, ...o }
 }
 
-type Spent = { usdMicros: bigint; native: bigint; tokens: Record<string, bigint> }
+type Spent = { usdMicros: bigint; native: bigint; nativeClass: bigint; tokens: Record<string, bigint> }
 /** Monday 6 January 2025, 10:00 UTC. */
 const MONDAY_10_UTC = Date.UTC(2025, 0, 6, 10, 0, 0)
 
 function facts(o: { now?: number; spent?: Partial<Record<WindowName, Partial<Spent>>>; count?: number; pending?: number; known?: string[] } = {}): PolicyFacts {
-  const spent = (w: WindowName): Spent => ({ usdMicros: 0n, native: 0n, tokens: {}, ...o.spent?.[w] })
+  const spent = (w: WindowName): Spent => {
+    const given = { usdMicros: 0n, native: 0n, tokens: {}, ...o.spent?.[w] }
+    return { nativeClass: given.native, ...given }
+  }
   const known = new Set(o.known ?? [])
   return {
     now: o.now ?? MONDAY_10_UTC,
@@ -515,3 +519,77 @@ describe('combining verdicts', () => {
     expectTier(evaluate(send(50), [v1], facts()), 'APPROVAL')
   })
 })
+
+describe('fees leave the wallet too', () => {
+  const limit = pol('SPENDING_LIMIT', { instant_max: '0.1', notify_max: '0.5', daily_limit: '1' })
+
+  it('the maximum fee counts towards the per-transaction tiers', () => {
+    expectTier(evaluate(req([native(ALICE, eth('0.1'))]), [limit], facts()), 'INSTANT')
+    const d = evaluate(req([native(ALICE, eth('0.1'))], { maxFee: 1n }), [limit], facts())
+    expectTier(d, 'NOTIFY', 'SPENDING_LIMIT', 'instant_max')
+    expect(d.decisive.reason).toContain('0.100000000000000001 ETH')
+  })
+
+  it('a 1-wei transfer with a 2.1 ETH fee passes neither the tiers nor the daily limit', () => {
+    const d = evaluate(req([native(ALICE, 1n)], { maxFee: 21_000n * 100_000n * 10n ** 9n }), [limit], facts())
+    expectTier(d, 'APPROVAL')
+    expect(d.verdicts.map((v) => v.rule?.field)).toEqual(expect.arrayContaining(['notify_max', 'daily_limit']))
+    expectTier(evaluate(req([native(ALICE, 1n)], { maxFee: eth('0.4') }), [limit], facts({ spent: { day: { native: eth('0.7') } } })), 'APPROVAL', 'SPENDING_LIMIT', 'daily_limit')
+  })
+
+  it('a call or approval that moves only its fee is counted where a native limit exists, and needs none where none does', () => {
+    const contracts = pol('CONTRACT_ALLOWLIST', { contracts: [ROUTER] })
+    expectTier(evaluate(req([call(ROUTER, '0x12345678')], { maxFee: eth('0.2') }), [contracts, limit], facts()), 'NOTIFY', 'SPENDING_LIMIT', 'instant_max')
+    expectTier(evaluate(req([call(ROUTER, '0x12345678')], { maxFee: eth('0.2') }), [contracts], facts()), 'INSTANT')
+    const spenders = pol('APPROVED_SPENDERS', { spenders: [SPENDER] })
+    expectTier(evaluate(req([approve(TOKEN, SPENDER, 5n)], { maxFee: eth('0.01') }), [spenders, limit], facts({ spent: { day: { native: eth('0.995') } } })), 'APPROVAL', 'SPENDING_LIMIT', 'daily_limit')
+    // A token-only limit does not make a fee-only native outflow need approval.
+    const tokens = [pol('ALLOWED_TOKENS', { tokens: [TOKEN] }), pol('SPENDING_LIMIT', { instant_max: '100', token: TOKEN })]
+    expectTier(evaluate(req([tokenTx(TOKEN, ALICE, 1n)], { maxFee: eth('0.01') }), tokens, facts()), 'INSTANT')
+  })
+
+  it('a wallet-wide native limit counts every network of the same coin; a network-scoped one counts its network', () => {
+    const spent = facts({ spent: { day: { native: 0n, nativeClass: eth('0.95') } } })
+    expectTier(evaluate(req([native(ALICE, eth('0.1'))]), [limit], spent), 'APPROVAL', 'SPENDING_LIMIT', 'daily_limit')
+    const scoped = pol('SPENDING_LIMIT', { instant_max: '0.1', daily_limit: '1' }, { walletId: W, network: NET })
+    expectTier(evaluate(req([native(ALICE, eth('0.1'))]), [scoped], spent), 'INSTANT')
+  })
+
+  it(`without a FEE_CAP a caller's fee may be at most the bound (${FEE_BOUND_FACTOR}× the suggested fee); a FEE_CAP replaces it`, () => {
+    const d = evaluate(req([native(ALICE, 1n)], { maxFee: 1001n, feeBound: 1000n }), [limit], facts())
+    expectTier(d, 'DENY', null)
+    expect(d.decisive.wouldPass).toContain('FEE_CAP')
+    expectTier(evaluate(req([native(ALICE, 1n)], { maxFee: 1000n, feeBound: 1000n }), [limit], facts()), 'INSTANT')
+    expectTier(evaluate(req([native(ALICE, 1n)], { maxFee: 1001n, feeBound: 1000n }), [limit, pol('FEE_CAP', { max_fee: '0.001' })], facts()), 'INSTANT')
+  })
+})
+
+describe('simulated effects', () => {
+  const contracts = pol('CONTRACT_ALLOWLIST', { contracts: [ROUTER] })
+
+  it('an authority change is always denied', () => {
+    const d = evaluate(req([call(ROUTER, '0x12345678'), { kind: 'authority-change', account: ALICE, what: 'ownership handed to someone else' }]), [contracts], facts())
+    expectTier(d, 'DENY', null)
+    expect(d.decisive.reason).toContain('ownership handed')
+  })
+
+  it('a contract call that no simulation explained waits for approval; a decoded transfer does not', () => {
+    expectTier(evaluate(req([call(ROUTER, '0x12345678')], { effects: 'unavailable' }), [contracts], facts()), 'APPROVAL', null)
+    expectTier(evaluate(req([call(ROUTER, '0x12345678')], { effects: 'reverted' }), [contracts], facts()), 'APPROVAL', null)
+    expectTier(evaluate(req([call(ROUTER, '0x12345678')], { effects: 'simulated' }), [contracts], facts()), 'INSTANT')
+    const tokens = [pol('ALLOWED_TOKENS', { tokens: [TOKEN] }), pol('SPENDING_LIMIT', { instant_max: '100', token: TOKEN })]
+    expectTier(evaluate(req([tokenTx(TOKEN, ALICE, 1n)], { effects: 'unavailable' }), tokens, facts()), 'INSTANT')
+  })
+})
+
+describe('offline pass', () => {
+  it('denies on networks, lists and signing rules without amounts, and judges no amount', () => {
+    const limit = pol('SPENDING_LIMIT', { instant_max: '0.1' })
+    const nets = pol('ALLOWED_NETWORKS', { networks: [OTHER_NET] })
+    expectTier(evaluate(req([native(ALICE, 0n)]), [limit, nets], facts(), { offline: true }), 'DENY', 'ALLOWED_NETWORKS')
+    expectTier(evaluate(req([tokenTx(TOKEN, ALICE, 0n)]), [limit], facts(), { offline: true }), 'DENY', null)
+    // Amounts are placeholders here: a huge one is not judged, and no fee bound applies.
+    expectTier(evaluate(req([native(ALICE, eth('5'))], { maxFee: 5n, feeBound: 1n }), [limit], facts(), { offline: true }), 'INSTANT')
+  })
+})
+

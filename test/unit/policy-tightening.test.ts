@@ -365,7 +365,7 @@ const requestArb: fc.Arbitrary<PolicyRequest> = fc
 
 const spentArb = fc
   .tuple(fc.bigInt({ min: 0n, max: 200_000_000n }), fc.bigInt({ min: 0n, max: 2n * ETH }), fc.bigInt({ min: 0n, max: 200_000_000n }))
-  .map(([usdMicros, native, token]) => ({ usdMicros, native, tokens: { [TOKENS[0]!]: token } }))
+  .map(([usdMicros, native, token]) => ({ usdMicros, native, nativeClass: native, tokens: { [TOKENS[0]!]: token } }))
 
 const factsArb: fc.Arbitrary<PolicyFacts> = fc
   .record({
@@ -381,6 +381,7 @@ const factsArb: fc.Arbitrary<PolicyFacts> = fc
     const add = (a: typeof f.day, b: typeof f.day): typeof f.day => ({
       usdMicros: a.usdMicros + b.usdMicros,
       native: a.native + b.native,
+      nativeClass: a.nativeClass + b.nativeClass,
       tokens: { [TOKENS[0]!]: (a.tokens[TOKENS[0]!] ?? 0n) + (b.tokens[TOKENS[0]!] ?? 0n) },
     })
     const week = add(f.day, f.weekExtra)

@@ -58,6 +58,8 @@ export function describeActions(row: RequestRow, net: NativeUnit, chain: 'evm' |
           : `Allow ${show(a.spender)} to spend ${tokenAmount(a.amount, a.token, tokens, show)}`
       case 'contract-call':
         return `Call contract ${show(a.contract)}${a.selector === null ? '' : ` (function selector ${a.selector})`}${a.value > 0n ? `, sending ${native(a.value)}` : ''}`
+      case 'authority-change':
+        return `Change who controls ${show(a.account)}: ${a.what}`
       case 'sign-message':
         return 'Sign a message'
       case 'sign-typed-data': {

@@ -2,6 +2,7 @@
  * Policies: add, list, show, update, remove (operator writes, audited, each bumping the policy revision) and
  * `policy test`, which runs the pipeline's own evaluation without recording or reserving anything.
  */
+import { formatAmount } from '../../lib/amounts.js'
 import type { PolicyView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext, Handler } from '../context.js'
@@ -166,6 +167,7 @@ export const test: Handler<'policy.test'> = async (ctx, p, caller) => {
     verdicts: r.decision.verdicts.map(verdictView),
     policyRevision: r.revision,
     usd: usdText(r.usdMicros),
+    maxFee: r.maxFee === null ? null : formatAmount(r.maxFee, r.nativeDecimals),
     policies: r.policies,
   }
 }

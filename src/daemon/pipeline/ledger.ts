@@ -10,6 +10,7 @@
  * Windows are counted in whole hours and rounded up: a spend counts against a 24 h limit for at least 24 and at most
  * 25 hours (the bucket of the current hour plus the 24 before it). The error is always on the strict side.
  */
+import { nativeAssetClass } from '../../lib/networks.js'
 import type { Db } from '../store/db.js'
 import { acceptedTimesSince, countedSince, type ReservedAmount } from '../store/requests.js'
 import { WINDOWS, type PolicyFacts, type WindowName } from '../policy/types.js'
@@ -39,6 +40,15 @@ export interface SpendEntry {
 }
 
 const USD = 'usd'
+const NATIVE_SUFFIX = '|native'
+
+const CLASSES = new Map<string, string>()
+/** The native asset class of a network id, memoised (the ledger asks for every key of every window). */
+function classOf(network: string): string {
+  let c = CLASSES.get(network)
+  if (c === undefined) CLASSES.set(network, (c = nativeAssetClass(network)))
+  return c
+}
 
 function add(s: Sums, key: string, v: bigint): void {
   s.set(key, (s.get(key) ?? 0n) + v)
@@ -55,18 +65,25 @@ export class SpendLedger {
 
   constructor(private readonly db: Db) {}
 
-  /** Committed plus reserved amounts of `walletId` per window, before a new request; `network` selects native and tokens. */
+  /**
+   * Committed plus reserved amounts of `walletId` per window, before a new request; `network` selects native and
+   * tokens, and the native coin is also summed over every network of the same asset class (`nativeClass`).
+   */
   spent(walletId: string, network: string, now: number): PolicyFacts['spent'] {
     const w = this.wallet(walletId, now)
     const prefix = `${network}|`
+    const cls = classOf(network)
     const out = {} as PolicyFacts['spent']
     for (const name of WINDOW_NAMES) {
       const sums = w.totals[name]
       const tokens: Record<string, bigint> = {}
+      let nativeClass = 0n
       for (const [key, v] of sums) {
-        if (key.startsWith(prefix) && key !== `${prefix}native`) tokens[key.slice(prefix.length)] = v
+        if (key.endsWith(NATIVE_SUFFIX)) {
+          if (classOf(key.slice(0, -NATIVE_SUFFIX.length)) === cls) nativeClass += v
+        } else if (key.startsWith(prefix)) tokens[key.slice(prefix.length)] = v
       }
-      out[name] = { usdMicros: sums.get(USD) ?? 0n, native: sums.get(`${prefix}native`) ?? 0n, tokens }
+      out[name] = { usdMicros: sums.get(USD) ?? 0n, native: sums.get(`${prefix}native`) ?? 0n, nativeClass, tokens }
     }
     return out
   }
@@ -80,6 +97,12 @@ export class SpendLedger {
   /** Requests of the wallet accepted in the last `seconds`, exactly (a binary search, whatever the window). */
   countSince(walletId: string, now: number, seconds: number): number {
     return this.wallet(walletId, now).accepted.countFrom(now - seconds * 1000)
+  }
+
+  /** A reservation was settled to what the mined transaction really moved and paid (same acceptance time). */
+  settle(walletId: string, before: SpendEntry, after: SpendEntry): void {
+    this.apply(walletId, before, -1n)
+    this.apply(walletId, after, 1n)
   }
 
   /** A reservation was released (failed, cancelled, rejected, expired). */

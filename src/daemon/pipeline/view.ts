@@ -1,5 +1,7 @@
 /** A request row as every transport shows it (the contract's txRequest). */
+import { formatAmount } from '../../lib/amounts.js'
 import type { TxRequestView } from '../../lib/contract.js'
+import { resolveNetwork } from '../../lib/networks.js'
 import { isFinal, type RequestRow } from '../store/requests.js'
 import type { WalletRow } from '../store/wallets.js'
 
@@ -11,6 +13,19 @@ export function usdText(micros: bigint | null): string | null {
   const whole = micros / 1_000_000n
   const frac = (micros % 1_000_000n).toString().padStart(6, '0').replace(/0+$/, '')
   return frac === '' ? whole.toString() : `${whole}.${frac}`
+}
+
+/** The fee entry of a row's amounts in the network's native unit (maximum while unmined, paid once mined). */
+function feeText(row: RequestRow): string | null {
+  const fee = row.amounts.find((a) => a.fee !== undefined)
+  if (fee === undefined) return null
+  let decimals = 18
+  try {
+    decimals = resolveNetwork(row.network).nativeDecimals
+  } catch {
+    // an unknown network keeps the EVM default
+  }
+  return formatAmount(fee.amount, decimals)
 }
 
 export function requestView(row: RequestRow, wallet: Pick<WalletRow, 'name' | 'address'> | undefined): TxRequestView {
@@ -30,6 +45,7 @@ export function requestView(row: RequestRow, wallet: Pick<WalletRow, 'name' | 'a
     token: row.summary.token,
     symbol: row.summary.symbol,
     usd: usdText(row.usdMicros),
+    fee: feeText(row),
     decision:
       d === null
         ? null

@@ -279,6 +279,26 @@ function compiled(p: Policy): CacheEntry['compiled'] {
 // ---------------------------------------------------------------------------------------------------------------
 // Helpers for messages and facts.
 
+/**
+ * Without a FEE_CAP, a fee the caller chose (`sign tx`) may be at most this many times the fee the network suggests
+ * now for the same transaction (the gas it uses at today's max fee per gas; on Solana the signature fees and the
+ * usual priority fee); more is denied, and a FEE_CAP policy replaces this bound. Generous for gas limits with a wide
+ * margin and for fee spikes, and still 5,000 times below a fee that drains a wallet in one transaction.
+ */
+export const FEE_BOUND_FACTOR = 10n
+
+/** The tier of a contract call whose effect no simulation showed (see `unexplainedCalls`). */
+export const UNEXPLAINED_CALL_TIER: Tier = 'APPROVAL'
+
+export interface EvaluateOptions {
+  /**
+   * Decide only what needs no chain data (networks, recipients, tokens, contracts, methods, spenders, signing rules,
+   * rate, time window, pending count), before any RPC call: amounts may be placeholders and are not judged. Only a
+   * DENY from this pass is final; anything else is decided again with the chain's data.
+   */
+  offline?: boolean
+}
+
 const SYMBOLS = new Map<string, string>()
 function nativeSymbol(network: string): string {
   let s = SYMBOLS.get(network)
@@ -438,8 +458,14 @@ function checkDim<V>(
   return escalated
 }
 
+/**
+ * SPENDING_LIMIT tiers and rolling limits. The native amount is the value moved plus the maximum fee: both leave the
+ * wallet. A limit scoped to a network counts that network's past spend; a wallet or global one counts every network
+ * whose native coin is the same asset (`nativeClass`), so naming another network of the same chain evades nothing.
+ */
 function spendingLimits(e: Evaluation, list: Entry<Of<'SPENDING_LIMIT'>>[], nativeMoves: boolean, tokens: Map<string, bigint> | null): void {
   const { req, facts } = e
+  const nativeOut = req.nativeValue + (req.maxFee ?? 0n)
   let nativeCovered = false
   const covered = new Set<string>()
   for (const { p, c } of list) {
@@ -456,11 +482,12 @@ function spendingLimits(e: Evaluation, list: Entry<Of<'SPENDING_LIMIT'>>[], nati
     if (c.asset !== null) {
       if (c.token === null) {
         nativeCovered = true
-        if (req.nativeValue > 0n) {
+        if (nativeOut > 0n) {
           const decimals = req.nativeDecimals
           const symbol = nativeSymbol(req.network)
           const unit: Unit = (x) => `${formatAmount(x, decimals)} ${symbol}`
-          escalated = checkDim(e, p, c, c.asset, (v) => v.at(decimals), req.nativeValue, (w) => facts.spent[w].native, unit) || escalated
+          const past = p.network === null ? (w: WindowName): bigint => facts.spent[w].nativeClass : (w: WindowName): bigint => facts.spent[w].native
+          escalated = checkDim(e, p, c, c.asset, (v) => v.at(decimals), nativeOut, past, unit) || escalated
         }
       } else {
         const token = c.token
@@ -533,8 +560,9 @@ function insideWindow(c: Of<'TIME_WINDOW'>, dow: number, minute: number): boolea
  * The decision of `policies` (already the applicable ones, see `applicablePolicies`) on `req`, given `facts`.
  * Pure and synchronous; never throws for policy content (stored rules that no longer validate deny).
  */
-export function evaluate(req: PolicyRequest, policies: Policy[], facts: PolicyFacts): Decision {
+export function evaluate(req: PolicyRequest, policies: Policy[], facts: PolicyFacts, opts: EvaluateOptions = {}): Decision {
   const e = new Evaluation(req, facts)
+  const offline = opts.offline === true
   const by = new Map<PolicyType, Entry<Compiled>[]>()
   for (const p of policies) {
     if (!p.enabled) continue
@@ -579,7 +607,11 @@ export function evaluate(req: PolicyRequest, policies: Policy[], facts: PolicyFa
   }
   for (const a of req.actions) checkAction(e, a, of)
 
-  if (moves && spendLimits.length > 0) spendingLimits(e, spendLimits, nativeMoves, tokens)
+  if (!offline) {
+    const feeMoves = (req.maxFee ?? 0n) > 0n
+    if ((moves || feeMoves) && spendLimits.length > 0) spendingLimits(e, spendLimits, nativeMoves, tokens)
+    unexplainedCalls(e)
+  }
 
   for (const { p, c } of of('NEW_RECIPIENT_TIER')) {
     for (const a of req.actions) {
@@ -608,24 +640,47 @@ export function evaluate(req: PolicyRequest, policies: Policy[], facts: PolicyFa
       e.hit(p, 'max', c.tier, 0, `${facts.pending} requests are pending; the limit is ${c.max}`, `fewer than ${c.max} pending requests`)
     }
   }
-  for (const { p, c } of of('FEE_CAP')) {
+  const feeCaps = of('FEE_CAP')
+  const sym = nativeSymbol(req.network)
+  const fmt = (x: bigint): string => `${formatAmount(x, req.nativeDecimals)} ${sym}`
+  for (const { p, c } of feeCaps) {
     if (req.maxFee !== null) {
       const cap = c.maxFee.at(req.nativeDecimals)
-      if (req.maxFee > cap) {
-        const sym = nativeSymbol(req.network)
-        const fmt = (x: bigint): string => `${formatAmount(x, req.nativeDecimals)} ${sym}`
-        e.hit(p, 'max_fee', c.tier, c.delay, `The fee of up to ${fmt(req.maxFee)} is above max_fee (${fmt(cap)})`, `fee ≤ ${fmt(cap)}`)
-      }
+      if (req.maxFee > cap) e.hit(p, 'max_fee', c.tier, c.delay, `The fee of up to ${fmt(req.maxFee)} is above max_fee (${fmt(cap)})`, `fee ≤ ${fmt(cap)}`)
     }
+  }
+  if (!offline && feeCaps.length === 0 && req.maxFee !== null && req.feeBound !== undefined && req.feeBound !== null && req.maxFee > req.feeBound) {
+    e.deny(
+      null,
+      null,
+      `The fee of up to ${fmt(req.maxFee)} is more than ${FEE_BOUND_FACTOR} times what the network suggests now (at most ${fmt(req.feeBound)} without a FEE_CAP policy)`,
+      `fee ≤ ${fmt(req.feeBound)}, or a FEE_CAP policy that allows more: ${suggestAdd(req.walletId, 'FEE_CAP', `{"max_fee":"${formatAmount(req.maxFee, req.nativeDecimals)}"}`)}`,
+    )
   }
 
   return decide(e, spendLimits)
+}
+
+/**
+ * A contract call that the decoder reads as nothing lighter, on a transaction whose effect no simulation showed (the
+ * node cannot simulate, or the simulation reverted), is never signed on trust: it waits for approval.
+ */
+function unexplainedCalls(e: Evaluation): void {
+  const how = e.req.effects
+  if (how !== 'unavailable' && how !== 'reverted') return
+  const call = e.req.actions.find((a): a is Extract<Action, { kind: 'contract-call' }> => a.kind === 'contract-call')
+  if (call === undefined) return
+  const why = how === 'unavailable' ? `the node of ${e.req.network} cannot simulate transactions` : 'its simulation reverted, so it showed no effect'
+  e.hit(null, null, UNEXPLAINED_CALL_TIER, 0, `What the call to ${call.contract} would do cannot be checked: ${why}`, 'a transaction the decoder can read in full, or a network whose node simulates (eth_simulateV1)')
 }
 
 /** The default-deny and allowlist checks of one action. */
 function checkAction(e: Evaluation, a: Action, of: <T extends Compiled['t']>(t: T) => Entry<Of<T>>[]): void {
   const walletId = e.req.walletId
   switch (a.kind) {
+    case 'authority-change':
+      e.deny(null, null, `The transaction changes who controls ${a.account}: ${a.what}`, 'a transaction that leaves every owner, delegate and authority of the wallet\'s accounts as it is')
+      return
     case 'native-transfer':
       recipientAllowed(e, a.to, of('RECIPIENT_ALLOWLIST'))
       return

@@ -49,6 +49,12 @@ export type Action =
   | { kind: 'contract-call'; contract: string; selector: string | null; value: bigint }
   | { kind: 'sign-message' }
   | { kind: 'sign-typed-data'; domain: TypedDataDomain }
+  /**
+   * A change of who controls one of the wallet's accounts, seen in the simulated effect of a transaction (an owner,
+   * authority or close authority that changes, a Solana account reassigned to another program, an `Ownable` contract
+   * the wallet owns handed over). No policy allows it: it is always denied.
+   */
+  | { kind: 'authority-change'; account: string; what: string }
 
 export interface TypedDataDomain {
   name?: string
@@ -65,15 +71,30 @@ export interface PolicyRequest {
   /** CAIP-2 id. */
   network: string
   actions: Action[]
-  /** Upper bound of the fee in native minor units; null for sign-only requests that carry no fee. */
+  /**
+   * Upper bound of the fee in native minor units; null for requests that are not transactions (messages, typed data).
+   * The fee leaves the wallet like any value: SPENDING_LIMITs that count the native coin count it too.
+   */
   maxFee: bigint | null
   /**
-   * USD value of what the request moves, in micro-dollars: native value plus token amounts. null when any moved
-   * asset has no fresh price (then every USD rule fails closed). 0n when nothing of value moves.
+   * The most a fee may be when no FEE_CAP applies (the network's suggested fee × FEE_BOUND_FACTOR), for transactions
+   * whose fees the caller chose (`sign tx`); null when the daemon chose the fees itself (they are the market's).
+   */
+  feeBound?: bigint | null
+  /**
+   * USD value of what the request moves, in micro-dollars: native value, the maximum fee and token amounts. null when
+   * any moved asset has no fresh price (then every USD rule fails closed). 0n when nothing of value moves.
    */
   usdMicros: bigint | null
-  /** Native-unit value moved (sum of native transfers and call values), minor units. */
+  /** Native-unit value moved (sum of native transfers and call values), minor units; the fee is not in it. */
   nativeValue: bigint
+  /**
+   * How the transaction's effect was checked: `simulated` (the node ran it and its effects are in `actions`),
+   * `reverted` (the node ran it and it failed, so it showed no effect), `unavailable` (the node cannot simulate), or
+   * absent when no simulation was needed (nothing runs beyond what the actions say). A contract call that neither the
+   * decoder nor a simulation explains is escalated to APPROVAL.
+   */
+  effects?: 'simulated' | 'reverted' | 'unavailable'
   /** Decimals of the native coin and of every token named in the actions (canonical key → decimals). */
   nativeDecimals: number
   tokenDecimals: Record<string, number>
@@ -85,9 +106,11 @@ export interface PolicyFacts {
   now: number
   /**
    * Committed plus reserved amounts of this wallet within each window, BEFORE this request:
-   * `usdMicros` across all networks; `native` on this request's network; `tokens` per token key on this network.
+   * `usdMicros` across all networks; `native` on this request's network; `nativeClass` on every network whose native
+   * coin is the same asset (`nativeAssetClass`: e.g. ETH on Ethereum, Base, Arbitrum and OP mainnets); `tokens` per
+   * token key on this network.
    */
-  spent: Record<WindowName, { usdMicros: bigint; native: bigint; tokens: Record<string, bigint> }>
+  spent: Record<WindowName, { usdMicros: bigint; native: bigint; nativeClass: bigint; tokens: Record<string, bigint> }>
   /** Requests of this wallet accepted (not denied) within the last `seconds`, for RATE_LIMIT. */
   countSince(seconds: number): number
   /** Requests of this wallet in a non-final state (queued, awaiting_approval, approved, signed, submitted). */

@@ -34,6 +34,11 @@ export interface ReservedAmount {
   /** `native` or the token's canonical key, on the request's network. */
   asset: string
   amount: bigint
+  /**
+   * Set on the native entry that holds the transaction's fee (reserved at its maximum, settled to what was paid once
+   * the transaction is mined), with the USD value of that fee when it had one.
+   */
+  fee?: { usdMicros: bigint | null }
 }
 
 export interface StoredDecision {
@@ -272,6 +277,10 @@ export interface RequestPatch {
   signature?: string | null
   error?: { code: string; reason: string } | null
   acceptedAt?: number | null
+  /** The actions the decision judged (decoded ones plus simulated effects) and the amounts it reserved. */
+  actions?: Action[]
+  amounts?: ReservedAmount[]
+  payload?: Record<string, unknown>
 }
 
 const COLUMN: Record<keyof RequestPatch, string> = {
@@ -289,6 +298,9 @@ const COLUMN: Record<keyof RequestPatch, string> = {
   signature: 'signature',
   error: 'error',
   acceptedAt: 'accepted_at',
+  actions: 'actions',
+  amounts: 'amounts',
+  payload: 'payload',
 }
 
 function encode(key: keyof RequestPatch, v: unknown): unknown {
@@ -299,6 +311,9 @@ function encode(key: keyof RequestPatch, v: unknown): unknown {
     case 'prepared':
     case 'hashes':
     case 'error':
+    case 'actions':
+    case 'amounts':
+    case 'payload':
       return json(v)
     default:
       return v
