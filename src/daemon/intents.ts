@@ -23,12 +23,24 @@ function required(value: string | undefined, field: string): string {
   return value
 }
 
-/** Reads the request's kind from the fields present: spender → approval, data/function → call, token → token transfer. */
-export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest): Promise<TxIntent> {
+/**
+ * Reads the request's kind from the fields present: spender → approval, data/function → call, token → token transfer.
+ * `offline`: never asks the node; a token amount (which needs the token's decimals) is then left at 0 and
+ * `complete` is false, for the policy pass that needs no chain data.
+ */
+export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest): Promise<TxIntent>
+export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest, opts: { offline: true }): Promise<{ intent: TxIntent; complete: boolean }>
+export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest, opts?: { offline: true }): Promise<TxIntent | { intent: TxIntent; complete: boolean }> {
+  const offline = opts?.offline === true
+  const decimalsOf = async (token: string): Promise<number | null> => (offline ? null : (await adapter.tokenInfo(token)).decimals)
+  const done = (intent: TxIntent, complete = true): TxIntent | { intent: TxIntent; complete: boolean } => (offline ? { intent, complete } : intent)
   if (r.spender !== undefined) {
     const token = adapter.normalizeAddress(required(r.token, 'token'), 'token')
-    const { decimals } = await adapter.tokenInfo(token)
-    return { kind: 'token-approve', token, spender: adapter.normalizeAddress(r.spender, 'spender'), amount: parseAmount(required(r.amount, 'amount'), decimals, 'amount', { allowZero: true }) }
+    const spender = adapter.normalizeAddress(r.spender, 'spender')
+    const amountText = required(r.amount, 'amount')
+    const decimals = await decimalsOf(token)
+    if (decimals === null) return done({ kind: 'token-approve', token, spender, amount: 0n }, false)
+    return { kind: 'token-approve', token, spender, amount: parseAmount(amountText, decimals, 'amount', { allowZero: true }) }
   }
   if (r.data !== undefined || r.function !== undefined) {
     if (r.data !== undefined && r.function !== undefined) {
@@ -43,14 +55,15 @@ export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: In
       throw new WaiaasError('INPUT_INVALID', '`data` must be 0x-prefixed hex bytes', { details: { field: 'data' } })
     }
     const value = r.amount === undefined ? 0n : parseAmount(r.amount, net.nativeDecimals, 'amount', { allowZero: true })
-    return { kind: 'contract-call', to: adapter.normalizeAddress(required(r.to, 'to'), 'to'), data, value }
+    return done({ kind: 'contract-call', to: adapter.normalizeAddress(required(r.to, 'to'), 'to'), data, value })
   }
   const to = adapter.normalizeAddress(required(r.to, 'to'), 'to')
   const amountText = required(r.amount, 'amount')
   if (r.token !== undefined) {
     const token = adapter.normalizeAddress(r.token, 'token')
-    const { decimals } = await adapter.tokenInfo(token)
+    const decimals = await decimalsOf(token)
+    if (decimals === null) return done({ kind: 'token-transfer', token, to, amount: 0n }, false)
     return { kind: 'token-transfer', token, to, amount: parseAmount(amountText, decimals) }
   }
-  return { kind: 'native-transfer', to, amount: parseAmount(amountText, net.nativeDecimals) }
+  return done({ kind: 'native-transfer', to, amount: parseAmount(amountText, net.nativeDecimals) })
 }

@@ -142,6 +142,8 @@ export const ERROR_CODES = {
   BACKUP_DAEMON_RUNNING: row(EXIT.conflict, -32153, 409, 'Stop the daemon first (`waiaas daemon stop`), then run the restore again.'),
 
   HTTP_ORIGIN_REFUSED: row(EXIT.auth, -32118, 403, "Call the plugin by its own address (127.0.0.1, localhost); pages of other sites may not call it. Behind a proxy, set rest.publicUrl to the address clients use."),
+
+  POLICY_EFFECT_CHANGED: row(EXIT.denied, -32210, 409, 'Simulated again just before signing, the transaction did more than was decided, so nothing was signed; submit it again to have it decided on what it does now.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

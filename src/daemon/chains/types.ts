@@ -5,6 +5,8 @@
  * without signing twice. All amounts are bigint in minor units; decimal strings exist only at the edges.
  */
 
+import type { Action } from '../policy/types.js'
+
 export type ChainFamily = 'evm' | 'solana'
 
 /** What a caller asks for, already validated and converted to minor units. */
@@ -55,6 +57,20 @@ export interface SimulationResult {
   logs: string[]
 }
 
+/**
+ * What a transaction does to the wallet according to the node's simulation, as policy actions: value and tokens
+ * leaving the wallet (with their recipients), allowances and delegations it grants, and authority changes.
+ */
+export interface EffectReport {
+  /** `reverted`: the simulation failed, so it shows no effect; `unavailable`: the node cannot simulate. */
+  status: 'simulated' | 'reverted' | 'unavailable'
+  actions: Action[]
+  /** EVM: the gas the simulation used. */
+  gasUsed: bigint | null
+  /** Why it reverted, when it did. */
+  reason?: string
+}
+
 export interface Balance {
   token: string | null
   symbol: string
@@ -77,4 +93,16 @@ export interface ChainAdapter {
   broadcast(signed: SignedTx): Promise<void>
   status(hash: string): Promise<TxStatus>
   signMessage(message: string | Uint8Array, key: Buffer): Promise<string>
+  /**
+   * The simulated effect on `from` of the unsigned transaction `unsigned` (the adapter's own form: EVM `to`, `data`,
+   * `value`, `gasLimit`; Solana `message`, base64), whose fee is at most `maxFee`. Never signs or sends.
+   */
+  simulateEffects(from: string, unsigned: Record<string, unknown>, maxFee: bigint): Promise<EffectReport>
+  /**
+   * The fee the network suggests now for `unsigned` (same form as simulateEffects), in minor units: what the daemon
+   * would pay for it. A caller-chosen fee is held to a multiple of this when no FEE_CAP applies.
+   */
+  suggestedFee(from: string, unsigned: Record<string, unknown>, report: EffectReport): Promise<bigint>
+  /** Whether a transaction the daemon prepared runs code beyond what its decoded actions say (so it is simulated). */
+  runsCode(tx: PreparedTx): boolean
 }

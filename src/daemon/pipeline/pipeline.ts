@@ -17,13 +17,13 @@ import type { RequestKind, TxState } from '../../lib/contract.js'
 import { parseAmount } from '../../lib/amounts.js'
 import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
 import type { AnyAdapter } from '../chains/registry.js'
-import type { PreparedTx, SignedTx } from '../chains/types.js'
+import type { EffectReport, PreparedTx, SignedTx } from '../chains/types.js'
 import type { DaemonContext } from '../context.js'
 import { wipe } from '../keystore/aead.js'
 import { openPrivateKey } from '../keystore/vault.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
-import { applicablePolicies, evaluate } from '../policy/engine.js'
-import type { Decision, PolicyFacts, PolicyRequest } from '../policy/types.js'
+import { FEE_BOUND_FACTOR, applicablePolicies, evaluate } from '../policy/engine.js'
+import type { Action, Decision, PolicyFacts, PolicyRequest } from '../policy/types.js'
 import type { AssetRef, PriceService } from '../prices/index.js'
 import { appendAudit } from '../store/audit.js'
 import { getMeta, setMeta } from '../store/meta.js'
@@ -45,6 +45,7 @@ import {
   type NewRequest,
   type RequestPatch,
   type RequestRow,
+  type ReservedAmount,
   type StoredDecision,
 } from '../store/requests.js'
 import { inTransaction, prepared } from '../store/statements.js'
@@ -52,7 +53,9 @@ import { findWallet, listWallets, type WalletRow } from '../store/wallets.js'
 import { GroupCommit } from './group-commit.js'
 import { SpendLedger } from './ledger.js'
 import { sessionCapVerdict, withVerdict } from './session-cap.js'
-import { buildPlan, type Plan, type SubmitInput, type TokenMeta } from './plan.js'
+import { uncovered, withEffects } from './effects.js'
+import { account, buildPlan, tokenMeta, type Plan, type SubmitInput, type TokenMeta } from './plan.js'
+import { settle, withFee } from './settle.js'
 
 export type PipelineEnv = Pick<DaemonContext, 'db' | 'keyring' | 'chains' | 'log'>
 
@@ -79,6 +82,9 @@ export interface TestResult {
   decision: Decision
   revision: number
   usdMicros: bigint | null
+  /** The most the fee can cost (native minor units), when the request is a transaction and it is known. */
+  maxFee: bigint | null
+  nativeDecimals: number
   policies: string[]
 }
 
@@ -86,6 +92,16 @@ interface Payload {
   body: Record<string, unknown>
   tokens: Record<string, TokenMeta>
   maxFee: bigint | null
+  /** How the decision saw the transaction's effect (see PolicyRequest.effects); `simulated` is checked again at signing. */
+  effects?: EffectReport['status']
+}
+
+/** The asynchronous part of a decision: the request the engine judges and what the decision writes on the row. */
+interface Gathered {
+  request: PolicyRequest
+  prepared?: PreparedTx
+  /** The judged actions (decoded plus simulated effects), the amounts reserved (value plus maximum fee), the payload. */
+  patch: { actions: Action[]; amounts: ReservedAmount[]; payload: Record<string, unknown> }
 }
 
 interface Signers {
@@ -104,6 +120,23 @@ const cancelling = (row: RequestRow): boolean => typeof row.prepared?.[CANCELS] 
 type SigningKeyLike = Buffer | ReturnType<Signers['solana']['ed25519KeyObject']>
 
 const KILL_KEY = 'killswitch'
+/** Kinds that need the chain to be decided: for them, the rules that need no chain data are checked first, offline. */
+const OFFLINE_FIRST: readonly RequestKind[] = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-tx']
+
+/** A request as the offline pass sees it: no fee, no USD value, amounts that may be placeholders. */
+function offlineRequest(plan: Plan): PolicyRequest {
+  return {
+    walletId: plan.wallet.id,
+    chain: plan.wallet.chain,
+    network: plan.net.id,
+    actions: plan.actions,
+    maxFee: null,
+    usdMicros: 0n,
+    nativeValue: plan.nativeValue,
+    nativeDecimals: plan.net.nativeDecimals,
+    tokenDecimals: {},
+  }
+}
 /** Errors after which the same stage is simply tried again on the next sweep. */
 const TRANSIENT = new Set(['CHAIN_RPC_UNREACHABLE', 'CHAIN_RATE_LIMITED', 'KEYSTORE_LOCKED', 'KILL_SWITCH_ON'])
 
@@ -184,10 +217,17 @@ export class Pipeline {
   /** Validates, records, decides and (when allowed at once) signs and broadcasts. POLICY_DENIED for a denial. */
   async submit(input: SubmitInput, actor: string): Promise<RequestRow> {
     this.assertKillSwitchOff(actor, input.kind)
-    const plan = await buildPlan(this.env, input)
+    const key = 'idempotencyKey' in input ? (input.idempotencyKey ?? null) : null
+    // What needs no chain data is decided before any RPC call: a network, recipient or contract the policies refuse
+    // is denied at once, even when that network's node is down.
+    const draft = await buildPlan(this.env, input, { offline: true })
+    if (OFFLINE_FIRST.includes(draft.kind)) {
+      const denied = await this.denyOffline(draft, key, actor)
+      if (denied !== undefined) return denied
+    }
+    const plan = draft.complete ? draft : await buildPlan(this.env, input)
     const payload: Payload = { body: plan.body, tokens: plan.tokens, maxFee: plan.maxFee }
     const hash = contentHash({ walletId: plan.wallet.id, network: plan.net.id, kind: plan.kind, body: plan.body })
-    const key = 'idempotencyKey' in input ? (input.idempotencyKey ?? null) : null
     if (key !== null) {
       const existing = findByIdempotencyKey(this.env.db, plan.wallet.id, key)
       if (existing !== undefined) return this.replay(existing, hash, key)
@@ -205,7 +245,7 @@ export class Pipeline {
       try {
         const gathered = await this.gather(getRequest(this.env.db, id), plan.wallet, plan.net, plan)
         hint = gathered.prepared
-        this.decide(id, gathered.request)
+        this.decide(id, gathered)
       } catch (err) {
         // Nothing was reserved yet; the row records why it went no further and the caller gets the error.
         const e = err instanceof WaiaasError ? err : new WaiaasError('INTERNAL', 'Internal error', { cause: err })
@@ -236,35 +276,16 @@ export class Pipeline {
     const db = this.env.db
     const m = await this.signers()
     const id = `req_${randomBytes(10).toString('hex')}`
-    const skeleton = { amounts: plan.amounts, actions: plan.actions, payload: payload as unknown as Record<string, unknown> } as RequestRow
-    const { request } = await this.gather(skeleton, plan.wallet, plan.net, plan, { build: false })
+    const skeleton = { kind: plan.kind, amounts: plan.amounts, actions: plan.actions, payload: payload as unknown as Record<string, unknown> } as RequestRow
+    const gathered = await this.gather(skeleton, plan.wallet, plan.net, plan)
     const out = await this.commits.run((): { row: RequestRow; replayed: boolean } => {
       if (key !== null) {
         const existing = findByIdempotencyKey(db, plan.wallet.id, key)
         if (existing !== undefined) return { row: existing, replayed: true }
       }
-      const fresh = this.newRequest(id, plan, payload, hash, key, actor)
-      const pending: RequestRow = {
-        ...fresh,
-        state: 'pending',
-        tier: null,
-        usdMicros: null,
-        counted: false,
-        decision: null,
-        policyRevision: null,
-        delayUntil: null,
-        expiresAt: null,
-        prepared: null,
-        raw: null,
-        txHash: null,
-        hashes: [],
-        signature: null,
-        error: null,
-        acceptedAt: null,
-        updatedAt: fresh.createdAt,
-      }
+      const pending = this.pendingRow(id, plan, payload, hash, key, actor)
       // The row is written once, in the state it ends this transaction in (pending never shows: nothing here waits).
-      let row = this.decideWithin(id, request, pending, () => true)
+      let row = this.decideWithin(id, gathered, pending, () => true)
       if (row === undefined) throw new WaiaasError('INTERNAL', 'a sign-only request was not decided')
       let signed = false
       if (row.state === 'approved' && !this.killSwitch().on && !this.env.keyring.locked) {
@@ -280,6 +301,30 @@ export class Pipeline {
     this.notify(id)
     if (out.row.state === 'denied') throw this.denial(out.row)
     return out.row
+  }
+
+  /** The whole row of a request that is written only once decided (sign-only requests, offline denials). */
+  private pendingRow(id: string, plan: Plan, payload: Payload, hash: string, key: string | null, actor: string): RequestRow {
+    const fresh = this.newRequest(id, plan, payload, hash, key, actor)
+    return {
+      ...fresh,
+      state: 'pending',
+      tier: null,
+      usdMicros: null,
+      counted: false,
+      decision: null,
+      policyRevision: null,
+      delayUntil: null,
+      expiresAt: null,
+      prepared: null,
+      raw: null,
+      txHash: null,
+      hashes: [],
+      signature: null,
+      error: null,
+      acceptedAt: null,
+      updatedAt: fresh.createdAt,
+    }
   }
 
   /** The row a plan becomes. */
@@ -320,49 +365,77 @@ export class Pipeline {
     })
   }
 
-  /** The asynchronous part of a decision: USD value and fee. For EVM the transaction is built without a nonce. */
-  private async gather(
-    row: RequestRow,
-    wallet: WalletRow,
-    net: EffectiveNetwork,
-    plan?: Plan,
-    opts: { build?: boolean } = {},
-  ): Promise<{ request: PolicyRequest; prepared?: PreparedTx }> {
+  /**
+   * The asynchronous part of a decision: the transaction built (EVM: without a nonce) for its fee, its effect
+   * simulated where code runs beyond what the decoder reads (a contract call, a transfer to an address with code, any
+   * caller-built transaction), the USD value of what leaves the wallet (value and maximum fee), and for a fee the
+   * caller chose, the bound it must stay under. `chain: false` asks the node nothing (a `policy test` whose
+   * transaction the node refuses to build).
+   */
+  private async gather(row: RequestRow, wallet: WalletRow, net: EffectiveNetwork, plan?: Plan, opts: { chain?: boolean } = {}): Promise<Gathered> {
     const payload = row.payload as unknown as Payload
-    const items: { asset: AssetRef; amount: bigint }[] = []
-    for (const a of row.amounts) {
-      if (a.asset === 'native') {
-        items.push({ asset: { network: net.id, token: null, symbol: net.nativeSymbol, decimals: net.nativeDecimals }, amount: a.amount })
-      } else {
-        const meta = payload.tokens[a.asset]
-        // A token without known decimals cannot be priced: USD rules fail closed for it.
-        items.push({ asset: { network: net.id, token: a.asset, symbol: meta?.symbol ?? '?', decimals: meta?.decimals ?? -1 }, amount: a.amount })
-      }
-    }
-    const unpriceable = items.some((i) => i.asset.decimals < 0 && i.amount > 0n)
-    const usdPromise = items.length === 0 ? Promise.resolve(0n) : unpriceable ? Promise.resolve(null) : this.opts.prices.totalUsdMicros(items)
+    const kind = plan?.kind ?? row.kind
+    const ask = opts.chain !== false
     let prepared: PreparedTx | undefined
     let maxFee: bigint | null = payload.maxFee
+    let feeBound: bigint | null = null
+    let report: EffectReport | undefined
     const intent = plan?.intent ?? (payload.body.intent as PreparedTx['intent'] | undefined)
-    if (intent !== undefined && intent !== null && opts.build !== false) {
-      const adapter = await this.env.chains.adapter(net)
+    const adapter = ask && (intent != null || kind === 'sign-tx') ? await this.env.chains.adapter(net) : undefined
+    if (adapter !== undefined && intent !== undefined && intent !== null) {
       prepared = adapter.family === 'evm' ? await adapter.prepare(wallet.address, intent, { nonce: false }) : await adapter.prepare(wallet.address, intent)
       maxFee = prepared.fee.maxFee
+      if (adapter.runsCode(prepared)) report = await adapter.simulateEffects(wallet.address, prepared.unsigned, maxFee)
+    } else if (adapter !== undefined && kind === 'sign-tx') {
+      // EVM: the caller's fields (to, data, value, gasLimit, …); Solana: the message to sign.
+      const unsigned = (payload.body.transaction as Record<string, unknown> | undefined) ?? { message: payload.body.message }
+      report = await adapter.simulateEffects(wallet.address, unsigned, maxFee ?? 0n)
+      feeBound = FEE_BOUND_FACTOR * (await adapter.suggestedFee(wallet.address, unsigned, report))
     }
+    const actions = report?.status === 'simulated' ? withEffects(row.actions, report.actions) : row.actions
+    const tokens = adapter === undefined || actions === row.actions ? payload.tokens : await tokenMeta(adapter, actions, payload.tokens)
+    const value = actions === row.actions ? { amounts: row.amounts, nativeValue: row.amounts.find((a) => a.asset === 'native')?.amount ?? 0n } : account(actions, net, tokens)
+    const isTx = kind !== 'sign-message' && kind !== 'sign-typed-data'
+    const fee = isTx ? maxFee : null
+    const [valueUsd, feeUsd] = await Promise.all([this.usdOf(value.amounts, net, tokens), fee === null || fee === 0n ? Promise.resolve(0n) : this.usdOf([{ asset: 'native', amount: fee }], net, tokens)])
     const tokenDecimals: Record<string, number> = {}
-    for (const [k, m] of Object.entries(payload.tokens)) tokenDecimals[k] = m.decimals
+    for (const [k, m] of Object.entries(tokens)) tokenDecimals[k] = m.decimals
     const request: PolicyRequest = {
       walletId: wallet.id,
       chain: wallet.chain,
       network: net.id,
-      actions: row.actions,
-      maxFee,
-      usdMicros: await usdPromise,
-      nativeValue: row.amounts.find((a) => a.asset === 'native')?.amount ?? 0n,
+      actions,
+      maxFee: fee,
+      feeBound,
+      usdMicros: valueUsd === null || feeUsd === null ? null : valueUsd + feeUsd,
+      nativeValue: value.nativeValue,
       nativeDecimals: net.nativeDecimals,
       tokenDecimals,
+      ...(report === undefined ? {} : { effects: report.status }),
     }
-    return prepared === undefined ? { request } : { request, prepared }
+    const patch = {
+      actions,
+      amounts: withFee(value.amounts, fee, feeUsd),
+      payload: { ...(payload as unknown as Record<string, unknown>), tokens, ...(report === undefined ? {} : { effects: report.status }) },
+    }
+    return prepared === undefined ? { request, patch } : { request, prepared, patch }
+  }
+
+  /** The USD value of `amounts` on `net` (micro-dollars); null when an asset has no fresh price or no known decimals. */
+  private usdOf(amounts: readonly ReservedAmount[], net: EffectiveNetwork, tokens: Record<string, TokenMeta>): Promise<bigint | null> {
+    const items: { asset: AssetRef; amount: bigint }[] = []
+    for (const a of amounts) {
+      if (a.amount === 0n) continue
+      if (a.asset === 'native') {
+        items.push({ asset: { network: net.id, token: null, symbol: net.nativeSymbol, decimals: net.nativeDecimals }, amount: a.amount })
+      } else {
+        const meta = tokens[a.asset]
+        // A token without known decimals cannot be priced: USD rules fail closed for it.
+        if (meta === undefined) return Promise.resolve(null)
+        items.push({ asset: { network: net.id, token: a.asset, symbol: meta.symbol, decimals: meta.decimals }, amount: a.amount })
+      }
+    }
+    return items.length === 0 ? Promise.resolve(0n) : this.opts.prices.totalUsdMicros(items)
   }
 
   private facts(walletId: string, network: string, now: number): PolicyFacts {
@@ -386,20 +459,22 @@ export class Pipeline {
    */
   private decideWithin(
     id: string,
-    request: PolicyRequest,
+    gathered: Pick<Gathered, 'request' | 'patch'>,
     known?: RequestRow,
     persist: (state: TxState, patch: RequestPatch, now: number) => boolean = (state, patch, now) => transition(this.env.db, id, ['pending'], state, patch, now),
+    opts: { offline?: boolean } = {},
   ): RequestRow | undefined {
+    const { request } = gathered
     const db = this.env.db
     const result = ((): { counted: boolean; now: number; row: RequestRow } | undefined => {
       const row = known ?? getRequest(db, id)
       if (row.state !== 'pending') return undefined
       const now = this.now()
       const revision = policyRevision(db)
-      const decision = withVerdict(
-        evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now)),
-        sessionCapVerdict(db, row.actor, request, now),
-      )
+      const judged = evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now), opts)
+      // The offline pass only ever denies; anything else waits for the decision with the chain's data.
+      if (opts.offline === true && judged.tier !== 'DENY') return undefined
+      const decision = opts.offline === true ? judged : withVerdict(judged, sessionCapVerdict(db, row.actor, request, now))
       const stored: StoredDecision = {
         tier: decision.tier,
         delaySeconds: decision.delaySeconds,
@@ -414,6 +489,7 @@ export class Pipeline {
         decision.tier === 'DENY' ? 'denied' : decision.tier === 'APPROVAL' ? 'awaiting_approval' : decision.tier === 'DELAY' ? 'queued' : 'approved'
       const ttl = decision.approvalTimeoutSeconds !== undefined ? decision.approvalTimeoutSeconds * 1000 : this.opts.approvalTtlMs
       const patch = {
+        ...gathered.patch,
         tier: decision.tier,
         counted,
         usdMicros: request.usdMicros,
@@ -448,15 +524,15 @@ export class Pipeline {
       return { counted, now, row: decided }
     })()
     if (result?.counted === true) {
-      this.ledger.reserve(result.row.walletId, { acceptedAt: result.now, network: result.row.network, usdMicros: request.usdMicros, amounts: result.row.amounts })
+      this.ledger.reserve(result.row.walletId, { acceptedAt: result.now, network: result.row.network, usdMicros: request.usdMicros, amounts: gathered.patch.amounts })
     }
     return result?.row
   }
 
   /** Policy + reservation as a transaction of its own. */
-  private decide(id: string, request: PolicyRequest): void {
+  private decide(id: string, gathered: Gathered): void {
     try {
-      inTransaction(this.env.db, () => this.decideWithin(id, request))
+      inTransaction(this.env.db, () => this.decideWithin(id, gathered))
     } catch (err) {
       this.ledger.forget()
       throw err
@@ -470,19 +546,49 @@ export class Pipeline {
     try {
       const wallet = findWallet(this.env.db, row.walletId)
       const net = effectiveNetwork(this.env.db, row.network)
-      const { request } = await this.gather(row, wallet, net)
-      this.decide(row.id, request)
+      this.decide(row.id, await this.gather(row, wallet, net))
       if (getRequest(this.env.db, row.id).state === 'approved') await this.execute(row.id)
     } catch (err) {
       this.failUnlessTransient(row.id, ['pending'], err)
     }
   }
 
+  /**
+   * The offline pass of a request that needs the chain (see `submit`): when a rule that needs no chain data denies
+   * it, the request is recorded as denied (with its idempotency key) and POLICY_DENIED is thrown, before any RPC call.
+   * Undefined when nothing denied it offline, or when its idempotency key is taken (the full path replays that).
+   */
+  private async denyOffline(plan: Plan, key: string | null, actor: string): Promise<RequestRow | undefined> {
+    const db = this.env.db
+    const payload: Payload = { body: plan.body, tokens: plan.tokens, maxFee: plan.maxFee }
+    const hash = contentHash({ walletId: plan.wallet.id, network: plan.net.id, kind: plan.kind, body: plan.body })
+    const id = `req_${randomBytes(10).toString('hex')}`
+    const gathered = { request: offlineRequest(plan), patch: { actions: plan.actions, amounts: [], payload: payload as unknown as Record<string, unknown> } }
+    const row = await this.commits.run((): RequestRow | undefined => {
+      if (key !== null && findByIdempotencyKey(db, plan.wallet.id, key) !== undefined) return undefined
+      const denied = this.decideWithin(id, gathered, this.pendingRow(id, plan, payload, hash, key, actor), () => true, { offline: true })
+      if (denied !== undefined) insertRequest(db, denied)
+      return denied
+    })
+    if (row === undefined) return undefined
+    this.notify(id)
+    throw this.denial(row)
+  }
+
   /** `policy test`: the same evaluation on the same facts, with nothing recorded or reserved. */
   async test(input: SubmitInput, actor = 'operator'): Promise<TestResult> {
-    const plan = await buildPlan(this.env, input)
+    const db = this.env.db
+    const draft = await buildPlan(this.env, input, { offline: true })
+    if (OFFLINE_FIRST.includes(draft.kind)) {
+      // What needs no chain data is answered offline: a denial here needs no node.
+      const policies = applicablePolicies([...allPolicies(db)], draft.wallet.id, draft.net.id)
+      const decision = evaluate(offlineRequest(draft), policies, this.facts(draft.wallet.id, draft.net.id, this.now()), { offline: true })
+      if (decision.tier === 'DENY') return { decision, revision: policyRevision(db), usdMicros: null, maxFee: null, nativeDecimals: draft.net.nativeDecimals, policies: policies.map((p) => p.id) }
+    }
+    const plan = draft.complete ? draft : await buildPlan(this.env, input)
     const payload: Payload = { body: plan.body, tokens: plan.tokens, maxFee: plan.maxFee }
     const row = {
+      kind: plan.kind,
       amounts: plan.amounts,
       actions: plan.actions,
       payload: payload as unknown as Record<string, unknown>,
@@ -493,13 +599,12 @@ export class Pipeline {
     } catch (err) {
       // A transaction the node would refuse (no funds, a revert) can still be judged by policy; its fee is unknown.
       if (!(err instanceof WaiaasError) || !['CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_ERROR'].includes(err.code)) throw err
-      request = (await this.gather(row, plan.wallet, plan.net, plan, { build: false })).request
+      request = (await this.gather(row, plan.wallet, plan.net, plan, { chain: false })).request
     }
-    const db = this.env.db
     const policies = applicablePolicies([...allPolicies(db)], plan.wallet.id, plan.net.id)
     const now = this.now()
     const decision = withVerdict(evaluate(request, policies, this.facts(plan.wallet.id, plan.net.id, now)), sessionCapVerdict(db, actor, request, now))
-    return { decision, revision: policyRevision(db), usdMicros: request.usdMicros, policies: policies.map((p) => p.id) }
+    return { decision, revision: policyRevision(db), usdMicros: request.usdMicros, maxFee: request.maxFee, nativeDecimals: plan.net.nativeDecimals, policies: policies.map((p) => p.id) }
   }
 
   // ---------------------------------------------------------------- execute: sign, broadcast, follow
@@ -525,17 +630,26 @@ export class Pipeline {
     const dataKey = this.env.keyring.heldDataKey()
     const wallet = findWallet(db, row.walletId)
     const net = effectiveNetwork(db, row.network)
+    const payload = row.payload as unknown as Payload
     if (SIGN_ONLY_KINDS.includes(row.kind)) {
+      if (row.kind === 'sign-tx') {
+        // Decided a while ago (a delay, an approval): what the transaction does now must still be what was decided.
+        const unsigned = (payload.body.transaction as Record<string, unknown> | undefined) ?? { message: payload.body.message }
+        await this.assertEffectCovered(row, wallet, await this.env.chains.adapter(net), unsigned, payload.maxFee ?? 0n)
+      }
       const { signature, raw } = this.signOnly(row, wallet, net, await this.signers())
       return this.commitSigned(row, { signature, raw, txHash: null, hashes: [] })
     }
     const adapter = await this.env.chains.adapter(net)
     let tx = row.prepared !== null ? (row.prepared as unknown as PreparedTx) : hint
     if (tx === undefined) {
-      const intent = (row.payload as unknown as Payload).body.intent as PreparedTx['intent']
+      const intent = payload.body.intent as PreparedTx['intent']
       tx = adapter.family === 'evm' ? await adapter.prepare(wallet.address, intent, { nonce: false }) : await adapter.prepare(wallet.address, intent)
       this.assertFeeCap(row, net, tx.fee.maxFee)
     }
+    // Signed at once after its decision (the hint), the transaction is the one just simulated; signed later, it is
+    // simulated again, and signed only while its effect stays within what was decided.
+    if (hint === undefined && payload.effects === 'simulated') await this.assertEffectCovered(row, wallet, adapter, tx.unsigned, tx.fee.maxFee)
     if (adapter.family === 'evm' && !adapter.hasNonce(tx)) {
       tx = await adapter.assignNonce(tx)
       this.crashHook('nonce')
@@ -550,6 +664,25 @@ export class Pipeline {
     const next = this.commitSigned(row, { raw: signed.raw, txHash: signed.hash, hashes: [signed.hash], prepared: tx as unknown as Record<string, unknown>, signature: null })
     if (next.state !== 'signed' && adapter.family === 'evm') await this.releaseIfUnsent(adapter, tx, next)
     return next
+  }
+
+  /**
+   * Simulates `unsigned` again and refuses (POLICY_EFFECT_CHANGED) when it now moves more out of the wallet, grants
+   * more, or changes an authority, beyond the actions the decision judged; or when it can no longer be simulated.
+   */
+  private async assertEffectCovered(row: RequestRow, wallet: WalletRow, adapter: AnyAdapter, unsigned: Record<string, unknown>, maxFee: bigint): Promise<void> {
+    const report = await adapter.simulateEffects(wallet.address, unsigned, maxFee)
+    if (report.status === 'simulated') {
+      const extra = uncovered(row.actions, report.actions)
+      if (extra.length === 0) return
+      throw new WaiaasError('POLICY_EFFECT_CHANGED', `Request ${row.id} was not signed: simulated now, it does more than was decided (${describeExtra(extra)})`, {
+        details: { id: row.id, extra: extra.map((a) => ({ ...a, ...('amount' in a ? { amount: a.amount.toString() } : {}), ...('value' in a ? { value: a.value.toString() } : {}) })) },
+      })
+    }
+    if ((row.payload as unknown as Payload).effects !== 'simulated') return
+    throw new WaiaasError('POLICY_EFFECT_CHANGED', `Request ${row.id} was not signed: it ${report.status === 'reverted' ? `now reverts in simulation (${report.reason ?? 'reverted'})` : 'can no longer be simulated'}, so its effect cannot be checked`, {
+      details: { id: row.id, simulation: report.status },
+    })
   }
 
   private async releaseIfUnsent(adapter: AnyAdapter, tx: PreparedTx, row: RequestRow): Promise<void> {
@@ -691,27 +824,31 @@ export class Pipeline {
     for (const hash of [...row.hashes].reverse()) {
       const status = await adapter.status(hash)
       if (status.state === 'confirmed' && cancelling(row) && hash === row.txHash) {
-        // The cancelling replacement landed: nothing the request asked for happened.
+        // The cancelling replacement landed: nothing the request asked for happened, but its fee was paid.
+        const settled = settle(row.amounts, row.usdMicros, status.fee, false)
         const moved = inTransaction(db, () => {
-          const ok = transition(db, row.id, ['submitted'], 'cancelled', { counted: false, txHash: hash }, this.now())
+          const patch: RequestPatch = settled === null ? { counted: false, txHash: hash } : { txHash: hash, ...settled }
+          const ok = transition(db, row.id, ['submitted'], 'cancelled', patch, this.now())
           if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.cancelled', target: row.id, outcome: 'ok', details: { txHash: hash, block: status.block.toString(), fee: status.fee.toString() } })
           return ok
         })
-        if (moved) this.releaseReservation(row)
+        if (moved) this.settleReservation(row, settled)
         this.notify(row.id)
         return
       }
       if (status.state === 'confirmed') {
-        inTransaction(db, () => {
-          if (transition(db, row.id, ['submitted'], 'confirmed', { txHash: hash }, this.now())) {
-            appendAudit(db, { actor: 'daemon', action: 'tx.confirmed', target: row.id, outcome: 'ok', details: { txHash: hash, block: status.block.toString(), fee: status.fee.toString() } })
-          }
+        const settled = settle(row.amounts, row.usdMicros, status.fee, true)
+        const moved = inTransaction(db, () => {
+          const ok = transition(db, row.id, ['submitted'], 'confirmed', { txHash: hash, ...settled }, this.now())
+          if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.confirmed', target: row.id, outcome: 'ok', details: { txHash: hash, block: status.block.toString(), fee: status.fee.toString() } })
+          return ok
         })
+        if (moved && settled !== null) this.settleReservation(row, settled)
         this.notify(row.id)
         return
       }
       if (status.state === 'failed') {
-        this.finishFailed(row, ['submitted'], { code: 'CHAIN_REVERTED', reason: status.reason }, hash)
+        this.finishFailed(row, ['submitted'], { code: 'CHAIN_REVERTED', reason: status.reason }, hash, status.block === null ? undefined : status.fee)
         return
       }
     }
@@ -747,15 +884,26 @@ export class Pipeline {
     }
   }
 
-  private finishFailed(row: RequestRow, from: TxState[], error: { code: string; reason: string }, hash?: string): void {
+  /** → failed; the reservation is released, or, for a transaction mined and reverted, settled to the fee it paid. */
+  private finishFailed(row: RequestRow, from: TxState[], error: { code: string; reason: string }, hash?: string, paidFee?: bigint): void {
     const db = this.env.db
+    const settled = paidFee === undefined ? null : settle(row.amounts, row.usdMicros, paidFee, false)
     const moved = inTransaction(db, () => {
-      const ok = transition(db, row.id, from, 'failed', { counted: false, error, ...(hash ? { txHash: hash } : {}) }, this.now())
+      const patch: RequestPatch = { error, ...(hash ? { txHash: hash } : {}), ...(settled === null ? { counted: false } : settled) }
+      const ok = transition(db, row.id, from, 'failed', patch, this.now())
       if (ok) appendAudit(db, { actor: 'daemon', action: 'tx.failed', target: row.id, outcome: 'failed', details: { code: error.code, reason: error.reason.slice(0, 500) } })
       return ok
     })
-    if (moved) this.releaseReservation(row)
+    if (moved) this.settleReservation(row, settled)
     this.notify(row.id)
+  }
+
+  /** The ledger follows a settled row (value and paid fee), or drops the reservation when nothing stays counted. */
+  private settleReservation(row: RequestRow, settled: { amounts: ReservedAmount[]; usdMicros: bigint | null } | null): void {
+    if (settled === null) return this.releaseReservation(row)
+    if (!row.counted || row.acceptedAt === null) return
+    const base = { acceptedAt: row.acceptedAt, network: row.network }
+    this.ledger.settle(row.walletId, { ...base, usdMicros: row.usdMicros, amounts: row.amounts }, { ...base, ...settled })
   }
 
   private releaseReservation(row: RequestRow): void {
@@ -1083,6 +1231,27 @@ export class Pipeline {
   private crashHook(stage: string): void {
     if (this.opts.crashAt === stage) process.kill(process.pid, 'SIGKILL')
   }
+}
+
+/** A short list of effects for a message. */
+function describeExtra(actions: Action[]): string {
+  return actions
+    .slice(0, 3)
+    .map((a) => {
+      switch (a.kind) {
+        case 'native-transfer':
+          return `${a.amount} native units to ${a.to}`
+        case 'token-transfer':
+          return `${a.amount} of token ${a.token} to ${a.to}`
+        case 'token-approve':
+          return `an allowance of token ${a.token} for ${a.spender}`
+        case 'authority-change':
+          return a.what
+        default:
+          return a.kind
+      }
+    })
+    .join('; ')
 }
 
 /** Kinds whose amounts count against limits (for callers that list them). */

@@ -56,6 +56,16 @@ export interface Plan {
   tokens: Record<string, TokenMeta>
   /** Sign-tx only: the fee bound read from the caller's transaction. */
   maxFee: bigint | null
+  /**
+   * False for a plan made offline that lacks what only the node can tell (a token's decimals, the owner of a Solana
+   * token account): good for the policy pass that needs no chain data, not for deciding or signing.
+   */
+  complete: boolean
+}
+
+export interface PlanOptions {
+  /** Never ask the node (see `Plan.complete`). */
+  offline?: boolean
 }
 
 
@@ -64,7 +74,12 @@ function defaultNetwork(chain: 'evm' | 'solana'): string {
   return chain === 'evm' ? 'eip155:1' : 'solana:5eykt4UsFv8P8NJdTREpY1vzqKqZKvdp'
 }
 
-export async function buildPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, input: SubmitInput): Promise<Plan> {
+/**
+ * What `input` asks to sign, decoded into actions. Offline, nothing asks the node: a plan that needs the chain's data
+ * comes back with `complete: false`. Online, a caller-built Solana transaction must carry a blockhash (or durable
+ * nonce) of the network it is asked for, since a signature is valid wherever its blockhash is: NETWORK_MISMATCH.
+ */
+export async function buildPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, input: SubmitInput, opts: PlanOptions = {}): Promise<Plan> {
   const wallet = findWallet(ctx.db, input.wallet)
   const net = effectiveNetwork(ctx.db, input.network ?? defaultNetwork(wallet.chain))
   assertFamily(net, wallet.chain)
@@ -82,9 +97,9 @@ export async function buildPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, input
       return signOnly(wallet, net, 'sign-typed-data', { typedData }, [{ kind: 'sign-typed-data', domain: typedDataDomain(typedData) }])
     }
     case 'sign-tx':
-      return signTxPlan(ctx, wallet, net, input.transaction)
+      return signTxPlan(ctx, wallet, net, input.transaction, opts.offline === true)
     default:
-      return txPlan(ctx, wallet, net, input)
+      return txPlan(ctx, wallet, net, input, opts.offline === true)
   }
 }
 
@@ -102,11 +117,13 @@ function signOnly(wallet: WalletRow, net: EffectiveNetwork, kind: RequestKind, b
     nativeValue: 0n,
     tokens: {},
     maxFee: null,
+    complete: true,
   }
 }
 
-async function tokenMeta(adapter: AnyAdapter, actions: Action[]): Promise<Record<string, TokenMeta>> {
-  const out: Record<string, TokenMeta> = {}
+/** Symbol and decimals of every token the actions name that `known` does not have yet. */
+export async function tokenMeta(adapter: AnyAdapter, actions: Action[], known: Record<string, TokenMeta> = {}): Promise<Record<string, TokenMeta>> {
+  const out: Record<string, TokenMeta> = { ...known }
   for (const a of actions) {
     if ((a.kind === 'token-transfer' || a.kind === 'token-approve') && out[a.token] === undefined) {
       try {
@@ -122,8 +139,8 @@ async function tokenMeta(adapter: AnyAdapter, actions: Action[]): Promise<Record
   return out
 }
 
-/** Amounts reserved, native value, first recipient and display values of decoded actions. */
-function account(actions: Action[], net: EffectiveNetwork, tokens: Record<string, TokenMeta>): Pick<Plan, 'amounts' | 'recipient' | 'nativeValue' | 'summary'> {
+/** Amounts reserved (value only: the pipeline adds the fee), native value, first recipient and display values. */
+export function account(actions: Action[], net: EffectiveNetwork, tokens: Record<string, TokenMeta>): Pick<Plan, 'amounts' | 'recipient' | 'nativeValue' | 'summary'> {
   let nativeValue = 0n
   const byToken = new Map<string, bigint>()
   let recipient: string | null = null
@@ -164,7 +181,13 @@ function account(actions: Action[], net: EffectiveNetwork, tokens: Record<string
   return { amounts, recipient, nativeValue, summary }
 }
 
-async function txPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: WalletRow, net: EffectiveNetwork, input: Extract<SubmitInput, { kind: 'transfer' | 'call' | 'approve' }>): Promise<Plan> {
+async function txPlan(
+  ctx: Pick<DaemonContext, 'db' | 'chains'>,
+  wallet: WalletRow,
+  net: EffectiveNetwork,
+  input: Extract<SubmitInput, { kind: 'transfer' | 'call' | 'approve' }>,
+  offline: boolean,
+): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
   const fields =
     input.kind === 'transfer'
@@ -175,13 +198,30 @@ async function txPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: WalletR
   if (input.kind === 'call' && input.data === undefined && input.function === undefined) {
     throw new WaiaasError('INPUT_INVALID', 'A contract call needs `data` or `function`', { details: { field: 'data' } })
   }
+  if (offline) {
+    const read = await toIntent(adapter, net, fields, { offline: true })
+    const { intent } = read
+    const actions = actionsFromIntent(intent)
+    // A token the actions name needs its symbol and decimals from the node before anything is decided.
+    const complete = read.complete && !actions.some((a) => a.kind === 'token-transfer' || a.kind === 'token-approve')
+    const acc = account(actions, net, {})
+    // A token amount is not known in minor units offline: show the amount as the caller gave it.
+    const summary = complete ? acc.summary : { ...acc.summary, amount: fields.amount ?? null }
+    return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens: {}, maxFee: null, complete, ...acc, summary }
+  }
   const intent = await toIntent(adapter, net, fields)
   const actions = actionsFromIntent(intent)
   const tokens = await tokenMeta(adapter, actions)
-  return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens, maxFee: null, ...account(actions, net, tokens) }
+  return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens, maxFee: null, complete: true, ...account(actions, net, tokens) }
 }
 
-async function signTxPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: WalletRow, net: EffectiveNetwork, transaction: string | Record<string, unknown>): Promise<Plan> {
+async function signTxPlan(
+  ctx: Pick<DaemonContext, 'db' | 'chains'>,
+  wallet: WalletRow,
+  net: EffectiveNetwork,
+  transaction: string | Record<string, unknown>,
+  offline: boolean,
+): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
   if (net.family === 'evm') {
     const tx = parseUnsignedEvmTx(transaction, net.chainId ?? 0)
@@ -194,9 +234,10 @@ async function signTxPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: Wal
       }
     }
     const actions = decodeEvmCall(tx.to, tx.data, tx.value)
-    const tokens = await tokenMeta(adapter, actions)
+    const tokens = offline ? {} : await tokenMeta(adapter, actions)
     const maxFee = (tx.gasLimit ?? 0n) * (tx.maxFeePerGas ?? 0n)
-    return { wallet, net, kind: 'sign-tx', body: { transaction: { ...tx, to: addressKey(tx.to) } }, intent: null, actions, tokens, maxFee, ...account(actions, net, tokens) }
+    const complete = !offline || !actions.some((a) => a.kind === 'token-transfer' || a.kind === 'token-approve')
+    return { wallet, net, kind: 'sign-tx', body: { transaction: { ...tx, to: addressKey(tx.to) } }, intent: null, actions, tokens, maxFee, complete, ...account(actions, net, tokens) }
   }
   if (typeof transaction !== 'string') {
     throw new WaiaasError('INPUT_INVALID', 'A Solana transaction to sign is a base64 string', { details: { field: 'transaction' } })
@@ -217,20 +258,64 @@ async function signTxPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: Wal
       return null
     }
   }
-  const decoded = await actionsFromSolanaTx(transaction, wallet.address, resolve)
-  const tokens = await tokenMeta(adapter, decoded.actions)
+  const decoded = await actionsFromSolanaTx(transaction, wallet.address, offline ? async () => null : resolve)
   const { VersionedMessage } = await import('@solana/web3.js')
-  const signers = VersionedMessage.deserialize(decoded.message).header.numRequiredSignatures
+  const message = VersionedMessage.deserialize(decoded.message)
+  // Offline, a token instruction whose accounts are unknown reads as a call on the token program: leave it to the
+  // online pass, which resolves it (the offline pass only ever denies on what it knows).
+  const actions = offline ? decoded.actions.filter((a) => !(a.kind === 'contract-call' && TOKEN_PROGRAM_IDS.includes(a.contract))) : decoded.actions
+  if (!offline) await assertBlockhashOf(adapter, message)
+  const tokens = offline ? {} : await tokenMeta(adapter, actions)
   return {
     wallet,
     net,
     kind: 'sign-tx',
     body: { message: Buffer.from(decoded.message).toString('base64') },
     intent: null,
-    actions: decoded.actions,
+    actions,
     tokens,
     // Base fee per signature plus the most its compute-unit price can cost.
-    maxFee: 5000n * BigInt(signers) + decoded.priorityFeeLamports,
-    ...account(decoded.actions, net, tokens),
+    maxFee: 5000n * BigInt(message.header.numRequiredSignatures) + decoded.priorityFeeLamports,
+    complete: !offline,
+    ...account(actions, net, tokens),
+  }
+}
+
+const TOKEN_PROGRAM_IDS = ['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb']
+
+/**
+ * A caller-built Solana transaction is valid on whichever network knows its blockhash, so it is bound to the network
+ * it is decided for here: its recent blockhash must be live on that network's node (or, for a durable-nonce
+ * transaction, its nonce account there must hold that value). NETWORK_MISMATCH otherwise, CHAIN_RPC_UNREACHABLE when
+ * the node cannot be asked (never signed on trust).
+ */
+async function assertBlockhashOf(adapter: Extract<AnyAdapter, { family: 'solana' }>, message: import('@solana/web3.js').VersionedMessage): Promise<void> {
+  const { NonceAccount } = await import('@solana/web3.js')
+  const blockhash = message.recentBlockhash
+  const first = message.compiledInstructions[0]
+  const program = first === undefined ? undefined : message.staticAccountKeys[first.programIdIndex]?.toBase58()
+  const durable = first !== undefined && program === '11111111111111111111111111111111' && first.data.length >= 4 && Buffer.from(first.data).readUInt32LE(0) === 4
+  let live: boolean
+  let why: string
+  if (durable) {
+    const nonceKey = message.staticAccountKeys[first.accountKeyIndexes[0] ?? -1]
+    const info = nonceKey === undefined ? null : await adapter.rpc.read('read nonce account', (c) => c.getAccountInfo(nonceKey, adapter.rpc.commitment))
+    let stored: string | null = null
+    try {
+      stored = info === null ? null : NonceAccount.fromAccountData(info.data).nonce
+    } catch {
+      stored = null
+    }
+    live = stored === blockhash
+    why = `its durable nonce ${blockhash} is not the value of nonce account ${nonceKey?.toBase58() ?? '?'} on ${adapter.network}`
+  } else {
+    live = (await adapter.rpc.read('check blockhash', (c) => c.isBlockhashValid(blockhash, { commitment: adapter.rpc.commitment }))).value
+    why = `its recent blockhash ${blockhash} is not a live blockhash of ${adapter.network}`
+  }
+  if (!live) {
+    throw new WaiaasError('NETWORK_MISMATCH', `The transaction cannot be signed for ${adapter.network}: ${why} (built for another network, or expired)`, {
+      details: { field: 'transaction.recentBlockhash', network: adapter.network, blockhash, durableNonce: durable },
+      hint: 'Build the transaction with a recent blockhash from the network you name (getLatestBlockhash on its RPC), and sign it soon after.',
+    })
   }
 }

@@ -5,7 +5,8 @@
  */
 import { Transaction, computeAddress, getAddress, toQuantity } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, ChainAdapter, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { simulateEvmEffects } from './effects.js'
 import { readTokenBalance, readTokenInfo, type TokenInfo } from './erc20.js'
 import { estimateFees } from './fees.js'
 import { assertAddress, intentToCall } from './intent.js'
@@ -159,6 +160,51 @@ export class EvmAdapter implements ChainAdapter {
     } catch (err) {
       if (!(err instanceof WaiaasError) || !['CHAIN_REVERTED', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_ERROR'].includes(err.code)) throw err
       return { ok: false, fee: tx.fee, error: { code: err.code, reason: String(err.details.reason ?? err.message) }, logs: [] }
+    }
+  }
+
+  /** eth_simulateV1 of `to`/`data`/`value`/`gasLimit` (bigints or decimal strings) from `from`: see effects.ts. */
+  async simulateEffects(from: string, unsigned: Record<string, unknown>): Promise<EffectReport> {
+    return simulateEvmEffects(this.rpc, this.callOf(from, unsigned))
+  }
+
+  /**
+   * The gas the transaction needs (what its simulation used, else eth_estimateGas, else its own gas limit) at the
+   * maxFeePerGas prepare() would choose now.
+   */
+  async suggestedFee(from: string, unsigned: Record<string, unknown>, report: EffectReport): Promise<bigint> {
+    const call = this.callOf(from, unsigned)
+    const gas = async (): Promise<bigint> => {
+      if (report.gasUsed !== null) return report.gasUsed
+      try {
+        return BigInt(await this.rpc.read<string>('estimate gas', 'eth_estimateGas', [{ from: call.from, to: call.to, data: call.data, value: toQuantity(call.value) }]))
+      } catch (err) {
+        if (err instanceof WaiaasError && err.code === 'CHAIN_RPC_UNREACHABLE') throw err
+        return call.gas ?? 21_000n
+      }
+    }
+    const [units, fees] = await Promise.all([gas(), estimateFees(this.rpc)])
+    return (units < 21_000n ? 21_000n : units) * fees.maxFeePerGas
+  }
+
+  /** A contract call runs code; so does a native transfer whose gas is more than a plain transfer's. */
+  runsCode(tx: PreparedTx): boolean {
+    return tx.intent.kind === 'contract-call' || (tx.intent.kind === 'native-transfer' && fieldsOf({ ...tx, unsigned: { ...tx.unsigned, nonce: '0' } }).gasLimit > 21_000n)
+  }
+
+  private callOf(from: string, unsigned: Record<string, unknown>): { from: string; to: string; data: string; value: bigint; gas?: bigint } {
+    const big = (v: unknown, field: string): bigint => {
+      if (typeof v === 'bigint') return v
+      if (typeof v === 'string' && /^\d+$/.test(v)) return BigInt(v)
+      throw new WaiaasError('INPUT_INVALID', `transaction field \`${field}\` must be an integer`, { details: { field } })
+    }
+    const gas = unsigned.gasLimit === undefined || unsigned.gasLimit === null ? undefined : big(unsigned.gasLimit, 'gasLimit')
+    return {
+      from: this.normalizeAddress(from, 'from'),
+      to: this.normalizeAddress(String(unsigned.to), 'to'),
+      data: typeof unsigned.data === 'string' ? unsigned.data : '0x',
+      value: big(unsigned.value ?? 0n, 'value'),
+      ...(gas === undefined ? {} : { gas }),
     }
   }
 

@@ -10,10 +10,11 @@
 import { PublicKey, VersionedMessage, VersionedTransaction } from '@solana/web3.js'
 import { base58 } from '@scure/base'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, ChainAdapter, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { simulateSolanaEffects } from './effects.js'
 import { SolanaRpc } from './connection.js'
 import { SolanaTxFailure, isAlreadyProcessed, toSolanaError } from './errors.js'
-import { prepareSolanaTx, solanaUnsigned } from './prepare.js'
+import { priorityFee, prepareSolanaTx, requestedUnits, solanaUnsigned } from './prepare.js'
 import { addressOfKey, ed25519KeyObject, signBytes, signMessageBytes } from './signing.js'
 import { blockhashExpired, readStatus, type StatusOptions } from './status.js'
 import { listTokenBalances, readMint, readTokenBalance, shortSymbol } from './tokens.js'
@@ -34,6 +35,9 @@ export interface SolanaAdapterOptions {
   /** Per-request timeout; default 30 s. */
   timeoutMs?: number
 }
+
+/** The least priority fee a caller-built transaction may carry without a FEE_CAP, before FEE_BOUND_FACTOR (lamports). */
+const MIN_PRIORITY_LAMPORTS = 250_000n
 
 export class SolanaAdapter implements ChainAdapter {
   readonly family = 'solana' as const
@@ -125,6 +129,32 @@ export class SolanaAdapter implements ChainAdapter {
     if (res.value.err === null) return { ok: true, fee, logs }
     const e = toSolanaError(new SolanaTxFailure(res.value.err, logs), { op: 'simulate', network: this.network })
     return { ok: false, fee, error: { code: e.code, reason: JSON.stringify(res.value.err) }, logs }
+  }
+
+  /** simulateTransaction of the base64 `message` with the accounts it writes read before and after: see effects.ts. */
+  async simulateEffects(from: string, unsigned: Record<string, unknown>, maxFee: bigint): Promise<EffectReport> {
+    if (typeof unsigned.message !== 'string') throw new WaiaasError('INPUT_INVALID', 'a Solana transaction to simulate needs its base64 `message`', { details: { field: 'message' } })
+    return simulateSolanaEffects(this.rpc, this.normalizeAddress(from, 'from'), unsigned.message, maxFee)
+  }
+
+  /**
+   * The signature fees plus the priority fee the node's recent fees suggest for the units the transaction asks for
+   * (its SetComputeUnitLimit, else 200k per instruction), never less than MIN_PRIORITY_LAMPORTS: an idle node reports
+   * no priority fees, yet a small one is normal.
+   */
+  async suggestedFee(_from: string, unsigned: Record<string, unknown>): Promise<bigint> {
+    if (typeof unsigned.message !== 'string') throw new WaiaasError('INPUT_INVALID', 'a Solana transaction needs its base64 `message`', { details: { field: 'message' } })
+    const message = VersionedMessage.deserialize(Buffer.from(unsigned.message, 'base64'))
+    const writable = message.staticAccountKeys.filter((_, i) => message.isAccountWritable(i))
+    const price = await priorityFee(this.rpc, this.opts.priorityFeeMicroLamports === undefined ? {} : { priorityFeeMicroLamports: this.opts.priorityFeeMicroLamports }, writable)
+    const units = BigInt(requestedUnits(message))
+    const priority = (price * units + 999_999n) / 1_000_000n
+    return 5000n * BigInt(message.header.numRequiredSignatures) + (priority > MIN_PRIORITY_LAMPORTS ? priority : MIN_PRIORITY_LAMPORTS)
+  }
+
+  /** Every transaction this adapter builds is a System or token transfer the decoder reads in full. */
+  runsCode(): boolean {
+    return false
   }
 
   /** Signs the stored message with the 32-byte seed, no network. INPUT_INVALID when the key is not `from`'s. */

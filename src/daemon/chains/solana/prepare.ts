@@ -5,7 +5,7 @@
  *
  * The message is a v0 message without address lookup tables, stored base64 in `unsigned.message`.
  */
-import { ComputeBudgetProgram, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction, type MessageV0, type TransactionInstruction } from '@solana/web3.js'
+import { ComputeBudgetProgram, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction, type MessageV0, type TransactionInstruction, type VersionedMessage } from '@solana/web3.js'
 import { WaiaasError } from '../../../lib/errors.js'
 import type { FeeEstimate, PreparedTx, TxIntent } from '../types.js'
 import type { SolanaRpc } from './connection.js'
@@ -51,11 +51,29 @@ function compile(payer: PublicKey, blockhash: string, ixs: TransactionInstructio
 }
 
 /** The priority fee to pay: the configured one, else the median of the node's recent fees for these accounts. */
-async function priorityFee(rpc: SolanaRpc, opts: PrepareOptions, writable: PublicKey[]): Promise<bigint> {
+export async function priorityFee(rpc: SolanaRpc, opts: PrepareOptions, writable: PublicKey[]): Promise<bigint> {
   if (opts.priorityFeeMicroLamports !== undefined) return opts.priorityFeeMicroLamports
   const recent = await rpc.read('read priority fees', (c) => c.getRecentPrioritizationFees({ lockedWritableAccounts: writable }))
   const fees = recent.map((r) => BigInt(r.prioritizationFee)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))
   return fees[Math.floor(fees.length / 2)] ?? 0n
+}
+
+/** The compute units a message asks for: its SetComputeUnitLimit, else 200k per other instruction, at most 1.4M. */
+export function requestedUnits(message: VersionedMessage): number {
+  const budget = ComputeBudgetProgram.programId
+  let limit: number | null = null
+  let others = 0
+  for (const c of message.compiledInstructions) {
+    const program = message.staticAccountKeys[c.programIdIndex]
+    if (program === undefined || !program.equals(budget)) {
+      others += 1
+      continue
+    }
+    const data = Buffer.from(c.data)
+    // SetComputeUnitLimit: discriminator 2, then u32 units.
+    if (data.length >= 5 && data[0] === 2) limit = data.readUInt32LE(1)
+  }
+  return Math.min(MAX_COMPUTE_UNITS, limit ?? 200_000 * others)
 }
 
 function assertAmount(amount: bigint): void {
