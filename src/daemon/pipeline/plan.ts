@@ -3,6 +3,7 @@
  * actions, with display values and the amounts a reservation holds. Nothing here writes; the pipeline stores the
  * plan as the request's row.
  */
+import type { AccountInfo } from '@solana/web3.js'
 import { formatAmount } from '../../lib/amounts.js'
 import type { RequestKind } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
@@ -176,7 +177,7 @@ async function txPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: WalletR
     throw new WaiaasError('INPUT_INVALID', 'A contract call needs `data` or `function`', { details: { field: 'data' } })
   }
   const intent = await toIntent(adapter, net, fields)
-  const actions = actionsFromIntent(intent)
+  const actions = actionsFromIntent(intent, wallet.address)
   const tokens = await tokenMeta(adapter, actions)
   return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens, maxFee: null, ...account(actions, net, tokens) }
 }
@@ -193,7 +194,7 @@ async function signTxPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: Wal
         })
       }
     }
-    const actions = decodeEvmCall(tx.to, tx.data, tx.value)
+    const actions = decodeEvmCall(tx.to, tx.data, tx.value, { wallet: wallet.address, field: 'transaction.data' })
     const tokens = await tokenMeta(adapter, actions)
     const maxFee = (tx.gasLimit ?? 0n) * (tx.maxFeePerGas ?? 0n)
     return { wallet, net, kind: 'sign-tx', body: { transaction: { ...tx, to: addressKey(tx.to) } }, intent: null, actions, tokens, maxFee, ...account(actions, net, tokens) }
@@ -205,9 +206,23 @@ async function signTxPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: Wal
   const { PublicKey } = await import('@solana/web3.js')
   const { unpackAccount, getMint } = await import('@solana/spl-token')
   const connection = adapter.rpc.connection
+  const infos = new Map<string, Promise<AccountInfo<Buffer> | null>>()
+  const accountInfo = (address: string): Promise<AccountInfo<Buffer> | null> => {
+    let p = infos.get(address)
+    if (p === undefined) {
+      const key = new PublicKey(address)
+      p = adapter.rpc.read('read account', (c) => c.getAccountInfo(key))
+      infos.set(address, p)
+    }
+    return p
+  }
+  const lamports = async (address: string): Promise<bigint | null> => {
+    const info = await accountInfo(address)
+    return info === null ? null : BigInt(info.lamports)
+  }
   const resolve = async (address: string): Promise<{ owner: string; mint: string; decimals: number } | null> => {
     const key = new PublicKey(address)
-    const info = await adapter.rpc.read('read token account', (c) => c.getAccountInfo(key))
+    const info = await accountInfo(address)
     if (info === null) return null
     try {
       const acc = unpackAccount(key, info, info.owner)
@@ -217,7 +232,7 @@ async function signTxPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, wallet: Wal
       return null
     }
   }
-  const decoded = await actionsFromSolanaTx(transaction, wallet.address, resolve)
+  const decoded = await actionsFromSolanaTx(transaction, wallet.address, resolve, lamports)
   const tokens = await tokenMeta(adapter, decoded.actions)
   const { VersionedMessage } = await import('@solana/web3.js')
   const signers = VersionedMessage.deserialize(decoded.message).header.numRequiredSignatures
