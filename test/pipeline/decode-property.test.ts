@@ -11,7 +11,8 @@
  *   exactly those values.
  * - Solana: each transaction is simulated by the local chain (litesvm with the real SPL Token and Token-2022
  *   programs); every token balance that rises, every burn, every delegate, owner or close authority the wallet's
- *   accounts get, and every lamport leaving to another account must be covered by the decoded actions.
+ *   accounts get, every lamport leaving to another account, and the wallet's own account assigned to another program
+ *   must be covered by the decoded actions.
  *
  * Both then put the decoded actions through the policy engine with the policy set that used to let such calls pass
  * (the token contracts / programs on CONTRACT_ALLOWLIST): whenever the chain moved something to anyone but the
@@ -380,6 +381,7 @@ describe('Solana token instructions: what the token programs execute is what the
     ),
     fc.tuple(fc.constantFrom<MintName>('empty', 'plain'), fc.constantFrom(stranger, friend, wallet.publicKey)).map(([m, to]) => createCloseAccountInstruction(src(m), to, wallet.publicKey, [], prog(m))),
     token.map((m) => createRevokeInstruction(src(m), wallet.publicKey, [], prog(m))),
+    fc.constantFrom(stranger, TOKEN_PROGRAM_ID).map((to) => SystemProgram.assign({ accountPubkey: wallet.publicKey, programId: to })),
   )
   /** An instruction with `tail` bytes appended to its data, which the token programs ignore. */
   const padded = fc.record({ ix: instruction, tail: fc.oneof(fc.constant(new Uint8Array()), fc.uint8Array({ minLength: 1, maxLength: 48 })) })
@@ -410,6 +412,8 @@ describe('Solana token instructions: what the token programs execute is what the
         const lamportsIn = new Map<string, bigint>()
         for (const [address, post] of sim.postAccounts) {
           const before = chain.account(address)
+          // The wallet's own account handed to another program, which may then debit every lamport.
+          if (address === W && post.owner !== before?.owner) add(lamportsIn, post.owner, BigInt(before?.lamports ?? 0))
           if (address !== W && post.lamports > (before?.lamports ?? 0)) lamportsIn.set(address, BigInt(post.lamports - (before?.lamports ?? 0)))
           const pre = tokenAccount(address)
           const now = tokenAccount(address, sim.postAccounts)

@@ -5,10 +5,11 @@
  * itself). The wallet's policies allow the token contracts as call targets, which is what let such calls through as
  * opaque contract calls before: every one must now be judged as the transfer or approval it is. Each test reads
  * where the tokens went from the chain, and the request's state and deciding rule from the daemon. The same on Solana
- * with trailing bytes after SPL instructions, SetAuthority, CloseAccount and an instruction nothing decodes.
+ * with trailing bytes after SPL instructions, SetAuthority, CloseAccount, an instruction nothing decodes, and a System
+ * Assign that hands the wallet's own account to another program.
  */
 import { Interface, JsonRpcProvider, MaxUint256, Wallet as EthersWallet } from 'ethers'
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, TransactionInstruction, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
+import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionInstruction, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
 import {
   AuthorityType, TOKEN_PROGRAM_ID, createApproveCheckedInstruction, createCloseAccountInstruction, createMint, createRevokeInstruction, createSetAuthorityInstruction,
   createTransferCheckedInstruction, getAccount, getOrCreateAssociatedTokenAccount, mintTo,
@@ -276,5 +277,16 @@ describe('Solana: token instructions with trailing bytes and the instructions th
     }
     expect(await signAndBroadcast([revoke])).toBeNull()
     expect((await getAccount(conn, source, 'confirmed')).delegate).toBeNull()
+  })
+
+  it("Assign of the wallet's own account to another program is a transfer of every lamport: denied with the System program on CONTRACT_ALLOWLIST", async () => {
+    // Creating accounts needs the System program on CONTRACT_ALLOWLIST; that must not let the wallet be handed over.
+    await t.client.call('policy.add', { wallet: 'spad', type: 'CONTRACT_ALLOWLIST', rules: { contracts: [SystemProgram.programId.toBase58()] } }, auth)
+    const thief = Keypair.generate().publicKey
+    const before = await conn.getBalance(owner, 'confirmed')
+    const err = await signAndBroadcast([SystemProgram.assign({ accountPubkey: owner, programId: thief })])
+    expect((await conn.getAccountInfo(owner, 'confirmed'))?.owner.toBase58()).toBe(SystemProgram.programId.toBase58())
+    expect(await conn.getBalance(owner, 'confirmed')).toBe(before)
+    await expectDenied(err, 'RECIPIENT_ALLOWLIST')
   })
 })

@@ -565,6 +565,23 @@ describe('actionsFromSolanaTx: token instructions as the token programs execute 
     expect(await decode([withdraw], known)).toEqual([{ kind: 'native-transfer', to: recipient.toBase58(), amount: 2_039_280n }])
   })
 
+  it("reads System instructions that put the wallet's lamports out of its reach as native transfers of all of them", async () => {
+    const memo = new PublicKey('MemoSq4gqABAXKb96qnH8TysNcWxMyWCqXgDLGmfcHr')
+    const nonce = key(7).publicKey
+    const known = lamports({ [W]: 5_000_000_000n, [nonce.toBase58()]: 1_500_000n })
+    const system = (value = 0n): Action => ({ kind: 'contract-call', contract: SystemProgram.programId.toBase58(), selector: null, value })
+    expect(await decode([SystemProgram.assign({ accountPubkey: wallet, programId: memo })], known)).toEqual([{ kind: 'native-transfer', to: memo.toBase58(), amount: 5_000_000_000n }])
+    expect(await decode([SystemProgram.assign({ accountPubkey: wallet, programId: memo })])).toEqual([{ kind: 'native-transfer', to: memo.toBase58(), amount: 2n ** 64n - 1n }])
+    expect(await decode([SystemProgram.assign({ accountPubkey: other, programId: memo })], known)).toEqual([system()])
+    expect(await decode([SystemProgram.nonceWithdraw({ noncePubkey: nonce, authorizedPubkey: wallet, toPubkey: recipient, lamports: 700 })], known)).toEqual([
+      { kind: 'native-transfer', to: recipient.toBase58(), amount: 700n },
+    ])
+    expect(await decode([SystemProgram.nonceWithdraw({ noncePubkey: nonce, authorizedPubkey: wallet, toPubkey: wallet, lamports: 700 })], known)).toEqual([system()])
+    expect(await decode([SystemProgram.nonceAuthorize({ noncePubkey: nonce, authorizedPubkey: wallet, newAuthorizedPubkey: other })], known)).toEqual([
+      { kind: 'native-transfer', to: other.toBase58(), amount: 1_500_000n },
+    ])
+  })
+
   it('keeps every other token instruction an opaque call on its program', async () => {
     const ixs = [
       createMintToInstruction(mint, srcAta, wallet, 5n),

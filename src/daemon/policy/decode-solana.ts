@@ -18,6 +18,10 @@
  *   program: denied unless CONTRACT_ALLOWLIST lists that program.
  * - System `createAccount`(WithSeed) funded by the wallet is a `contract-call` on the System program whose value is
  *   the lamports it moves, so spending limits see them; a System transfer from another account is a `contract-call`.
+ *   Assign(WithSeed) of the wallet's account to another program, and a nonce account's Withdraw or new authority
+ *   where the wallet is the authority, are native transfers (to that program, recipient or authority) of every
+ *   lamport they put out of the wallet's reach: listing the System program on CONTRACT_ALLOWLIST, as creating
+ *   accounts needs, must not let them through.
  */
 import {
   ComputeBudgetInstruction, ComputeBudgetProgram, PublicKey, SystemInstruction, SystemProgram, TransactionInstruction, VersionedMessage, VersionedTransaction,
@@ -129,7 +133,7 @@ export async function actionsFromSolanaTx(
       continue
     }
     if (program.equals(SystemProgram.programId)) {
-      actions.push(systemAction(ix, wallet) ?? callOf(program))
+      actions.push((await systemAction(ix, lookups)) ?? callOf(program))
       continue
     }
     if (program.equals(ASSOCIATED_TOKEN_PROGRAM_ID)) {
@@ -184,8 +188,19 @@ function toInstruction(msg: VersionedMessage, c: MessageCompiledInstruction): Tr
   })
 }
 
-/** Transfers from the wallet as native transfers, account creation funded by it as a valued call; null otherwise. */
-function systemAction(ix: TransactionInstruction, wallet: string): Action | null {
+/** The lamports `account` holds, or u64::MAX when they cannot be read: what a new owner of it could take. */
+async function allLamports(account: PublicKey, l: Lookups): Promise<bigint> {
+  return (l.resolveLamports === undefined ? null : await l.resolveLamports(account.toBase58())) ?? U64_MAX
+}
+
+/**
+ * Transfers from the wallet as native transfers, account creation funded by it as a valued call, and what hands the
+ * wallet's lamports to someone else as a native transfer of all of them: Assign of the wallet's account to another
+ * program (which may then debit it), a nonce account's Withdraw or new authority. null (→ opaque call) otherwise.
+ */
+async function systemAction(ix: TransactionInstruction, l: Lookups): Promise<Action | null> {
+  const wallet = l.wallet
+  const away = (to: PublicKey, amount: bigint): Action | null => (to.toBase58() === wallet ? null : { kind: 'native-transfer', to: to.toBase58(), amount })
   try {
     switch (SystemInstruction.decodeInstructionType(ix)) {
       case 'Transfer': {
@@ -203,6 +218,24 @@ function systemAction(ix: TransactionInstruction, wallet: string): Action | null
       case 'CreateWithSeed': {
         const c = SystemInstruction.decodeCreateWithSeed(ix)
         return { kind: 'contract-call', contract: ix.programId.toBase58(), selector: null, value: c.fromPubkey.toBase58() === wallet ? BigInt(c.lamports) : 0n }
+      }
+      case 'Assign': {
+        const a = SystemInstruction.decodeAssign(ix)
+        if (a.accountPubkey.toBase58() !== wallet || a.programId.equals(SystemProgram.programId)) return null
+        return away(a.programId, await allLamports(a.accountPubkey, l))
+      }
+      case 'AssignWithSeed': {
+        const a = SystemInstruction.decodeAssignWithSeed(ix)
+        if (a.basePubkey.toBase58() !== wallet || a.programId.equals(SystemProgram.programId)) return null
+        return away(a.programId, await allLamports(a.accountPubkey, l))
+      }
+      case 'WithdrawNonceAccount': {
+        const w = SystemInstruction.decodeNonceWithdraw(ix)
+        return w.authorizedPubkey.toBase58() === wallet ? away(w.toPubkey, BigInt(w.lamports)) : null
+      }
+      case 'AuthorizeNonceAccount': {
+        const a = SystemInstruction.decodeNonceAuthorize(ix)
+        return a.authorizedPubkey.toBase58() === wallet ? away(a.newAuthorizedPubkey, await allLamports(a.noncePubkey, l)) : null
       }
       default:
         return null
