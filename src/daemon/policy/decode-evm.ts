@@ -125,7 +125,7 @@ interface Walk {
 const refuse = (w: Walk, why: string): WaiaasError =>
   new WaiaasError('INPUT_INVALID', `\`${w.field}\` ${why}`, {
     details: { field: w.field },
-    hint: 'Send the inner calls one by one, or as a wrapper the policy can read (see README: "What is checked is what will be signed").',
+    hint: 'Send wrapped calls one by one (at most 3 wrappers deep, 64 calls in all) with ABI-encoded calldata; see README "What is checked is what will be signed".',
   })
 
 const approval = (token: string, spender: string, amount: bigint): Action => ({ kind: 'token-approve', token, spender, amount, unlimited: amount >= EVM_UNLIMITED })
