@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { ContractFactory, type InterfaceAbi, type Provider, type TransactionReceipt, type Wallet } from 'ethers'
 
 const require = createRequire(import.meta.url)
-const solc = require('solc') as { compile(input: string): string }
+const solc = require('solc') as { compile(input: string, callbacks?: { import(path: string): { contents: string } | { error: string } }): string }
 const dir = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'contracts')
 
 export interface Artifact {
@@ -16,7 +16,7 @@ export interface Artifact {
 
 const cache = new Map<string, Artifact>()
 
-/** ABI and creation bytecode of `contract` in test/fixtures/contracts/`file`. */
+/** ABI and creation bytecode of `contract` in test/fixtures/contracts/`file` (which may import its neighbours). */
 export function compile(file: string, contract: string): Artifact {
   const key = `${file}:${contract}`
   const hit = cache.get(key)
@@ -26,7 +26,15 @@ export function compile(file: string, contract: string): Artifact {
     sources: { [file]: { content: readFileSync(path.join(dir, file), 'utf8') } },
     settings: { optimizer: { enabled: true, runs: 200 }, evmVersion: 'cancun', outputSelection: { '*': { '*': ['abi', 'evm.bytecode.object'] } } },
   }
-  const out = JSON.parse(solc.compile(JSON.stringify(input))) as {
+  // Imports name other files of the same folder (`import "TokenCore.sol";`).
+  const findImport = (name: string): { contents: string } | { error: string } => {
+    try {
+      return { contents: readFileSync(path.join(dir, path.basename(name)), 'utf8') }
+    } catch {
+      return { error: `${name} not found in test/fixtures/contracts` }
+    }
+  }
+  const out = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport })) as {
     errors?: { severity: string; formattedMessage: string }[]
     contracts?: Record<string, Record<string, { abi: InterfaceAbi; evm: { bytecode: { object: string } } }>>
   }

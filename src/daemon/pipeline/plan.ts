@@ -3,6 +3,7 @@
  * actions, with display values and the amounts a reservation holds. Nothing here writes; the pipeline stores the
  * plan as the request's row.
  */
+import type { AccountInfo } from '@solana/web3.js'
 import { formatAmount } from '../../lib/amounts.js'
 import type { RequestKind } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
@@ -210,7 +211,7 @@ async function txPlan(
     return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens: {}, maxFee: null, complete, ...acc, summary }
   }
   const intent = await toIntent(adapter, net, fields)
-  const actions = actionsFromIntent(intent)
+  const actions = actionsFromIntent(intent, wallet.address)
   const tokens = await tokenMeta(adapter, actions)
   return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens, maxFee: null, complete: true, ...account(actions, net, tokens) }
 }
@@ -233,7 +234,7 @@ async function signTxPlan(
         })
       }
     }
-    const actions = decodeEvmCall(tx.to, tx.data, tx.value)
+    const actions = decodeEvmCall(tx.to, tx.data, tx.value, { wallet: wallet.address, field: 'transaction.data' })
     const tokens = offline ? {} : await tokenMeta(adapter, actions)
     const maxFee = (tx.gasLimit ?? 0n) * (tx.maxFeePerGas ?? 0n)
     const complete = !offline || !actions.some((a) => a.kind === 'token-transfer' || a.kind === 'token-approve')
@@ -246,9 +247,23 @@ async function signTxPlan(
   const { PublicKey } = await import('@solana/web3.js')
   const { unpackAccount, getMint } = await import('@solana/spl-token')
   const connection = adapter.rpc.connection
+  const infos = new Map<string, Promise<AccountInfo<Buffer> | null>>()
+  const accountInfo = (address: string): Promise<AccountInfo<Buffer> | null> => {
+    let p = infos.get(address)
+    if (p === undefined) {
+      const key = new PublicKey(address)
+      p = adapter.rpc.read('read account', (c) => c.getAccountInfo(key))
+      infos.set(address, p)
+    }
+    return p
+  }
+  const lamports = async (address: string): Promise<bigint | null> => {
+    const info = await accountInfo(address)
+    return info === null ? null : BigInt(info.lamports)
+  }
   const resolve = async (address: string): Promise<{ owner: string; mint: string; decimals: number } | null> => {
     const key = new PublicKey(address)
-    const info = await adapter.rpc.read('read token account', (c) => c.getAccountInfo(key))
+    const info = await accountInfo(address)
     if (info === null) return null
     try {
       const acc = unpackAccount(key, info, info.owner)
@@ -258,7 +273,7 @@ async function signTxPlan(
       return null
     }
   }
-  const decoded = await actionsFromSolanaTx(transaction, wallet.address, offline ? async () => null : resolve)
+  const decoded = offline ? await actionsFromSolanaTx(transaction, wallet.address, async () => null, async () => null) : await actionsFromSolanaTx(transaction, wallet.address, resolve, lamports)
   const { VersionedMessage } = await import('@solana/web3.js')
   const message = VersionedMessage.deserialize(decoded.message)
   // Offline, a token instruction whose accounts are unknown reads as a call on the token program: leave it to the
