@@ -3,99 +3,92 @@
  * what they did to the wallet at one moment. The policy judges both: every effect that the decoded actions do not
  * already account for is added as an action of its own (so a call that pulls tokens through an old allowance is a
  * token transfer to whoever received them, judged by ALLOWED_TOKENS, recipient lists and limits), and an authority
- * change is always there to be denied. Just before signing, the pipeline simulates again and signs only when the
- * effect is still covered by what was decided.
+ * change is always there to be denied. Just before a later signing, the pipeline simulates again and signs only when
+ * the effect is still covered by what was decided.
  *
- * Amounts are keyed by what they move: native value per recipient (a call's value counts as sent to the contract),
- * a token per token and recipient, an allowance per token and spender.
+ * How effects are matched to actions: a token transfer by token and recipient; an allowance by token and spender (the
+ * largest one granted); native value by recipient, and then by the value of the decoded calls (a call's value goes
+ * wherever its program sends it: to a contract on EVM, to a new account on Solana), so value is never counted twice.
  */
 import type { Action } from '../policy/types.js'
 
 type Keyed = Map<string, bigint>
 
-function key(a: Action): { key: string; amount: bigint } | null {
-  switch (a.kind) {
-    case 'native-transfer':
-      return { key: `native|${a.to}`, amount: a.amount }
-    case 'contract-call':
-      return a.value > 0n ? { key: `native|${a.contract}`, amount: a.value } : null
-    case 'token-transfer':
-      return { key: `token|${a.token}|${a.to}`, amount: a.amount }
-    case 'token-approve':
-      return { key: `approve|${a.token}|${a.spender}`, amount: a.unlimited ? 1n << 256n : a.amount }
-    default:
-      return null
-  }
+interface Budget {
+  /** Native and token transfers per `native|to` / `token|token|to`. */
+  exact: Keyed
+  /** Native value of decoded contract calls: covers native effects to any recipient. */
+  callValue: bigint
+  /** Allowances per `approve|token|spender`; unlimited is 2^256. */
+  approvals: Keyed
 }
 
-/** Per key, the most the actions account for (transfers add up; an allowance is its largest value). */
-function accounted(actions: readonly Action[]): Keyed {
-  const out: Keyed = new Map()
+const UNLIMITED = 1n << 256n
+
+function add(m: Keyed, k: string, v: bigint): void {
+  m.set(k, (m.get(k) ?? 0n) + v)
+}
+
+function max(m: Keyed, k: string, v: bigint): void {
+  if (v > (m.get(k) ?? 0n)) m.set(k, v)
+}
+
+function budgetOf(actions: readonly Action[]): Budget {
+  const b: Budget = { exact: new Map(), callValue: 0n, approvals: new Map() }
   for (const a of actions) {
-    const k = key(a)
-    if (k === null) continue
-    const had = out.get(k.key) ?? 0n
-    out.set(k.key, a.kind === 'token-approve' ? (k.amount > had ? k.amount : had) : had + k.amount)
+    if (a.kind === 'native-transfer') add(b.exact, `native|${a.to}`, a.amount)
+    else if (a.kind === 'token-transfer') add(b.exact, `token|${a.token}|${a.to}`, a.amount)
+    else if (a.kind === 'contract-call') b.callValue += a.value
+    else if (a.kind === 'token-approve') max(b.approvals, `approve|${a.token}|${a.spender}`, a.unlimited ? UNLIMITED : a.amount)
   }
-  return out
+  return b
 }
 
-/** The effect actions (summed per key, authority changes as they are). */
-function effectTotals(effects: readonly Action[]): { totals: Keyed; first: Map<string, Action>; other: Action[] } {
+/** The effects beyond what `decided` accounts for: transfers with the excess amount, wider allowances, authority changes. */
+function excess(decided: readonly Action[], effects: readonly Action[]): Action[] {
+  const b = budgetOf(decided)
   const totals: Keyed = new Map()
-  const first = new Map<string, Action>()
-  const other: Action[] = []
+  const granted: Keyed = new Map()
+  const sample = new Map<string, Action>()
+  const out: Action[] = []
   for (const a of effects) {
-    const k = key(a)
-    if (k === null) {
-      other.push(a)
-      continue
+    if (a.kind === 'native-transfer' || a.kind === 'token-transfer') {
+      const k = a.kind === 'native-transfer' ? `native|${a.to}` : `token|${a.token}|${a.to}`
+      add(totals, k, a.amount)
+      if (!sample.has(k)) sample.set(k, a)
+    } else if (a.kind === 'token-approve') {
+      const k = `approve|${a.token}|${a.spender}`
+      max(granted, k, a.unlimited ? UNLIMITED : a.amount)
+      const had = sample.get(k)
+      if (had === undefined || (had.kind === 'token-approve' && (a.unlimited || a.amount > had.amount))) sample.set(k, a)
+    } else if (a.kind === 'authority-change') {
+      out.push(a)
     }
-    const had = totals.get(k.key) ?? 0n
-    totals.set(k.key, a.kind === 'token-approve' ? (k.amount > had ? k.amount : had) : had + k.amount)
-    if (!first.has(k.key)) first.set(k.key, a)
   }
-  return { totals, first, other }
-}
-
-/** `a` with its amount replaced (for an approval: the allowance it grants). */
-function withAmount(a: Action, amount: bigint): Action {
-  switch (a.kind) {
-    case 'native-transfer':
-    case 'token-transfer':
-      return { ...a, amount }
-    case 'token-approve':
-      return a
-    default:
-      return a
-  }
-}
-
-/**
- * The actions a decision judges: the decoded ones, plus each simulated effect beyond what they account for (the
- * excess, as an action of its own), plus every authority change.
- */
-export function withEffects(decoded: readonly Action[], effects: readonly Action[]): Action[] {
-  const have = accounted(decoded)
-  const { totals, first, other } = effectTotals(effects)
-  const out = [...decoded]
+  let pool = b.callValue
   for (const [k, total] of totals) {
-    const excess = total - (have.get(k) ?? 0n)
-    const sample = first.get(k)
-    if (excess > 0n && sample !== undefined) out.push(sample.kind === 'token-approve' ? sample : withAmount(sample, excess))
+    let left = total - (b.exact.get(k) ?? 0n)
+    if (left > 0n && k.startsWith('native|')) {
+      const take = left < pool ? left : pool
+      pool -= take
+      left -= take
+    }
+    const a = sample.get(k)
+    if (left > 0n && a !== undefined && (a.kind === 'native-transfer' || a.kind === 'token-transfer')) out.push({ ...a, amount: left })
   }
-  out.push(...other.filter((a) => a.kind === 'authority-change'))
+  for (const [k, amount] of granted) {
+    const a = sample.get(k)
+    if (amount > (b.approvals.get(k) ?? 0n) && a !== undefined) out.push(a)
+  }
   return out
+}
+
+/** The actions a decision judges: the decoded ones, plus every simulated effect beyond what they account for. */
+export function withEffects(decoded: readonly Action[], effects: readonly Action[]): Action[] {
+  return [...decoded, ...excess(decoded, effects)]
 }
 
 /** The simulated effects that the decided actions do not cover (empty: the transaction does nothing more). */
 export function uncovered(decided: readonly Action[], effects: readonly Action[]): Action[] {
-  const have = accounted(decided)
-  const { totals, first, other } = effectTotals(effects)
-  const out: Action[] = other.filter((a) => a.kind === 'authority-change')
-  for (const [k, total] of totals) {
-    const sample = first.get(k)
-    if (total > (have.get(k) ?? 0n) && sample !== undefined) out.push(sample)
-  }
-  return out
+  return excess(decided, effects)
 }
