@@ -137,6 +137,8 @@ export const TX_STATES = [
   'failed', 'denied', 'cancelled', 'rejected', 'expired', 'replaced',
 ] as const
 export const TIER_NAMES = ['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const
+/** How `sign.message` frames a message before signing it. */
+export const SIGN_MESSAGE_FORMATS = ['raw', 'solana-offchain'] as const
 export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx'] as const
 const tier = z.enum(TIER_NAMES)
 
@@ -526,11 +528,21 @@ export const contract = {
     session: { permission: 'send', wallet: 'param' },
   }),
   'sign.message': def({
-    summary: 'Sign a message (EIP-191 personal_sign, or Solana off-chain message bytes), if SIGNING_RULES allow it.',
+    summary:
+      'Sign a message (EIP-191 personal_sign on EVM; on Solana the raw bytes, or with format solana-offchain the off-chain message format), if SIGNING_RULES allow it. Solana bytes that read as a transaction message and any text containing a waiaas approval message are refused.',
     role: 'agent',
-    input: z.object({ wallet: walletRef, network: networkRef.optional(), message: z.string().max(64 * 1024), encoding: z.enum(['utf8', 'hex']).default('utf8') }),
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef.optional(),
+      message: z.string().max(64 * 1024),
+      encoding: z.enum(['utf8', 'hex']).default('utf8'),
+      format: z
+        .enum(SIGN_MESSAGE_FORMATS)
+        .default('raw')
+        .describe('raw: the bytes as given (EVM: always EIP-191); solana-offchain: framed as `solana sign-offchain-message` does ("\\xffsolana offchain", version 0), never a transaction'),
+    }),
     output: txRequest,
-    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'SIGN_MESSAGE_IS_TRANSACTION', 'SIGN_MESSAGE_IS_APPROVAL', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
     mcp: true,
     session: { permission: 'sign', wallet: 'param' },
   }),

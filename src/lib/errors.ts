@@ -142,6 +142,9 @@ export const ERROR_CODES = {
   BACKUP_DAEMON_RUNNING: row(EXIT.conflict, -32153, 409, 'Stop the daemon first (`waiaas daemon stop`), then run the restore again.'),
 
   HTTP_ORIGIN_REFUSED: row(EXIT.auth, -32118, 403, "Call the plugin by its own address (127.0.0.1, localhost); pages of other sites may not call it. Behind a proxy, set rest.publicUrl to the address clients use."),
+
+  SIGN_MESSAGE_IS_TRANSACTION: row(EXIT.denied, -32180, 403, 'These bytes read as a Solana transaction message, so they are never signed as a message: sign them as an off-chain message (--format solana-offchain), or submit the transaction with `waiaas sign tx`, which checks it against the policies.'),
+  SIGN_MESSAGE_IS_APPROVAL: row(EXIT.denied, -32181, 403, 'An owner approval is signed by the owner\'s own key outside waiaas; the daemon never signs text that contains a waiaas approval message.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -23,6 +23,7 @@ import { wipe } from '../keystore/aead.js'
 import { openPrivateKey } from '../keystore/vault.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
 import { applicablePolicies, evaluate } from '../policy/engine.js'
+import { messageBytes } from '../policy/message-guard.js'
 import type { Decision, PolicyFacts, PolicyRequest } from '../policy/types.js'
 import type { AssetRef, PriceService } from '../prices/index.js'
 import { appendAudit } from '../store/audit.js'
@@ -631,7 +632,7 @@ export class Pipeline {
     const body = (row.payload as unknown as Payload).body
     const key = this.signingKey(wallet, m)
     if (row.kind === 'sign-message') {
-      const message = body.encoding === 'hex' ? Buffer.from(String(body.message).slice(2), 'hex') : String(body.message)
+      const message = messageBytes(body)
       return { signature: wallet.chain === 'evm' ? m.evm.signPersonalMessage(key as never, message) : m.solana.signMessageBytes(key as never, message), raw: null }
     }
     if (row.kind === 'sign-typed-data') return { signature: m.evm.signTypedData(key as never, body.typedData as never), raw: null }
