@@ -380,7 +380,7 @@ export const contract = {
     role: 'operator',
     input: z.object({ chain: chainSchema, name: walletName.optional() }),
     output: wallet,
-    errors: ['INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'wallet.import': def({
@@ -395,7 +395,7 @@ export const contract = {
       name: walletName.optional(),
     }),
     output: wallet,
-    errors: ['INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'wallet.export': def({
@@ -614,7 +614,7 @@ export const contract = {
     role: 'public',
     input: z.object({ id: requestId, decision: z.enum(['approve', 'reject']).default('approve') }),
     output: z.object({ message: z.string(), owner: z.string(), expiresAt: isoTime }),
-    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET'],
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'OWNER_HELD_BY_DAEMON'],
     mcp: false,
   }),
   'tx.ownerDecide': def({
@@ -631,7 +631,7 @@ export const contract = {
     role: 'operator',
     input: z.object({ id: requestId }),
     output: z.object({ url: z.string(), expiresAt: isoTime }),
-    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'APPROVAL_LINK_UNAVAILABLE', 'AUDIT_WRITE_FAILED'],
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'OWNER_HELD_BY_DAEMON', 'APPROVAL_LINK_UNAVAILABLE', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'tx.cancel': def({
@@ -744,11 +744,11 @@ export const contract = {
     readOnly: true,
   }),
   'wallet.setOwner': def({
-    summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests.",
+    summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests. The owner is never a key this daemon holds (OWNER_HELD_BY_DAEMON).",
     role: 'operator',
     input: z.object({ wallet: walletRef, owner: address.nullable() }),
     output: wallet,
-    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_ADDRESS', 'AUDIT_WRITE_FAILED'],
+    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_ADDRESS', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
 

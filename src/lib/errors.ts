@@ -145,6 +145,7 @@ export const ERROR_CODES = {
 
   SIGN_MESSAGE_IS_TRANSACTION: row(EXIT.denied, -32180, 403, 'These bytes read as a Solana transaction message, so they are never signed as a message: sign them as an off-chain message (--format solana-offchain), or submit the transaction with `waiaas sign tx`, which checks it against the policies.'),
   SIGN_MESSAGE_IS_APPROVAL: row(EXIT.denied, -32181, 403, 'An owner approval is signed by the owner\'s own key outside waiaas; the daemon never signs text that contains a waiaas approval message.'),
+  OWNER_HELD_BY_DAEMON: row(EXIT.conflict, -32182, 409, 'An owner approves from a key this daemon does not hold (a hardware or phone wallet): choose another address, or clear the owner of the wallets named in details (`waiaas wallet owner W --clear`).'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -205,6 +205,7 @@ describe('public surface', () => {
       BACKUP_DAEMON_RUNNING: 8,
       SIGN_MESSAGE_IS_TRANSACTION: 4,
       SIGN_MESSAGE_IS_APPROVAL: 4,
+      OWNER_HELD_BY_DAEMON: 8,
     })
   })
 

@@ -16,6 +16,7 @@ import { WaiaasError } from '../../lib/errors.js'
 import type { RequestKind, TxState } from '../../lib/contract.js'
 import { parseAmount } from '../../lib/amounts.js'
 import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
+import { assertOwnerOutside, heldWallet } from '../approval/owner-rule.js'
 import type { AnyAdapter } from '../chains/registry.js'
 import type { PreparedTx, SignedTx } from '../chains/types.js'
 import type { DaemonContext } from '../context.js'
@@ -880,6 +881,7 @@ export class Pipeline {
     if (row.state !== 'awaiting_approval' || row.expiresAt === null || row.policyRevision === null) throw this.stateConflict(getRequest(db, id), decision)
     const wallet = findWallet(db, row.walletId)
     if (wallet.owner === null) throw new WaiaasError('OWNER_NOT_SET', `Wallet "${wallet.name}" has no owner address`, { details: { wallet: wallet.id } })
+    assertOwnerOutside(db, wallet.chain, wallet.owner)
     const expiresAt = new Date(row.expiresAt).toISOString()
     const nonce = randomBytes(16).toString('hex')
     const message = approvalMessage({ decision, requestId: id, wallet: wallet.address, network: row.network, contentHash: row.contentHash, policyRevision: row.policyRevision, expiresAt, nonce })
@@ -917,6 +919,7 @@ export class Pipeline {
     if (fields.contentHash !== row.contentHash) throw refuse("the message does not match the request's content")
     if (fields.policyRevision !== row.policyRevision || fields.network !== row.network || fields.wallet !== wallet.address) throw refuse('the message does not match the request')
     if (this.now() >= issued.expires_at) throw refuse('the approval has expired')
+    if (heldWallet(db, wallet.chain, wallet.owner) !== undefined) throw refuse('the owner key is held by this daemon')
     if (!verifyOwnerSignature(wallet.chain, wallet.owner, message, signature)) throw refuse("the signature is not the owner's")
     this.expireIfDue(row)
     const decision = fields.decision
