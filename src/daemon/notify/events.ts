@@ -31,6 +31,8 @@ const DIRECT: Record<string, NotifyEvent> = {
   'balance.low': 'balance.low',
   'killswitch.on': 'killswitch.on',
   'killswitch.off': 'killswitch.off',
+  // A window of repeated failed passwords from one source (src/daemon/auth-throttle.ts).
+  'auth.failures': 'auth.failures',
 }
 
 const TIER_EVENT: Record<string, NotifyEvent> = {
