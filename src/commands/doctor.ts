@@ -4,6 +4,7 @@ import { BaseCommand } from '../lib/base-command.js'
 import { connectExisting } from '../lib/launcher.js'
 import { readConfigFile, readEnv } from '../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
+import { recoveryKeyWarning } from '../lib/secrets.js'
 import { VERSION } from '../lib/version.js'
 
 export interface DoctorCheck {
@@ -25,6 +26,7 @@ export default class Doctor extends BaseCommand {
     const checks: DoctorCheck[] = []
     const dirOk = this.checkDataDir(checks)
     this.checkFiles(checks)
+    this.checkRecoveryKey(checks)
     this.checkConfig(checks)
     if (dirOk) await this.checkDaemon(checks)
     else checks.push({ name: 'daemon', status: 'fail', message: 'not checked: the daemon refuses to use a data directory open to other users', fix: `chmod 700 ${this.paths.dataDir}` })
@@ -90,6 +92,16 @@ export default class Doctor extends BaseCommand {
             message: `open to other users: ${loose.join(', ')}`,
             fix: `chmod 600 ${loose.join(' ')}`,
           },
+    )
+  }
+
+  /** A master password kept in recovery.key is the operator's credential for anyone running as this OS user. */
+  private checkRecoveryKey(checks: DoctorCheck[]): void {
+    const file = this.paths.recoveryKey
+    checks.push(
+      fs.existsSync(file)
+        ? { name: 'recovery.key', status: 'warn', message: recoveryKeyWarning(file), fix: 'waiaas password change' }
+        : ok('recovery.key', 'none: the master password is not stored in the data directory'),
     )
   }
 

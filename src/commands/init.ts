@@ -3,7 +3,7 @@ import { BaseCommand, passwordFlags } from '../lib/base-command.js'
 import type { Output } from '../lib/contract.js'
 import { WaiaasError } from '../lib/errors.js'
 import { fields } from '../lib/render.js'
-import { passwordFromSources } from '../lib/secrets.js'
+import { passwordFromSources, recoveryKeyWarning } from '../lib/secrets.js'
 
 const MIN = 12
 
@@ -19,7 +19,9 @@ export default class Init extends BaseCommand {
     'auto-provision': Flags.boolean({ description: 'Generate a strong random master password and store it in recovery.key (0600)' }),
   }
 
-  protected override async exec(): Promise<Output<'vault.init'> & { dataDir: string }> {
+  protected override async exec(): Promise<Output<'vault.init'> & { dataDir: string; warnings: string[] }> {
+    // Setting the master password is the operator's act: never as an agent session.
+    this.assertNoSession()
     const auto = this.flags['auto-provision'] === true
     const client = await this.daemon()
     // Ask the daemon first, so nobody types a new password twice only to learn the directory is initialised.
@@ -45,15 +47,16 @@ export default class Init extends BaseCommand {
         return client.call('vault.init', password === undefined ? { autoProvision: auto } : { password, autoProvision: auto })
       },
     )
-    return { ...result, dataDir: this.paths.dataDir }
+    return { ...result, dataDir: this.paths.dataDir, warnings: result.recoveryKeyFile === null ? [] : [recoveryKeyWarning(result.recoveryKeyFile)] }
   }
 
-  protected override render(d: Output<'vault.init'> & { dataDir: string }): void {
+  protected override render(d: Output<'vault.init'> & { dataDir: string; warnings: string[] }): void {
     this.log(`Initialised ${d.dataDir}`)
     if (d.autoProvisioned) {
       this.log(`A master password was generated and stored in ${d.recoveryKeyFile} (mode 0600).`)
       this.log('Keep a copy somewhere safe; change it any time with `waiaas password change`.')
     }
+    for (const w of d.warnings) this.warning(w)
     this.log(fields([['kdf', `${d.kdf.name} N=2^${Math.log2(d.kdf.N)} r=${d.kdf.r} p=${d.kdf.p}`]]))
     this.log('Next: `waiaas wallet create --chain evm`')
   }

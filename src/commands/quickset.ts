@@ -10,7 +10,7 @@ import {
   chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
   type Chain, type QuicksetMode, type QuicksetResult as Data,
 } from '../lib/quickset.js'
-import { passwordFromSources } from '../lib/secrets.js'
+import { passwordFromSources, recoveryKeyWarning } from '../lib/secrets.js'
 import { requestOutcome, waitUntilFinal } from '../lib/tx-command.js'
 
 const CHAINS: Chain[] = ['evm', 'solana']
@@ -44,6 +44,8 @@ export default class Quickset extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
+    // Wallets, policies and sessions are the operator's to make: never as an agent session.
+    this.assertNoSession()
     const mode = await this.mode()
     const prefix = this.flags.prefix as string
     if (!/^[a-z0-9][a-z0-9_-]{0,40}$/i.test(prefix)) {
@@ -93,7 +95,8 @@ export default class Quickset extends BaseCommand {
     }
     const config = mcpConfig({ node: process.execPath, bin: path.join(this.config.root, 'bin', 'run.js'), tokenFile: names.tokenFile, dataDir: this.paths.dataDir, socketPath: this.env.socketPath })
     const next = ['waiaas mcp setup', `waiaas policy list --wallet ${names.evm}`, mode === 'local' ? 'waiaas tx list' : `waiaas balance --wallet ${names.evm} --network ${chainPlan(mode, 'evm').networks[0]!}`]
-    return { mode, dataDir: this.paths.dataDir, initialized, devnet, wallets, policies, session: created.session, tokenFile: names.tokenFile, funded, firstTransfers, mcpConfig: config, next }
+    const warnings = fs.existsSync(this.paths.recoveryKey) ? [recoveryKeyWarning(this.paths.recoveryKey)] : []
+    return { mode, dataDir: this.paths.dataDir, initialized, devnet, wallets, policies, session: created.session, tokenFile: names.tokenFile, funded, firstTransfers, mcpConfig: config, next, warnings }
   }
 
   /** The one mode the flags name; on a terminal without one, a question; otherwise USAGE naming the flags. */
@@ -168,5 +171,6 @@ export default class Quickset extends BaseCommand {
     this.log('\nMCP server config (add it to your MCP client, or let `waiaas mcp setup` register it):')
     this.log(JSON.stringify(d.mcpConfig, null, 2))
     this.log(`\nNext: ${d.next.map((n) => `\`${n}\``).join(', ')}`)
+    for (const w of d.warnings) this.warning(w)
   }
 }

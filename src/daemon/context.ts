@@ -53,6 +53,8 @@ export interface Caller {
   password?: string
   /** The agent session, for calls made with a session token: its scope limits what the handler returns and does. */
   session?: SessionRow
+  /** Where the call came from, as the password throttle counts it: `socket`, or `http:<address>`. */
+  source?: string
 }
 
 /** A contract method's implementation: transport-free, validated params in, a value matching the output schema out. */

@@ -44,6 +44,8 @@ export interface DaemonOptions {
   maxFrameBytes?: number
   /** The version announced in the handshake; only tests set it, to act as an older or newer daemon. */
   version?: string
+  /** The clock of the password throttle (ms since the epoch); tests move it instead of sleeping. */
+  now?: () => number
 }
 
 export interface DaemonHandle {
@@ -82,7 +84,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     undo.push(() => {
       db.close()
     })
-    const keyring = new Keyring(db, log.child('keyring'))
+    const keyring = new Keyring(db, log.child('keyring'), opts.now)
     undo.push(() => keyring.close())
 
     const devnet = new Devnet(db, log.child('devnet'))

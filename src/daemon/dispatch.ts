@@ -5,6 +5,7 @@
 import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import type { WireAuth } from '../lib/wire.js'
+import { httpSource, SOCKET_SOURCE } from './auth-throttle.js'
 import type { Caller, DaemonContext, Handler } from './context.js'
 import { handlers } from './handlers/index.js'
 import { checkSessionCall, checkSessionMethod, sessionCaller } from './session-auth.js'
@@ -18,18 +19,18 @@ function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; mess
  * Establishes who the caller is for this method: the operator (master password), an agent session (token), or an
  * anonymous caller, who may call public methods only on the socket (over HTTP every call needs a credential).
  */
-async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef, auth: WireAuth | undefined, transport: Transport): Promise<Caller> {
+async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef, auth: WireAuth | undefined, transport: Transport, source: string): Promise<Caller> {
   if (auth?.password !== undefined) {
-    const grant = await ctx.keyring.authorize(auth.password, 'operator', method)
+    const grant = await ctx.keyring.authorize(auth.password, 'operator', method, source)
     // Only backup.create sees the password itself (the backup key is derived from it, not from the data key).
-    return { role: 'operator', actor: 'operator', grant, ...(method === 'backup.create' ? { password: auth.password } : {}) }
+    return { role: 'operator', actor: 'operator', grant, source, ...(method === 'backup.create' ? { password: auth.password } : {}) }
   }
   if (auth?.token !== undefined) {
     const caller = sessionCaller(ctx, auth.token)
     if (caller.session !== undefined) checkSessionMethod(ctx, method, def, caller.session)
-    return caller
+    return { ...caller, source }
   }
-  if (def.role === 'public' && transport === 'socket') return { role: 'public', actor: 'socket' }
+  if (def.role === 'public' && transport === 'socket') return { role: 'public', actor: 'socket', source }
   throw new WaiaasError('AUTH_REQUIRED', `${method} needs the master password${def.session === undefined ? '' : ' or a session token'}`, {
     details: { method, role: def.role },
   })
@@ -38,25 +39,33 @@ async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef,
 /** Where a call came from: the owner-only socket, or an HTTP plugin (where nothing is callable without a credential). */
 export type Transport = 'socket' | 'http'
 
+/** The password-throttle source of a call: the socket, or the HTTP client's address (see auth-throttle.ts). */
+function sourceOf(transport: Transport, peer: string | undefined): string {
+  return transport === 'socket' ? SOCKET_SOURCE : httpSource(peer)
+}
+
 /**
  * Checks that a credential is valid without calling a method, for an HTTP endpoint that must turn strangers away at
  * the door (MCP over HTTP); every call made behind it is still authorised by `dispatch`. AUTH_REQUIRED without one.
  */
-export async function verifyCredential(ctx: DaemonContext, auth: WireAuth): Promise<void> {
-  if (auth.password !== undefined) return (await ctx.keyring.authorize(auth.password, 'operator', 'http.connect')).release()
+export async function verifyCredential(ctx: DaemonContext, auth: WireAuth, peer: string | undefined): Promise<void> {
+  if (auth.password !== undefined) return (await ctx.keyring.authorize(auth.password, 'operator', 'http.connect', httpSource(peer))).release()
   if (auth.token !== undefined) return void sessionCaller(ctx, auth.token)
   throw new WaiaasError('AUTH_REQUIRED', 'A session token (Authorization: Bearer) or the master password (X-Master-Password) is required', { details: {} })
 }
 
-/** Runs one call. Every failure comes back as a WaiaasError with a stable code. */
-export async function dispatch(ctx: DaemonContext, method: string, rawParams: unknown, auth: WireAuth | undefined, transport: Transport = 'socket'): Promise<unknown> {
+/**
+ * Runs one call. Every failure comes back as a WaiaasError with a stable code. `peer` is the HTTP client's address
+ * (its failed passwords are throttled apart from the socket's).
+ */
+export async function dispatch(ctx: DaemonContext, method: string, rawParams: unknown, auth: WireAuth | undefined, transport: Transport = 'socket', peer?: string): Promise<unknown> {
   if (!Object.hasOwn(contract, method)) {
     throw new WaiaasError('RPC_METHOD_NOT_FOUND', `Unknown method ${JSON.stringify(method.slice(0, 64))}`, { details: { method: method.slice(0, 64) } })
   }
   const name = method as MethodName
   const def: MethodDef = contract[name]
   // Who is asking comes before what is asked: a caller without the right credential learns nothing about the params.
-  const caller = await authorise(ctx, name, def, auth, transport)
+  const caller = await authorise(ctx, name, def, auth, transport, sourceOf(transport, peer))
   try {
     const parsed = def.input.safeParse(rawParams ?? {})
     if (!parsed.success) {

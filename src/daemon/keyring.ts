@@ -1,25 +1,23 @@
 /**
- * The daemon's lock state: the vault record in SQLite, the unlocked data key in memory, and the throttle on
- * failed password attempts. Keys exist in memory only while unlocked, or for the length of one operator request.
+ * The daemon's lock state: the vault record in SQLite, the unlocked data key in memory, and the throttle on failed
+ * password attempts (per source: the socket, each HTTP client address; see auth-throttle.ts). Keys exist in memory
+ * only while unlocked, or for the length of one operator request.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { WaiaasError } from '../lib/errors.js'
+import { AuthThrottle, SOCKET_SOURCE, retryAfter } from './auth-throttle.js'
 import { wipe } from './keystore/aead.js'
 import { createVault, rewrapDataKey, unwrapDataKey, type VaultRecord } from './keystore/vault.js'
 import type { Logger } from './log.js'
 import { appendAudit } from './store/audit.js'
 import type { Db } from './store/db.js'
-import { deleteMeta, getMeta, setMeta } from './store/meta.js'
+import { getMeta, setMeta } from './store/meta.js'
+
+export { retryAfter }
 
 export const MIN_PASSWORD_LENGTH = 12
-/** Failed attempts allowed before each further attempt must wait. */
-const FREE_FAILURES = 3
-const MAX_BACKOFF_MS = 5 * 60_000
-
-interface FailureState {
-  count: number
-  lastAt: number
-}
+/** Attempts of one HTTP source that may wait for a check; more are refused at once (AUTH_THROTTLED). */
+const MAX_WAITING_PER_SOURCE = 8
 
 /** A data key handed to one operator request; `release` wipes it unless it is the daemon's unlocked key. */
 export interface KeyGrant {
@@ -43,14 +41,19 @@ export class Keyring {
   private readonly verifierKey = randomBytes(32)
   /** Bumped whenever the held key changes (unlock, lock): anything derived from the old key must be dropped. */
   private epochN = 0
-  /** Serialises password checks so concurrent attempts cannot race the failure counter. */
-  private queue: Promise<unknown> = Promise.resolve()
+  /** Serialises the password checks of each source, so its concurrent attempts cannot race its failure counter. */
+  private readonly queues = new Map<string, { tail: Promise<unknown>; waiting: number }>()
+  /** One KDF run at a time for all HTTP sources together: wrong passwords over TCP cannot occupy every core. */
+  private httpKdf: Promise<unknown> = Promise.resolve()
+  private readonly throttle: AuthThrottle
 
   constructor(
     private readonly db: Db,
     private readonly log: Logger,
     private readonly now: () => number = Date.now,
-  ) {}
+  ) {
+    this.throttle = new AuthThrottle(db, log, now)
+  }
 
   get initialized(): boolean {
     return getMeta<VaultRecord>(this.db, 'vault') !== undefined
@@ -77,9 +80,9 @@ export class Keyring {
     return record
   }
 
-  /** Unlocks with the master password (throttled, audited). */
-  async unlock(password: string, actor: string): Promise<void> {
-    const { dataKey, held } = await this.checkPassword(password, actor, 'vault.unlock')
+  /** Unlocks with the master password (throttled per source, audited). */
+  async unlock(password: string, actor: string, source = SOCKET_SOURCE): Promise<void> {
+    const { dataKey, held } = await this.checkPassword(password, actor, 'vault.unlock', source)
     if (!held) this.hold(dataKey, password)
     appendAudit(this.db, { actor, action: 'vault.unlock', outcome: 'ok' })
     this.log.info('unlocked')
@@ -106,8 +109,8 @@ export class Keyring {
    * Checks an operator's password and grants the data key for one request. When unlocked this is a constant-time
    * HMAC comparison; when locked it runs the KDF and the key is wiped on release. Throttling applies either way.
    */
-  async authorize(password: string, actor: string, action: string): Promise<KeyGrant> {
-    const { dataKey, held } = await this.checkPassword(password, actor, action)
+  async authorize(password: string, actor: string, action: string, source = SOCKET_SOURCE): Promise<KeyGrant> {
+    const { dataKey, held } = await this.checkPassword(password, actor, action, source)
     return { dataKey, release: held ? () => {} : () => wipe(dataKey) }
   }
 
@@ -134,68 +137,86 @@ export class Keyring {
   }
 
   /**
-   * Checks a password, one attempt at a time, behind a persisted, growing delay after failures. The throttle comes
-   * first, so not even the right password gets through while it holds (else guesses could be tested for free).
+   * Checks a password, one attempt at a time per source, behind that source's persisted, growing delay after failures.
+   * The throttle comes first, so not even the right password gets through while it holds (else guesses could be
+   * tested for free); it holds only for the source that failed, so HTTP clients never lock out the socket.
    * `held` is true when the answer is the daemon's own unlocked key (checked by HMAC, not the KDF).
    */
-  private checkPassword(password: string, actor: string, action: string): Promise<{ dataKey: Buffer; held: boolean }> {
+  private checkPassword(password: string, actor: string, action: string, source: string): Promise<{ dataKey: Buffer; held: boolean }> {
+    const key = this.throttle.keyOf(source)
+    const queue = this.queues.get(key) ?? { tail: Promise.resolve(), waiting: 0 }
+    if (key !== SOCKET_SOURCE && queue.waiting >= MAX_WAITING_PER_SOURCE) {
+      this.throttle.refused(key, actor, action)
+      return Promise.reject(
+        new WaiaasError('AUTH_THROTTLED', 'Too many password attempts from this address are waiting; try again in 1 s', {
+          details: { retryAfterMs: 1000, failures: this.throttle.failures(key), source: key },
+        }),
+      )
+    }
     const run = async (): Promise<{ dataKey: Buffer; held: boolean }> => {
-      const failures = getMeta<FailureState>(this.db, 'auth_failures') ?? { count: 0, lastAt: 0 }
-      const wait = retryAfter(failures, this.now())
+      this.throttle.flushDue()
+      const wait = this.throttle.wait(key)
       if (wait > 0) {
-        appendAudit(this.db, { actor, action, outcome: 'denied', details: { reason: 'throttled', failures: failures.count } })
+        this.throttle.refused(key, actor, action)
+        const failures = this.throttle.failures(key)
         throw new WaiaasError('AUTH_THROTTLED', `Too many failed password attempts; try again in ${Math.ceil(wait / 1000)} s`, {
-          details: { retryAfterMs: wait, failures: failures.count },
+          details: { retryAfterMs: wait, failures, source: key },
         })
       }
       if (this.dataKey !== undefined && this.verifier !== undefined && timingSafeEqual(this.mac(password), this.verifier)) {
-        if (failures.count > 0) deleteMeta(this.db, 'auth_failures')
+        this.throttle.succeeded(key)
         return { dataKey: this.dataKey, held: true }
       }
       // Read only on the KDF path: an unlocked daemon has a vault, and this runs on every operator call.
       const record = getMeta<VaultRecord>(this.db, 'vault')
       if (record === undefined) throw new WaiaasError('NOT_INITIALIZED', 'This data directory has no master password yet')
       try {
-        const key = await unwrapDataKey(record, password)
-        if (failures.count > 0) deleteMeta(this.db, 'auth_failures')
+        const unwrapped = key === SOCKET_SOURCE ? await unwrapDataKey(record, password) : await this.oneHttpKdf(() => unwrapDataKey(record, password))
+        this.throttle.succeeded(key)
         if (this.dataKey !== undefined) {
           // Unlocked and the password unwrapped the data key, yet the verifier disagreed (it tracks every password
           // change, so this should not happen): trust the KDF, refresh the verifier, keep one copy of the key.
-          wipe(key)
+          wipe(unwrapped)
           this.verifier = this.mac(password)
           return { dataKey: this.dataKey, held: true }
         }
-        return { dataKey: key, held: false }
+        return { dataKey: unwrapped, held: false }
       } catch (err) {
         if (err instanceof WaiaasError && err.code === 'AUTH_BAD_PASSWORD') {
-          const next = { count: failures.count + 1, lastAt: this.now() }
-          this.db.transaction(() => {
-            setMeta(this.db, 'auth_failures', next)
-            appendAudit(this.db, { actor, action, outcome: 'denied', details: { reason: 'bad-password', failures: next.count } })
-          })()
-          this.log.warn('failed password attempt', { action, failures: next.count })
+          const failures = this.throttle.failed(key, actor, action)
           throw new WaiaasError('AUTH_BAD_PASSWORD', 'Wrong master password', {
-            details: { failures: next.count, retryAfterMs: retryAfter(next, this.now()) },
+            details: { failures, retryAfterMs: retryAfter({ count: failures, lastAt: this.now() }, this.now()) },
           })
         }
         throw err
       }
     }
-    const result = this.queue.then(run, run)
-    this.queue = result.catch(() => undefined)
+    queue.waiting += 1
+    const result = queue.tail.then(run, run).finally(() => {
+      queue.waiting -= 1
+      if (queue.waiting === 0 && this.queues.get(key) === queue) this.queues.delete(key)
+    })
+    queue.tail = result.catch(() => undefined)
+    this.queues.set(key, queue)
     return result
   }
 
-  /** Wipes keys; called on shutdown. */
+  /** Runs one KDF for an HTTP source, after any other HTTP source's. */
+  private oneHttpKdf<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.httpKdf.then(fn, fn)
+    this.httpKdf = run.catch(() => undefined)
+    return run
+  }
+
+  /** Wipes keys and writes out the pending failed-password summaries; called on shutdown. */
   close(): void {
     this.lock()
     wipe(this.verifierKey)
+    this.throttle.stop()
+    try {
+      this.throttle.flushAll()
+    } catch (err) {
+      this.log.error('could not write the failed-password summary at shutdown', { error: err instanceof Error ? err.message : String(err) })
+    }
   }
-}
-
-/** Milliseconds until another attempt is allowed: none for the first failures, then doubling from 1 s to 5 min. */
-export function retryAfter(state: FailureState, now: number): number {
-  if (state.count < FREE_FAILURES) return 0
-  const backoff = Math.min(1000 * 2 ** (state.count - FREE_FAILURES), MAX_BACKOFF_MS)
-  return Math.max(0, state.lastAt + backoff - now)
 }

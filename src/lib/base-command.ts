@@ -19,7 +19,8 @@ import { passwordFromSources, readSecretFile } from './secrets.js'
  */
 export const sessionFlags = {
   'session-token-file': Flags.string({
-    description: 'Act as the agent session whose token is in this file (else WAIAAS_SESSION_TOKEN_FILE, WAIAAS_SESSION_TOKEN; without one, the master password)',
+    description:
+      'Act as the agent session whose token is in this file (else WAIAAS_SESSION_TOKEN_FILE, WAIAAS_SESSION_TOKEN; without one, the master password). With a token, no password source is ever read',
     helpGroup: 'AUTH',
   }),
 }
@@ -160,12 +161,35 @@ export abstract class BaseCommand extends Command {
     return client
   }
 
+  /** Where this run's session token comes from, if one is given (without reading it). */
+  protected sessionTokenSource(): '--session-token-file' | 'WAIAAS_SESSION_TOKEN_FILE' | 'WAIAAS_SESSION_TOKEN' | undefined {
+    if (this.flags['session-token-file'] !== undefined) return '--session-token-file'
+    if (this.env.sessionTokenFile !== undefined) return 'WAIAAS_SESSION_TOKEN_FILE'
+    if (this.env.sessionToken !== undefined) return 'WAIAAS_SESSION_TOKEN'
+    return undefined
+  }
+
+  /**
+   * AUTH_FORBIDDEN when a session token is given: then the CLI acts as that session only, and an operator act never
+   * falls back to the master password, its file or recovery.key, not even one named by --password-file.
+   */
+  protected assertNoSession(): void {
+    const from = this.sessionTokenSource()
+    if (from === undefined) return
+    const command = `waiaas ${this.id?.replaceAll(':', ' ') ?? ''}`.trim()
+    throw new WaiaasError('AUTH_FORBIDDEN', `\`${command}\` is an operator act, and this run acts as the agent session given by ${from}: it never uses the master password or recovery.key`, {
+      details: { command, sessionTokenFrom: from },
+      hint: 'An agent asks the operator for this. To act as the operator, run without a session token (unset WAIAAS_SESSION_TOKEN and WAIAAS_SESSION_TOKEN_FILE, drop --session-token-file).',
+    })
+  }
+
   /**
    * The master password for an operator call: --password-file, WAIAAS_MASTER_PASSWORD_FILE, WAIAAS_MASTER_PASSWORD,
    * an auto-provisioned recovery.key, then a prompt on a terminal. Without a terminal a missing password is a
-   * usage error naming the flag.
+   * usage error naming the flag. AUTH_FORBIDDEN when a session token is given (see assertNoSession).
    */
   protected async operatorPassword(): Promise<string> {
+    this.assertNoSession()
     const found = passwordFromSources({
       file: this.flags['password-file'] as string | undefined,
       env: this.env,
@@ -190,7 +214,10 @@ export abstract class BaseCommand extends Command {
     return this.env.sessionToken
   }
 
-  /** The credential of a call an agent session may make: the session's token when one was given, else the password. */
+  /**
+   * The credential of a call an agent session may make: the session's token when one was given (then no password
+   * source is read, even when one is set too: the least privilege wins), else the password.
+   */
   protected async agentAuth(): Promise<{ token: string } | { password: string }> {
     const token = this.sessionToken()
     return token !== undefined ? { token } : { password: await this.operatorPassword() }
@@ -201,6 +228,11 @@ export abstract class BaseCommand extends Command {
     const auth = await this.agentAuth()
     const client = await this.daemon()
     return client.call(method, params, auth)
+  }
+
+  /** A warning on stderr (human output only; JSON output carries warnings in its data). */
+  protected warning(text: string): void {
+    process.stderr.write(`Warning: ${text}\n`)
   }
 
   /** Prompts for a secret on a terminal, or fails naming the flag that would have given it. */

@@ -137,6 +137,8 @@ export const TX_STATES = [
   'failed', 'denied', 'cancelled', 'rejected', 'expired', 'replaced',
 ] as const
 export const TIER_NAMES = ['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const
+/** How `sign.message` frames a message before signing it. */
+export const SIGN_MESSAGE_FORMATS = ['raw', 'solana-offchain'] as const
 export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx'] as const
 const tier = z.enum(TIER_NAMES)
 
@@ -383,7 +385,7 @@ export const contract = {
     role: 'operator',
     input: z.object({ chain: chainSchema, name: walletName.optional() }),
     output: wallet,
-    errors: ['INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'wallet.import': def({
@@ -398,7 +400,7 @@ export const contract = {
       name: walletName.optional(),
     }),
     output: wallet,
-    errors: ['INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'wallet.export': def({
@@ -531,11 +533,21 @@ export const contract = {
     session: { permission: 'send', wallet: 'param' },
   }),
   'sign.message': def({
-    summary: 'Sign a message (EIP-191 personal_sign, or Solana off-chain message bytes), if SIGNING_RULES allow it.',
+    summary:
+      'Sign a message (EIP-191 personal_sign on EVM; on Solana the raw bytes, or with format solana-offchain the off-chain message format), if SIGNING_RULES allow it. Solana bytes that read as a transaction message and any text containing a waiaas approval message are refused.',
     role: 'agent',
-    input: z.object({ wallet: walletRef, network: networkRef.optional(), message: z.string().max(64 * 1024), encoding: z.enum(['utf8', 'hex']).default('utf8') }),
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef.optional(),
+      message: z.string().max(64 * 1024),
+      encoding: z.enum(['utf8', 'hex']).default('utf8'),
+      format: z
+        .enum(SIGN_MESSAGE_FORMATS)
+        .default('raw')
+        .describe('raw: the bytes as given (EVM: always EIP-191); solana-offchain: framed as `solana sign-offchain-message` does ("\\xffsolana offchain", version 0), never a transaction'),
+    }),
     output: txRequest,
-    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'SIGN_MESSAGE_IS_TRANSACTION', 'SIGN_MESSAGE_IS_APPROVAL', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
     mcp: true,
     session: { permission: 'sign', wallet: 'param' },
   }),
@@ -607,7 +619,7 @@ export const contract = {
     role: 'public',
     input: z.object({ id: requestId, decision: z.enum(['approve', 'reject']).default('approve') }),
     output: z.object({ message: z.string(), owner: z.string(), expiresAt: isoTime }),
-    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET'],
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'OWNER_HELD_BY_DAEMON'],
     mcp: false,
   }),
   'tx.ownerDecide': def({
@@ -624,7 +636,7 @@ export const contract = {
     role: 'operator',
     input: z.object({ id: requestId }),
     output: z.object({ url: z.string(), expiresAt: isoTime }),
-    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'APPROVAL_LINK_UNAVAILABLE', 'AUDIT_WRITE_FAILED'],
+    errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'OWNER_HELD_BY_DAEMON', 'APPROVAL_LINK_UNAVAILABLE', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'tx.cancel': def({
@@ -739,11 +751,11 @@ export const contract = {
     readOnly: true,
   }),
   'wallet.setOwner': def({
-    summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests.",
+    summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests. The owner is never a key this daemon holds (OWNER_HELD_BY_DAEMON).",
     role: 'operator',
     input: z.object({ wallet: walletRef, owner: address.nullable() }),
     output: wallet,
-    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_ADDRESS', 'AUDIT_WRITE_FAILED'],
+    errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_ADDRESS', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
 

@@ -143,6 +143,9 @@ export const ERROR_CODES = {
 
   HTTP_ORIGIN_REFUSED: row(EXIT.auth, -32118, 403, "Call the plugin by its own address (127.0.0.1, localhost); pages of other sites may not call it. Behind a proxy, set rest.publicUrl to the address clients use."),
 
+  SIGN_MESSAGE_IS_TRANSACTION: row(EXIT.denied, -32180, 403, 'These bytes read as a Solana transaction message, so they are never signed as a message: sign them as an off-chain message (--format solana-offchain), or submit the transaction with `waiaas sign tx`, which checks it against the policies.'),
+  SIGN_MESSAGE_IS_APPROVAL: row(EXIT.denied, -32181, 403, 'An owner approval is signed by the owner\'s own key outside waiaas; the daemon never signs text that contains a waiaas approval message.'),
+  OWNER_HELD_BY_DAEMON: row(EXIT.conflict, -32182, 409, 'An owner approves from a key this daemon does not hold (a hardware or phone wallet): choose another address, or clear the owner of the wallets named in details (`waiaas wallet owner W --clear`).'),
   POLICY_EFFECT_CHANGED: row(EXIT.denied, -32210, 409, 'Simulated again just before signing, the transaction did more than was decided, so nothing was signed; submit it again to have it decided on what it does now.'),
 } as const satisfies Record<string, CodeInfo>
 

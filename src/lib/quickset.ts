@@ -123,6 +123,8 @@ export interface QuicksetResult {
   firstTransfers: TxRequestView[]
   mcpConfig: McpConfig
   next: string[]
+  /** Things the operator should know, e.g. that recovery.key is readable by any process of this OS user. */
+  warnings: string[]
 }
 
 /** A network's first alias ("evm-local"), or the id as given when it is unknown. */

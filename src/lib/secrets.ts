@@ -38,3 +38,15 @@ export function passwordFromSources(
   }
   return undefined
 }
+
+/**
+ * What quickset, init --auto-provision and doctor say when the master password sits in recovery.key: whoever runs as
+ * this OS user can read it, an agent with a shell included, and with it act as the operator.
+ */
+export function recoveryKeyWarning(file: string): string {
+  return (
+    `${file} holds the master password: any process running as this OS user (an agent with a shell, say) can read it ` +
+    'and act as the operator. Run agents as another OS user, or replace it with a password only you know: ' +
+    '`waiaas password change` (it removes recovery.key).'
+  )
+}

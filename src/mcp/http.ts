@@ -35,7 +35,7 @@ export async function handleMcpHttp(ctx: DaemonContext, req: IncomingMessage, re
     sendJson(res, 405, { jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: MCP requests are POSTed' }, id: null }, { allow: 'POST' })
     return
   }
-  const server = createMcpServer((method, params) => dispatch(ctx, method, params, auth, 'http'), { name: 'waiaas', version: VERSION })
+  const server = createMcpServer((method, params) => dispatch(ctx, method, params, auth, 'http', req.socket.remoteAddress), { name: 'waiaas', version: VERSION })
   const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true }) // no sessionIdGenerator: stateless
   res.on('close', () => {
     void transport.close()

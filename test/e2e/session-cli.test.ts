@@ -73,9 +73,10 @@ describe('sessions through the CLI', () => {
     fails(await cli.run(['session', 'create', '--wallet', 'bot', '--ttl', '45d']), 'USAGE', 2)
     fails(await cli.run(['session', 'create', '--wallet', 'bot', '--methods', 'read,admin']), 'USAGE', 2)
     fails(await cli.run(['session', 'create', '--wallet', 'nobody']), 'WALLET_NOT_FOUND', 7)
-    // Operator commands never fall back to a session token: without a password they ask for one (no terminal: USAGE).
+    // With a session token the CLI is that session: an operator command is refused as such (it never asks for or
+    // looks for a password).
     const file = home.file('t2.token', `${token as string}\n`)
-    const e = fails(await agent(file).run(['session', 'list']), 'USAGE', 2)
-    expect(e.details.flag).toBe('--password-file')
+    const e = fails(await agent(file).run(['session', 'list']), 'AUTH_FORBIDDEN', 6)
+    expect(e.details.sessionTokenFrom).toBe('WAIAAS_SESSION_TOKEN_FILE')
   })
 })

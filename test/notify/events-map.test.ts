@@ -1,6 +1,6 @@
 /** The pure parts of notifications: which audit entries are events, retry classification and backoff bounds. */
 import { describe, expect, it } from 'vitest'
-import { authFailureAlert, eventOf } from '../../src/daemon/notify/events.js'
+import { authFailureAlert, describe as describeEvent, eventOf } from '../../src/daemon/notify/events.js'
 import { backoffMs, permanent } from '../../src/daemon/notify/notifier.js'
 import { retryAfter } from '../../src/daemon/notify/http.js'
 import { scrub, secretStrings } from '../../src/daemon/notify/store.js'
@@ -34,6 +34,14 @@ describe('audit entry → event', () => {
     expect(raised).toEqual([3, 8, 13, 18])
     expect(authFailureAlert(2)).toBe(false)
     expect(eventOf(entry('vault.unlock', 'denied', { reason: 'throttled', failures: 3 }))).toBeUndefined()
+  })
+
+  it('raises auth.failures for each summary of a source\'s failures, and says how many, from where and when', () => {
+    const details = { reason: 'repeated-failures', source: 'http:loopback', sourceKind: 'http', failures: 2, throttled: 40, firstAt: '2030-01-01T00:00:00.000Z', lastAt: '2030-01-01T00:00:59.000Z', streak: 5, lastAction: 'wallet.list' }
+    expect(eventOf(entry('auth.failures', 'denied', details))).toBe('auth.failures')
+    const { text } = describeEvent({ id: 'evt_1', event: 'auth.failures', at: '2030-01-01T00:01:00.000Z', data: { action: 'auth.failures', actor: 'operator', ...details } })
+    expect(text).toContain('2 wrong and 40 throttled master-password attempts from http:loopback')
+    expect(text).toContain('between 2030-01-01T00:00:00.000Z and 2030-01-01T00:00:59.000Z')
   })
 })
 

@@ -68,7 +68,7 @@ describe('EVM: a call that spends an old allowance is judged as the transfer it 
     ] as const) {
       await t.client.call('policy.add', { wallet: 'sip', type, rules }, op)
     }
-    const s = await t.client.call('session.create', { wallets: ['sip'], methods: ['read', 'send', 'sign'] }, op)
+    const s = await t.client.call('session.create', { wallets: ['sip'], permissions: ['read', 'send', 'sign'] }, op)
     agent = as(s.token)
   })
 
@@ -167,7 +167,7 @@ describe('Solana: a token transfer to an account created in the same transaction
     ] as const) {
       await t.client.call('policy.add', { wallet: 'seff', type, rules }, op)
     }
-    const s = await t.client.call('session.create', { wallets: ['seff'], methods: ['read', 'sign'] }, op)
+    const s = await t.client.call('session.create', { wallets: ['seff'], permissions: ['read', 'sign'] }, op)
     agent = as(s.token)
   })
 

@@ -204,6 +204,9 @@ describe('public surface', () => {
       BACKUP_BAD_PASSWORD: 6,
       BACKUP_SCHEMA_TOO_NEW: 1,
       BACKUP_DAEMON_RUNNING: 8,
+      SIGN_MESSAGE_IS_TRANSACTION: 4,
+      SIGN_MESSAGE_IS_APPROVAL: 4,
+      OWNER_HELD_BY_DAEMON: 8,
     })
   })
 
@@ -296,7 +299,7 @@ describe('public surface', () => {
       'session list --password-file',
       'session renew <id> --password-file --session-token-file',
       'session revoke <id> --password-file',
-      'sign message --hex --message --message-file --network --password-file --session-token-file --wallet',
+      'sign message --format --hex --message --message-file --network --password-file --session-token-file --wallet',
       'sign tx --file --idempotency-key --network --password-file --session-token-file --transaction --wallet',
       'sign typed-data --file --network --password-file --session-token-file --typed-data --wallet',
       'status',

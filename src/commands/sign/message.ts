@@ -5,15 +5,19 @@ import { readInputFile } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
 
 export default class SignMessage extends SignCommand {
-  static override summary = 'Sign a message (EIP-191 personal_sign, or a Solana off-chain message)'
+  static override summary = 'Sign a message (EIP-191 personal_sign, or a Solana message, raw or in the off-chain format)'
   static override description =
     'Signs the message if the wallet\'s SIGNING_RULES policy allows it (`allow_personal_sign`); without one it is denied ' +
     '(exit 4). Prints only the signature (0x hex on EVM, base58 on Solana), so `sig=$(waiaas sign message …)` works; ' +
-    '--json prints the whole request. --message-file is signed byte for byte, trailing newline included.'
+    '--json prints the whole request. --message-file is signed byte for byte, trailing newline included. ' +
+    'On Solana, --format solana-offchain signs it framed as `solana sign-offchain-message` does (verify with ' +
+    '`solana verify-offchain-signature`); raw bytes that read as a transaction message are refused ' +
+    '(SIGN_MESSAGE_IS_TRANSACTION, exit 4), and so is any text containing a waiaas approval message (SIGN_MESSAGE_IS_APPROVAL).'
   static override examples = [
     '<%= config.bin %> sign message --wallet treasury --message "Log in to example.org: nonce 8f2a"',
     '<%= config.bin %> sign message --wallet treasury --message 0xdeadbeef --hex',
     '<%= config.bin %> sign message --wallet sol-hot --message-file ./challenge.txt --json',
+    '<%= config.bin %> sign message --wallet sol-hot --message "I own this wallet" --format solana-offchain',
   ]
   static override flags = {
     ...passwordFlags,
@@ -23,10 +27,15 @@ export default class SignMessage extends SignCommand {
     message: Flags.string({ char: 'm', description: 'The message, as text (or 0x hex with --hex)', exactlyOne: ['message', 'message-file'] }),
     'message-file': Flags.string({ description: 'Read the message from this file, exactly as it is', exactlyOne: ['message', 'message-file'] }),
     hex: Flags.boolean({ description: 'The message is 0x hex bytes, not text' }),
+    format: Flags.string({
+      description: 'raw: the bytes as given (EVM: always EIP-191); solana-offchain: Solana\'s off-chain message format, never a transaction',
+      options: ['raw', 'solana-offchain'],
+      default: 'raw',
+    }),
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network?: string; message?: string; 'message-file'?: string; hex: boolean }
+    const f = this.flags as { wallet: string; network?: string; message?: string; 'message-file'?: string; hex: boolean; format: 'raw' | 'solana-offchain' }
     let message = f.message ?? readInputFile(f['message-file'] ?? '', '--message-file')
     if (f.hex) message = message.trim()
     return this.sign('sign.message', {
@@ -34,6 +43,7 @@ export default class SignMessage extends SignCommand {
       ...(f.network === undefined ? {} : { network: f.network }),
       message,
       encoding: f.hex ? 'hex' : 'utf8',
+      format: f.format,
     })
   }
 }

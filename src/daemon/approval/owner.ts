@@ -26,7 +26,9 @@ export interface ApprovalFields {
   nonce: string
 }
 
-const HEADER = 'waiaas approval v1'
+/** What every approval message starts with, whatever its version: the daemon never signs text that contains it. */
+export const APPROVAL_MARK = 'waiaas approval'
+const HEADER = `${APPROVAL_MARK} v1`
 const ORDER = ['decision', 'requestId', 'wallet', 'network', 'contentHash', 'policyRevision', 'expiresAt', 'nonce'] as const
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/
 

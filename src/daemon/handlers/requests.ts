@@ -4,6 +4,7 @@
  */
 import type { Handler } from '../context.js'
 import type { SubmitInput } from '../pipeline/plan.js'
+import { auditedRefusal } from '../policy/message-guard.js'
 import { requestView } from '../pipeline/view.js'
 import { getRequest, listRequests, type RequestRow } from '../store/requests.js'
 import { WaiaasError } from '../../lib/errors.js'
@@ -22,7 +23,7 @@ const submit = async (ctx: DaemonContext, input: SubmitInput, actor: string): Pr
 export const send: Handler<'tx.send'> = (ctx, p, caller) => submit(ctx, { kind: 'transfer', ...p }, caller.actor)
 export const call: Handler<'tx.call'> = (ctx, p, caller) => submit(ctx, { kind: 'call', ...p }, caller.actor)
 export const tokenApprove: Handler<'tx.tokenApprove'> = (ctx, p, caller) => submit(ctx, { kind: 'approve', ...p }, caller.actor)
-export const signMessage: Handler<'sign.message'> = (ctx, p, caller) => submit(ctx, { kind: 'sign-message', ...p }, caller.actor)
+export const signMessage: Handler<'sign.message'> = (ctx, p, caller) => auditedRefusal(ctx.db, caller.actor, () => submit(ctx, { kind: 'sign-message', ...p }, caller.actor))
 export const signTypedData: Handler<'sign.typedData'> = (ctx, p, caller) => submit(ctx, { kind: 'sign-typed-data', ...p }, caller.actor)
 export const signTx: Handler<'sign.tx'> = (ctx, p, caller) => submit(ctx, { kind: 'sign-tx', ...p }, caller.actor)
 

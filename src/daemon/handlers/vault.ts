@@ -34,7 +34,7 @@ export const init: Handler<'vault.init'> = async (ctx, params, caller) => {
 }
 
 export const unlock: Handler<'vault.unlock'> = async (ctx, params, caller) => {
-  await ctx.keyring.unlock(params.password, caller.actor)
+  await ctx.keyring.unlock(params.password, caller.actor, caller.source)
   return { locked: false }
 }
 

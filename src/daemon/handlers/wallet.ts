@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import type { Wallet } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertWalletName } from '../../lib/names.js'
+import { assertNotAnOwner, assertOwnerOutside } from '../approval/owner-rule.js'
 import { requireGrant, type Caller, type DaemonContext, type Handler } from '../context.js'
 import { assertStrongPassword } from '../keyring.js'
 import { wipe } from '../keystore/aead.js'
@@ -59,6 +60,7 @@ function store(ctx: DaemonContext, caller: Caller, km: KeyMaterial, source: Wall
   }
   wipe(km.privateKey)
   ctx.db.transaction(() => {
+    assertNotAnOwner(ctx.db, row.chain, row.address)
     insertWallet(ctx.db, row)
     appendAudit(ctx.db, { actor: caller.actor, action, target: id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address, source } })
   })()
@@ -173,6 +175,7 @@ export const setOwner: Handler<'wallet.setOwner'> = async (ctx, params, caller) 
     }
   }
   return ctx.db.transaction(() => {
+    if (owner !== null) assertOwnerOutside(ctx.db, row.chain, owner)
     const updated = setWalletOwner(ctx.db, row.id, owner)
     appendAudit(ctx.db, { actor: caller.actor, action: 'wallet.setOwner', target: row.id, outcome: 'ok', details: { owner } })
     return toWallet(updated)

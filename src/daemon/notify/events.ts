@@ -31,6 +31,8 @@ const DIRECT: Record<string, NotifyEvent> = {
   'balance.low': 'balance.low',
   'killswitch.on': 'killswitch.on',
   'killswitch.off': 'killswitch.off',
+  // A window of repeated failed passwords from one source (src/daemon/auth-throttle.ts).
+  'auth.failures': 'auth.failures',
 }
 
 const TIER_EVENT: Record<string, NotifyEvent> = {
@@ -136,6 +138,10 @@ export function describe(p: EventPayload): { title: string; text: string } {
     lines.push(`wallet ${str(d.wallet) ?? str(d.walletId) ?? '?'} on ${str(d.network) ?? '?'}: balance ${units(d.balance, d.decimals)} ${sym}, below ${units(d.threshold, d.decimals)} ${sym}`)
   } else if (p.event === 'killswitch.on' || p.event === 'killswitch.off') {
     lines.push(`by ${p.data.actor as string}${str(d.reason) !== undefined ? `: ${str(d.reason)}` : ''}`)
+  } else if (p.event === 'auth.failures' && d.reason === 'repeated-failures') {
+    // A summary of one source's window (src/daemon/auth-throttle.ts).
+    lines.push(`${str(d.failures) ?? '?'} wrong and ${str(d.throttled) ?? '?'} throttled master-password attempts from ${str(d.source) ?? '?'}`)
+    lines.push(`between ${str(d.firstAt) ?? '?'} and ${str(d.lastAt) ?? '?'}; ${str(d.streak) ?? '?'} failures in a row`)
   } else if (p.event === 'auth.failures') {
     lines.push(`${str(d.failures) ?? '?'} failed master-password attempts in a row (${str(d.action) ?? ''})`)
   } else if (p.event === 'test') {

@@ -16,6 +16,7 @@ import { WaiaasError } from '../../lib/errors.js'
 import type { RequestKind, TxState } from '../../lib/contract.js'
 import { parseAmount } from '../../lib/amounts.js'
 import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
+import { assertOwnerOutside, heldWallet } from '../approval/owner-rule.js'
 import type { AnyAdapter } from '../chains/registry.js'
 import type { EffectReport, PreparedTx, SignedTx } from '../chains/types.js'
 import type { DaemonContext } from '../context.js'
@@ -23,6 +24,7 @@ import { wipe } from '../keystore/aead.js'
 import { openPrivateKey } from '../keystore/vault.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
 import { FEE_BOUND_FACTOR, applicablePolicies, evaluate } from '../policy/engine.js'
+import { messageBytes } from '../policy/message-guard.js'
 import type { Action, Decision, PolicyFacts, PolicyRequest } from '../policy/types.js'
 import type { AssetRef, PriceService } from '../prices/index.js'
 import { appendAudit } from '../store/audit.js'
@@ -764,7 +766,7 @@ export class Pipeline {
     const body = (row.payload as unknown as Payload).body
     const key = this.signingKey(wallet, m)
     if (row.kind === 'sign-message') {
-      const message = body.encoding === 'hex' ? Buffer.from(String(body.message).slice(2), 'hex') : String(body.message)
+      const message = messageBytes(body)
       return { signature: wallet.chain === 'evm' ? m.evm.signPersonalMessage(key as never, message) : m.solana.signMessageBytes(key as never, message), raw: null }
     }
     if (row.kind === 'sign-typed-data') return { signature: m.evm.signTypedData(key as never, body.typedData as never), raw: null }
@@ -1027,6 +1029,7 @@ export class Pipeline {
     if (row.state !== 'awaiting_approval' || row.expiresAt === null || row.policyRevision === null) throw this.stateConflict(getRequest(db, id), decision)
     const wallet = findWallet(db, row.walletId)
     if (wallet.owner === null) throw new WaiaasError('OWNER_NOT_SET', `Wallet "${wallet.name}" has no owner address`, { details: { wallet: wallet.id } })
+    assertOwnerOutside(db, wallet.chain, wallet.owner)
     const expiresAt = new Date(row.expiresAt).toISOString()
     const nonce = randomBytes(16).toString('hex')
     const message = approvalMessage({ decision, requestId: id, wallet: wallet.address, network: row.network, contentHash: row.contentHash, policyRevision: row.policyRevision, expiresAt, nonce })
@@ -1064,6 +1067,7 @@ export class Pipeline {
     if (fields.contentHash !== row.contentHash) throw refuse("the message does not match the request's content")
     if (fields.policyRevision !== row.policyRevision || fields.network !== row.network || fields.wallet !== wallet.address) throw refuse('the message does not match the request')
     if (this.now() >= issued.expires_at) throw refuse('the approval has expired')
+    if (heldWallet(db, wallet.chain, wallet.owner) !== undefined) throw refuse('the owner key is held by this daemon')
     if (!verifyOwnerSignature(wallet.chain, wallet.owner, message, signature)) throw refuse("the signature is not the owner's")
     this.expireIfDue(row)
     const decision = fields.decision

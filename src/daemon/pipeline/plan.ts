@@ -14,6 +14,7 @@ import type { DaemonContext } from '../context.js'
 import { toIntent } from '../intents.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
 import { actionsFromIntent, addressKey, actionsFromSolanaTx, decodeEvmCall, parseUnsignedEvmTx, typedDataDomain } from '../policy/decode.js'
+import { signMessageBody, type MessageFormat } from '../policy/message-guard.js'
 import type { Action } from '../policy/types.js'
 import type { RequestSummary, ReservedAmount } from '../store/requests.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
@@ -33,7 +34,7 @@ export type SubmitInput =
       idempotencyKey?: string | undefined
     }
   | { kind: 'approve'; wallet: string; network: string; token: string; spender: string; amount: string; idempotencyKey?: string | undefined }
-  | { kind: 'sign-message'; wallet: string; network?: string | undefined; message: string; encoding: 'utf8' | 'hex' }
+  | { kind: 'sign-message'; wallet: string; network?: string | undefined; message: string; encoding: 'utf8' | 'hex'; format?: MessageFormat | undefined }
   | { kind: 'sign-typed-data'; wallet: string; network?: string | undefined; typedData: string | Record<string, unknown> }
   | { kind: 'sign-tx'; wallet: string; network: string; transaction: string | Record<string, unknown>; idempotencyKey?: string | undefined }
 
@@ -85,12 +86,8 @@ export async function buildPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, input
   const net = effectiveNetwork(ctx.db, input.network ?? defaultNetwork(wallet.chain))
   assertFamily(net, wallet.chain)
   switch (input.kind) {
-    case 'sign-message': {
-      if (input.encoding === 'hex' && !/^0x([0-9a-fA-F]{2})*$/.test(input.message)) {
-        throw new WaiaasError('INPUT_INVALID', '`message` must be 0x-prefixed hex bytes with encoding hex', { details: { field: 'message' } })
-      }
-      return signOnly(wallet, net, 'sign-message', { message: input.message, encoding: input.encoding }, [{ kind: 'sign-message' }])
-    }
+    case 'sign-message':
+      return signOnly(wallet, net, 'sign-message', signMessageBody(wallet, input), [{ kind: 'sign-message' }])
     case 'sign-typed-data': {
       if (wallet.chain !== 'evm') throw new WaiaasError('INPUT_INVALID', 'Typed data (EIP-712) is signed by EVM wallets only', { details: { field: 'typedData' } })
       const { parseTypedData } = await import('../chains/evm/signing.js')

@@ -184,7 +184,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       if (!opts.serving('mcp-http')) throw notFound(path, 'MCP over HTTP is not enabled (`waiaas plugin enable mcp-http`)')
       const body = verb === 'POST' ? await readJsonBody(req, res, maxBody) : undefined
       const auth = authFromHeaders(req.headers)
-      await verifyCredential(ctx, auth)
+      await verifyCredential(ctx, auth, req.socket.remoteAddress)
       const mcp = (await import(MCP_MODULE)) as McpHttpModule
       return mcp.handleMcpHttp(ctx, req, res, body, auth)
     }
@@ -202,7 +202,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
     const route = byVerb.get(verb as Verb)
     if (route === undefined) throw notAllowed(verb, [...byVerb.keys()])
     const raw = route.verb === 'GET' ? queryParams(route.method, new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
-    const data = await dispatch(ctx, route.method, restParams(raw), authFromHeaders(req.headers), 'http')
+    const data = await dispatch(ctx, route.method, restParams(raw), authFromHeaders(req.headers), 'http', req.socket.remoteAddress)
     send(res, 200, { ok: true, data })
   }
 
