@@ -138,8 +138,16 @@ export async function callTool(call: McpCall, name: string, args: Record<string,
   return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }
 }
 
+export interface McpServerOptions {
+  /**
+   * Runs before each tool call (`waiaas mcp` renews its session here); a text it returns is added to that call's
+   * result as one more text item, for the model to read.
+   */
+  beforeCall?: () => Promise<string | null>
+}
+
 /** An MCP server offering the contract's tools, each call made through `call`. Connect it to a transport. */
-export function createMcpServer(call: McpCall, info: { name: string; version: string }): Server {
+export function createMcpServer(call: McpCall, info: { name: string; version: string }, opts: McpServerOptions = {}): Server {
   const server = new Server(info, {
     capabilities: { tools: {} },
     instructions:
@@ -148,6 +156,10 @@ export function createMcpServer(call: McpCall, info: { name: string; version: st
       'what would pass; policy_test answers the same question without sending anything.',
   })
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...mcpTools().values()].map((t) => t.tool) }))
-  server.setRequestHandler(CallToolRequestSchema, (req) => callTool(call, req.params.name, req.params.arguments))
+  server.setRequestHandler(CallToolRequestSchema, async (req) => {
+    const notice = (await opts.beforeCall?.()) ?? null
+    const result = await callTool(call, req.params.name, req.params.arguments)
+    return notice === null ? result : { ...result, content: [...result.content, { type: 'text', text: notice }] }
+  })
   return server
 }
