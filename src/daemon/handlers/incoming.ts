@@ -87,9 +87,11 @@ const watchResult = (network: string, watched: boolean, changed: boolean): { net
   changed,
 })
 
-export const watch: Handler<'incoming.watch'> = (ctx, p, caller) => {
+export const watch: Handler<'incoming.watch'> = async (ctx, p, caller) => {
   const net = resolveNetwork(p.network)
   const changed = setWatched(ctx.db, net.id, true, caller.actor)
+  // Watched from now on: every wallet starts at the network's head as of this call.
+  if (changed) await ctx.monitor.startWatching([net.id])
   ctx.monitor.poke()
   return watchResult(net.id, true, changed)
 }
