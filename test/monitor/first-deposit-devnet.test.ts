@@ -23,8 +23,8 @@ async function scanLocal(): Promise<void> {
   }
 }
 /** Funds `wallet` from the devnet; the funding transactions (the native top-up of anvil is a balance edit, no tx). */
-const fund = async (wallet: string): Promise<string[]> =>
-  (await m.client.call('devnet.fund', { wallet, amount: '1', tokenAmount: '5' }, auth)).funded.flatMap((f) => (f.tx === null ? [] : [f.tx]))
+const fund = async (wallet: string, tokenAmount = '5'): Promise<string[]> =>
+  (await m.client.call('devnet.fund', { wallet, amount: '1', tokenAmount }, auth)).funded.flatMap((f) => (f.tx === null ? [] : [f.tx]))
 const seen = async (wallet: string): Promise<string[]> => (await transfers(m.client, { wallet })).map((t) => t.tx)
 
 beforeAll(async () => {
@@ -51,18 +51,30 @@ describe('first deposits on the devnet', () => {
     expect((await seen('ps')).sort()).toEqual([...s].sort())
   })
 
+  it("the operator unwatching a devnet network while the devnet runs keeps its scans where they were", async () => {
+    await m.client.call('incoming.watch', { network: 'evm-local' }, auth)
+    await scanLocal()
+    const before = await seen('pe')
+    const paid = await fund('pe') // not scanned yet
+    expect(await m.client.call('incoming.unwatch', { network: 'evm-local' }, auth)).toMatchObject({ watched: true, changed: true })
+    await scanLocal()
+    expect(await seen('pe')).toEqual([...before, ...paid])
+  })
+
   it('a new devnet run (a new chain): existing and new wallets, funded at once, are reported once', async () => {
+    const earlier = { pe: await seen('pe'), ps: await seen('ps') }
     await m.client.call('devnet.stop', {}, auth)
     await m.client.call('devnet.start', {}, auth)
     await m.client.call('wallet.create', { chain: 'evm', name: 'pe2' }, auth)
-    // pe2 first: the devnet's token transfer to pe with the first run's nonce would be that run's transaction, hash and all.
+    // Another amount: the same transfer from the devnet's account with the same nonce as in the first run would be
+    // that run's transaction, hash and all.
     const fresh = await fund('pe2')
-    const old = await fund('pe')
+    const old = await fund('pe', '7')
     const sol = await fund('ps')
     await scanLocal()
     await scanLocal()
-    expect((await seen('pe')).slice(1)).toEqual(old)
+    expect(await seen('pe')).toEqual([...earlier.pe, ...old])
     expect(await seen('pe2')).toEqual(fresh)
-    expect((await seen('ps')).slice(2).sort()).toEqual([...sol].sort())
+    expect((await seen('ps')).slice(earlier.ps.length).sort()).toEqual([...sol].sort())
   })
 })

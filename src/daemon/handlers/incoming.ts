@@ -98,7 +98,8 @@ export const watch: Handler<'incoming.watch'> = async (ctx, p, caller) => {
 
 export const unwatch: Handler<'incoming.unwatch'> = (ctx, p, caller) => {
   const net = resolveNetwork(p.network)
-  const changed = setWatched(ctx.db, net.id, false, caller.actor)
+  // A local network stays watched while the devnet runs: its scans go on from where they were.
+  const changed = setWatched(ctx.db, net.id, false, caller.actor, { keepCursors: ctx.monitor.watchedByDevnet(net.id) })
   return watchResult(net.id, ctx.monitor.watched().has(net.id), changed)
 }
 

@@ -69,13 +69,15 @@ export class Monitor {
     readonly intervalMs: number = DEFAULT_MONITOR_INTERVAL_MS,
   ) {}
 
+  /** Whether the devnet watches `network` now (one of its local networks while it runs), whatever the operator's list says. */
+  watchedByDevnet(network: string): boolean {
+    return this.deps.devnet.info().running && (network === EVM_LOCAL_ID || network === SOLANA_LOCAL_ID)
+  }
+
   /** Networks to scan now, by CAIP-2 id, with why each is watched. */
   watched(): Map<string, WatchSource> {
     const out = new Map<string, WatchSource>()
-    if (this.deps.devnet.info().running) {
-      out.set(EVM_LOCAL_ID, 'devnet')
-      out.set(SOLANA_LOCAL_ID, 'devnet')
-    }
+    for (const id of [EVM_LOCAL_ID, SOLANA_LOCAL_ID]) if (this.watchedByDevnet(id)) out.set(id, 'devnet')
     for (const w of listWatched(this.deps.db)) out.set(w.network, 'operator')
     return out
   }
