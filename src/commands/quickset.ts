@@ -7,15 +7,13 @@ import type { Output, TxRequestView, Wallet } from '../lib/contract.js'
 import { WaiaasError } from '../lib/errors.js'
 import { writeSecretFile } from '../lib/paths.js'
 import {
-  chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
+  AGENT_SESSION_DEFAULTS, chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
   type Chain, type QuicksetMode, type QuicksetResult as Data,
 } from '../lib/quickset.js'
 import { passwordFromSources, recoveryKeyWarning } from '../lib/secrets.js'
 import { requestOutcome, waitUntilFinal } from '../lib/tx-command.js'
 
 const CHAINS: Chain[] = ['evm', 'solana']
-const SESSION_TTL_SECONDS = 7 * 86_400
-const SESSION_RENEWALS = 4
 const TRANSFER_TIMEOUT_MS = 60_000
 const MODE_FLAGS = '--local, --testnet or --mainnet (or --mode local|testnet|mainnet)'
 
@@ -77,7 +75,7 @@ export default class Quickset extends BaseCommand {
     }
     const created = await client.call(
       'session.create',
-      { wallets: wallets.map((w) => w.id), name: names.session, ttlSeconds: SESSION_TTL_SECONDS, maxRenewals: SESSION_RENEWALS },
+      { wallets: wallets.map((w) => w.id), name: names.session, ...AGENT_SESSION_DEFAULTS },
       op,
     )
     writeSecretFile(names.tokenFile, `${created.token}\n`)

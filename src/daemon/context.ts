@@ -1,5 +1,6 @@
 import { WaiaasError } from '../lib/errors.js'
 import type { MethodName, Output, Params, Role } from '../lib/contract.js'
+import type { Clock } from '../lib/clock.js'
 import type { Paths } from '../lib/paths.js'
 import type { ChainRegistry } from './chains/registry.js'
 import type { Devnet } from './devnet.js'
@@ -32,6 +33,8 @@ export interface DaemonContext {
   notifier: Notifier
   version: string
   startedAt: Date
+  /** What agent sessions' expiry and renewal are measured by: the wall clock, or a test's clock (src/lib/clock.ts). */
+  now: Clock
   /** Started by the CLI's launcher (so a CLI of another version may restart it). */
   managed: boolean
   /** The prices.json in use (WAIAAS_PRICES_FILE, else <data dir>/prices.json when present); backups include it. */

@@ -3,6 +3,7 @@
  * configured password source, listens on the socket and returns a handle whose `close()` undoes all of it.
  * It never installs signal handlers or exits the process; `waiaas daemon start --foreground` does that.
  */
+import { clockOf } from '../lib/clock.js'
 import { MAX_FRAME_BYTES } from '../lib/contract.js'
 import { readConfigFile, readEnv, withConfigFile, type Env, type LogLevel } from '../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
@@ -124,6 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       monitor: new Monitor({ db, chains, devnet, log: log.child('monitor') }, env.monitorIntervalMs),
       version: opts.version ?? VERSION,
       startedAt,
+      now: clockOf(env),
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
       pricesFile: priceFile,

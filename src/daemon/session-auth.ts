@@ -16,7 +16,7 @@ import { findWallet } from './store/wallets.js'
 const TOUCH_EVERY_MS = 60_000
 
 /** The caller a token stands for; SESSION_INVALID / SESSION_REVOKED / SESSION_EXPIRED otherwise. */
-export function sessionCaller(ctx: DaemonContext, token: string, now: number = Date.now()): Caller {
+export function sessionCaller(ctx: DaemonContext, token: string, now: number = ctx.now()): Caller {
   const session = token.length > 200 ? undefined : findSessionByToken(ctx.db, token)
   if (session === undefined) throw new WaiaasError('SESSION_INVALID', 'The session token is not valid')
   if (session.revokedAt !== null) throw new WaiaasError('SESSION_REVOKED', `Session ${session.id} was revoked`, { details: { session: session.id } })

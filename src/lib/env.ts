@@ -39,6 +39,8 @@ export interface Env {
   monitorIntervalMs?: number
   /** Test hook (only with WAIAAS_TEST_HOOKS=1): SIGKILL the daemon right after this pipeline stage commits. */
   testCrashAt?: string
+  /** Test hook (only with WAIAAS_TEST_HOOKS=1): session time is the wall clock plus the ms in this file (src/lib/clock.ts). */
+  testClockFile?: string
   /** The HTTP plugins (WAIAAS_REST_*, WAIAAS_MCP_HTTP_ENABLED): override the stored plugin settings at start. */
   restEnabled?: boolean
   mcpHttpEnabled?: boolean
@@ -81,6 +83,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, file: ConfigFile =
   }
   const crash = env.WAIAAS_TEST_CRASH_AT
   if (crash !== undefined && crash !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testCrashAt = crash
+  const clock = env.WAIAAS_TEST_CLOCK_FILE
+  if (clock !== undefined && clock !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testClockFile = clock
   return out
 }
 

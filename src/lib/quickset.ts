@@ -85,6 +85,12 @@ export async function freshAddress(chain: Chain): Promise<string> {
   return base58.encode(randomBytes(32))
 }
 
+/**
+ * The lifetime of an agent session that quickset and `mcp setup` create unless told otherwise: 7 days, renewed by
+ * `waiaas mcp` up to 4 times (about a month in all) before the operator has to set the agent up again.
+ */
+export const AGENT_SESSION_DEFAULTS = { ttlSeconds: 7 * 86_400, maxRenewals: 4 } as const
+
 /** One `mcpServers` entry: how an MCP client (Claude Desktop, Cursor…) runs `waiaas mcp` as a session. */
 export interface McpServerEntry {
   command: string

@@ -1,7 +1,9 @@
 /**
  * MCP tools derived from the one contract: one tool per method marked `mcp`, named after it (`tx.send` → `tx_send`),
- * with the method's zod schemas as JSON Schema. Domain failures (denied, out of scope, insufficient funds…) come
- * back as tool results with `isError` and the error's structured payload; bad arguments are protocol errors.
+ * with the method's zod schemas as JSON Schema. Failures come back as tool results with `isError`, a text and the
+ * error's structured payload: domain failures (denied, out of scope, insufficient funds…) and bad arguments alike
+ * (MCP 2025-11-25: input validation errors are tool execution errors, which the model can read and correct). Only
+ * an unknown tool name is a protocol error.
  *
  * Uses the SDK's low-level Server, so the JSON Schema is ours and the SDK's own zod version never meets ours.
  * Transport-free: `call` reaches the daemon (over the socket for `waiaas mcp`, in-process for the HTTP plugin).
@@ -10,14 +12,12 @@ import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
 import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
-import { toWaiaasError, type ErrorCode as WaiaasCode, type WaiaasError } from '../lib/errors.js'
+import { toWaiaasError, type WaiaasError } from '../lib/errors.js'
 import { errorDetailLines } from '../lib/policy-render.js'
+import { checkArguments } from './arguments.js'
 
 /** Calls one contract method as the MCP client's credential; throws WaiaasError. */
 export type McpCall = (method: MethodName, params: unknown) => Promise<unknown>
-
-/** Codes that mean the arguments were wrong: a protocol error (InvalidParams), not a tool result. */
-const BAD_ARGUMENTS: ReadonlySet<WaiaasCode> = new Set(['INPUT_INVALID', 'INPUT_INVALID_AMOUNT', 'INPUT_INVALID_ADDRESS', 'USAGE'])
 
 type JsonSchema = Record<string, unknown>
 
@@ -81,10 +81,25 @@ export function mcpTools(): Map<string, ToolEntry> {
   return cached
 }
 
-/** A domain failure as a tool result: a readable text (what, why, which rule, what would pass, what next) and the payload. */
+/** "amount must be a string…" per argument issue: ours (field, problem) or the daemon's (path, message). */
+function issueLines(details: Record<string, unknown>): string[] {
+  if (!Array.isArray(details.issues)) return []
+  return details.issues.flatMap((i: unknown) => {
+    if (i === null || typeof i !== 'object') return []
+    const { field, problem, path, message } = i as Record<string, unknown>
+    if (typeof field === 'string' && typeof problem === 'string') return [`${field} ${problem}`]
+    if (typeof path === 'string' && typeof message === 'string') return [`${path === '' ? '(arguments)' : path}: ${message}`]
+    return []
+  })
+}
+
+/**
+ * A failure as a tool result: a readable text (what, which arguments are wrong, why, which rule, what would pass,
+ * what next) and the payload.
+ */
 export function errorResult(e: WaiaasError): CallToolResult {
   const payload = e.toPayload()
-  const lines = [`${e.code}: ${e.message}`]
+  const lines = [`${e.code}: ${e.message}`, ...issueLines(e.details)]
   for (const [label, value] of errorDetailLines(e.message, e.details)) lines.push(`${label}: ${value}`)
   lines.push(`Hint: ${e.hint}`)
   return {
@@ -94,24 +109,45 @@ export function errorResult(e: WaiaasError): CallToolResult {
   }
 }
 
-/** Runs one tool call: a result, an isError result for a domain failure, or an McpError for bad arguments. */
+/**
+ * An McpError whose message is `message` alone: McpError prefixes "MCP error <code>: ", that text is what goes over
+ * the wire, and the client's McpError prefixes it again.
+ */
+function protocolError(code: ErrorCode, message: string): McpError {
+  const e = new McpError(code, message)
+  e.message = message
+  return e
+}
+
+/**
+ * Runs one tool call: a result, or an isError result for bad arguments or a domain failure. An unknown tool is an
+ * McpError (InvalidParams): there is no tool whose result could carry it.
+ */
 export async function callTool(call: McpCall, name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
   const entry = mcpTools().get(name)
-  if (entry === undefined) throw new McpError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
+  if (entry === undefined) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
+  const bad = checkArguments(name, contract[entry.method].input, entry.tool.inputSchema, args ?? {})
+  if (bad !== undefined) return errorResult(bad)
   let result: unknown
   try {
     result = await call(entry.method, args ?? {})
   } catch (err) {
-    const e = toWaiaasError(err)
-    if (BAD_ARGUMENTS.has(e.code)) throw new McpError(ErrorCode.InvalidParams, e.message, e.toPayload())
-    return errorResult(e)
+    return errorResult(toWaiaasError(err))
   }
   const structured = entry.wrap ? { result } : (result as Record<string, unknown>)
   return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }
 }
 
+export interface McpServerOptions {
+  /**
+   * Runs before each tool call (`waiaas mcp` renews its session here); a text it returns is added to that call's
+   * result as one more text item, for the model to read.
+   */
+  beforeCall?: () => Promise<string | null>
+}
+
 /** An MCP server offering the contract's tools, each call made through `call`. Connect it to a transport. */
-export function createMcpServer(call: McpCall, info: { name: string; version: string }): Server {
+export function createMcpServer(call: McpCall, info: { name: string; version: string }, opts: McpServerOptions = {}): Server {
   const server = new Server(info, {
     capabilities: { tools: {} },
     instructions:
@@ -120,6 +156,10 @@ export function createMcpServer(call: McpCall, info: { name: string; version: st
       'what would pass; policy_test answers the same question without sending anything.',
   })
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...mcpTools().values()].map((t) => t.tool) }))
-  server.setRequestHandler(CallToolRequestSchema, (req) => callTool(call, req.params.name, req.params.arguments))
+  server.setRequestHandler(CallToolRequestSchema, async (req) => {
+    const notice = (await opts.beforeCall?.()) ?? null
+    const result = await callTool(call, req.params.name, req.params.arguments)
+    return notice === null ? result : { ...result, content: [...result.content, { type: 'text', text: notice }] }
+  })
   return server
 }

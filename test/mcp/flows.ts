@@ -1,7 +1,8 @@
 /**
  * The agent's flows over MCP, shared by the stdio and Streamable HTTP tests: the SDK's own client against the real
  * daemon on the local EVM chain. Tools come from the contract; a send lands, waits for approval or a delay, or is
- * denied with the rule and what would pass; loosening a policy is refused; bad arguments are protocol errors.
+ * denied with the rule and what would pass; loosening a policy is refused; bad arguments are tool results that name
+ * the argument and what it should be; an unknown tool is a protocol error.
  */
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
@@ -173,15 +174,54 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       expect((await opts.daemon().call('policy.list', { wallet: opts.wallet }, op)).revision).toBe(before.revision)
     })
 
-    it('bad arguments and unknown tools are protocol errors, not tool results', async () => {
-      const noTo = await protocolError(client.callTool({ name: 'tx_send', arguments: { wallet: opts.wallet, network: 'evm-local', amount: '0.01' } }))
-      expect(noTo.code).toBe(ErrorCode.InvalidParams)
-      expect((noTo.data as { code: string; details: { issues: { path: string }[] } }).details.issues.map((i) => i.path)).toContain('to')
-      const badAmount = await protocolError(client.callTool({ name: 'tx_send', arguments: { wallet: opts.wallet, network: 'evm-local', to: dest(), amount: '1e3' } }))
-      expect(badAmount.code).toBe(ErrorCode.InvalidParams)
-      expect((badAmount.data as { code: string }).code).toBe('INPUT_INVALID_AMOUNT')
+    it('the advertised input schema of tx_send is the contract\'s, unchanged', async () => {
+      const { tools } = await client.listTools()
+      // Pinned: bad arguments are now tool results, but what the model is told to send stays exactly this.
+      expect(tools.find((t) => t.name === 'tx_send')?.inputSchema).toEqual({
+        type: 'object',
+        properties: {
+          wallet: { type: 'string', minLength: 1, maxLength: 128, description: 'A wallet id or its unique name' },
+          network: { type: 'string', minLength: 1, maxLength: 128, description: 'A CAIP-2 network id or an alias (see network list)' },
+          to: { type: 'string', minLength: 1, maxLength: 128 },
+          amount: { type: 'string', maxLength: 100, description: 'A decimal string in whole units, e.g. "0.01"' },
+          token: { type: 'string', minLength: 1, maxLength: 128 },
+          idempotencyKey: { type: 'string', minLength: 1, maxLength: 128, description: 'The same key never moves funds twice, even across restarts' },
+        },
+        required: ['wallet', 'network', 'to', 'amount'],
+      })
+    })
+
+    it('bad arguments are tool results naming the argument and what it should be (once); nothing is sent', async () => {
+      const before = (await opts.daemon().call('tx.list', { wallet: opts.wallet, limit: 100 }, op)).requests.length
+      const hint = 'Hint: Correct the arguments named and call tx_send again; its inputSchema in tools/list describes each one.'
+      const expectBad = async (args: Record<string, unknown>, issue: { field: string; problem: string }): Promise<void> => {
+        const r = await tool(client, seen, 'tx_send', args)
+        const e = toolError(r)
+        expect(e).toMatchObject({ code: 'INPUT_INVALID', message: 'Invalid arguments for tx_send', details: { tool: 'tx_send', issues: [issue] } })
+        expect(r.content).toEqual([{ type: 'text', text: `INPUT_INVALID: Invalid arguments for tx_send\n${issue.field} ${issue.problem}\n${hint}` }])
+      }
+      const base = { wallet: opts.wallet, network: 'evm-local', to: dest() }
+      // A number where the amount's decimal string belongs.
+      await expectBad({ ...base, amount: 0.1 }, { field: 'amount', problem: 'must be a string (A decimal string in whole units, e.g. "0.01"), not a number' })
+      // A required argument left out.
+      await expectBad({ wallet: opts.wallet, network: 'evm-local', amount: '0.01' }, { field: 'to', problem: 'is required: a string' })
+      // An argument the tool does not take: a misspelt `token` must not become a native transfer.
+      await expectBad(
+        { ...base, amount: '0.01', tokn: '0x' + '22'.repeat(20) },
+        { field: 'tokn', problem: 'is not an argument of tx_send (tx_send takes wallet, network, to, amount, token, idempotencyKey)' },
+      )
+      // A string that is not an amount is found by the daemon: still a tool result, with the daemon's code.
+      const r = await tool(client, seen, 'tx_send', { ...base, amount: '1e3' })
+      expect(toolError(r)).toMatchObject({ code: 'INPUT_INVALID_AMOUNT', details: { field: 'amount' } })
+      expect((r.content[0] as { text: string }).text).toMatch(/^INPUT_INVALID_AMOUNT: /)
+      for (const text of seen.slice(-4)) expect(text).not.toContain('MCP error')
+      expect((await opts.daemon().call('tx.list', { wallet: opts.wallet, limit: 100 }, op)).requests).toHaveLength(before)
+    })
+
+    it('an unknown tool stays a protocol error, its message said once', async () => {
       const unknown = await protocolError(client.callTool({ name: 'tx_approve', arguments: { id: 'x' } }))
       expect(unknown.code).toBe(ErrorCode.InvalidParams)
+      expect(unknown.message).toBe('MCP error -32602: Unknown tool: tx_approve')
     })
 
     it('no tool result carries the session token or the master password', () => {

@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { DaemonClient } from '../../lib/client.js'
 import type { MethodName } from '../../lib/contract.js'
+import { clockOf } from '../../lib/clock.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { readSecretFile } from '../../lib/secrets.js'
 import { VERSION } from '../../lib/version.js'
@@ -12,6 +13,8 @@ export default class Mcp extends BaseCommand {
     'Speaks the Model Context Protocol on stdin/stdout, with one tool per agent-facing method (tx_send, policy_test, ' +
     'balance_get, …), acting as the session whose token is in --token-file (else WAIAAS_SESSION_TOKEN_FILE or ' +
     'WAIAAS_SESSION_TOKEN). It never runs with the master password. Starts the daemon if needed; ends when stdin closes. ' +
+    'It renews the session with its own token once less than a quarter of its TTL is left, while renewals remain; when it ' +
+    'cannot, every tool result carries a notice with the expiry. ' +
     '`waiaas mcp setup` writes the entry for Claude Desktop, Claude Code or Cursor.'
   static override examples = [
     '<%= config.bin %> mcp --token-file ~/.waiaas/mcp/claude-desktop.token',
@@ -35,9 +38,10 @@ export default class Mcp extends BaseCommand {
     }
     // Fail here, on stderr, for a bad or expired token rather than on the agent's first tool call.
     let connection: Promise<DaemonClient> | undefined = this.daemon()
-    await (await connection).call('session.whoami', {}, { token })
-    const [{ createMcpServer }, { StdioServerTransport }] = await Promise.all([
+    const session = await (await connection).call('session.whoami', {}, { token })
+    const [{ createMcpServer }, { SessionKeeper }, { StdioServerTransport }] = await Promise.all([
       import('../../mcp/tools.js'),
+      import('../../mcp/session-keeper.js'),
       import('@modelcontextprotocol/sdk/server/stdio.js'),
     ])
     const call = async (method: MethodName, params: unknown): Promise<unknown> => {
@@ -61,9 +65,14 @@ export default class Mcp extends BaseCommand {
         throw err
       }
     }
-    const server = createMcpServer(call, { name: 'waiaas', version: VERSION })
+    // Stderr is the MCP client's log of this server: renewals are noted there, never the token.
+    const keeper = new SessionKeeper({ call, now: clockOf(this.env), log: (line) => process.stderr.write(`waiaas mcp: ${line}\n`) }, session)
+    const server = createMcpServer(call, { name: 'waiaas', version: VERSION }, { beforeCall: () => keeper.check() })
     const closed = new Promise<void>((resolve) => {
-      server.onclose = resolve
+      server.onclose = () => {
+        keeper.stop()
+        resolve()
+      }
     })
     const stop = (): void => void server.close()
     process.stdin.once('end', stop)
@@ -71,6 +80,7 @@ export default class Mcp extends BaseCommand {
     // From here stdout carries only the protocol: no envelope or rendering when the server ends.
     this.json = false
     await server.connect(new StdioServerTransport())
+    keeper.start()
     await closed
     return undefined
   }

@@ -7,7 +7,7 @@ import type { Input } from '../../lib/contract.js'
 import type { DaemonClient } from '../../lib/client.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { ensurePrivateDir, writeFileAtomic, writeSecretFile } from '../../lib/paths.js'
-import { mcpServerEntry, type McpServerEntry } from '../../lib/quickset.js'
+import { AGENT_SESSION_DEFAULTS, mcpServerEntry, type McpServerEntry } from '../../lib/quickset.js'
 import { parseTtl } from '../session/create.js'
 
 const CLIENTS = ['claude-desktop', 'claude-code', 'cursor'] as const
@@ -19,7 +19,7 @@ type Data = {
   server: string
   action: 'added' | 'replaced' | 'printed'
   tokenFile: string
-  session: { id: string; name: string; wallets: string[]; permissions: string[]; expiresAt: string }
+  session: { id: string; name: string; wallets: string[]; permissions: string[]; expiresAt: string; ttlSeconds: number; maxRenewals: number }
   /** The still-valid session the previous token file held, revoked once the new one was in place (else null). */
   revokedSession: string | null
   entry: McpServerEntry
@@ -86,12 +86,13 @@ function writeConfig(file: string, text: string, mode: number): void {
 export default class McpSetup extends BaseCommand {
   static override summary = 'Connect Claude Desktop, Claude Code or Cursor to waiaas over MCP'
   static override description =
-    'Creates an agent session for the given wallets, writes its token to <data dir>/mcp/<client>.token (mode 0600), and adds a ' +
+    'Creates an agent session for the given wallets (7 days, renewed by `waiaas mcp` before it expires up to 4 times, like ' +
+    'quickset\'s; --ttl and --max-renewals change that), writes its token to <data dir>/mcp/<client>.token (mode 0600), and adds a ' +
     '`waiaas mcp` server entry to the client\'s config, keeping every other setting and server. Running it again replaces the ' +
     'entry and the token file, and revokes the session the old token file held. With --print the entry is printed instead of written. The token itself is never printed.'
   static override examples = [
     '<%= config.bin %> mcp setup --client claude-desktop --wallet treasury',
-    '<%= config.bin %> mcp setup --client cursor --wallet hot --wallet sol-hot --ttl 7d',
+    '<%= config.bin %> mcp setup --client cursor --wallet hot --wallet sol-hot --ttl 1d --max-renewals 30',
     '<%= config.bin %> mcp setup --client claude-code --wallet hot --print',
     '<%= config.bin %> mcp setup --all   # Claude Desktop, every wallet',
   ]
@@ -100,14 +101,19 @@ export default class McpSetup extends BaseCommand {
     client: Flags.string({ description: 'The MCP client to configure', options: [...CLIENTS], default: 'claude-desktop' }),
     wallet: Flags.string({ char: 'w', description: 'A wallet the agent may use (id or name); repeat for more', multiple: true, exclusive: ['all'] }),
     all: Flags.boolean({ description: 'Every wallet there is now (wallets created later are not added)', exclusive: ['wallet'] }),
-    ttl: Flags.string({ description: 'How long the session lives, e.g. 1h, 7d (1m to 30d; default 1d)' }),
+    ttl: Flags.string({ description: 'How long the session lives between renewals, e.g. 1h, 7d (1m to 30d; default 7d)' }),
+    'max-renewals': Flags.integer({
+      description: 'How many times `waiaas mcp` may renew the session for another --ttl before it expires (default 4; 0 = never)',
+      min: 0,
+      max: 1000,
+    }),
     name: Flags.string({ description: 'The server name in the client\'s mcpServers (default "waiaas")', default: 'waiaas' }),
     config: Flags.string({ description: 'The client config file to edit (default: the client\'s usual user config)' }),
     print: Flags.boolean({ description: 'Print the server entry instead of writing the config (the session and token file are still created)' }),
   }
 
   protected override async exec(): Promise<Data> {
-    const f = this.flags as { client: Client; wallet?: string[]; all?: boolean; ttl?: string; name: string; config?: string; print?: boolean }
+    const f = this.flags as { client: Client; wallet?: string[]; all?: boolean; ttl?: string; 'max-renewals'?: number; name: string; config?: string; print?: boolean }
     if (f.wallet === undefined && f.all !== true) {
       throw new WaiaasError('USAGE', 'Name the wallets the agent may use: --wallet W (repeatable) or --all', { details: { flags: ['--wallet', '--all'] } })
     }
@@ -131,8 +137,12 @@ export default class McpSetup extends BaseCommand {
       }
       if (wallets.length === 0) throw new WaiaasError('WALLET_NOT_FOUND', 'There are no wallets yet, so --all names none', { details: { flag: '--all' }, hint: 'Create one first: `waiaas wallet create --chain evm` (or `waiaas quickset`).' })
     }
-    const params: Input<'session.create'> = { wallets, name: `mcp-${f.client}` }
-    if (f.ttl !== undefined) params.ttlSeconds = parseTtl(f.ttl)
+    const params: Input<'session.create'> = {
+      wallets,
+      name: `mcp-${f.client}`,
+      ttlSeconds: f.ttl === undefined ? AGENT_SESSION_DEFAULTS.ttlSeconds : parseTtl(f.ttl),
+      maxRenewals: f['max-renewals'] ?? AGENT_SESSION_DEFAULTS.maxRenewals,
+    }
     const { session, token } = await client.call('session.create', params, { password })
 
     const tokenDir = path.join(this.paths.dataDir, 'mcp')
@@ -157,7 +167,15 @@ export default class McpSetup extends BaseCommand {
       server: f.name,
       action,
       tokenFile,
-      session: { id: session.id, name: session.name, wallets: session.wallets.map((w) => w.name), permissions: session.permissions, expiresAt: session.expiresAt },
+      session: {
+        id: session.id,
+        name: session.name,
+        wallets: session.wallets.map((w) => w.name),
+        permissions: session.permissions,
+        expiresAt: session.expiresAt,
+        ttlSeconds: session.ttlSeconds,
+        maxRenewals: session.maxRenewals,
+      },
       revokedSession,
       entry,
     }
@@ -192,7 +210,8 @@ export default class McpSetup extends BaseCommand {
     } else {
       this.log(`${d.action === 'added' ? 'Added' : 'Replaced'} the MCP server "${d.server}" in ${d.config}.`)
     }
-    this.log(`Session ${d.session.id} (${d.session.wallets.join(', ')}; ${d.session.permissions.join(', ')}) expires ${d.session.expiresAt}.`)
+    const renewals = d.session.maxRenewals === 0 ? 'it is not renewed' : `waiaas mcp renews it before then, up to ${d.session.maxRenewals} times`
+    this.log(`Session ${d.session.id} (${d.session.wallets.join(', ')}; ${d.session.permissions.join(', ')}) expires ${d.session.expiresAt}; ${renewals}.`)
     if (d.revokedSession !== null) this.log(`Revoked the previous session ${d.revokedSession}, whose token this replaced.`)
     this.log(`Its token is in ${d.tokenFile} (mode 0600). Restart ${d.client} to load the server.`)
   }

@@ -1,9 +1,15 @@
 import { parseAmount } from '../../lib/amounts.js'
+import { EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.js'
 import type { Handler } from '../context.js'
 import { findWallet } from '../store/wallets.js'
 import { toWallet } from './wallet.js'
 
-export const start: Handler<'devnet.start'> = (ctx) => ctx.devnet.start()
+export const start: Handler<'devnet.start'> = async (ctx) => {
+  const info = await ctx.devnet.start()
+  // Its networks are watched while it runs: every wallet starts at their heads now (a no-op when it already ran).
+  await ctx.monitor.startWatching([EVM_LOCAL_ID, SOLANA_LOCAL_ID])
+  return info
+}
 
 export const stop: Handler<'devnet.stop'> = (ctx) => ctx.devnet.stop()
 

@@ -87,16 +87,19 @@ const watchResult = (network: string, watched: boolean, changed: boolean): { net
   changed,
 })
 
-export const watch: Handler<'incoming.watch'> = (ctx, p, caller) => {
+export const watch: Handler<'incoming.watch'> = async (ctx, p, caller) => {
   const net = resolveNetwork(p.network)
   const changed = setWatched(ctx.db, net.id, true, caller.actor)
+  // Watched from now on: every wallet starts at the network's head as of this call.
+  if (changed) await ctx.monitor.startWatching([net.id])
   ctx.monitor.poke()
   return watchResult(net.id, true, changed)
 }
 
 export const unwatch: Handler<'incoming.unwatch'> = (ctx, p, caller) => {
   const net = resolveNetwork(p.network)
-  const changed = setWatched(ctx.db, net.id, false, caller.actor)
+  // A local network stays watched while the devnet runs: its scans go on from where they were.
+  const changed = setWatched(ctx.db, net.id, false, caller.actor, { keepCursors: ctx.monitor.watchedByDevnet(net.id) })
   return watchResult(net.id, ctx.monitor.watched().has(net.id), changed)
 }
 

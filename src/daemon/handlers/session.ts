@@ -13,7 +13,7 @@ import { findWallet } from '../store/wallets.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
-export function sessionView(ctx: DaemonContext, s: SessionRow, now: number = Date.now()): SessionView {
+export function sessionView(ctx: DaemonContext, s: SessionRow, now: number = ctx.now()): SessionView {
   const wallets = s.walletIds.map((id) => {
     const w = prepared<[string], { name: string; chain: 'evm' | 'solana'; address: string }>(ctx.db, 'SELECT name, chain, address FROM wallets WHERE id = ?').get(id)
     return { id, name: w?.name ?? '(deleted)', chain: w?.chain ?? 'evm', address: w?.address ?? '' }
@@ -43,7 +43,7 @@ export const create: Handler<'session.create'> = (ctx, p, caller) => {
     if (limit <= 0n) throw new WaiaasError('INPUT_INVALID_AMOUNT', 'limitUsdPerDay must be above 0', { details: { field: 'limitUsdPerDay' } })
   }
   const permissions = [...new Set(p.permissions)]
-  const now = Date.now()
+  const now = ctx.now()
   return inTransaction(ctx.db, () => {
     const { session, token } = insertSession(
       ctx.db,
@@ -62,13 +62,13 @@ export const create: Handler<'session.create'> = (ctx, p, caller) => {
 }
 
 export const list: Handler<'session.list'> = (ctx) => {
-  const now = Date.now()
+  const now = ctx.now()
   return { sessions: listSessions(ctx.db).map((s) => sessionView(ctx, s, now)) }
 }
 
 export const revoke: Handler<'session.revoke'> = (ctx, p, caller) =>
   inTransaction(ctx.db, () => {
-    const s = revokeSession(ctx.db, p.id, Date.now())
+    const s = revokeSession(ctx.db, p.id, ctx.now())
     appendAudit(ctx.db, { actor: caller.actor, action: 'session.revoke', target: s.id, outcome: 'ok' })
     return sessionView(ctx, s)
   })
@@ -80,7 +80,7 @@ export const renew: Handler<'session.renew'> = (ctx, p, caller) => {
   }
   const id = own?.id ?? p.id
   if (id === undefined) throw new WaiaasError('INPUT_INVALID', 'Give the id of the session to renew', { details: { field: 'id' } })
-  const now = Date.now()
+  const now = ctx.now()
   return inTransaction(ctx.db, () => {
     const before = getSession(ctx.db, id)
     if (!renewSession(ctx.db, id, now)) {

@@ -17,7 +17,9 @@ import {
   type KeyMaterial,
 } from '../keystore/keys.js'
 import { openPrivateKey, sealPrivateKey } from '../keystore/vault.js'
+import { readStarts } from '../monitor/watch-start.js'
 import { appendAudit } from '../store/audit.js'
+import { recordStarts } from '../store/incoming.js'
 import { assertAddressShape } from '../../lib/address.js'
 import { dropPolicyCache, removeWalletPolicies } from '../store/policies.js'
 import { deleteWallet, findWallet, insertWallet, listWallets, renameWallet, setWalletOwner, type WalletRow } from '../store/wallets.js'
@@ -42,8 +44,27 @@ function defaultName(km: KeyMaterial): string {
   return `${km.chain}-${tag}`
 }
 
-/** Seals a new key under the data key and stores it with its audit entry in one transaction. Names are checked by the caller. */
-function store(ctx: DaemonContext, caller: Caller, km: KeyMaterial, source: WalletRow['source'], name: string | undefined, action: string): Wallet {
+/**
+ * Where the monitor starts watching a wallet of `chain` that is about to exist: each watched network's head now, read
+ * before the wallet's address is known to anyone, so its first deposit is found however soon it comes.
+ */
+function watchStarts(ctx: DaemonContext, chain: WalletRow['chain']): Promise<Map<string, string>> {
+  return readStarts(ctx, ctx.monitor.networksFor(chain))
+}
+
+/**
+ * Seals a new key under the data key and stores it with its audit entry and where its watching starts (`starts`, by
+ * network) in one transaction. Names are checked by the caller.
+ */
+function store(
+  ctx: DaemonContext,
+  caller: Caller,
+  km: KeyMaterial,
+  source: WalletRow['source'],
+  name: string | undefined,
+  action: string,
+  starts: Map<string, string>,
+): Wallet {
   const grant = requireGrant(caller)
   const id = randomUUID()
   const row: WalletRow = {
@@ -62,21 +83,24 @@ function store(ctx: DaemonContext, caller: Caller, km: KeyMaterial, source: Wall
   ctx.db.transaction(() => {
     assertNotAnOwner(ctx.db, row.chain, row.address)
     insertWallet(ctx.db, row)
+    recordStarts(ctx.db, [...starts].map(([network, position]) => ({ walletId: id, network, position })))
     appendAudit(ctx.db, { actor: caller.actor, action, target: id, outcome: 'ok', details: { name: row.name, chain: row.chain, address: row.address, source } })
   })()
   ctx.log.info(action, { wallet: id, chain: row.chain })
   return toWallet(row)
 }
 
-export const create: Handler<'wallet.create'> = (ctx, params, caller) => {
+export const create: Handler<'wallet.create'> = async (ctx, params, caller) => {
   if (params.name !== undefined) assertWalletName(params.name)
-  return store(ctx, caller, generateKey(params.chain), 'generated', params.name, 'wallet.create')
+  const starts = await watchStarts(ctx, params.chain)
+  return store(ctx, caller, generateKey(params.chain), 'generated', params.name, 'wallet.create', starts)
 }
 
 export const importWallet: Handler<'wallet.import'> = async (ctx, params, caller) => {
   // Checked before the (slow) key decoding, so a bad name fails fast.
   if (params.name !== undefined) assertWalletName(params.name)
   const { chain, format } = params
+  const starts = await watchStarts(ctx, chain)
   let km: KeyMaterial
   if (format === 'mnemonic') km = keyFromMnemonic(chain, params.secret, params.index)
   else if (chain === 'evm' && format === 'private-key') km = keyFromPrivateKeyText(params.secret)
@@ -91,7 +115,7 @@ export const importWallet: Handler<'wallet.import'> = async (ctx, params, caller
       details: { field: 'format', chain, format, allowed: chain === 'evm' ? ['private-key', 'keystore', 'mnemonic'] : ['keypair', 'mnemonic'] },
     })
   }
-  return store(ctx, caller, km, format, params.name, 'wallet.import')
+  return store(ctx, caller, km, format, params.name, 'wallet.import', starts)
 }
 
 export const exportWallet: Handler<'wallet.export'> = async (ctx, params, caller) => {

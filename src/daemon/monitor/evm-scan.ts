@@ -5,8 +5,9 @@
  * addresses, from any contract (a token nobody registered is still reported). ERC-721 transfers (4 topics) and
  * zero-value transfers (address-poisoning spam) are ignored, and so is a wallet's transfer to itself.
  *
- * Cursors: one per wallet, the last fully scanned block. A wallet seen for the first time starts at the current
- * confirmed head: its history before the monitor first saw it is not scanned. Ranges are read in `eth_getLogs`
+ * Cursors: one per wallet, the last fully scanned block. Watching starts where watch-start.ts recorded it (the head
+ * when the wallet was created or the network first watched, or a time, mapped here to the last block stamped before
+ * it); a wallet without any cursor (made by an older version) starts at the current confirmed head. Ranges are read in `eth_getLogs`
  * chunks that halve when the node refuses them and double while they come back fast, and a tick covers at most
  * MAX_BLOCKS_PER_TICK blocks, so a tick stays bounded and a fast chain is caught up over a few ticks.
  * Not seen: native value moved by contracts (internal transactions), which needs a tracing node.
@@ -18,6 +19,7 @@ import type { EffectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
 import { commitScan, cursorsOf, type CursorWrite, type FoundTransfer } from '../store/incoming.js'
 import type { WalletRow } from '../store/wallets.js'
+import { parseStart, START_SKEW_MS } from './watch-start.js'
 
 const TRANSFER_TOPIC = keccakId('Transfer(address,address,uint256)')
 const MIN_SPAN = 1
@@ -77,6 +79,24 @@ async function eachLimited<T, R>(items: readonly T[], limit: number, fn: (item: 
   }
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
   return out
+}
+
+/**
+ * The last block stamped before `ms` less START_SKEW_MS (-1 when even block 0 is not), by binary search over block
+ * timestamps up to `head`: where a wallet created while the node could not be reached starts.
+ */
+async function blockBefore(rpc: EvmRpc, ms: number, head: number): Promise<number> {
+  const target = Math.floor((ms - START_SKEW_MS) / 1000)
+  let lo = -1 // stamped before target (or before the chain)
+  let hi = head + 1 // stamped at or after target (or not yet mined)
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    const b = await rpc.write<{ timestamp: string } | null>('read block', 'eth_getBlockByNumber', [hex(mid), false])
+    if (b === null) throw new WaiaasError('CHAIN_RPC_UNREACHABLE', `Block ${mid} is not available yet`, { details: { block: mid } })
+    if (Number(BigInt(b.timestamp)) < target) lo = mid
+    else hi = mid
+  }
+  return lo
 }
 
 /** Errors that say the endpoint itself is down or limiting us: a smaller range would not help. */
@@ -162,13 +182,21 @@ export async function scanEvm(db: Db, net: EffectiveNetwork, rpc: EvmRpc, state:
   const cursor = new Map<string, number>()
   const fresh: CursorWrite[] = []
   for (const w of wallets) {
-    const pos = stored.get(w.id)?.get('')
-    // A cursor above the confirmed head means the chain went back (a restarted local node, a lagging replica):
-    // scan again from the head; anything already recorded is not recorded twice.
-    if (pos === undefined || Number(pos) > safe) fresh.push({ walletId: w.id, network: net.id, account: '', position: String(safe) })
-    cursor.set(w.id, pos === undefined ? safe : Math.min(Number(pos), safe))
+    const text = stored.get(w.id)?.get('')
+    const pos = text === undefined ? undefined : parseStart(text)
+    let at: number
+    if (pos === undefined) at = safe // no cursor at all (a wallet from before starts were recorded): the confirmed head
+    else if ('time' in pos) at = await blockBefore(rpc, pos.time, head)
+    else if (pos.at > head) at = safe // above the head, the chain went back (a restarted local node, a lagging replica)
+    else {
+      // Recorded or scanned; a start not yet confirmed waits there until it is.
+      cursor.set(w.id, pos.at)
+      continue
+    }
+    fresh.push({ walletId: w.id, network: net.id, account: '', position: String(at) })
+    cursor.set(w.id, at)
   }
-  // First sight of a wallet on this network: it starts at the confirmed head (no history scan).
+  // Starts resolved now are written before the range is read; anything already recorded is not recorded twice.
   if (fresh.length > 0) commitScan(db, [], fresh, guard)
 
   const lowest = Math.min(...cursor.values())

@@ -7,8 +7,12 @@
  * Each network runs on its own: a scan still in flight is not started again, and a failing or hanging network never
  * delays another. An RPC failure is logged (code and a redacted message, never the RPC URL) and the scan is repeated
  * on the next tick with its cursor where it was, so an outage loses nothing.
+ *
+ * Where a wallet's watching starts is recorded when the wallet is created or imported, and for every wallet when a
+ * network starts being watched (the operator's `incoming watch`, a new devnet run): that network's head at that
+ * moment (see watch-start.ts), so a deposit that comes before the next scan is still found by it.
  */
-import { EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.js'
+import { EVM_LOCAL_ID, resolveNetwork, SOLANA_LOCAL_ID, type NetworkFamily } from '../../lib/networks.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { redactUrls } from '../chains/evm/errors.js'
 import type { ChainRegistry } from '../chains/registry.js'
@@ -16,10 +20,11 @@ import type { Devnet } from '../devnet.js'
 import type { Logger } from '../log.js'
 import { effectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
-import { forgetCursors } from '../store/incoming.js'
+import { forgetCursors, recordStarts } from '../store/incoming.js'
 import { listWatched } from '../store/monitor-settings.js'
 import { listWallets } from '../store/wallets.js'
 import type { EvmScanState } from './evm-scan.js'
+import { readStarts, timeStart } from './watch-start.js'
 
 export const DEFAULT_MONITOR_INTERVAL_MS = 5000
 /** How long shutdown waits for scans in flight (a hung endpoint must not hold the daemon up). */
@@ -56,23 +61,49 @@ export class Monitor {
   private readonly nets = new Map<string, NetState>()
   private timer: NodeJS.Timeout | undefined
   private stopped = true
-  /** Which devnet run the local networks' cursors belong to. */
-  private devnetRun: string | undefined
+  /** Which devnet run the local networks' cursors belong to (null: none). */
+  private devnetRun: string | null = null
 
   constructor(
     private readonly deps: MonitorDeps,
     readonly intervalMs: number = DEFAULT_MONITOR_INTERVAL_MS,
   ) {}
 
+  /** Whether the devnet watches `network` now (one of its local networks while it runs), whatever the operator's list says. */
+  watchedByDevnet(network: string): boolean {
+    return this.deps.devnet.info().running && (network === EVM_LOCAL_ID || network === SOLANA_LOCAL_ID)
+  }
+
   /** Networks to scan now, by CAIP-2 id, with why each is watched. */
   watched(): Map<string, WatchSource> {
     const out = new Map<string, WatchSource>()
-    if (this.deps.devnet.info().running) {
-      out.set(EVM_LOCAL_ID, 'devnet')
-      out.set(SOLANA_LOCAL_ID, 'devnet')
-    }
+    for (const id of [EVM_LOCAL_ID, SOLANA_LOCAL_ID]) if (this.watchedByDevnet(id)) out.set(id, 'devnet')
     for (const w of listWatched(this.deps.db)) out.set(w.network, 'operator')
     return out
+  }
+
+  /**
+   * The networks a wallet of `family` is watched on now, for recording where its watching starts (after dropping the
+   * cursors a finished devnet run left, so the new wallet's start is not dropped with them).
+   */
+  networksFor(family: NetworkFamily): string[] {
+    this.syncDevnetRun()
+    return [...this.watched().keys()].filter((id) => resolveNetwork(id).family === family)
+  }
+
+  /**
+   * `networks` start being watched now (the operator added one, the devnet started): every wallet of their family
+   * that has no cursor there yet starts at the network's head now (or the time, when it does not answer).
+   */
+  async startWatching(networks: readonly string[]): Promise<void> {
+    this.syncDevnetRun()
+    const at = Date.now()
+    const starts = await readStarts(this.deps, networks, at)
+    const writes = networks.flatMap((network) => {
+      const position = starts.get(network) ?? timeStart(at)
+      return listWallets(this.deps.db, { chain: resolveNetwork(network).family }).map((w) => ({ walletId: w.id, network, position }))
+    })
+    recordStarts(this.deps.db, writes)
   }
 
   start(): void {
@@ -117,7 +148,7 @@ export class Monitor {
     if (this.stopped) return
     let watched: Map<string, WatchSource>
     try {
-      this.forgetOldDevnet()
+      this.syncDevnetRun()
       watched = this.watched()
     } catch (err) {
       // The database is closing under us: shutdown is in progress.
@@ -135,18 +166,24 @@ export class Monitor {
     this.schedule(this.intervalMs)
   }
 
+  /** The devnet run a local network's scan belongs to; '' for every other network. */
+  private runOf(network: string): string | null {
+    if (network !== EVM_LOCAL_ID && network !== SOLANA_LOCAL_ID) return ''
+    const info = this.deps.devnet.info()
+    return info.running ? `${info.evm?.url ?? ''}|${info.evm?.pid ?? ''}|${info.solana?.url ?? ''}` : null
+  }
+
   /**
    * The devnet's chains live as long as one run of it (and never outlive the daemon), so each run is a new chain:
-   * cursors of the local networks from an earlier run would point into a chain that no longer exists.
+   * cursors of the local networks from an earlier run would point into a chain that no longer exists. Dropped
+   * synchronously the first time anything looks after a new run began (before a wallet records its start there);
+   * a scan of the old run still in flight writes nothing (its commit checks the run).
    */
-  private forgetOldDevnet(): void {
-    const info = this.deps.devnet.info()
-    const run = info.running ? `${info.evm?.url ?? ''}|${info.evm?.pid ?? ''}|${info.solana?.url ?? ''}` : null
+  private syncDevnetRun(): void {
+    const run = this.runOf(EVM_LOCAL_ID)
     if (run === null || run === this.devnetRun) return
-    const local = [EVM_LOCAL_ID, SOLANA_LOCAL_ID]
-    // A scan of the old chain still in flight could write its cursors back: wait for it (next tick).
-    if (local.some((id) => (this.nets.get(id)?.running ?? null) !== null)) return
     this.devnetRun = run
+    const local = [EVM_LOCAL_ID, SOLANA_LOCAL_ID]
     forgetCursors(this.deps.db, local)
     for (const id of local) {
       const st = this.nets.get(id)
@@ -160,9 +197,13 @@ export class Monitor {
       const net = effectiveNetwork(db, network)
       const wallets = listWallets(db, { chain: net.family })
       const adapter = await chains.adapter(net)
-      // Checked inside each commit: a network unwatched while its scan ran must not get its cursors back.
+      // Checked inside each commit: a network unwatched while its scan ran (or a devnet restarted under it) must not
+      // get its cursors back.
+      const run = this.runOf(network)
       const guard = (): void => {
-        if (this.stopped || !this.watched().has(network)) throw new WaiaasError('INTERNAL', `${network} is no longer watched`, { details: { network, unwatched: true } })
+        if (this.stopped || !this.watched().has(network) || this.runOf(network) !== run) {
+          throw new WaiaasError('INTERNAL', `${network} is no longer watched`, { details: { network, unwatched: true } })
+        }
       }
       let outcome
       if (adapter.family === 'evm') {

@@ -5,9 +5,10 @@
  * address, tokens the increase of each token account the wallet owns (post - pre token balance). One transfer is
  * recorded per (signature, account index). A transaction the wallet signed itself is its own doing, never incoming.
  *
- * Cursors per wallet: the slot monitoring began at (history before it is not scanned) and per address the newest
- * signature already looked at. A token account seen for the first time is read back to that slot, so a transfer
- * that created it, or arrived before the next tick noticed it, is not missed.
+ * Cursors per wallet: where monitoring began (watch-start.ts: the slot when the wallet was created or the network first
+ * watched, or a time, compared with the signatures' block times; history before it is not scanned) and per address
+ * the newest signature already looked at. A token account seen for the first time is read back to that start, so a
+ * transfer that created it, or arrived before the next tick noticed it, is not missed.
  */
 import { PublicKey, type Finality, type ParsedInstruction, type ParsedTransactionWithMeta, type PartiallyDecodedInstruction, type TokenBalance } from '@solana/web3.js'
 import { WaiaasError } from '../../lib/errors.js'
@@ -18,6 +19,7 @@ import type { Db } from '../store/db.js'
 import { commitScan, cursorsOf, type CursorWrite, type FoundTransfer } from '../store/incoming.js'
 import type { WalletRow } from '../store/wallets.js'
 import type { ScanOutcome } from './evm-scan.js'
+import { parseStart, START_SKEW_MS } from './watch-start.js'
 
 const PAGE = 1000
 /** At most this many pages of signatures per address and tick (a backlog larger than that is logged and cut). */
@@ -26,11 +28,21 @@ const MAX_PAGES = 20
 interface Sig {
   signature: string
   slot: number
+  blockTime?: number | null
   err: unknown
 }
 
-/** Signatures of `address` newer than `until` (or, without one, newer than slot `base`), newest first. */
-async function newSignatures(rpc: SolanaRpc, commitment: Finality, address: string, until: string | undefined, base: number): Promise<Sig[]> {
+/** Where monitoring began: a slot, or a time (ms) when the node could not be asked for one. */
+type Start = { at: number } | { time: number }
+
+/** Whether a signature is from before monitoring began (a signature without a block time is not). */
+function fromBefore(s: Sig, start: Start): boolean {
+  if ('at' in start) return s.slot <= start.at
+  return s.blockTime !== null && s.blockTime !== undefined && s.blockTime * 1000 < start.time - START_SKEW_MS
+}
+
+/** Signatures of `address` newer than `until` (or, without one, since monitoring began at `start`), newest first. */
+async function newSignatures(rpc: SolanaRpc, commitment: Finality, address: string, until: string | undefined, start: Start): Promise<Sig[]> {
   const out: Sig[] = []
   let before: string | undefined
   for (let page = 0; page < MAX_PAGES; page++) {
@@ -39,7 +51,7 @@ async function newSignatures(rpc: SolanaRpc, commitment: Finality, address: stri
     if (before !== undefined) opts.before = before
     const list = await rpc.write('scan signatures', (c) => c.getSignaturesForAddress(new PublicKey(address), opts, commitment))
     for (const s of list) {
-      if (until === undefined && s.slot <= base) return out
+      if (until === undefined && fromBefore(s, start)) return out
       out.push({ signature: s.signature, slot: s.slot, err: s.err })
     }
     if (list.length < PAGE) return out
@@ -121,17 +133,17 @@ async function scanWallet(db: Db, net: EffectiveNetwork, rpc: SolanaRpc, wallet:
   const commitment = rpc.commitment
   const baseText = cursors.get('')
   if (baseText === undefined) {
-    // First sight of this wallet on this network: it starts at the current slot (no history scan).
+    // No start recorded (a wallet from before starts were recorded): it starts at the current slot (no history scan).
     commitScan(db, [], [{ walletId: wallet.id, network: net.id, account: '', position: String(slot) }], guard)
   }
-  const base = baseText === undefined ? slot : Number(baseText)
+  const start: Start = baseText === undefined ? { at: slot } : parseStart(baseText)
   const tokenAccounts = await tokenAccountsOf(rpc, commitment, wallet.address)
   const addresses = new Set([wallet.address, ...tokenAccounts, ...[...cursors.keys()].filter((k) => k !== '')])
   const moves: CursorWrite[] = []
   const pending = new Map<string, number>()
   for (const address of addresses) {
     const until = cursors.get(address)
-    const sigs = await newSignatures(rpc, commitment, address, until, base)
+    const sigs = await newSignatures(rpc, commitment, address, until, start)
     const newest = sigs[0]
     if (newest !== undefined) moves.push({ walletId: wallet.id, network: net.id, account: address, position: newest.signature })
     for (const s of sigs) if (s.err === null || s.err === undefined) pending.set(s.signature, s.slot)

@@ -123,6 +123,21 @@ function setCursor(db: Db, c: CursorWrite, now = Date.now()): void {
   ).run(c.walletId, c.network, c.account, c.position, now)
 }
 
+/**
+ * Records where watching starts (each wallet's account '' row, see monitor/watch-start.ts), except where the wallet
+ * already has a cursor on that network: one scanned or started earlier is never moved by this.
+ */
+export function recordStarts(db: Db, starts: readonly Omit<CursorWrite, 'account'>[], now = Date.now()): void {
+  const insert = prepared(
+    db,
+    `INSERT INTO incoming_cursors (wallet_id, network, account, position, updated_at) VALUES (?, ?, '', ?, ?)
+     ON CONFLICT (wallet_id, network, account) DO NOTHING`,
+  )
+  inTransaction(db, () => {
+    for (const c of starts) insert.run(c.walletId, c.network, c.position, now)
+  })
+}
+
 /** Drops every cursor of these networks: their wallets start again at the head (see the scanners). */
 export function forgetCursors(db: Db, networks: readonly string[]): void {
   for (const n of networks) prepared(db, 'DELETE FROM incoming_cursors WHERE network = ?').run(n)

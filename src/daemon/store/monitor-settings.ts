@@ -22,14 +22,16 @@ export function listWatched(db: Db): WatchRow[] {
 
 /**
  * Adds (true) or removes (false) a network, audited; returns whether anything changed. Removing it drops its scan
- * cursors: watching it again starts at its head instead of catching up on everything since.
+ * cursors (watching it again starts at its head instead of catching up on everything since), unless `keepCursors`:
+ * the network stays watched for another reason (the devnet's), and its scans go on from where they were.
  */
-export function setWatched(db: Db, network: string, watch: boolean, actor: string, now = Date.now()): boolean {
+export function setWatched(db: Db, network: string, watch: boolean, actor: string, opts: { keepCursors?: boolean; now?: number } = {}): boolean {
+  const now = opts.now ?? Date.now()
   return inTransaction(db, () => {
     const res = watch
       ? prepared(db, 'INSERT INTO incoming_watch (network, actor, added_at) VALUES (?, ?, ?) ON CONFLICT (network) DO NOTHING').run(network, actor, now)
       : prepared(db, 'DELETE FROM incoming_watch WHERE network = ?').run(network)
-    if (!watch) forgetCursors(db, [network])
+    if (!watch && opts.keepCursors !== true) forgetCursors(db, [network])
     if (res.changes > 0) appendAudit(db, { actor, action: watch ? 'incoming.watch' : 'incoming.unwatch', target: network, outcome: 'ok', details: { network } })
     return res.changes > 0
   })
