@@ -87,7 +87,8 @@ describe('every command, drawn arguments', () => {
   it(`answers ${cases.length} runs with one envelope, a documented code and exit, a hint, and no stack trace`, async () => {
     expect(cases.length).toBeGreaterThan(100)
     for (const args of cases) {
-      const r = await runCli([...args, '--json'], { env })
+      // Run in the temporary home: a drawn relative --out path must not land in the repository.
+      const r = await runCli([...args, '--json'], { env, cwd: home.root })
       const where = `waiaas ${shown(args)}\nexit ${r.code}\nstdout: ${r.stdout.slice(0, 800)}\nstderr: ${r.stderr.slice(0, 800)}`
       expect(r.stdout.trim().split('\n').length, where).toBe(1)
       expect(r.json, where).toBeDefined()

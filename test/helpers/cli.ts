@@ -42,10 +42,10 @@ export function cliEnv(dataDir: string, extra: Record<string, string> = {}): Nod
   return { ...env, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, ...extra }
 }
 
-/** Runs `waiaas ...args` with no TTY and resolves with exit code, output and the parsed envelope. */
-export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number }): Promise<CliResult> {
+/** Runs `waiaas ...args` with no TTY (in `cwd`, default this process's) and resolves with exit code, output and the parsed envelope. */
+export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string }): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
