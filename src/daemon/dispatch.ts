@@ -2,6 +2,7 @@
  * Transport-free dispatch: look the method up in the contract, validate params, authorise the caller, run the
  * handler, validate the result. The socket server calls this; the REST and MCP plugins will call the same.
  */
+import { z } from 'zod'
 import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import type { WireAuth } from '../lib/wire.js'
@@ -55,6 +56,18 @@ export async function verifyCredential(ctx: DaemonContext, auth: WireAuth, peer:
 }
 
 /**
+ * Top-level fields of `params` that the method's input does not declare. They are refused, not dropped: a misspelt
+ * `tokn` would otherwise send the native coin instead of the token. (Names only, never values, go into the error.)
+ */
+function unknownFields(schema: z.ZodType, params: unknown): string[] {
+  if (!(schema instanceof z.ZodObject) || typeof params !== 'object' || params === null || Array.isArray(params)) return []
+  const shape = schema.shape as Record<string, unknown>
+  return Object.keys(params)
+    .filter((k) => !Object.hasOwn(shape, k))
+    .map((k) => k.slice(0, 64))
+}
+
+/**
  * Runs one call. Every failure comes back as a WaiaasError with a stable code. `peer` is the HTTP client's address
  * (its failed passwords are throttled apart from the socket's).
  */
@@ -67,9 +80,14 @@ export async function dispatch(ctx: DaemonContext, method: string, rawParams: un
   // Who is asking comes before what is asked: a caller without the right credential learns nothing about the params.
   const caller = await authorise(ctx, name, def, auth, transport, sourceOf(transport, peer))
   try {
+    const unknown = unknownFields(def.input, rawParams)
     const parsed = def.input.safeParse(rawParams ?? {})
-    if (!parsed.success) {
-      throw new WaiaasError('INPUT_INVALID', `Invalid params for ${name}`, { details: { method: name, issues: issuesOf(parsed.error) } })
+    if (!parsed.success || unknown.length > 0) {
+      const issues = [...(parsed.success ? [] : issuesOf(parsed.error)), ...unknown.map((k) => ({ path: k, message: `${name} has no field "${k}"` }))]
+      throw new WaiaasError('INPUT_INVALID', `Invalid params for ${name}`, {
+        details: { method: name, issues },
+        ...(unknown.length > 0 ? { hint: `Check the spelling of ${unknown.map((k) => `"${k}"`).join(', ')}: a field the method does not know is refused, never ignored.` } : {}),
+      })
     }
     const params = caller.session === undefined ? parsed.data : checkSessionCall(ctx, name, def, caller.session, parsed.data as Record<string, unknown>)
     const handler = handlers[name] as Handler<MethodName>
