@@ -37,7 +37,7 @@ export interface SolanaAdapterOptions {
 }
 
 /** The least priority fee a caller-built transaction may carry without a FEE_CAP, before FEE_BOUND_FACTOR (lamports). */
-const MIN_PRIORITY_LAMPORTS = 250_000n
+const MIN_PRIORITY_LAMPORTS = 100_000n
 
 export class SolanaAdapter implements ChainAdapter {
   readonly family = 'solana' as const
