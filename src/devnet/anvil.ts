@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { createRequire } from 'node:module'
 import net from 'node:net'
 import path from 'node:path'
+import { childEnv } from '../lib/child-env.js'
 import { WaiaasError } from '../lib/errors.js'
 
 const require = createRequire(import.meta.url)
@@ -80,7 +81,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
   if (opts.blockTime !== undefined) args.push('--block-time', String(opts.blockTime))
   if (opts.balanceEth !== undefined) args.push('--balance', String(opts.balanceEth))
   if (opts.extraArgs !== undefined) args.push(...opts.extraArgs)
-  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached === true })
+  const child = spawn(anvilBinary(), args, { stdio: ['ignore', 'ignore', 'pipe'], detached: opts.detached === true, env: childEnv('tool') })
   let stderr = ''
   child.stderr?.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)))
   let exited = false
