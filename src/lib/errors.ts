@@ -144,6 +144,8 @@ export const ERROR_CODES = {
   BACKUP_DAEMON_RUNNING: row(EXIT.conflict, -32153, 409, 'Stop the daemon first (`waiaas daemon stop`), then run the restore again.'),
 
   HTTP_ORIGIN_REFUSED: row(EXIT.auth, -32118, 403, "Call the plugin by its own address (127.0.0.1, localhost); pages of other sites may not call it. Behind a proxy, set rest.publicUrl to the address clients use."),
+
+  INPUT_FILE_SYMLINK: row(EXIT.conflict, -32190, 409, 'waiaas never writes through a symbolic link: name the file itself (details.target is where the link points), or remove the link.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

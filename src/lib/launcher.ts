@@ -9,7 +9,7 @@ import { childEnv, passwordForDaemon } from './child-env.js'
 import { DaemonClient, unreachable } from './client.js'
 import type { Output } from './contract.js'
 import { WaiaasError } from './errors.js'
-import { ensureDataDirs, type Paths } from './paths.js'
+import { ensureDataDirs, openPrivateForAppend, type Paths } from './paths.js'
 import { processAlive, readPidFile, socketAnswers } from './process.js'
 import { VERSION } from './version.js'
 import { PROTOCOL_VERSION } from './wire.js'
@@ -134,7 +134,7 @@ function logTail(file: string, lines = 8): string[] {
  */
 export async function startAndConnect(paths: Paths, env: NodeJS.ProcessEnv = process.env): Promise<DaemonClient> {
   ensureDataDirs(paths)
-  const out = fs.openSync(paths.logFile, 'a', 0o600)
+  const out = openPrivateForAppend(paths.logFile)
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
   try {
     const password = passwordForDaemon(env)

@@ -203,6 +203,7 @@ describe('public surface', () => {
       BACKUP_BAD_PASSWORD: 6,
       BACKUP_SCHEMA_TOO_NEW: 1,
       BACKUP_DAEMON_RUNNING: 8,
+      INPUT_FILE_SYMLINK: 8,
     })
   })
 
