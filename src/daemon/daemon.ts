@@ -85,10 +85,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     const keyring = new Keyring(db, log.child('keyring'))
     undo.push(() => keyring.close())
 
-    const devnet = new Devnet(db, log.child('devnet'))
-    undo.push(async () => {
-      await devnet.stop()
-    })
+    const devnet = new Devnet(db, log.child('devnet'), paths.devnet)
+    // Stops the chains but keeps their state: a devnet running at shutdown is resumed at the next start.
+    undo.push(() => devnet.suspend())
 
     const chains = new ChainRegistry(db)
     const { createPriceService, evmCallerFromRpc, loadPriceConfig } = await import('./prices/index.js')
@@ -134,6 +133,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     // On its own timer: a slow or failing channel never holds up the pipeline.
     ctx.notifier.start()
     undo.push(() => ctx.notifier.stop())
+    // The devnet that was running when the last daemon stopped or crashed: the same chains again, before the
+    // monitor's first scan and before any client can ask.
+    await devnet.resume()
     ctx.monitor.start()
     undo.push(() => ctx.monitor.stop())
 

@@ -15,6 +15,8 @@ export interface Paths {
   recoveryKey: string
   config: string
   backups: string
+  /** The devnet's folder: its record (pids, ports, test tokens) and the local chains' state files. */
+  devnet: string
 }
 
 /** Unix socket paths are limited to 108 bytes on Linux and 104 on macOS, including the terminating NUL. */
@@ -51,6 +53,7 @@ export function resolvePaths(dataDir: string, env: Pick<Env, 'socketPath'> = {})
     recoveryKey: path.join(dir, 'recovery.key'),
     config: path.join(dir, 'config.json'),
     backups: path.join(dir, 'backups'),
+    devnet: path.join(dir, 'devnet'),
   }
 }
 

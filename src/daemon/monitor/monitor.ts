@@ -17,6 +17,7 @@ import type { Logger } from '../log.js'
 import { effectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
 import { forgetCursors } from '../store/incoming.js'
+import { getMeta, setMeta } from '../store/meta.js'
 import { listWatched } from '../store/monitor-settings.js'
 import { listWallets } from '../store/wallets.js'
 import type { EvmScanState } from './evm-scan.js'
@@ -26,6 +27,9 @@ export const DEFAULT_MONITOR_INTERVAL_MS = 5000
 const STOP_WAIT_MS = 3000
 
 export type WatchSource = 'operator' | 'devnet'
+
+/** The devnet chain epochs the local networks' cursors belong to (meta key). */
+const DEVNET_EPOCHS_KEY = 'monitor.devnetEpochs'
 
 export interface NetworkScanStatus {
   network: string
@@ -136,19 +140,26 @@ export class Monitor {
   }
 
   /**
-   * The devnet's chains live as long as one run of it (and never outlive the daemon), so each run is a new chain:
-   * cursors of the local networks from an earlier run would point into a chain that no longer exists.
+   * A local chain keeps its state across daemon restarts until `devnet stop`; a new epoch is a new chain, whose
+   * blocks and signatures the cursors of the old one do not point into. The epoch the cursors belong to is stored
+   * with them, so a resumed chain keeps its cursors (nothing received while the daemon was down is missed) and a
+   * new one starts at its head.
    */
   private forgetOldDevnet(): void {
-    const info = this.deps.devnet.info()
-    const run = info.running ? `${info.evm?.url ?? ''}|${info.evm?.pid ?? ''}|${info.solana?.url ?? ''}` : null
-    if (run === null || run === this.devnetRun) return
-    const local = [EVM_LOCAL_ID, SOLANA_LOCAL_ID]
+    const epochs = this.deps.devnet.epochs()
+    if (epochs === null) return
+    const run = `${epochs.evm}|${epochs.solana}`
+    if (run === this.devnetRun) return
+    const local: [string, string][] = [[EVM_LOCAL_ID, epochs.evm], [SOLANA_LOCAL_ID, epochs.solana]]
     // A scan of the old chain still in flight could write its cursors back: wait for it (next tick).
-    if (local.some((id) => (this.nets.get(id)?.running ?? null) !== null)) return
+    if (local.some(([id]) => (this.nets.get(id)?.running ?? null) !== null)) return
     this.devnetRun = run
-    forgetCursors(this.deps.db, local)
-    for (const id of local) {
+    const scanned = getMeta<Record<string, string>>(this.deps.db, DEVNET_EPOCHS_KEY) ?? {}
+    const stale = local.filter(([id, epoch]) => scanned[id] !== epoch).map(([id]) => id)
+    if (stale.length === 0) return
+    forgetCursors(this.deps.db, stale)
+    setMeta(this.deps.db, DEVNET_EPOCHS_KEY, Object.fromEntries(local))
+    for (const id of stale) {
       const st = this.nets.get(id)
       if (st !== undefined) st.status.scannedThrough = null
     }

@@ -3,12 +3,14 @@
  * over WebSocket on PORT+1 — the port @solana/web3.js derives from the HTTP URL, so `new Connection(url)` works
  * without a `wsEndpoint` — and also on PORT itself (an upgrade on the HTTP server). Loopback only by default.
  */
+import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { LiteSVM } from 'litesvm'
 import { LocalChain } from './chain.js'
 import { callMethod } from './methods.js'
 import { PubSub } from './pubsub.js'
+import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshot } from './snapshot.js'
 import { INVALID_REQUEST, PARSE_ERROR, RpcError } from './rpc-error.js'
 
 export interface SolanaRpcHandle {
@@ -20,6 +22,11 @@ export interface SolanaRpcHandle {
   chain: LocalChain
   /** Produces `slots` empty blocks (moves blockhash expiry forward). */
   warp(slots: number): void
+  /**
+   * With a state file: `restored` (the chain goes on from it), `new` (there was none), or `reset` (there was one but
+   * it could not be read; it was moved aside as `<file>.unreadable` and this is a new chain). Without one: `new`.
+   */
+  state: 'new' | 'restored' | 'reset'
   stop(): Promise<void>
 }
 
@@ -28,6 +35,13 @@ export interface SolanaRpcOptions {
   port?: number
   /** Default 127.0.0.1. */
   host?: string
+  /**
+   * Keep the chain in this file: restored from it at start, written after every landed transaction (before the
+   * RPC answers) and at stop. Without it the chain lives in memory only.
+   */
+  stateFile?: string
+  /** Told when the state file could not be written (the chain goes on in memory). */
+  onPersistError?: (err: unknown) => void
 }
 
 /** Largest request body accepted (a transaction is at most 1232 bytes; batches stay far below this). */
@@ -111,7 +125,7 @@ const close = (server: http.Server): Promise<void> =>
 /** Starts the node; resolves once both ports listen. */
 export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<SolanaRpcHandle> {
   const host = opts.host ?? '127.0.0.1'
-  const chain = new LocalChain()
+  const { chain, state } = openChain(opts.stateFile, opts.onPersistError)
   const pubsub = new PubSub(chain)
   const rpc = http.createServer(httpHandler(chain))
   const ws = http.createServer((_req, res) => {
@@ -142,9 +156,40 @@ export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<Solan
     svm: chain.svm,
     chain,
     warp: (slots) => chain.advance(slots),
+    state,
     async stop() {
       pubsub.close()
       await Promise.all([close(rpc), close(ws)])
+      if (opts.stateFile !== undefined) writeSnapshot(opts.stateFile, takeSnapshot(chain))
     },
   }
+}
+
+/** A new chain, or the one kept in `stateFile`; from then on every landed transaction is written there. */
+function openChain(stateFile: string | undefined, onPersistError: (err: unknown) => void = () => undefined): { chain: LocalChain; state: SolanaRpcHandle['state'] } {
+  let chain = new LocalChain()
+  if (stateFile === undefined) return { chain, state: 'new' }
+  let state: SolanaRpcHandle['state'] = 'new'
+  const found = readSnapshot(stateFile, chain.genesisHash)
+  if (found.kind === 'ok') {
+    try {
+      restoreSnapshot(chain, found.snap)
+      state = 'restored'
+    } catch {
+      chain = new LocalChain() // half restored is worse than new
+      state = 'reset'
+    }
+  } else if (found.kind === 'unreadable') {
+    state = 'reset'
+  }
+  if (state === 'reset') fs.renameSync(stateFile, `${stateFile}.unreadable`)
+  // Synchronously, inside sendTransaction: a transaction the RPC accepted is on disk before the answer.
+  chain.on('landed', () => {
+    try {
+      writeSnapshot(stateFile, takeSnapshot(chain))
+    } catch (err) {
+      onPersistError(err) // the transaction landed all the same: its sender gets its signature
+    }
+  })
+  return { chain, state }
 }
