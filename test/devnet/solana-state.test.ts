@@ -1,6 +1,6 @@
 /**
  * The local Solana chain kept in a state file: a second node started on the file while the first still runs (as after
- * a crash of the process that ran it: the file is written before each sendTransaction answers) is the same chain:
+ * a crash of the process that ran it: each transaction is journaled before sendTransaction answers) is the same chain:
  * balances, token accounts, the ledger and the genesis hash, and it takes new transactions. A clean stop writes it
  * too. A file that is not a snapshot is moved aside and the chain starts over, saying so.
  */
@@ -37,7 +37,7 @@ describe('solana-local in a state file', () => {
   let genesis = ''
   let slot = 0
 
-  it('a new chain writes every landed transaction before the RPC answers', async () => {
+  it('a new chain journals every landed transaction before the RPC answers', async () => {
     const { n, c } = await node()
     expect(n.state).toBe('new')
     genesis = await c.getGenesisHash()
@@ -81,6 +81,20 @@ describe('solana-local in a state file', () => {
     const { n, c } = await node()
     expect(n.state).toBe('restored')
     expect(await c.getBalance(bob.publicKey)).toBe(1_235_567)
+  })
+
+  it('a torn last journal line (a crash in the middle of writing it) is dropped, and everything before it kept', async () => {
+    const file = path.join(dir, 'torn.json')
+    const a = await startSolanaRpc({ stateFile: file })
+    nodes.push(a)
+    const c = new Connection(a.url, { commitment: 'confirmed', wsEndpoint: a.wsUrl })
+    const carol = Keypair.generate()
+    await c.confirmTransaction(await c.requestAirdrop(carol.publicKey, 7_777_777), 'confirmed')
+    fs.appendFileSync(`${file}.journal`, '{"tx":{"signature":"5xTorn')
+    const b = await startSolanaRpc({ stateFile: file })
+    nodes.push(b)
+    expect(b.state).toBe('restored')
+    expect(await new Connection(b.url, 'confirmed').getBalance(carol.publicKey)).toBe(7_777_777)
   })
 
   it('a file that is not a snapshot is moved aside and the chain starts over, saying so (reset)', async () => {

@@ -128,7 +128,7 @@ describe.skipIf(process.platform !== 'linux')('the devnet outlives a crashed dae
     expect(again.evm.pid).not.toBe(stranger.pid)
     expect(processAlive(stranger.pid!)).toBe(true)
     expect(anvilsOf(home.dataDir)).toEqual([again.evm.pid])
-    // anvil's own state file (written every few seconds) kept the chain; the Solana snapshot is written per transaction
+    // anvil's own state file (written every few seconds) kept the chain; the Solana journal has every transaction
     expect(again.evm.state).toBe('resumed')
     expect(again.solana.state).toBe('resumed')
     expect(await balances()).toEqual({ eth: '4', tusd: '101', sol: '3', solTokens: '51' })

@@ -191,7 +191,7 @@ export class LocalChain extends EventEmitter<ChainEvents> {
   }
 
   /** The transaction's static keys and those it loads through address lookup tables (as they read now). */
-  private loadedKeys(w: WireTx): string[] {
+  loadedKeys(w: WireTx): string[] {
     const keys = [...w.accountKeys]
     for (const lookup of w.tx.message.addressTableLookups) {
       const table = this.account(lookup.accountKey.toBase58())

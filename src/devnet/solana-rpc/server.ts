@@ -3,14 +3,13 @@
  * over WebSocket on PORT+1 — the port @solana/web3.js derives from the HTTP URL, so `new Connection(url)` works
  * without a `wsEndpoint` — and also on PORT itself (an upgrade on the HTTP server). Loopback only by default.
  */
-import fs from 'node:fs'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { LiteSVM } from 'litesvm'
 import { LocalChain } from './chain.js'
 import { callMethod } from './methods.js'
 import { PubSub } from './pubsub.js'
-import { readSnapshot, restoreSnapshot, takeSnapshot, writeSnapshot } from './snapshot.js'
+import { ChainStore } from './snapshot.js'
 import { INVALID_REQUEST, PARSE_ERROR, RpcError } from './rpc-error.js'
 
 export interface SolanaRpcHandle {
@@ -23,8 +22,8 @@ export interface SolanaRpcHandle {
   /** Produces `slots` empty blocks (moves blockhash expiry forward). */
   warp(slots: number): void
   /**
-   * With a state file: `restored` (the chain goes on from it), `new` (there was none), or `reset` (there was one but
-   * it could not be read; it was moved aside as `<file>.unreadable` and this is a new chain). Without one: `new`.
+   * With a state file: `restored` (the chain goes on from it and its journal), `new` (there was none), or `reset`
+   * (there was one but it could not be read; moved aside as `*.unreadable`, this is a new chain). Without one: `new`.
    */
   state: 'new' | 'restored' | 'reset'
   stop(): Promise<void>
@@ -36,8 +35,9 @@ export interface SolanaRpcOptions {
   /** Default 127.0.0.1. */
   host?: string
   /**
-   * Keep the chain in this file: restored from it at start, written after every landed transaction (before the
-   * RPC answers) and at stop. Without it the chain lives in memory only.
+   * Keep the chain in this file and its journal (`<file>.journal`): restored at start, every landed transaction
+   * journaled before the RPC answers, the file rewritten at start, at stop and every 1000 journal lines. Without it
+   * the chain lives in memory only.
    */
   stateFile?: string
   /** Told when the state file could not be written (the chain goes on in memory). */
@@ -125,7 +125,7 @@ const close = (server: http.Server): Promise<void> =>
 /** Starts the node; resolves once both ports listen. */
 export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<SolanaRpcHandle> {
   const host = opts.host ?? '127.0.0.1'
-  const { chain, state } = openChain(opts.stateFile, opts.onPersistError)
+  const { chain, state, store } = openChain(opts.stateFile, opts.onPersistError)
   const pubsub = new PubSub(chain)
   const rpc = http.createServer(httpHandler(chain))
   const ws = http.createServer((_req, res) => {
@@ -160,36 +160,19 @@ export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<Solan
     async stop() {
       pubsub.close()
       await Promise.all([close(rpc), close(ws)])
-      if (opts.stateFile !== undefined) writeSnapshot(opts.stateFile, takeSnapshot(chain))
+      store?.close(chain)
     },
   }
 }
 
-/** A new chain, or the one kept in `stateFile`; from then on every landed transaction is written there. */
-function openChain(stateFile: string | undefined, onPersistError: (err: unknown) => void = () => undefined): { chain: LocalChain; state: SolanaRpcHandle['state'] } {
+/** A new chain, or the one kept in `stateFile`; from then on every change is journaled there. */
+function openChain(stateFile: string | undefined, onPersistError: (err: unknown) => void = () => undefined): { chain: LocalChain; state: SolanaRpcHandle['state']; store: ChainStore | undefined } {
   let chain = new LocalChain()
-  if (stateFile === undefined) return { chain, state: 'new' }
-  let state: SolanaRpcHandle['state'] = 'new'
-  const found = readSnapshot(stateFile, chain.genesisHash)
-  if (found.kind === 'ok') {
-    try {
-      restoreSnapshot(chain, found.snap)
-      state = 'restored'
-    } catch {
-      chain = new LocalChain() // half restored is worse than new
-      state = 'reset'
-    }
-  } else if (found.kind === 'unreadable') {
-    state = 'reset'
-  }
-  if (state === 'reset') fs.renameSync(stateFile, `${stateFile}.unreadable`)
-  // Synchronously, inside sendTransaction: a transaction the RPC accepted is on disk before the answer.
-  chain.on('landed', () => {
-    try {
-      writeSnapshot(stateFile, takeSnapshot(chain))
-    } catch (err) {
-      onPersistError(err) // the transaction landed all the same: its sender gets its signature
-    }
-  })
-  return { chain, state }
+  if (stateFile === undefined) return { chain, state: 'new', store: undefined }
+  const store = new ChainStore(stateFile)
+  const loaded = store.load(chain)
+  if (loaded === 'reset') chain = new LocalChain() // it may hold half of what could not be read
+  store.compact(chain)
+  store.follow(chain, onPersistError)
+  return { chain, state: loaded, store }
 }
