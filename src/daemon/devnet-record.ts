@@ -57,6 +57,6 @@ export function writeRecord(files: DevnetFiles, rec: DevnetRecord): void {
 
 /** Forgets the devnet: its record and both chains' state (`devnet stop` discards them). Keeps anvil's log. */
 export function removeDevnetState(files: DevnetFiles): void {
-  const solana = [files.solanaState, `${files.solanaState}.journal`]
-  for (const f of [files.record, files.anvilState, ...solana, ...solana.map((f) => `${f}.unreadable`)]) fs.rmSync(f, { force: true })
+  const state = [files.anvilState, files.solanaState, `${files.solanaState}.journal`]
+  for (const f of [files.record, ...state, ...state.map((f) => `${f}.unreadable`)]) fs.rmSync(f, { force: true })
 }

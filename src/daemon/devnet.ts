@@ -7,6 +7,7 @@
  * devnet starts.
  */
 import { createHash } from 'node:crypto'
+import fs from 'node:fs'
 import { WaiaasError } from '../lib/errors.js'
 import { EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../lib/networks.js'
 import { ensurePrivateDir } from '../lib/paths.js'
@@ -138,7 +139,6 @@ export class Devnet {
     const { startSolanaRpc } = await import('../devnet/solana-rpc/server.js')
     ensurePrivateDir(this.files.dir, { ownSubdir: true })
     const before = readRecord(this.files)
-    const { existsSync } = await import('node:fs')
 
     let anvil = before === undefined ? undefined : await adoptAnvil(before.evm, this.files.anvilState)
     let evmState: ChainState = 'resumed'
@@ -146,10 +146,21 @@ export class Devnet {
       if (before !== undefined && processAlive(before.evm.pid)) {
         this.log.warn('the recorded anvil pid belongs to another process now; leaving it alone', { pid: before.evm.pid })
       }
-      const hadState = existsSync(this.files.anvilState)
+      const hadState = fs.existsSync(this.files.anvilState)
       evmState = hadState ? 'resumed' : before === undefined ? 'new' : 'reset'
       const opts = { state: { file: this.files.anvilState, intervalSeconds: ANVIL_STATE_INTERVAL_SECONDS }, logFile: this.files.anvilLog }
-      anvil = await onPreferredPort((port) => startAnvil(port === undefined ? opts : { ...opts, port }), before?.evm.port ?? PREFERRED.evm)
+      const launch = (): Promise<AnvilHandle> => onPreferredPort((port) => startAnvil(port === undefined ? opts : { ...opts, port }), before?.evm.port ?? PREFERRED.evm)
+      try {
+        anvil = await launch()
+      } catch (err) {
+        // anvil refuses a state file it cannot parse ("invalid value … for '--state <PATH>'"): set it aside and start
+        // a new chain, saying so. Any other failure leaves the file alone.
+        if (!hadState || !(err instanceof Error) || !err.message.includes('--state')) throw err
+        this.log.warn('anvil could not load its state file; starting a new chain', { error: err instanceof Error ? err.message : String(err) })
+        fs.renameSync(this.files.anvilState, `${this.files.anvilState}.unreadable`)
+        evmState = 'reset'
+        anvil = await launch()
+      }
     }
     let solana: SolanaRpcHandle
     try {

@@ -97,6 +97,17 @@ describe('solana-local in a state file', () => {
     expect(await new Connection(b.url, 'confirmed').getBalance(carol.publicKey)).toBe(7_777_777)
   })
 
+  it('a node that cannot take its port writes nothing: the next attempt still finds a new chain', async () => {
+    const file = path.join(dir, 'busy.json')
+    const taken = await startSolanaRpc({})
+    nodes.push(taken)
+    await expect(startSolanaRpc({ stateFile: file, port: taken.port })).rejects.toThrow()
+    expect(fs.existsSync(file)).toBe(false)
+    const ok = await startSolanaRpc({ stateFile: file })
+    nodes.push(ok)
+    expect(ok.state).toBe('new')
+  })
+
   it('a file that is not a snapshot is moved aside and the chain starts over, saying so (reset)', async () => {
     fs.writeFileSync(stateFile, '{"format":1,"torn')
     const { n, c } = await node()

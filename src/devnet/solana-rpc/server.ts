@@ -125,7 +125,7 @@ const close = (server: http.Server): Promise<void> =>
 /** Starts the node; resolves once both ports listen. */
 export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<SolanaRpcHandle> {
   const host = opts.host ?? '127.0.0.1'
-  const { chain, state, store } = openChain(opts.stateFile, opts.onPersistError)
+  const { chain, state, store } = openChain(opts.stateFile)
   const pubsub = new PubSub(chain)
   const rpc = http.createServer(httpHandler(chain))
   const ws = http.createServer((_req, res) => {
@@ -148,6 +148,7 @@ export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<Solan
       if (attempt >= 20) throw err
     }
   }
+  store?.open(chain, state, opts.onPersistError ?? (() => undefined))
   const urlHost = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${urlHost}:${port}`,
@@ -165,14 +166,12 @@ export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<Solan
   }
 }
 
-/** A new chain, or the one kept in `stateFile`; from then on every change is journaled there. */
-function openChain(stateFile: string | undefined, onPersistError: (err: unknown) => void = () => undefined): { chain: LocalChain; state: SolanaRpcHandle['state']; store: ChainStore | undefined } {
-  let chain = new LocalChain()
+/** A new chain, or the one kept in `stateFile` (nothing is written until the node is up: see ChainStore.open). */
+function openChain(stateFile: string | undefined): { chain: LocalChain; state: SolanaRpcHandle['state']; store: ChainStore | undefined } {
+  const chain = new LocalChain()
   if (stateFile === undefined) return { chain, state: 'new', store: undefined }
   const store = new ChainStore(stateFile)
   const loaded = store.load(chain)
-  if (loaded === 'reset') chain = new LocalChain() // it may hold half of what could not be read
-  store.compact(chain)
-  store.follow(chain, onPersistError)
-  return { chain, state: loaded, store }
+  // a chain that could not be read whole may hold half of it: start over
+  return { chain: loaded === 'reset' ? new LocalChain() : chain, state: loaded, store }
 }

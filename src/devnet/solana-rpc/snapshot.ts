@@ -99,9 +99,9 @@ export class ChainStore {
   }
 
   /**
-   * Puts what is kept into a fresh `chain`: `new` when nothing is, `restored`, or `reset` when the files are not ours
-   * (torn, edited, another chain): then they are moved aside as `*.unreadable` and `chain` must be replaced by a new
-   * one (it may hold half of them). A torn last journal line (a crash mid-write) is dropped, nothing else.
+   * Puts what is kept into a fresh `chain`, writing nothing: `new` when nothing is kept, `restored`, or `reset` when
+   * the files are not ours (torn, edited, another chain): then `chain` must be replaced by a new one (it may hold half
+   * of them), and `open` moves the files aside. A torn last journal line (a crash mid-write) is dropped, nothing else.
    */
   load(chain: LocalChain): 'new' | 'restored' | 'reset' {
     const snapText = readIfThere(this.snapshotFile)
@@ -139,9 +139,19 @@ export class ChainStore {
       chain.resumeClock(slot, [...blockhashes])
       return 'restored'
     } catch {
-      for (const f of [this.snapshotFile, this.journalFile]) if (fs.existsSync(f)) fs.renameSync(f, `${f}.unreadable`)
       return 'reset'
     }
+  }
+
+  /**
+   * Takes charge of the files for `chain` once the node is up (a node that fails to start must leave them as they
+   * were): files that could not be read (`reset`) are moved aside as `*.unreadable`, the snapshot is rewritten from
+   * the chain, and every change is journaled from then on.
+   */
+  open(chain: LocalChain, loaded: 'new' | 'restored' | 'reset', onError: (err: unknown) => void): void {
+    if (loaded === 'reset') for (const f of [this.snapshotFile, this.journalFile]) if (fs.existsSync(f)) fs.renameSync(f, `${f}.unreadable`)
+    this.compact(chain)
+    this.follow(chain, onError)
   }
 
   /** Rewrites the snapshot from the chain as it is and starts an empty journal. */
@@ -154,8 +164,11 @@ export class ChainStore {
     this.lines = 0
   }
 
-  /** Journals every change of `chain` from now on (a landed transaction, a new block). */
-  follow(chain: LocalChain, onError: (err: unknown) => void): void {
+  /**
+   * Journals every change of `chain` from now on (a landed transaction, a new block), before any other listener
+   * (subscriptions) hears of it.
+   */
+  private follow(chain: LocalChain, onError: (err: unknown) => void): void {
     const append = (line: JournalLine): void => {
       try {
         if (this.fd === undefined) return
@@ -165,11 +178,11 @@ export class ChainStore {
         onError(err) // the chain goes on in memory; its sender still gets its answer
       }
     }
-    chain.on('slot', (slot) => {
+    chain.prependListener('slot', (slot) => {
       const { blockhash } = chain.latestBlockhash()
       append({ block: [blockhash, slot] })
     })
-    chain.on('landed', (rec) => {
+    chain.prependListener('landed', (rec) => {
       const accounts = chain.loadedKeys(rec.wire).flatMap((k) => savedAccount(chain, k) ?? [])
       append({ tx: savedRecord(rec), accounts })
     })
