@@ -774,7 +774,7 @@ export const contract = {
     role: 'operator',
     input: z.object({}),
     output: devnetInfo,
-    errors: ['INTERNAL'],
+    errors: ['INTERNAL', 'INPUT_FILE_SYMLINK'],
     mcp: false,
   }),
   'devnet.stop': def({
@@ -1097,7 +1097,7 @@ export const contract = {
       walletCount: z.number().int(),
       auditHead: z.object({ seq: z.number().int(), hash: z.string() }),
     }),
-    errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'INPUT_FILE_SYMLINK', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
 } as const satisfies Record<string, MethodDef>
