@@ -5,7 +5,7 @@ import { BaseCommand, interactive, passwordFlags } from '../lib/base-command.js'
 import type { DaemonClient } from '../lib/client.js'
 import type { Output, TxRequestView, Wallet } from '../lib/contract.js'
 import { WaiaasError } from '../lib/errors.js'
-import { writeSecretFile } from '../lib/paths.js'
+import { assertCanWrite, writeSecretFile } from '../lib/paths.js'
 import {
   AGENT_SESSION_DEFAULTS, chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
   type Chain, type QuicksetMode, type QuicksetResult as Data,
@@ -141,12 +141,7 @@ export default class Quickset extends BaseCommand {
         hint: `Keep using it (\`waiaas wallet show ${taken.name}\`), or pass --prefix NAME for a new set.`,
       })
     }
-    if (fs.existsSync(names.tokenFile)) {
-      throw new WaiaasError('INPUT_FILE_EXISTS', `${names.tokenFile} already exists`, {
-        details: { path: names.tokenFile },
-        hint: `Pass --prefix NAME for a new set, or remove ${names.tokenFile} if its session is gone.`,
-      })
-    }
+    assertCanWrite(names.tokenFile, { hint: `Pass --prefix NAME for a new set, or remove ${names.tokenFile} if its session is gone.` })
   }
 
   /** The agent's first transfer, made with its own session token, to a fresh address; waits until it is confirmed. */

@@ -45,7 +45,10 @@ export interface DaemonOptions {
   maxFrameBytes?: number
   /** The version announced in the handshake; only tests set it, to act as an older or newer daemon. */
   version?: string
-  /** The clock of the password throttle (ms since the epoch); tests move it instead of sleeping. */
+  /**
+   * The daemon's clock (ms since the epoch): sessions, the password throttle and the pipeline's delays, expiries and
+   * rolling windows. Tests move it instead of sleeping; default the wall clock, or the test clock file of the env.
+   */
   now?: () => number
 }
 
@@ -85,13 +88,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     undo.push(() => {
       db.close()
     })
-    const keyring = new Keyring(db, log.child('keyring'), opts.now)
+    const now = opts.now ?? clockOf(env)
+    const keyring = new Keyring(db, log.child('keyring'), now)
     undo.push(() => keyring.close())
 
-    const devnet = new Devnet(db, log.child('devnet'))
-    undo.push(async () => {
-      await devnet.stop()
-    })
+    const devnet = new Devnet(db, log.child('devnet'), paths.devnet)
+    // Stops the chains but keeps their state: a devnet running at shutdown is resumed at the next start.
+    undo.push(() => devnet.suspend())
 
     const chains = new ChainRegistry(db)
     const { createPriceService, evmCallerFromRpc, loadPriceConfig } = await import('./prices/index.js')
@@ -105,7 +108,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     })
     const pipeline = new Pipeline(
       { db, keyring, chains, log: log.child('pipeline') },
-      { prices, tickMs: env.pipelineTickMs ?? 500, approvalTtlMs: (env.approvalTtlSeconds ?? 86_400) * 1000, crashAt: env.testCrashAt },
+      { prices, tickMs: env.pipelineTickMs ?? 500, approvalTtlMs: (env.approvalTtlSeconds ?? 86_400) * 1000, crashAt: env.testCrashAt, now },
     )
 
     let requestShutdown = (): void => {}
@@ -125,7 +128,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       monitor: new Monitor({ db, chains, devnet, log: log.child('monitor') }, env.monitorIntervalMs),
       version: opts.version ?? VERSION,
       startedAt,
-      now: clockOf(env),
+      now,
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
       pricesFile: priceFile,
@@ -138,6 +141,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     // On its own timer: a slow or failing channel never holds up the pipeline.
     ctx.notifier.start()
     undo.push(() => ctx.notifier.stop())
+    // The devnet that was running when the last daemon stopped or crashed: the same chains again, before the
+    // monitor's first scan and before any client can ask.
+    await devnet.resume()
     ctx.monitor.start()
     undo.push(() => ctx.monitor.stop())
 

@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import type { LogLevel } from '../lib/env.js'
 import { redactUrl } from '../lib/networks.js'
+import { openPrivateForAppend } from '../lib/paths.js'
 
 /** A namespaced, levelled logger that appends secret-free lines to the daemon's log file. */
 export interface Logger {
@@ -51,7 +52,7 @@ export function createLogger(
   const maxBytes = opts.maxBytes ?? DEFAULT_LOG_MAX_BYTES
   const files = opts.files ?? DEFAULT_LOG_FILES
   const openLog = (): number => {
-    const fd = fs.openSync(file, 'a', 0o600)
+    const fd = openPrivateForAppend(file)
     fs.fchmodSync(fd, 0o600)
     return fd
   }

@@ -38,6 +38,15 @@ export function interactive(): boolean {
   return process.stdin.isTTY === true && process.stderr.isTTY === true
 }
 
+/**
+ * True when a spinner may draw on stderr: we are interactive and the terminal reports its width. A terminal of 0
+ * columns (CI runners, `script`, `docker run -t`) gets none: ora divides by the width and would clear Infinity lines,
+ * pinning a CPU and writing escape codes without end. Prompts still work there (they assume 80 columns).
+ */
+export function canAnimate(): boolean {
+  return interactive() && (process.stderr.columns ?? 0) > 0
+}
+
 /** oclif's parse error as one line: its list of problems ("--a cannot also be provided when using --b"), not its header. */
 function usageMessage(err: unknown): string {
   if (!(err instanceof Error)) return 'Invalid usage'
@@ -134,22 +143,31 @@ export abstract class BaseCommand extends Command {
   }
 
   /**
-   * Runs `fn`; once it calls `start`, shows a spinner on stderr (only on a terminal, never in --json mode) until
-   * it settles. ora is loaded only then, so scripts never pay for it.
+   * Runs `fn`; once it calls `start`, shows a spinner on stderr (only on a terminal that reports its width, never in
+   * --json mode) until it settles. ora is loaded only then, so scripts never pay for it. The one place a spinner is
+   * drawn: a terminal resized to 0 columns while it spins stops it at once.
    */
   protected async spin<T>(text: () => string, fn: (start: () => void) => Promise<T>): Promise<T> {
     let spinner: { stop(): void } | undefined
     let loading: Promise<void> | undefined
+    const onResize = (): void => {
+      if (canAnimate()) return
+      spinner?.stop()
+      spinner = undefined
+    }
     const start = (): void => {
-      if (this.json || !interactive() || loading !== undefined) return
+      if (this.json || !canAnimate() || loading !== undefined) return
       loading = import('ora').then(({ default: ora }) => {
+        if (!canAnimate()) return
         spinner = ora({ text: text(), stream: process.stderr }).start()
+        process.stderr.on('resize', onResize)
       })
     }
     try {
       return await fn(start)
     } finally {
       await loading
+      process.stderr.off('resize', onResize)
       spinner?.stop()
     }
   }

@@ -103,10 +103,16 @@ const network = z.object({
   customized: z.boolean(),
 })
 
+/**
+ * Whether a local chain goes on from before: `new` (first start, or after `devnet stop`), `resumed` (the same chain,
+ * balances kept, across daemon restarts and crashes), `reset` (its state was lost: wallets need `devnet fund` again).
+ */
+const devnetChainState = z.enum(['new', 'resumed', 'reset'])
+
 const devnetInfo = z.object({
   running: z.boolean(),
-  evm: z.object({ network: z.string(), url: z.string(), chainId: z.number().int(), pid: z.number().int(), testToken: z.string().nullable() }).nullable(),
-  solana: z.object({ network: z.string(), url: z.string(), wsUrl: z.string(), testToken: z.string().nullable() }).nullable(),
+  evm: z.object({ network: z.string(), url: z.string(), chainId: z.number().int(), pid: z.number().int(), testToken: z.string().nullable(), state: devnetChainState }).nullable(),
+  solana: z.object({ network: z.string(), url: z.string(), wsUrl: z.string(), testToken: z.string().nullable(), state: devnetChainState }).nullable(),
 })
 
 const sessionView = z.object({
@@ -783,15 +789,15 @@ export const contract = {
   }),
 
   'devnet.start': def({
-    summary: 'Start the local playground: anvil and a litesvm-backed Solana RPC on loopback, with evm-local and solana-local pointed at them.',
+    summary: 'Start the local playground: anvil and a litesvm-backed Solana RPC on loopback, with evm-local and solana-local pointed at them. Both chains keep their state until `devnet stop`, across daemon restarts and crashes.',
     role: 'operator',
     input: z.object({}),
     output: devnetInfo,
-    errors: ['INTERNAL'],
+    errors: ['INTERNAL', 'INPUT_FILE_SYMLINK'],
     mcp: false,
   }),
   'devnet.stop': def({
-    summary: 'Stop the local playground (its chain state is discarded).',
+    summary: 'Stop the local playground and discard its chains\' state (the next start is a new chain).',
     role: 'operator',
     input: z.object({}),
     output: devnetInfo,
@@ -1110,7 +1116,7 @@ export const contract = {
       walletCount: z.number().int(),
       auditHead: z.object({ seq: z.number().int(), hash: z.string() }),
     }),
-    errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'INPUT_FILE_SYMLINK', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
 } as const satisfies Record<string, MethodDef>

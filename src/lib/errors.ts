@@ -15,6 +15,8 @@ export const EXIT = {
   auth: 6,
   notFound: 7,
   conflict: 8,
+  /** The chain's node could not be reached or refused service (rate limit): retrying later may work unchanged. */
+  chainUnavailable: 9,
 } as const
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
@@ -98,8 +100,8 @@ export const ERROR_CODES = {
   CHAIN_REVERTED: row(EXIT.error, -32092, 422, 'The contract refused the call; details.reason has its revert reason when it gave one.'),
   CHAIN_BLOCKHASH_EXPIRED: row(EXIT.error, -32093, 409, 'The transaction was not included in time; build and sign it again.'),
   CHAIN_ACCOUNT_NOT_FOUND: row(EXIT.notFound, -32094, 404, 'The account does not exist on this network yet; fund it first.'),
-  CHAIN_RPC_UNREACHABLE: row(EXIT.daemonUnavailable, -32095, 503, 'Check the network\'s RPC URL (`waiaas network list`) and that the node is up.'),
-  CHAIN_RATE_LIMITED: row(EXIT.daemonUnavailable, -32096, 429, 'The RPC provider is rate limiting; wait, or configure another RPC URL.'),
+  CHAIN_RPC_UNREACHABLE: row(EXIT.chainUnavailable, -32095, 503, 'Check the network\'s RPC URL (`waiaas network list`) and that the node is up.'),
+  CHAIN_RATE_LIMITED: row(EXIT.chainUnavailable, -32096, 429, 'The RPC provider is rate limiting; wait, or configure another RPC URL.'),
   CHAIN_FEE_TOO_HIGH: row(EXIT.denied, -32097, 422, 'The fee is above the cap; raise the cap or wait for lower fees.'),
   CHAIN_ERROR: row(EXIT.error, -32098, 502, 'The node rejected the request; details.reason has what it said.'),
   TX_NOT_FOUND: row(EXIT.notFound, -32099, 404, 'List transactions with `waiaas tx list`.'),
@@ -147,6 +149,7 @@ export const ERROR_CODES = {
   SIGN_MESSAGE_IS_APPROVAL: row(EXIT.denied, -32181, 403, 'An owner approval is signed by the owner\'s own key outside waiaas; the daemon never signs text that contains a waiaas approval message.'),
   OWNER_HELD_BY_DAEMON: row(EXIT.conflict, -32182, 409, 'An owner approves from a key this daemon does not hold (a hardware or phone wallet): choose another address, or clear the owner of the wallets named in details (`waiaas wallet owner W --clear`).'),
   POLICY_EFFECT_CHANGED: row(EXIT.denied, -32210, 409, 'Simulated again just before signing, the transaction did more than was decided, so nothing was signed; submit it again to have it decided on what it does now.'),
+  INPUT_FILE_SYMLINK: row(EXIT.conflict, -32190, 409, 'waiaas never writes through a symbolic link: name the file itself (details.target is where the link points), or remove the link.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

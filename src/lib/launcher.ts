@@ -5,10 +5,11 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import { childEnv, passwordForDaemon } from './child-env.js'
 import { DaemonClient, unreachable } from './client.js'
 import type { Output } from './contract.js'
 import { WaiaasError } from './errors.js'
-import { ensureDataDirs, type Paths } from './paths.js'
+import { ensureDataDirs, openPrivateForAppend, type Paths } from './paths.js'
 import { processAlive, readPidFile, socketAnswers } from './process.js'
 import { VERSION } from './version.js'
 import { PROTOCOL_VERSION } from './wire.js'
@@ -127,18 +128,27 @@ function logTail(file: string, lines = 8): string[] {
   }
 }
 
-/** Spawns the daemon detached and waits for its handshake. */
-export async function startAndConnect(paths: Paths): Promise<DaemonClient> {
+/**
+ * Spawns the daemon detached and waits for its handshake. Its environment has no secret (childEnv); a master password
+ * given as WAIAAS_MASTER_PASSWORD reaches it on its stdin instead, so it unlocks at start as it would from the variable.
+ */
+export async function startAndConnect(paths: Paths, env: NodeJS.ProcessEnv = process.env): Promise<DaemonClient> {
   ensureDataDirs(paths)
-  const out = fs.openSync(paths.logFile, 'a', 0o600)
+  const out = openPrivateForAppend(paths.logFile)
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
   try {
-    const child = spawn(process.execPath, [BIN, 'daemon', 'start', '--foreground', '--managed', '--quiet', '--data-dir', paths.dataDir], {
+    const password = passwordForDaemon(env)
+    const args = [BIN, 'daemon', 'start', '--foreground', '--managed', '--quiet', '--data-dir', paths.dataDir, ...(password === undefined ? [] : ['--password-stdin'])]
+    const child = spawn(process.execPath, args, {
       detached: true,
-      stdio: ['ignore', out, out],
-      env: process.env,
+      stdio: [password === undefined ? 'ignore' : 'pipe', out, out],
+      env: childEnv('daemon', env),
     })
     child.once('exit', (code, signal) => (exited = { code, signal }))
+    if (child.stdin !== null) {
+      child.stdin.on('error', () => undefined) // a daemon that died at once: its exit is reported below
+      child.stdin.end(password)
+    }
     child.unref()
   } finally {
     fs.closeSync(out)

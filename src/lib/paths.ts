@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -15,6 +15,8 @@ export interface Paths {
   recoveryKey: string
   config: string
   backups: string
+  /** The devnet's folder: its record (pids, ports, test tokens) and the local chains' state files. */
+  devnet: string
 }
 
 /** Unix socket paths are limited to 108 bytes on Linux and 104 on macOS, including the terminating NUL. */
@@ -51,6 +53,7 @@ export function resolvePaths(dataDir: string, env: Pick<Env, 'socketPath'> = {})
     recoveryKey: path.join(dir, 'recovery.key'),
     config: path.join(dir, 'config.json'),
     backups: path.join(dir, 'backups'),
+    devnet: path.join(dir, 'devnet'),
   }
 }
 
@@ -100,8 +103,14 @@ export function assertPrivateDir(dir: string): void {
   }
 }
 
-/** Creates a directory with mode 0700 if it is missing (parents too), then checks that it is private. */
-export function ensurePrivateDir(dir: string): void {
+/**
+ * Creates a directory with mode 0700 if it is missing (parents too), then checks that it is private. `ownSubdir`: a
+ * folder waiaas makes inside the data directory for secrets (mcp/, backups/, devnet/); a symbolic link there was not
+ * made by waiaas and would carry those files out of the private directory, so it is refused (INPUT_FILE_SYMLINK).
+ * The data directory itself may be a link the user made.
+ */
+export function ensurePrivateDir(dir: string, opts: { ownSubdir?: boolean } = {}): void {
+  if (opts.ownSubdir === true) refuseSymlink(dir)
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
   } catch (err) {
@@ -130,21 +139,75 @@ export function assertWritableTarget(file: string): void {
   }
 }
 
-/** Writes a secret file atomically with mode 0600 (temp file + rename), refusing to overwrite unless asked. */
+/** Writes a secret file atomically with mode 0600 (see writeFileAtomic): refusing an existing file unless asked. */
 export function writeSecretFile(file: string, content: string | Buffer, opts: { overwrite?: boolean } = {}): void {
   writeFileAtomic(file, content, { mode: 0o600, ...opts })
 }
 
+/** INPUT_FILE_SYMLINK naming the link and where it points. */
+function symlinkError(file: string): WaiaasError {
+  let target: string | null = null
+  try {
+    target = fs.readlinkSync(file)
+  } catch {
+    // gone meanwhile: the path alone says enough
+  }
+  return new WaiaasError('INPUT_FILE_SYMLINK', `${file} is a symbolic link; waiaas does not write through it`, { details: { path: file, target } })
+}
+
+/** Throws INPUT_FILE_SYMLINK when `file` itself (not what it points to) is a symbolic link. */
+function refuseSymlink(file: string): void {
+  let st: fs.Stats
+  try {
+    st = fs.lstatSync(file)
+  } catch {
+    return // missing (or unreadable: the write that follows says why)
+  }
+  if (st.isSymbolicLink()) throw symlinkError(file)
+}
+
 /**
- * Writes `file` atomically with exactly `mode`: a temp file in the same folder, fsynced, then renamed over the file
- * (`overwrite`) or linked to it, which fails with INPUT_FILE_EXISTS instead of replacing a file that is there.
- * Other failures are INPUT_FILE_UNREADABLE; no temp file is left behind.
+ * The rules of every file waiaas writes, checked without following links: a symbolic link at the path is refused
+ * (INPUT_FILE_SYMLINK), with or without `overwrite`; an existing file is refused (INPUT_FILE_EXISTS, with `hint`)
+ * unless `overwrite`, and then only a regular file is replaced. Commands call it before doing the work, so a bad path
+ * costs nothing (no export, no session); writeFileAtomic checks again when it writes.
+ */
+export function assertCanWrite(file: string, opts: { overwrite?: boolean; hint?: string } = {}): void {
+  let st: fs.Stats
+  try {
+    st = fs.lstatSync(file)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return
+    throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
+  }
+  if (st.isSymbolicLink()) throw symlinkError(file)
+  if (opts.overwrite !== true) {
+    throw new WaiaasError('INPUT_FILE_EXISTS', `${file} already exists`, { details: { path: file }, ...(opts.hint !== undefined ? { hint: opts.hint } : {}) })
+  }
+  if (!st.isFile()) throw new WaiaasError('INPUT_FILE_UNREADABLE', `${file} is not a regular file`, { details: { path: file, errno: null } })
+}
+
+/** assertWritableTarget and assertCanWrite: the checks a command makes on an --out path before it does anything. */
+export function assertOutputPath(file: string, opts: { overwrite?: boolean; hint?: string } = {}): void {
+  assertWritableTarget(file)
+  assertCanWrite(file, opts)
+}
+
+/**
+ * The one writer of every file waiaas creates or replaces (--out files, token files, the config file, the MCP client
+ * config, service units, backups, recovery.key): `file` is written atomically with exactly `mode` — a temp file in
+ * the same folder, created exclusively, fsynced, then renamed over the file (`overwrite`) or linked to it, which
+ * fails instead of replacing a file that appeared meanwhile. Never through a symbolic link: a link at `file` is
+ * refused (INPUT_FILE_SYMLINK), and rename and link replace or refuse a link that appears later without following
+ * it, so what a link points to is never touched. INPUT_FILE_EXISTS for an existing file without `overwrite`; other
+ * failures are INPUT_FILE_UNREADABLE; no temp file is left behind.
  */
 export function writeFileAtomic(file: string, content: string | Buffer, opts: { mode: number; overwrite?: boolean }): void {
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`
+  assertCanWrite(file, { overwrite: opts.overwrite === true })
+  const tmp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`
   let fd: number
   try {
-    fd = fs.openSync(tmp, 'wx', opts.mode)
+    fd = fs.openSync(tmp, 'wx', opts.mode) // O_EXCL: fails on anything already there, a link included
   } catch (err) {
     throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file, errno: (err as NodeJS.ErrnoException).code ?? null }, cause: err })
   }
@@ -162,14 +225,37 @@ export function writeFileAtomic(file: string, content: string | Buffer, opts: { 
     if (opts.overwrite === true) {
       fs.renameSync(tmp, file)
     } else {
-      fs.linkSync(tmp, file) // fails with EEXIST instead of replacing an existing file
+      fs.linkSync(tmp, file) // fails with EEXIST instead of replacing an existing file (or link)
       fs.unlinkSync(tmp)
     }
   } catch (err) {
     fs.rmSync(tmp, { force: true })
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+      refuseSymlink(file)
       throw new WaiaasError('INPUT_FILE_EXISTS', `${file} already exists`, { details: { path: file } })
     }
     throw new WaiaasError('INPUT_FILE_UNREADABLE', `Cannot write ${file}`, { details: { path: file }, cause: err })
   }
+}
+
+/**
+ * Opens `file` for appending (created 0600, tightened to 0600 if it was wider) without following a symbolic link
+ * there: a log or database file planted as a link to another file would otherwise have that file appended to and
+ * chmod-ed. INPUT_FILE_SYMLINK for a link; other failures are thrown as they are, for the caller to name.
+ */
+export function openPrivateForAppend(file: string): number {
+  let fd: number
+  try {
+    fd = fs.openSync(file, fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW, 0o600)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ELOOP') throw symlinkError(file)
+    throw err
+  }
+  try {
+    if ((fs.fstatSync(fd).mode & 0o077) !== 0) fs.fchmodSync(fd, 0o600)
+  } catch (err) {
+    fs.closeSync(fd)
+    throw err
+  }
+  return fd
 }

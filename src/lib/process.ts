@@ -1,6 +1,8 @@
 /** Facts about a daemon process and its socket, read without trusting either: shared by the CLI and the daemon. */
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
+import { childEnv } from './child-env.js'
 
 export interface PidInfo {
   pid: number
@@ -51,3 +53,40 @@ export function socketAnswers(socketPath: string, timeoutMs = 1000): Promise<boo
   })
 }
 
+
+/** What tells a process apart from a later one that got the same pid: when it started, and its command line. */
+export interface ProcessIdentity {
+  /** Linux: clock ticks after boot (/proc/<pid>/stat field 22); elsewhere `ps -o lstart`. Compared, never parsed. */
+  startTime: string
+  argv: string[]
+}
+
+/**
+ * The identity of a live process, or undefined when it is gone (or a zombie). Recorded with a pid we may signal
+ * later, and compared before trusting or killing that pid: pids are reused.
+ */
+export function processIdentity(pid: number): ProcessIdentity | undefined {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return undefined
+  if (process.platform === 'linux') {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+      // Fields after "(comm)": state is field 3, starttime field 22. comm may hold spaces and parentheses.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+      const startTime = fields[19]
+      if (fields[0] === 'Z' || startTime === undefined) return undefined
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')
+      if (argv.at(-1) === '') argv.pop()
+      return { startTime, argv }
+    } catch {
+      return undefined
+    }
+  }
+  try {
+    // lstart is a fixed 24 characters ("Mon Dec  6 22:29:00 2026"); the command follows.
+    const out = execFileSync('ps', ['-o', 'lstart=', '-o', 'command=', '-p', String(pid)], { encoding: 'utf8', env: childEnv('tool'), stdio: ['ignore', 'pipe', 'ignore'] })
+    if (out.trim() === '') return undefined
+    return { startTime: out.slice(0, 24).trim(), argv: out.slice(24).trim().split(/\s+/) }
+  } catch {
+    return undefined
+  }
+}

@@ -24,8 +24,10 @@ export interface Setting {
   /** The value used when neither the environment nor the config file sets it; null when there is none (derived). */
   default: string | number | boolean | null
   description: string
-  /** A secret: never written to the config file, never shown by `config list`. */
+  /** A secret: never written to the config file, never shown by `config list`, never passed to a child process. */
   secret: boolean
+  /** Names a file that holds a secret: passed to no child process but the daemon, and to it only if it reads it. */
+  secretFile: boolean
   /** Only from the environment (secrets, and what must be known before the config file can be found). */
   envOnly: boolean
   /** Who reads it: the daemon (at start: a change needs a restart) or the CLI (on each run). */
@@ -40,16 +42,16 @@ const STRING: SettingType = { kind: 'string' }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
 
-type Row = Omit<Setting, 'secret' | 'envOnly' | 'readBy'> & Partial<Pick<Setting, 'secret' | 'envOnly' | 'readBy'>>
-const s = (r: Row): Setting => ({ secret: false, envOnly: false, readBy: 'daemon', ...r })
+type Row = Omit<Setting, 'secret' | 'secretFile' | 'envOnly' | 'readBy'> & Partial<Pick<Setting, 'secret' | 'secretFile' | 'envOnly' | 'readBy'>>
+const s = (r: Row): Setting => ({ secret: false, secretFile: false, envOnly: false, readBy: 'daemon', ...r })
 
 export const SETTINGS: readonly Setting[] = [
   s({ key: 'dataDir', env: 'WAIAAS_DATA_DIR', field: 'dataDir', type: PATH, default: '~/.waiaas', description: 'The data directory (the --data-dir flag wins)', envOnly: true, readBy: 'cli' }),
   s({ key: 'socketPath', env: 'WAIAAS_SOCKET_PATH', field: 'socketPath', type: PATH, default: null, description: 'The Unix socket (default <data dir>/waiaas.sock)', envOnly: true, readBy: 'cli' }),
   s({ key: 'masterPassword', env: 'WAIAAS_MASTER_PASSWORD', field: 'masterPassword', type: STRING, default: null, description: 'The master password', secret: true, envOnly: true, readBy: 'cli' }),
-  s({ key: 'masterPasswordFile', env: 'WAIAAS_MASTER_PASSWORD_FILE', field: 'masterPasswordFile', type: PATH, default: null, description: 'A file holding the master password', envOnly: true, readBy: 'cli' }),
+  s({ key: 'masterPasswordFile', env: 'WAIAAS_MASTER_PASSWORD_FILE', field: 'masterPasswordFile', type: PATH, default: null, description: 'A file holding the master password', secretFile: true, envOnly: true, readBy: 'cli' }),
   s({ key: 'sessionToken', env: 'WAIAAS_SESSION_TOKEN', field: 'sessionToken', type: STRING, default: null, description: "An agent session's token", secret: true, envOnly: true, readBy: 'cli' }),
-  s({ key: 'sessionTokenFile', env: 'WAIAAS_SESSION_TOKEN_FILE', field: 'sessionTokenFile', type: PATH, default: null, description: "A file holding an agent session's token", envOnly: true, readBy: 'cli' }),
+  s({ key: 'sessionTokenFile', env: 'WAIAAS_SESSION_TOKEN_FILE', field: 'sessionTokenFile', type: PATH, default: null, description: "A file holding an agent session's token", secretFile: true, envOnly: true, readBy: 'cli' }),
   s({ key: 'autoProvision', env: 'WAIAAS_AUTO_PROVISION', field: 'autoProvision', type: BOOL, default: false, description: 'Initialise with a generated password kept in recovery.key', envOnly: true }),
   s({ key: 'log.level', env: 'WAIAAS_LOG_LEVEL', field: 'logLevel', type: { kind: 'enum', values: LOG_LEVELS }, default: 'info', description: 'The lowest level written to daemon.log' }),
   s({ key: 'log.maxBytes', env: 'WAIAAS_LOG_MAX_BYTES', field: 'logMaxBytes', type: int(1024, 1 << 30), default: 10 * 1024 * 1024, description: 'daemon.log is rotated when it passes this size (bytes)' }),

@@ -97,6 +97,20 @@ describe('backup create', () => {
     expect(await codeOf(t.client.call('backup.create', { out: backupFile }, auth))).toBe('INPUT_FILE_EXISTS')
     expect(await codeOf(t.client.call('backup.create', {}))).toBe('AUTH_REQUIRED')
   })
+
+  it('refuses an --out that is a symbolic link (the daemon checks too, not only the CLI), leaving its target as it was', async () => {
+    const target = path.join(path.dirname(backupFile), 'link-target.txt')
+    fs.writeFileSync(target, 'untouched', { mode: 0o644 })
+    const link = path.join(path.dirname(backupFile), 'backup-link.wbak')
+    fs.symlinkSync(target, link)
+    expect(await codeOf(t.client.call('backup.create', { out: link }, auth))).toBe('INPUT_FILE_SYMLINK')
+    const dangling = path.join(path.dirname(backupFile), 'dangling.wbak')
+    fs.symlinkSync(path.join(path.dirname(backupFile), 'nowhere.wbak'), dangling)
+    expect(await codeOf(t.client.call('backup.create', { out: dangling }, auth))).toBe('INPUT_FILE_SYMLINK')
+    expect(fs.existsSync(path.join(path.dirname(backupFile), 'nowhere.wbak'))).toBe(false)
+    expect(fs.readFileSync(target, 'utf8')).toBe('untouched')
+    expect(fs.statSync(target).mode & 0o777).toBe(0o644)
+  })
 })
 
 describe('restore into a fresh data directory', () => {

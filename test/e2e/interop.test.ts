@@ -2,10 +2,13 @@
  * Interoperability with the formats people already have, through bin/run.js: keystore v3 both ways with ethers,
  * BIP-39 mnemonics on the standard paths, solana-keygen keypair JSON byte for byte, and duplicate detection.
  */
+import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
 import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import path from 'node:path'
 import { base58 } from '@scure/base'
+import { Keypair } from '@solana/web3.js'
 import { Wallet as EthersWallet, encryptKeystoreJson } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempHome } from '../helpers/cli.js'
@@ -16,6 +19,14 @@ const ANVIL0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 const ANVIL1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const JUNK_SOL0 = 'oeYf6KAJkLYhBuR8CiGc6L4D4Xtfepr85fuDgA9kq96'
 const KEYSTORE_PASSWORD = 'keystore password from ethers'
+
+/** Foundry's `cast` from the @foundry-rs/cast npm package (the platform package holds the binary), with its output. */
+function cast(args: string[], env: Record<string, string> = {}): string {
+  const arch = process.arch === 'x64' ? 'amd64' : process.arch
+  const pkg = `@foundry-rs/cast-${process.platform}-${arch}`
+  const bin = path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), 'bin', 'cast')
+  return execFileSync(bin, args, { env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8', timeout: 60_000 })
+}
 
 /** A solana-keygen style keypair: the 32-byte ed25519 seed then the 32-byte public key, made with node:crypto. */
 function solanaKeypair(): { bytes: number[]; address: string } {
@@ -50,6 +61,42 @@ describe('interoperability', () => {
     const decrypted = await EthersWallet.fromEncryptedJson(fs.readFileSync(out, 'utf8'), 'export password for ethers')
     expect(decrypted.address).toBe(w.address)
     expect(decrypted.signingKey.compressedPublicKey).toBe(w.publicKey)
+  })
+
+  it("an exported keystore is read by Foundry's cast (the spec's `crypto` key) to the same address", async () => {
+    const w = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--password-file', pw]))
+    const out = path.join(home.root, 'export-for-cast.json')
+    ok(await cli.run(['wallet', 'export', w.id, '--out', out, '--export-password-file', exportPw, '--password-file', pw, '--yes']))
+    const file = JSON.parse(fs.readFileSync(out, 'utf8'))
+    expect(file).toHaveProperty('crypto')
+    expect(file).not.toHaveProperty('Crypto')
+    // cast reads the password from a file here (the keystore's own password, not the master password)
+    expect(cast(['wallet', 'address', '--keystore', out, '--password-file', exportPw]).trim()).toBe(w.address)
+  })
+
+  it('a keystore made by `cast wallet new` imports with the same address', async () => {
+    const dir = path.join(home.root, 'cast-keystores')
+    fs.mkdirSync(dir, { mode: 0o700 })
+    const said = cast(['wallet', 'new', dir, 'from-cast'], { CAST_PASSWORD: KEYSTORE_PASSWORD })
+    const address = /Address:\s+(0x[0-9a-fA-F]{40})/.exec(said)?.[1]
+    expect(address, said).toBeDefined()
+    const file = path.join(dir, 'from-cast')
+    expect(JSON.parse(fs.readFileSync(file, 'utf8'))).toHaveProperty('crypto')
+    const w = ok(await cli.run(['wallet', 'import', '--keystore-file', file, '--keystore-password-file', ksPw, '--name', 'from-cast', '--password-file', pw]))
+    expect(w).toMatchObject({ chain: 'evm', address, source: 'keystore', name: 'from-cast' })
+    // and the key is the same one, not just the address field: cast signs with it, and the signature recovers to it
+    const sig = cast(['wallet', 'sign', '--keystore', file, '--password-file', ksPw, 'hello']).trim()
+    expect(cast(['wallet', 'verify', '--address', w.address, 'hello', sig])).toContain('Validation succeeded')
+  })
+
+  it('an exported Solana keypair is read by @solana/web3.js Keypair.fromSecretKey to the same address', async () => {
+    const w = ok(await cli.run(['wallet', 'create', '--chain', 'solana', '--password-file', pw]))
+    const out = path.join(home.root, 'sol-export.json')
+    ok(await cli.run(['wallet', 'export', w.id, '--out', out, '--password-file', pw, '--yes']))
+    const bytes = Uint8Array.from(JSON.parse(fs.readFileSync(out, 'utf8')) as number[])
+    expect(bytes.length).toBe(64)
+    // fromSecretKey checks that the public half matches the secret half
+    expect(Keypair.fromSecretKey(bytes).publicKey.toBase58()).toBe(w.address)
   })
 
   it('a keystore made by ethers imports with the same address', async () => {

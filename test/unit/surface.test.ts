@@ -103,7 +103,7 @@ describe('public surface', () => {
   })
 
   it('keeps the exit-code table', () => {
-    expect(EXIT).toEqual({ ok: 0, error: 1, usage: 2, daemonUnavailable: 3, denied: 4, waiting: 5, auth: 6, notFound: 7, conflict: 8 })
+    expect(EXIT).toEqual({ ok: 0, error: 1, usage: 2, daemonUnavailable: 3, denied: 4, waiting: 5, auth: 6, notFound: 7, conflict: 8, chainUnavailable: 9 })
   })
 
   it('keeps every error code with its exit code (append-only)', () => {
@@ -166,8 +166,8 @@ describe('public surface', () => {
       CHAIN_REVERTED: 1,
       CHAIN_BLOCKHASH_EXPIRED: 1,
       CHAIN_ACCOUNT_NOT_FOUND: 7,
-      CHAIN_RPC_UNREACHABLE: 3,
-      CHAIN_RATE_LIMITED: 3,
+      CHAIN_RPC_UNREACHABLE: 9,
+      CHAIN_RATE_LIMITED: 9,
       CHAIN_FEE_TOO_HIGH: 4,
       CHAIN_ERROR: 1,
       TX_NOT_FOUND: 7,
@@ -207,6 +207,7 @@ describe('public surface', () => {
       SIGN_MESSAGE_IS_TRANSACTION: 4,
       SIGN_MESSAGE_IS_APPROVAL: 4,
       OWNER_HELD_BY_DAEMON: 8,
+      INPUT_FILE_SYMLINK: 8,
     })
   })
 

@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { assertWritableTarget } from '../../lib/paths.js'
+import { assertOutputPath } from '../../lib/paths.js'
 
 export default class BackupCreate extends BaseCommand {
   static override summary = 'Make an encrypted backup while the daemon runs'
@@ -28,7 +28,7 @@ export default class BackupCreate extends BaseCommand {
     const out = this.flags.out as string | undefined
     const params: Input<'backup.create'> = {}
     if (out !== undefined) {
-      assertWritableTarget(out)
+      assertOutputPath(out)
       params.out = path.resolve(out)
     }
     return this.operatorCall('backup.create', params)

@@ -3,7 +3,7 @@ import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { writeFileAtomic } from '../../lib/paths.js'
+import { assertCanWrite, writeFileAtomic } from '../../lib/paths.js'
 import { assertPasswordFile, enableCommand, launchdPlist, systemdUnit, unitPath, type ServiceKind } from '../../lib/service-unit.js'
 
 interface Installed {
@@ -36,9 +36,7 @@ export default class DaemonInstall extends BaseCommand {
     const pw = pwFlag ?? this.env.masterPasswordFile
     const passwordFile = pw !== undefined ? assertPasswordFile(pw, pwSource) : undefined
     const file = unitPath(kind)
-    if (fs.existsSync(file) && this.flags.yes !== true) {
-      throw new WaiaasError('INPUT_FILE_EXISTS', `${file} already exists`, { details: { path: file }, hint: 'Pass --yes to overwrite it, or run `waiaas daemon uninstall` first.' })
-    }
+    assertCanWrite(file, { overwrite: this.flags.yes === true, hint: 'Pass --yes to overwrite it, or run `waiaas daemon uninstall` first.' })
     const spec = { node: process.execPath, bin: path.join(this.config.root, 'bin', 'run.js'), dataDir: this.paths.dataDir, passwordFile }
     const text = kind === 'systemd' ? systemdUnit(spec) : launchdPlist(spec)
     try {

@@ -18,6 +18,11 @@ export default class DaemonStart extends BaseCommand {
     'password-file': Flags.string({ description: 'Unlock at start with the master password in this file (else WAIAAS_MASTER_PASSWORD_FILE, WAIAAS_MASTER_PASSWORD, or an auto-provisioned recovery.key)' }),
     managed: Flags.boolean({ hidden: true, description: 'Set by the CLI launcher: this daemon may be restarted by a CLI of another version' }),
     quiet: Flags.boolean({ hidden: true, description: 'Do not echo log lines to stderr' }),
+    'password-stdin': Flags.boolean({
+      hidden: true,
+      description: 'Set by the CLI launcher: the master password arrives on stdin instead of in the environment',
+      exclusive: ['password-file'],
+    }),
   }
 
   protected override async exec(): Promise<Started> {
@@ -48,9 +53,11 @@ export default class DaemonStart extends BaseCommand {
   private async foreground(): Promise<Started> {
     // Loaded here so that no other command pays for the daemon's modules.
     const { startDaemon } = await import('../../daemon/daemon.js')
+    const piped = this.flags['password-stdin'] === true ? await readPasswordFromStdin() : undefined
+    const env = piped === undefined ? this.env : { ...this.env, masterPassword: piped }
     const handle = await startDaemon({
       home: this.paths.dataDir,
-      env: this.env,
+      env,
       managed: this.flags.managed === true,
       ...(this.flags['password-file'] !== undefined ? { passwordFile: this.flags['password-file'] as string } : {}),
       ...(this.flags.quiet === true || this.json ? {} : { logEcho: process.stderr }),
@@ -70,4 +77,17 @@ export default class DaemonStart extends BaseCommand {
     if (this.flags.foreground === true) return
     this.log(d.alreadyRunning ? `Already running (pid ${d.pid}).` : `Started (pid ${d.pid}). Logs: ${d.logFile}`)
   }
+}
+
+/** The password the launcher writes on stdin (then closes it): everything up to EOF, byte for byte. */
+async function readPasswordFromStdin(): Promise<string | undefined> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of process.stdin as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > 64 * 1024) throw new WaiaasError('INPUT_INVALID', 'The password on stdin is longer than 64 KiB', { details: { flag: '--password-stdin' } })
+    chunks.push(chunk)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  return text === '' ? undefined : text
 }

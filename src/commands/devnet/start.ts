@@ -3,7 +3,9 @@ import type { Output } from '../../lib/contract.js'
 import { devnetFields } from '../../lib/devnet-render.js'
 
 export default class DevnetStart extends BaseCommand {
-  static override description = 'Start the local playground: anvil and a Solana RPC (litesvm) on loopback, used by evm-local and solana-local'
+  static override description =
+    'Start the local playground: anvil and a Solana RPC (litesvm) on loopback, used by evm-local and solana-local. Both chains keep ' +
+    'their state until `devnet stop`: a daemon that stops or crashes with the devnet running resumes the same chains at its next start'
   static override examples = ['<%= config.bin %> devnet start', '<%= config.bin %> devnet start --json']
   static override flags = { ...passwordFlags }
 

@@ -3,7 +3,7 @@ import type { Output } from '../../lib/contract.js'
 import { devnetFields } from '../../lib/devnet-render.js'
 
 export default class DevnetStop extends BaseCommand {
-  static override description = "Stop the local playground; its chains' state is discarded"
+  static override description = "Stop the local playground and discard its chains' state: the next start is a new chain (stopping the daemon keeps it)"
   static override examples = ['<%= config.bin %> devnet stop', '<%= config.bin %> devnet stop --json']
   static override flags = { ...passwordFlags }
 

@@ -6,7 +6,7 @@ import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input } from '../../lib/contract.js'
 import type { DaemonClient } from '../../lib/client.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { ensurePrivateDir, writeFileAtomic, writeSecretFile } from '../../lib/paths.js'
+import { assertCanWrite, ensurePrivateDir, writeFileAtomic, writeSecretFile } from '../../lib/paths.js'
 import { AGENT_SESSION_DEFAULTS, mcpServerEntry, type McpServerEntry } from '../../lib/quickset.js'
 import { parseTtl } from '../session/create.js'
 
@@ -44,8 +44,24 @@ export function defaultConfigPath(client: Client, home = os.homedir(), platform:
   return path.join(home, '.config', 'Claude', 'claude_desktop_config.json')
 }
 
-/** The client's config as an object (empty when the file is missing); INPUT_INVALID, touching nothing, when it is not a JSON object. */
+/**
+ * The client's config as an object (empty when the file is missing); INPUT_INVALID, touching nothing, when it is not a
+ * JSON object. A symbolic link there is refused (INPUT_FILE_SYMLINK) before anything is created: waiaas does not write
+ * through links, and replacing the link would break a dotfile setup. Naming the link's target with --config edits it.
+ */
 function readConfig(file: string): { config: Record<string, unknown>; mode: number | undefined } {
+  try {
+    assertCanWrite(file, { overwrite: true })
+  } catch (err) {
+    if (err instanceof WaiaasError && err.code === 'INPUT_FILE_SYMLINK') {
+      const target = fs.existsSync(file) ? fs.realpathSync(file) : null
+      throw new WaiaasError('INPUT_FILE_SYMLINK', err.message, {
+        details: { ...err.details, field: '--config' },
+        hint: target !== null ? `To edit the file it points to, pass --config ${target}; or use --print and add the entry yourself.` : 'The link points nowhere: remove it, or use --print and add the entry yourself.',
+      })
+    }
+    throw err
+  }
   let text: string
   let mode: number
   try {
@@ -121,10 +137,14 @@ export default class McpSetup extends BaseCommand {
       throw new WaiaasError('USAGE', `--name takes 1-64 letters, digits, '.', '_' or '-'; got "${f.name.slice(0, 64)}"`, { details: { flag: '--name' } })
     }
     const print = f.print === true
-    let configFile = path.resolve(f.config ?? defaultConfigPath(f.client))
-    if (fs.existsSync(configFile)) configFile = fs.realpathSync(configFile) // edit the target of a symlinked dotfile, keep the link
+    const configFile = path.resolve(f.config ?? defaultConfigPath(f.client))
     // Read (and refuse) the config before anything is created, so a broken file leaves no session behind.
     const existing = print ? undefined : readConfig(configFile)
+    // The token's folder and file likewise: never a link (the token would land outside the private data directory).
+    const tokenDir = path.join(this.paths.dataDir, 'mcp')
+    ensurePrivateDir(tokenDir, { ownSubdir: true })
+    const tokenFile = path.join(tokenDir, `${f.client}.token`)
+    assertCanWrite(tokenFile, { overwrite: true })
 
     // One password and one connection for every call below (the password may come from a prompt).
     const password = await this.operatorPassword()
@@ -145,9 +165,6 @@ export default class McpSetup extends BaseCommand {
     }
     const { session, token } = await client.call('session.create', params, { password })
 
-    const tokenDir = path.join(this.paths.dataDir, 'mcp')
-    ensurePrivateDir(tokenDir)
-    const tokenFile = path.join(tokenDir, `${f.client}.token`)
     const oldToken = previousToken(tokenFile)
     writeSecretFile(tokenFile, `${token}\n`, { overwrite: true })
 

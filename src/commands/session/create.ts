@@ -2,7 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input, Output, SessionView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { assertWritableTarget, writeSecretFile } from '../../lib/paths.js'
+import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 import { sessionFields } from '../../lib/session-render.js'
 
 const PERMISSIONS = ['read', 'send', 'sign'] as const
@@ -55,7 +55,7 @@ export default class SessionCreate extends BaseCommand {
       params.permissions = list as (typeof PERMISSIONS)[number][]
     }
     if (f['limit-usd-per-day'] !== undefined) params.limitUsdPerDay = f['limit-usd-per-day']
-    if (f.out !== undefined) assertWritableTarget(f.out)
+    if (f.out !== undefined) assertOutputPath(f.out)
     const r: Output<'session.create'> = await this.operatorCall('session.create', params)
     if (f.out === undefined) return r
     writeSecretFile(f.out, `${r.token}\n`)

@@ -1,10 +1,8 @@
-import fs from 'node:fs'
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { WaiaasError } from '../../lib/errors.js'
-import { assertWritableTarget } from '../../lib/paths.js'
+import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 
 type Message = Output<'tx.approvalMessage'> & { file?: string }
 
@@ -22,20 +20,17 @@ export default class TxApprovalMessage extends BaseCommand {
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = {
     reject: Flags.boolean({ description: 'The message that rejects the request instead' }),
-    out: Flags.string({ description: 'Write the message to this file, byte for byte; refused if it exists unless --yes' }),
+    out: Flags.string({ description: 'Write the message to this file (mode 0600), byte for byte; refused if it exists unless --yes, and if it is a symbolic link' }),
     yes: Flags.boolean({ char: 'y', description: 'Overwrite --out if it exists' }),
   }
 
   protected override async exec(): Promise<Message> {
     const out = this.flags.out as string | undefined
-    if (out !== undefined) {
-      assertWritableTarget(out)
-      if (fs.existsSync(out) && this.flags.yes !== true) throw new WaiaasError('INPUT_FILE_EXISTS', `${out} already exists`, { details: { path: out } })
-    }
+    if (out !== undefined) assertOutputPath(out, { overwrite: this.flags.yes === true })
     const client = await this.daemon()
     const m = await client.call('tx.approvalMessage', { id: this.args.id as string, decision: this.flags.reject === true ? 'reject' : 'approve' })
     if (out === undefined) return m
-    fs.writeFileSync(out, m.message, { mode: 0o600 })
+    writeSecretFile(out, m.message, { overwrite: this.flags.yes === true })
     return { ...m, file: out }
   }
 

@@ -1,10 +1,8 @@
-import fs from 'node:fs'
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Output, Wallet } from '../../lib/contract.js'
-import { WaiaasError } from '../../lib/errors.js'
-import { assertWritableTarget, writeSecretFile } from '../../lib/paths.js'
+import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 
 interface Exported {
   wallet: Wallet
@@ -31,10 +29,7 @@ export default class WalletExport extends BaseCommand {
     const client = await this.daemon()
     const wallet = await client.call('wallet.show', { wallet: this.args.wallet as string })
     // Check the target before the key leaves the daemon, so a bad path exports (and audits) nothing.
-    assertWritableTarget(out)
-    if (fs.existsSync(out) && this.flags.yes !== true) {
-      throw new WaiaasError('INPUT_FILE_EXISTS', `${out} already exists`, { details: { path: out } })
-    }
+    assertOutputPath(out, { overwrite: this.flags.yes === true })
     await this.confirm(`Export the private key of ${wallet.name} (${wallet.address}) to ${out}?`)
     const exportPassword = wallet.chain === 'evm' ? await this.secretFromFlagOrPrompt('export-password-file', 'Password for the keystore file', { confirm: true }) : undefined
     const password = await this.operatorPassword()

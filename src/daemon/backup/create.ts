@@ -7,8 +7,7 @@ import { randomBytes } from 'node:crypto'
 import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
-import { WaiaasError } from '../../lib/errors.js'
-import { ensurePrivateDir, writeSecretFile, type Paths } from '../../lib/paths.js'
+import { assertCanWrite, ensurePrivateDir, writeSecretFile, type Paths } from '../../lib/paths.js'
 import type { Db } from '../store/db.js'
 import type { KdfParams } from '../keystore/kdf.js'
 import { BACKUP_EXTENSION, writeBackup, type BackupMeta } from './format.js'
@@ -83,9 +82,9 @@ export async function createBackup(
   let target: string
   if (opts.out !== undefined) {
     target = path.resolve(opts.out)
-    if (fs.existsSync(target)) throw new WaiaasError('INPUT_FILE_EXISTS', `${target} already exists`, { details: { path: target } })
+    assertCanWrite(target)
   } else {
-    ensurePrivateDir(deps.paths.backups)
+    ensurePrivateDir(deps.paths.backups, { ownSubdir: true })
     target = uniquePath(deps.paths.backups, opts.prefix ?? MANUAL_PREFIX, now)
   }
   const { bytes: dbBytes, facts } = await snapshot(deps.db, deps.paths.dataDir)

@@ -39,10 +39,22 @@ export async function runKeystoreJob(job: KeystoreJob): Promise<KeystoreResult> 
     const json = await encryptKeystoreJson({ address: computeAddress(privateKey), privateKey }, job.password, {
       scrypt: { N: job.scryptN },
     })
-    return { ok: true, op: 'encrypt', json }
+    return { ok: true, op: 'encrypt', json: withSpecSpelling(json) }
   } catch {
     return { ok: false, reason: 'internal' }
   }
+}
+
+/**
+ * ethers writes the section as `Crypto` (geth's early spelling); the Web3 Secret Storage spec, Foundry's `cast` and
+ * eth-keystore need `crypto` ("missing field `crypto`"). Readers that accept either (ethers, geth, MetaMask) read this.
+ */
+function withSpecSpelling(json: string): string {
+  const data = JSON.parse(json) as Record<string, unknown>
+  if (!Object.hasOwn(data, 'Crypto')) return json
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(data)) out[key === 'Crypto' ? 'crypto' : key] = value
+  return JSON.stringify(out)
 }
 
 // Worker entry: only when started by keys.ts as a Worker with a job in workerData.

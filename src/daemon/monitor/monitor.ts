@@ -21,6 +21,7 @@ import type { Logger } from '../log.js'
 import { effectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
 import { forgetCursors, recordStarts } from '../store/incoming.js'
+import { getMeta, setMeta } from '../store/meta.js'
 import { listWatched } from '../store/monitor-settings.js'
 import { listWallets } from '../store/wallets.js'
 import type { EvmScanState } from './evm-scan.js'
@@ -31,6 +32,9 @@ export const DEFAULT_MONITOR_INTERVAL_MS = 5000
 const STOP_WAIT_MS = 3000
 
 export type WatchSource = 'operator' | 'devnet'
+
+/** The devnet chain epochs the local networks' cursors belong to (meta key). */
+const DEVNET_EPOCHS_KEY = 'monitor.devnetEpochs'
 
 export interface NetworkScanStatus {
   network: string
@@ -166,26 +170,33 @@ export class Monitor {
     this.schedule(this.intervalMs)
   }
 
-  /** The devnet run a local network's scan belongs to; '' for every other network. */
+  /** The devnet chains (their epochs) a local network's scan belongs to; '' for every other network. */
   private runOf(network: string): string | null {
     if (network !== EVM_LOCAL_ID && network !== SOLANA_LOCAL_ID) return ''
-    const info = this.deps.devnet.info()
-    return info.running ? `${info.evm?.url ?? ''}|${info.evm?.pid ?? ''}|${info.solana?.url ?? ''}` : null
+    const epochs = this.deps.devnet.epochs()
+    return epochs === null ? null : `${epochs.evm}|${epochs.solana}`
   }
 
   /**
-   * The devnet's chains live as long as one run of it (and never outlive the daemon), so each run is a new chain:
-   * cursors of the local networks from an earlier run would point into a chain that no longer exists. Dropped
-   * synchronously the first time anything looks after a new run began (before a wallet records its start there);
-   * a scan of the old run still in flight writes nothing (its commit checks the run).
+   * A local chain keeps its state across daemon restarts until `devnet stop`; a new epoch is a new chain, whose
+   * blocks and signatures the cursors of the old one do not point into. The epoch the cursors belong to is stored
+   * with them, so a resumed chain keeps its cursors (nothing received while the daemon was down is missed) and a
+   * new one starts at its head. Synced synchronously the first time anything looks after a new epoch began (before a
+   * wallet records its start there); a scan of the old chain still in flight writes nothing (its commit checks the run).
    */
   private syncDevnetRun(): void {
-    const run = this.runOf(EVM_LOCAL_ID)
-    if (run === null || run === this.devnetRun) return
+    const epochs = this.deps.devnet.epochs()
+    if (epochs === null) return
+    const run = `${epochs.evm}|${epochs.solana}`
+    if (run === this.devnetRun) return
     this.devnetRun = run
-    const local = [EVM_LOCAL_ID, SOLANA_LOCAL_ID]
-    forgetCursors(this.deps.db, local)
-    for (const id of local) {
+    const local: [string, string][] = [[EVM_LOCAL_ID, epochs.evm], [SOLANA_LOCAL_ID, epochs.solana]]
+    const scanned = getMeta<Record<string, string>>(this.deps.db, DEVNET_EPOCHS_KEY) ?? {}
+    const stale = local.filter(([id, epoch]) => scanned[id] !== epoch).map(([id]) => id)
+    if (stale.length === 0) return
+    forgetCursors(this.deps.db, stale)
+    setMeta(this.deps.db, DEVNET_EPOCHS_KEY, Object.fromEntries(local))
+    for (const id of stale) {
       const st = this.nets.get(id)
       if (st !== undefined) st.status.scannedThrough = null
     }

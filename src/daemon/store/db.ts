@@ -1,6 +1,7 @@
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import { WaiaasError } from '../../lib/errors.js'
+import { openPrivateForAppend } from '../../lib/paths.js'
 import { APPLICATION_ID, migrations, type Migration } from './migrations.js'
 import { inTransaction, sqliteCode } from './statements.js'
 
@@ -46,10 +47,10 @@ export function openDatabase(file: string): Db {
 function createPrivateFile(file: string): void {
   let fd: number | undefined
   try {
-    fd = fs.openSync(file, 'a', FILE_MODE)
-    // An existing file keeps its mode through openSync; tighten it (we only ever remove permissions).
-    if ((fs.fstatSync(fd).mode & 0o077) !== 0) fs.fchmodSync(fd, FILE_MODE)
+    // Never through a planted link; an existing file keeps its mode through open, so it is tightened (we only ever remove permissions).
+    fd = openPrivateForAppend(file)
   } catch (err) {
+    if (err instanceof WaiaasError) throw err
     throw new WaiaasError('DATA_DIR_UNUSABLE', 'Could not create or open the database file', { details: { file }, cause: err })
   } finally {
     if (fd !== undefined) fs.closeSync(fd)

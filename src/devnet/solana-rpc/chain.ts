@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'node:events'
 import { createHash } from 'node:crypto'
-import { Keypair, PublicKey, SystemProgram, Transaction, type VersionedMessage } from '@solana/web3.js'
+import { AddressLookupTableAccount, Keypair, PublicKey, SystemProgram, Transaction, type VersionedMessage } from '@solana/web3.js'
 import { base58 } from '@scure/base'
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm'
 import { PREFLIGHT_FAILURE, INTERNAL_ERROR, RpcError, SIGNATURE_VERIFICATION_FAILURE } from './rpc-error.js'
@@ -50,6 +50,8 @@ export class LocalChain extends EventEmitter<ChainEvents> {
   readonly svm: LiteSVM
   readonly history = new TxHistory()
   readonly genesisHash = base58.encode(createHash('sha256').update('waiaas solana-local').digest())
+  /** Every account a landed transaction named or loaded through a lookup table: what a snapshot keeps. */
+  readonly touched = new Set<string>()
   private readonly faucet = Keypair.generate()
   private readonly blockhashes = new Map<string, number>()
   private current: number
@@ -78,6 +80,19 @@ export class LocalChain extends EventEmitter<ChainEvents> {
     this.blockhashes.set(this.svm.latestBlockhash(), this.current)
     for (const [hash, slot] of this.blockhashes) if (slot < this.current - 2 * BLOCKHASH_VALIDITY) this.blockhashes.delete(hash)
     this.emit('slot', this.current)
+  }
+
+  /** The slot counter and the blockhash queue, for a snapshot. */
+  clockState(): { slot: number; blockhashes: [hash: string, slot: number][] } {
+    return { slot: this.current, blockhashes: [...this.blockhashes] }
+  }
+
+  /** Goes on from a snapshot's slot and blockhash queue, with one new block (a fresh blockhash) on top. */
+  resumeClock(slot: number, blockhashes: [hash: string, slot: number][]): void {
+    this.current = Math.max(this.current, slot)
+    this.blockhashes.clear()
+    for (const [hash, at] of blockhashes) this.blockhashes.set(hash, at)
+    this.advance(1)
   }
 
   latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
@@ -158,6 +173,7 @@ export class LocalChain extends EventEmitter<ChainEvents> {
       preTokenBalances, postTokenBalances: this.tokenBalances(keys), logs: meta.logs(), unitsConsumed: Number(meta.computeUnitsConsumed()),
     }
     this.history.add(rec)
+    for (const key of this.loadedKeys(w)) this.touched.add(key)
     this.emit('landed', rec)
     return w.signature
   }
@@ -172,6 +188,25 @@ export class LocalChain extends EventEmitter<ChainEvents> {
     } catch (e) {
       throw new RpcError(INTERNAL_ERROR, `airdrop request failed: ${(e as Error).message}`)
     }
+  }
+
+  /** The transaction's static keys and those it loads through address lookup tables (as they read now). */
+  loadedKeys(w: WireTx): string[] {
+    const keys = [...w.accountKeys]
+    for (const lookup of w.tx.message.addressTableLookups) {
+      const table = this.account(lookup.accountKey.toBase58())
+      if (table === null) continue
+      try {
+        const addresses = AddressLookupTableAccount.deserialize(table.data).addresses
+        for (const i of [...lookup.writableIndexes, ...lookup.readonlyIndexes]) {
+          const a = addresses[i]
+          if (a !== undefined) keys.push(a.toBase58())
+        }
+      } catch {
+        // not a lookup table: the transaction failed to load it too
+      }
+    }
+    return keys
   }
 
   private tokenBalances(keys: string[]): TokenBalance[] {

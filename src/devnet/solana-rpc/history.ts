@@ -37,14 +37,21 @@ export interface SignatureQuery {
 export class TxHistory {
   private readonly bySignature = new Map<string, TxRecord>()
   private readonly byAddress = new Map<string, string[]>()
+  private readonly order: TxRecord[] = []
 
   add(rec: TxRecord): void {
     this.bySignature.set(rec.signature, rec)
+    this.order.push(rec)
     for (const key of new Set(rec.wire.accountKeys)) {
       const list = this.byAddress.get(key)
       if (list === undefined) this.byAddress.set(key, [rec.signature])
       else list.push(rec.signature)
     }
+  }
+
+  /** The newest `n` records, oldest first (the order they landed in). */
+  recent(n: number): TxRecord[] {
+    return this.order.slice(-n)
   }
 
   get(signature: string): TxRecord | undefined {

@@ -9,6 +9,7 @@ import type { LiteSVM } from 'litesvm'
 import { LocalChain } from './chain.js'
 import { callMethod } from './methods.js'
 import { PubSub } from './pubsub.js'
+import { ChainStore } from './snapshot.js'
 import { INVALID_REQUEST, PARSE_ERROR, RpcError } from './rpc-error.js'
 
 export interface SolanaRpcHandle {
@@ -20,6 +21,11 @@ export interface SolanaRpcHandle {
   chain: LocalChain
   /** Produces `slots` empty blocks (moves blockhash expiry forward). */
   warp(slots: number): void
+  /**
+   * With a state file: `restored` (the chain goes on from it and its journal), `new` (there was none), or `reset`
+   * (there was one but it could not be read; moved aside as `*.unreadable`, this is a new chain). Without one: `new`.
+   */
+  state: 'new' | 'restored' | 'reset'
   stop(): Promise<void>
 }
 
@@ -28,6 +34,14 @@ export interface SolanaRpcOptions {
   port?: number
   /** Default 127.0.0.1. */
   host?: string
+  /**
+   * Keep the chain in this file and its journal (`<file>.journal`): restored at start, every landed transaction
+   * journaled before the RPC answers, the file rewritten at start, at stop and every 1000 journal lines. Without it
+   * the chain lives in memory only.
+   */
+  stateFile?: string
+  /** Told when the state file could not be written (the chain goes on in memory). */
+  onPersistError?: (err: unknown) => void
 }
 
 /** Largest request body accepted (a transaction is at most 1232 bytes; batches stay far below this). */
@@ -111,7 +125,7 @@ const close = (server: http.Server): Promise<void> =>
 /** Starts the node; resolves once both ports listen. */
 export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<SolanaRpcHandle> {
   const host = opts.host ?? '127.0.0.1'
-  const chain = new LocalChain()
+  const { chain, state, store } = openChain(opts.stateFile)
   const pubsub = new PubSub(chain)
   const rpc = http.createServer(httpHandler(chain))
   const ws = http.createServer((_req, res) => {
@@ -134,6 +148,7 @@ export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<Solan
       if (attempt >= 20) throw err
     }
   }
+  store?.open(chain, state, opts.onPersistError ?? (() => undefined))
   const urlHost = host.includes(':') ? `[${host}]` : host
   return {
     url: `http://${urlHost}:${port}`,
@@ -142,9 +157,21 @@ export async function startSolanaRpc(opts: SolanaRpcOptions = {}): Promise<Solan
     svm: chain.svm,
     chain,
     warp: (slots) => chain.advance(slots),
+    state,
     async stop() {
       pubsub.close()
       await Promise.all([close(rpc), close(ws)])
+      store?.close(chain)
     },
   }
+}
+
+/** A new chain, or the one kept in `stateFile` (nothing is written until the node is up: see ChainStore.open). */
+function openChain(stateFile: string | undefined): { chain: LocalChain; state: SolanaRpcHandle['state']; store: ChainStore | undefined } {
+  const chain = new LocalChain()
+  if (stateFile === undefined) return { chain, state: 'new', store: undefined }
+  const store = new ChainStore(stateFile)
+  const loaded = store.load(chain)
+  // a chain that could not be read whole may hold half of it: start over
+  return { chain: loaded === 'reset' ? new LocalChain() : chain, state: loaded, store }
 }
