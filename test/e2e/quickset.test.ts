@@ -120,10 +120,12 @@ describe('quickset', () => {
     expect(Number(evmBal)).toBeLessThan(9.999) // 10 funded, 0.001 sent, plus the fee
     expect(Number(evmBal)).toBeGreaterThan(9.99)
 
-    // The tiers behave as the starter set says (the 0.001 already sent counts against the 0.5 daily cap).
+    // The tiers behave as the starter set says (the 0.001 already sent counts against the 0.5 daily cap). The fee
+    // counts with the value, so 0.009 (not 0.01) plus its fee is within the 0.01 instant tier.
     const test = async (wallet: string, network: string, to: string, amount: string) =>
       (await cli('policy', 'test', '--wallet', wallet, '--network', network, '--to', to, '--amount', amount)).json?.data
-    expect((await test('agent-evm', 'evm-local', FRESH_EVM, '0.01')).tier).toBe('INSTANT')
+    expect((await test('agent-evm', 'evm-local', FRESH_EVM, '0.009')).tier).toBe('INSTANT')
+    expect((await test('agent-evm', 'evm-local', FRESH_EVM, '0.01')).tier).toBe('NOTIFY')
     expect((await test('agent-evm', 'evm-local', FRESH_EVM, '0.05')).tier).toBe('NOTIFY')
     const delayed = await test('agent-evm', 'evm-local', FRESH_EVM, '0.3')
     expect(delayed).toMatchObject({ tier: 'DELAY', delaySeconds: 300 })

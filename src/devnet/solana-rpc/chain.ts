@@ -4,7 +4,7 @@
  * and the send/simulate paths with a node's preflight behaviour.
  */
 import { EventEmitter } from 'node:events'
-import { createHash } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { AddressLookupTableAccount, Keypair, PublicKey, SystemProgram, Transaction, type VersionedMessage } from '@solana/web3.js'
 import { base58 } from '@scure/base'
 import { FailedTransactionMetadata, LiteSVM } from 'litesvm'
@@ -54,6 +54,13 @@ export class LocalChain extends EventEmitter<ChainEvents> {
   readonly touched = new Set<string>()
   private readonly faucet = Keypair.generate()
   private readonly blockhashes = new Map<string, number>()
+  /**
+   * litesvm's blockhashes follow one fixed sequence, so two local chains (or a chain before and after a reset) would
+   * share them and a transaction signed for one would be valid on the other. Each chain publishes its own instead:
+   * litesvm's hash mixed with this chain's random salt (litesvm itself does not check blockhashes here; we do).
+   */
+  private readonly salt = randomBytes(32)
+  private latest = ''
   private current: number
 
   constructor() {
@@ -77,7 +84,8 @@ export class LocalChain extends EventEmitter<ChainEvents> {
     clock.unixTimestamp = BigInt(Math.floor(Date.now() / 1000))
     this.svm.setClock(clock)
     this.svm.expireBlockhash()
-    this.blockhashes.set(this.svm.latestBlockhash(), this.current)
+    this.latest = base58.encode(createHash('sha256').update(this.salt).update(this.svm.latestBlockhash()).digest())
+    this.blockhashes.set(this.latest, this.current)
     for (const [hash, slot] of this.blockhashes) if (slot < this.current - 2 * BLOCKHASH_VALIDITY) this.blockhashes.delete(hash)
     this.emit('slot', this.current)
   }
@@ -96,7 +104,7 @@ export class LocalChain extends EventEmitter<ChainEvents> {
   }
 
   latestBlockhash(): { blockhash: string; lastValidBlockHeight: number } {
-    return { blockhash: this.svm.latestBlockhash(), lastValidBlockHeight: this.current + BLOCKHASH_VALIDITY }
+    return { blockhash: this.latest, lastValidBlockHeight: this.current + BLOCKHASH_VALIDITY }
   }
 
   isBlockhashValid(hash: string): boolean {
@@ -121,7 +129,7 @@ export class LocalChain extends EventEmitter<ChainEvents> {
   simulate(w: WireTx, opts: { sigVerify: boolean; replaceRecentBlockhash: boolean }): SimResult {
     let messageBytes = w.messageBytes
     if (opts.replaceRecentBlockhash) {
-      w.tx.message.recentBlockhash = this.svm.latestBlockhash()
+      w.tx.message.recentBlockhash = this.latest
       messageBytes = w.tx.message.serialize()
     } else if (!this.blockhashOk(w.tx.message)) {
       return { err: txErrorFromName('BlockhashNotFound'), logs: [], unitsConsumed: 0, returnData: null, postAccounts: new Map() }
@@ -180,7 +188,7 @@ export class LocalChain extends EventEmitter<ChainEvents> {
 
   /** requestAirdrop: a real transfer from the faucet account, so it shows up in the ledger like on devnet. */
   airdrop(to: string, lamports: number): string {
-    const tx = new Transaction({ feePayer: this.faucet.publicKey, recentBlockhash: this.svm.latestBlockhash() })
+    const tx = new Transaction({ feePayer: this.faucet.publicKey, recentBlockhash: this.latest })
     tx.add(SystemProgram.transfer({ fromPubkey: this.faucet.publicKey, toPubkey: new PublicKey(to), lamports }))
     tx.sign(this.faucet)
     try {
