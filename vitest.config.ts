@@ -6,6 +6,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Most test time is spent waiting on real daemons, chains and CLI processes, not on this process's CPU: three
+    // files at a time on 2 cores (vitest's default is one fewer worker than cores, so one file at a time here).
+    maxWorkers: 3,
     // Local chains (anvil and the litesvm-backed Solana RPC) start once per run on free loopback ports.
     globalSetup: ['test/setup/chains.ts'],
   },

@@ -31,18 +31,24 @@ describe.skipIf(process.platform !== 'linux')('child processes get no WAIAAS_* s
     WAIAAS_LOG_LEVEL: 'debug', // a plain setting: the daemon keeps those
   }
   const cli = runner(home.dataDir, everything)
+  // Operator acts (init, devnet start and stop) are refused to a run that holds a session token: the password only.
+  const operator = runner(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pwFile })
   let anvilPid = 0
   let daemonPid = 0
 
   beforeAll(async () => {
-    ok(await cli.run(['init']))
-    const devnet = ok(await cli.run(['devnet', 'start'], { timeoutMs: 90_000 }))
+    // The daemon itself is launched by a run holding every secret.
+    ok(await operator.run(['init']))
+    ok(await operator.run(['daemon', 'stop']))
+    // Launches the daemon from this environment (a listing needs no credential on the socket).
+    ok(await cli.run(['wallet', 'list']))
+    const devnet = ok(await operator.run(['devnet', 'start'], { timeoutMs: 90_000 }))
     anvilPid = devnet.evm.pid
-    daemonPid = ok(await cli.run(['status'])).pid
+    daemonPid = ok(await operator.run(['status'])).pid
   }, 120_000)
 
   afterAll(async () => {
-    await cli.run(['devnet', 'stop']).catch(() => undefined)
+    await operator.run(['devnet', 'stop']).catch(() => undefined)
     await stopDaemonSurely(home.dataDir)
     home.cleanup()
   })
@@ -69,8 +75,8 @@ describe.skipIf(process.platform !== 'linux')('child processes get no WAIAAS_* s
   })
 
   it('with WAIAAS_MASTER_PASSWORD alone, the launched daemon unlocks at start though its environment lacks it', async () => {
-    ok(await cli.run(['devnet', 'stop']))
-    ok(await cli.run(['daemon', 'stop']))
+    ok(await operator.run(['devnet', 'stop']))
+    ok(await operator.run(['daemon', 'stop']))
     const only = runner(home.dataDir, { WAIAAS_MASTER_PASSWORD: MASTER_PASSWORD })
     ok(await only.run(['wallet', 'list'])) // starts the daemon
     const status = ok(await only.run(['status']))

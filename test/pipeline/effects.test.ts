@@ -57,12 +57,13 @@ describe('EVM: a call that spends an old allowance is judged as the transfer it 
     await provider.send('anvil_impersonateAccount', [wallet.address])
     await mined(provider, (await provider.send('eth_sendTransaction', [{ from: wallet.address, to: token, data: erc20.encodeFunctionData('approve', [siphon, 10n ** 9n]) }])) as string)
     await provider.send('anvil_stopImpersonatingAccount', [wallet.address])
-    // Today's policies: the contract and its harmless-looking method are allowed; tokens may go to the friend only.
+    // Today's policies: the contract and its harmless-looking method are allowed, and so is paying it; tokens may go
+    // to the friend only.
     for (const [type, rules] of [
       ['SPENDING_LIMIT', { instant_max: '1' }],
       ['SPENDING_LIMIT', { token, instant_max: '100', delay_max: '200' }],
       ['ALLOWED_TOKENS', { tokens: [token] }],
-      ['RECIPIENT_ALLOWLIST', { recipients: [friend] }],
+      ['RECIPIENT_ALLOWLIST', { recipients: [friend, siphon] }],
       ['CONTRACT_ALLOWLIST', { contracts: [siphon] }],
       ['METHOD_ALLOWLIST', { methods: { [siphon]: ['ping()'] } }],
     ] as const) {
@@ -96,6 +97,15 @@ describe('EVM: a call that spends an old allowance is judged as the transfer it 
     expect((await t.client.call('tx.show', { id: err.details.id as string })).signature).toBeNull()
     expect(await balanceOf(beneficiary)).toBe(0n)
     expect(await provider.getTransactionCount(wallet.address, 'latest')).toBe(nonce)
+  })
+
+  it('send: plain value to the contract runs its code too, and is judged on the tokens it pulls', async () => {
+    const err = await catchAsync(agent('tx.send', { wallet: 'sip', network: 'evm-local', to: siphon, amount: '0.001' }))
+    expect(err.code).toBe('POLICY_DENIED')
+    expect((err.details.rule as { type: string }).type).toBe('RECIPIENT_ALLOWLIST')
+    expect(err.message).toContain(beneficiary.toLowerCase())
+    expect(await balanceOf(beneficiary)).toBe(0n)
+    expect(await provider.getBalance(siphon)).toBe(0n)
   })
 
   it('a call whose effect the policies allow is signed, and moves exactly what was simulated', async () => {

@@ -7,7 +7,8 @@
  */
 import { JsonRpcProvider, Transaction, Wallet as EthersWallet } from 'ethers'
 import { ComputeBudgetProgram, Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import type { Input, MethodName, Output } from '../../src/lib/contract.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
@@ -29,13 +30,23 @@ describe('EVM: fees count', () => {
   let agent: Agent
   const attacker = EthersWallet.createRandom().address
 
+  // A chain of its own: the huge tips this file pays would otherwise become the median tip that every other test
+  // file's daemon reads from the shared chain's fee history.
+  let anvil: AnvilHandle
+
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-    provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    anvil = await startAnvil()
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: anvil.url }, op)
+    provider = new JsonRpcProvider(anvil.url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     wallet = await t.client.call('wallet.create', { chain: 'evm', name: 'fees' }, op)
     await provider.send('anvil_setBalance', [wallet.address, '0x8ac7230489e80000']) // 10 ETH
     await t.client.call('policy.add', { wallet: 'fees', type: 'SPENDING_LIMIT', rules: { instant_max: '1', daily_limit: '1', on_exceed: 'DENY' } }, op)
     agent = await agentFor('fees')
+  })
+
+  afterAll(async () => {
+    provider?.destroy()
+    await anvil?.stop()
   })
 
   /** A 1-wei transfer to the attacker paying `feePerGas` for 21,000 gas (all of it as priority fee, so it is paid). */

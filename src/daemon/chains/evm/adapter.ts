@@ -189,7 +189,8 @@ export class EvmAdapter implements ChainAdapter {
 
   /** A contract call runs code; so does a native transfer whose gas is more than a plain transfer's. */
   runsCode(tx: PreparedTx): boolean {
-    return tx.intent.kind === 'contract-call' || (tx.intent.kind === 'native-transfer' && fieldsOf({ ...tx, unsigned: { ...tx.unsigned, nonce: '0' } }).gasLimit > 21_000n)
+    // A plain transfer to an account without code costs exactly 21,000 gas; anything more ran code.
+    return tx.intent.kind === 'contract-call' || (tx.intent.kind === 'native-transfer' && BigInt(String(tx.unsigned.gasLimit)) > 21_000n)
   }
 
   private callOf(from: string, unsigned: Record<string, unknown>): { from: string; to: string; data: string; value: bigint; gas?: bigint } {
