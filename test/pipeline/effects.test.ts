@@ -7,16 +7,14 @@
  * signing (an approval), the second simulation refuses to sign. Every test reads where the tokens are from the chain.
  */
 import { Contract, Interface, JsonRpcProvider, Transaction, Wallet as EthersWallet } from 'ethers'
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
-import {
-  ACCOUNT_SIZE, TOKEN_PROGRAM_ID, createInitializeAccount3Instruction, createMint, createTransferCheckedInstruction, getAccount, getMinimumBalanceForRentExemptAccount,
-  getOrCreateAssociatedTokenAccount, mintTo,
-} from '@solana/spl-token'
+import { Connection, Keypair, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
+import { ACCOUNT_SIZE, TOKEN_PROGRAM_ID, createInitializeAccount3Instruction, createTransferCheckedInstruction, getAccount, getMinimumBalanceForRentExemptAccount } from '@solana/spl-token'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { Input, MethodName, Output } from '../../src/lib/contract.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { solanaTokenWallet } from '../helpers/solana-token.js'
 import { deploy, mined } from '../helpers/solc.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
@@ -152,21 +150,12 @@ describe('Solana: a token transfer to an account created in the same transaction
   let mint: PublicKey
   let source: PublicKey
   let agent: ReturnType<typeof as>
-  const payer = Keypair.generate()
   const friend = Keypair.generate().publicKey
   const stranger = Keypair.generate().publicKey
   const STARTING = 100_000_000n
 
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
-    conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
-    owner = new PublicKey((await t.client.call('wallet.create', { chain: 'solana', name: 'seff' }, op)).address)
-    await conn.requestAirdrop(owner, 10 * LAMPORTS_PER_SOL)
-    await conn.requestAirdrop(payer.publicKey, 10 * LAMPORTS_PER_SOL)
-    const opts = { commitment: 'confirmed' as const }
-    mint = await createMint(conn, payer, payer.publicKey, null, 6, Keypair.generate(), opts, TOKEN_PROGRAM_ID)
-    source = (await getOrCreateAssociatedTokenAccount(conn, payer, mint, owner, false, 'confirmed', opts)).address
-    await mintTo(conn, payer, mint, source, payer, STARTING, [], opts)
+    ;({ conn, owner, mint, source } = await solanaTokenWallet(t.client, op, 'seff', STARTING))
     // Account creation and the token program are allowed as calls (an operator who lets the agent open accounts).
     for (const [type, rules] of [
       ['SPENDING_LIMIT', { instant_max: '1' }],

@@ -9,15 +9,16 @@
  * Assign that hands the wallet's own account to another program.
  */
 import { Interface, JsonRpcProvider, MaxUint256, Wallet as EthersWallet } from 'ethers'
-import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionInstruction, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
+import { Connection, Keypair, PublicKey, SystemProgram, TransactionInstruction, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
 import {
   AuthorityType, TOKEN_PROGRAM_ID, createApproveCheckedInstruction, createCloseAccountInstruction, createMint, createRevokeInstruction, createSetAuthorityInstruction,
-  createTransferCheckedInstruction, getAccount, getOrCreateAssociatedTokenAccount, mintTo,
+  createTransferCheckedInstruction, getAccount, getOrCreateAssociatedTokenAccount,
 } from '@solana/spl-token'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { solanaTokenWallet } from '../helpers/solana-token.js'
 import { deploy, mined } from '../helpers/solc.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
@@ -179,24 +180,17 @@ describe('Solana: token instructions with trailing bytes and the instructions th
   let source: PublicKey
   let friendAta: PublicKey
   let strangerAta: PublicKey
-  const payer = Keypair.generate()
+  let payer: Keypair
   const friend = Keypair.generate().publicKey
   const stranger = Keypair.generate().publicKey
   const delegate = Keypair.generate().publicKey
   const STARTING = 100_000_000n
 
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
-    conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
-    owner = new PublicKey((await t.client.call('wallet.create', { chain: 'solana', name: 'spad' }, auth)).address)
-    await conn.requestAirdrop(owner, 10 * LAMPORTS_PER_SOL)
-    await conn.requestAirdrop(payer.publicKey, 10 * LAMPORTS_PER_SOL)
-    const opts = { commitment: 'confirmed' as const }
-    mint = await createMint(conn, payer, payer.publicKey, null, 6, Keypair.generate(), opts, TOKEN_PROGRAM_ID)
-    source = (await getOrCreateAssociatedTokenAccount(conn, payer, mint, owner, false, 'confirmed', opts)).address
-    friendAta = (await getOrCreateAssociatedTokenAccount(conn, payer, mint, friend, false, 'confirmed', opts)).address
-    strangerAta = (await getOrCreateAssociatedTokenAccount(conn, payer, mint, stranger, false, 'confirmed', opts)).address
-    await mintTo(conn, payer, mint, source, payer, STARTING, [], opts)
+    const w = await solanaTokenWallet(t.client, auth, 'spad', STARTING)
+    ;({ conn, owner, payer, mint, source } = w)
+    friendAta = await w.ataOf(friend)
+    strangerAta = await w.ataOf(stranger)
     for (const [type, rules] of [
       ['SPENDING_LIMIT', { instant_max: '1' }],
       ['SPENDING_LIMIT', { token: mint.toBase58(), instant_max: '1000' }],
