@@ -78,6 +78,8 @@ describe('"abandon … about" without a passphrase: the published addresses', ()
     const composed = keyFromMnemonic('evm', ABOUT, 0, { passphrase: 'caf\u00e9' }).address
     expect(keyFromMnemonic('evm', ABOUT, 0, { passphrase: 'cafe\u0301' }).address).toBe(composed)
     expect(composed).not.toBe(ABOUT_EVM0)
+    // A lone surrogate (possible in JSON over the socket, not in a UTF-8 file) is not text: INPUT_INVALID, not a crash.
+    expect(catchErr(() => keyFromMnemonic('solana', ABOUT, 0, { passphrase: 'a\ud800b' })).details).toEqual({ field: 'passphrase' })
   })
 })
 

@@ -257,17 +257,22 @@ export function keyFromMnemonic(chain: Chain, phrase: string, index: number, opt
   const path = opts.derivationPath === undefined ? standardPath(chain, index) : parseDerivationPath(chain, opts.derivationPath)
   let mnemonic: Mnemonic
   try {
-    // Both the phrase and the passphrase are NFKD-normalised here, as BIP-39 says.
     mnemonic = Mnemonic.fromPhrase(typeof phrase === 'string' ? phrase.trim() : '', opts.passphrase ?? '')
   } catch {
     throw keyFileError('Not a valid BIP-39 mnemonic (check the word count, the spelling and the word order)', { format: 'mnemonic' })
   }
-  if (chain === 'evm') {
-    const wallet = HDNodeWallet.fromMnemonic(mnemonic, path)
-    return evmFromPrivateKey(Buffer.from(getBytes(wallet.privateKey)), path)
-  }
-  const seed = getBytes(mnemonic.computeSeed())
+  let seed: Uint8Array
   try {
+    // The passphrase is NFKD-normalised here, as BIP-39 says; text that is not valid Unicode cannot be.
+    seed = getBytes(mnemonic.computeSeed())
+  } catch {
+    throw new WaiaasError('INPUT_INVALID', 'The BIP-39 passphrase is not valid Unicode text', { details: { field: 'passphrase' } })
+  }
+  try {
+    if (chain === 'evm') {
+      const node = HDNodeWallet.fromSeed(seed).derivePath(path)
+      return evmFromPrivateKey(Buffer.from(getBytes(node.privateKey)), path)
+    }
     // solana-keygen without a path: ed25519 from the seed's first 32 bytes (solana-sdk keypair_from_seed).
     if (path === NO_DERIVATION) return solanaFromSeed(Buffer.from(seed.subarray(0, 32)), path)
     const node = HDKey.fromMasterSeed(seed).derive(path)
