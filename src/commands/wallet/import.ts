@@ -32,7 +32,7 @@ export default class WalletImport extends BaseCommand {
     'keystore-file': Flags.string({ description: 'EVM: a Web3 Secret Storage (keystore v3) JSON file', exactlyOne: [...SOURCES] }),
     'keystore-password-file': Flags.string({ description: "The keystore's own password (else a prompt on a terminal)", dependsOn: ['keystore-file'] }),
     'mnemonic-file': Flags.string({ description: "A BIP-39 mnemonic; EVM m/44'/60'/0'/0/i, Solana m/44'/501'/i'/0' unless --derivation-path", exactlyOne: [...SOURCES] }),
-    'keypair-file': Flags.string({ description: 'Solana: a keypair JSON file (the 64-byte array of solana-keygen)', exactlyOne: [...SOURCES] }),
+    'keypair-file': Flags.string({ description: "Solana: a keypair file (solana-keygen's JSON array of 64 bytes; base58 text is read too)", exactlyOne: [...SOURCES] }),
     chain: Flags.option({ options: ['evm', 'solana'] as const, description: 'Chain family (needed with --mnemonic-file)' })(),
     index: Flags.integer({ description: 'Account index i in the standard derivation path (mnemonic only; default 0)', min: 0, max: 2 ** 31 - 1, dependsOn: ['mnemonic-file'], exclusive: ['derivation-path'] }),
     'derivation-path': Flags.string({
@@ -52,7 +52,7 @@ export default class WalletImport extends BaseCommand {
     const chain = (f.chain as 'evm' | 'solana' | undefined) ?? implied
     if (chain === undefined) throw new WaiaasError('USAGE', '--mnemonic-file needs --chain evm or --chain solana', { details: { flag: '--chain' } })
     if (format !== 'mnemonic' && format !== 'private-key' && chain !== implied) {
-      throw new WaiaasError('USAGE', `--${source} is for ${implied ?? 'other'} wallets, not ${chain}`, { details: { flag: '--chain' } })
+      throw new WaiaasError('USAGE', `--${source} is for ${implied ?? ''} wallets, not ${chain}`, { details: { flag: '--chain' } })
     }
     const params: Input<'wallet.import'> = { chain, format, secret }
     if (f.index !== undefined) params.index = f.index as number
