@@ -10,7 +10,7 @@ import {
   AGENT_SESSION_DEFAULTS, chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
   type Chain, type QuicksetMode, type QuicksetResult as Data,
 } from '../lib/quickset.js'
-import { passwordFromSources, recoveryKeyWarning } from '../lib/secrets.js'
+import { passwordFromSources, readSecretFile, recoveryKeyWarning } from '../lib/secrets.js'
 import { requestOutcome, waitUntilFinal } from '../lib/tx-command.js'
 
 const CHAINS: Chain[] = ['evm', 'solana']
@@ -26,7 +26,9 @@ export default class Quickset extends BaseCommand {
     'never to the screen, and the MCP server config that runs `waiaas mcp` with it. --local also starts the devnet, funds ' +
     'the wallets and has the agent make a first small transfer on each chain, offline; its tiers are in native units because ' +
     'local chains have no USD price. --testnet and --mainnet use the USD tiers (10 / 100 / 1000, 500 a day), which need a ' +
-    'price source and contact no network here. Initialises a new data directory with the master password first.'
+    'price source and contact no network here. Initialises a new data directory with the master password first: from ' +
+    '--password-file or WAIAAS_MASTER_PASSWORD(_FILE), else asked on a terminal, else (no terminal) generated into ' +
+    'recovery.key (0600) as `init --auto-provision` does, and it says where.'
   static override examples = [
     '<%= config.bin %> quickset --local',
     '<%= config.bin %> quickset --mode mainnet --json',
@@ -51,7 +53,7 @@ export default class Quickset extends BaseCommand {
     }
     const names = quicksetNames(prefix, this.paths.dataDir)
     const client = await this.daemon()
-    const { password, initialized } = await this.vault(client)
+    const { password, initialized, recoveryKeyFile } = await this.vault(client)
     const op = { password }
     await this.assertFresh(client, names)
     const step = <T>(text: string, fn: () => Promise<T>): Promise<T> =>
@@ -94,7 +96,7 @@ export default class Quickset extends BaseCommand {
     const config = mcpConfig({ node: process.execPath, bin: path.join(this.config.root, 'bin', 'run.js'), tokenFile: names.tokenFile, dataDir: this.paths.dataDir, socketPath: this.env.socketPath })
     const next = ['waiaas mcp setup', `waiaas policy list --wallet ${names.evm}`, mode === 'local' ? 'waiaas tx list' : `waiaas balance --wallet ${names.evm} --network ${chainPlan(mode, 'evm').networks[0]!}`]
     const warnings = fs.existsSync(this.paths.recoveryKey) ? [recoveryKeyWarning(this.paths.recoveryKey)] : []
-    return { mode, dataDir: this.paths.dataDir, initialized, devnet, wallets, policies, session: created.session, tokenFile: names.tokenFile, funded, firstTransfers, mcpConfig: config, next, warnings }
+    return { mode, dataDir: this.paths.dataDir, initialized, recoveryKeyFile, devnet, wallets, policies, session: created.session, tokenFile: names.tokenFile, funded, firstTransfers, mcpConfig: config, next, warnings }
   }
 
   /** The one mode the flags name; on a terminal without one, a question; otherwise USAGE naming the flags. */
@@ -114,21 +116,29 @@ export default class Quickset extends BaseCommand {
     return select({ message: 'Where should the wallets live?', choices }, { input: process.stdin, output: process.stderr })
   }
 
-  /** The master password, setting it first when this data directory has none yet. */
-  private async vault(client: DaemonClient): Promise<{ password: string; initialized: boolean }> {
-    if ((await client.call('system.status', {})).initialized) return { password: await this.operatorPassword(), initialized: false }
+  /**
+   * The master password, setting it first when this data directory has none yet: from --password-file or the
+   * environment, else a prompt on a terminal, else (no terminal, nothing given: CI, a container, the README's first
+   * command) generated into recovery.key as `init --auto-provision` does.
+   */
+  private async vault(client: DaemonClient): Promise<{ password: string; initialized: boolean; recoveryKeyFile: string | null }> {
+    if ((await client.call('system.status', {})).initialized) return { password: await this.operatorPassword(), initialized: false, recoveryKeyFile: null }
     const found = passwordFromSources({ file: this.flags['password-file'] as string | undefined, env: this.env })
     const password =
       found?.password ??
-      (await this.askSecret('New master password', '--password-file', { confirm: true, validate: (v) => ([...v].length >= 12 ? true : 'Use at least 12 characters') }))
-    await this.spin(
+      (interactive()
+        ? await this.askSecret('New master password', '--password-file', { confirm: true, validate: (v) => ([...v].length >= 12 ? true : 'Use at least 12 characters') })
+        : undefined)
+    const result = await this.spin(
       () => 'Deriving the key-encryption key',
       (start) => {
         start()
-        return client.call('vault.init', { password, autoProvision: false })
+        return client.call('vault.init', password === undefined ? { autoProvision: true } : { password, autoProvision: false })
       },
     )
-    return { password, initialized: true }
+    if (password !== undefined) return { password, initialized: true, recoveryKeyFile: null }
+    const file = result.recoveryKeyFile ?? this.paths.recoveryKey
+    return { password: readSecretFile(file, 'recovery.key'), initialized: true, recoveryKeyFile: file }
   }
 
   /** Refuses before creating anything when a name or the token file is taken, so a second run never leaves half a set. */

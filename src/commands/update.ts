@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../lib/base-command.js'
 import { readSettings } from '../lib/env.js'
+import { redactUrl } from '../lib/networks.js'
 import { VERSION } from '../lib/version.js'
 
 const PACKAGE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string }).name
@@ -10,10 +11,24 @@ const TIMEOUT_MS = 2500
 export interface UpdateCheck {
   current: string
   latest: string | null
-  status: 'up-to-date' | 'available' | 'skipped'
+  /**
+   * `not-published`: the registry answered 404, it has no package of this name (a source checkout, or a registry that
+   * does not carry it); `skipped`: no answer to go by, `reason` says why.
+   */
+  status: 'up-to-date' | 'available' | 'not-published' | 'skipped'
   /** The command that installs the newer version, when there is one. */
   command: string | null
+  /** The registry asked, credentials redacted. */
+  registry: string
+  /** Why a check was skipped: `unreachable`, `http-<status>` or `bad-response`; null otherwise. */
+  reason: string | null
+  /** What to do when there is no answer to go by; null otherwise. */
+  hint: string | null
 }
+
+const NOT_PUBLISHED_HINT =
+  'Running from a source checkout? Update it with `git pull && npm ci && npm run build`. Otherwise set update.registry ' +
+  '(or WAIAAS_NPM_REGISTRY) to the registry that publishes waiaas.'
 
 /** -1, 0 or 1 comparing x.y.z versions (a pre-release suffix is ignored). */
 export function compareVersions(a: string, b: string): number {
@@ -30,7 +45,8 @@ export function compareVersions(a: string, b: string): number {
 export default class Update extends BaseCommand {
   static override description =
     'Check the npm registry for a newer waiaas and print the command that installs it; offline or on any registry error the ' +
-    'check is skipped, never an error. waiaas never replaces itself: the daemon holds your keys, so you run the install.'
+    'check is skipped, never an error, and a registry without waiaas (HTTP 404) is reported as not published there. ' +
+    'waiaas never replaces itself: the daemon holds your keys, so you run the install.'
   static override examples = ['<%= config.bin %> update', '<%= config.bin %> update --check --json']
   static override flags = {
     check: Flags.boolean({ description: 'Only check (the default: waiaas never installs by itself); kept for scripts that pass it' }),
@@ -38,7 +54,10 @@ export default class Update extends BaseCommand {
 
   protected override async exec(): Promise<UpdateCheck> {
     const registry = readSettings(this.paths.config).npmRegistry ?? 'https://registry.npmjs.org'
-    const skipped: UpdateCheck = { current: VERSION, latest: null, status: 'skipped', command: null }
+    const base = { current: VERSION, command: null, registry: redactUrl(registry) }
+    const skipped = (reason: string): UpdateCheck => ({
+      ...base, latest: null, status: 'skipped', reason, hint: 'Try again later; `waiaas config get update.registry` shows where it asks.',
+    })
     let latest: string
     try {
       const { request } = await import('undici')
@@ -50,22 +69,27 @@ export default class Update extends BaseCommand {
       })
       if (res.statusCode !== 200) {
         await res.body.dump()
-        return skipped
+        if (res.statusCode === 404) return { ...base, latest: null, status: 'not-published', reason: null, hint: NOT_PUBLISHED_HINT }
+        return skipped(`http-${res.statusCode}`)
       }
       const body = (await res.body.json()) as { version?: unknown }
-      if (typeof body.version !== 'string' || !/^\d+\.\d+\.\d+/.test(body.version)) return skipped
+      if (typeof body.version !== 'string' || !/^\d+\.\d+\.\d+/.test(body.version)) return skipped('bad-response')
       latest = body.version
     } catch {
-      return skipped
+      return skipped('unreachable')
     }
     return compareVersions(latest, VERSION) > 0
-      ? { current: VERSION, latest, status: 'available', command: `npm i -g ${PACKAGE}@${latest}` }
-      : { current: VERSION, latest, status: 'up-to-date', command: null }
+      ? { ...base, latest, status: 'available', command: `npm i -g ${PACKAGE}@${latest}`, reason: null, hint: null }
+      : { ...base, latest, status: 'up-to-date', reason: null, hint: null }
   }
 
   protected override render(u: UpdateCheck): void {
     if (u.status === 'available') this.log(`A newer version ${u.latest} is available (this is ${u.current}): ${u.command}`)
     else if (u.status === 'up-to-date') this.log(`waiaas ${u.current} is up to date`)
-    else this.log(`Update check skipped (registry not reachable); this is waiaas ${u.current}`)
+    else if (u.status === 'not-published') this.log(`${PACKAGE} is not published on ${u.registry}, so there is no newer version to offer (this is ${u.current}).\n${u.hint ?? ''}`)
+    else {
+      const why = u.reason === 'unreachable' ? 'registry not reachable' : u.reason === 'bad-response' ? 'the registry gave no version' : `the registry answered ${u.reason?.replace('http-', 'HTTP ') ?? 'an error'}`
+      this.log(`Update check skipped (${why}); this is waiaas ${u.current}`)
+    }
   }
 }

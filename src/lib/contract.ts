@@ -395,7 +395,10 @@ export const contract = {
     mcp: false,
   }),
   'wallet.import': def({
-    summary: 'Import a wallet from a private key, keystore v3, BIP-39 mnemonic or Solana keypair file.',
+    summary:
+      'Import a wallet from a private key (EVM hex; Solana base58 as Phantom exports it, or keypair JSON), keystore v3, ' +
+      "Solana keypair file, or BIP-39 mnemonic with an optional passphrase on the standard path of account `index` or on " +
+      "`derivationPath` (Solana `none`: solana-keygen's default, the seed's first 32 bytes).",
     role: 'operator',
     input: z.object({
       chain: chainSchema,
@@ -403,10 +406,14 @@ export const contract = {
       secret: z.string().min(1).max(64 * 1024),
       keystorePassword: password.optional(),
       index: z.number().int().min(0).max(2 ** 31 - 1).default(0),
+      /** Mnemonic only: a BIP-32 path instead of account `index`'s standard one, or `none` (Solana). */
+      derivationPath: z.string().min(1).max(256).optional(),
+      /** Mnemonic only: the BIP-39 passphrase. */
+      passphrase: z.string().min(1).max(1024).optional(),
       name: walletName.optional(),
     }),
     output: wallet,
-    errors: ['INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
+    errors: ['INPUT_INVALID', 'INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     mcp: false,
   }),
   'wallet.export': def({

@@ -120,6 +120,8 @@ export interface QuicksetResult {
   dataDir: string
   /** True when quickset set the master password of a new data directory. */
   initialized: boolean
+  /** Where the master password is when quickset generated it (no terminal, none given); null otherwise. */
+  recoveryKeyFile: string | null
   devnet: Output<'devnet.start'> | null
   wallets: Wallet[]
   policies: Pick<PolicyView, 'id' | 'type' | 'walletName' | 'network' | 'rules'>[]
@@ -147,6 +149,7 @@ export function quicksetSteps(d: QuicksetResult): string[] {
   const chainOf = (name: string | null): Chain => d.wallets.find((w) => w.name === name)?.chain ?? 'evm'
   const lines: string[] = []
   if (d.initialized) lines.push(`Initialised ${d.dataDir}`)
+  if (d.recoveryKeyFile !== null) lines.push(`Generated a master password into ${d.recoveryKeyFile} (mode 0600): keep a copy somewhere safe`)
   if (d.devnet !== null) lines.push(`Devnet running: evm-local at ${d.devnet.evm?.url ?? '-'}, solana-local at ${d.devnet.solana?.url ?? '-'}`)
   for (const w of d.wallets) lines.push(`Wallet ${w.name} (${w.chain}): ${w.address}`)
   for (const p of d.policies) {

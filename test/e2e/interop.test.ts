@@ -1,6 +1,8 @@
 /**
  * Interoperability with the formats people already have, through bin/run.js: keystore v3 both ways with ethers,
- * BIP-39 mnemonics on the standard paths, solana-keygen keypair JSON byte for byte, and duplicate detection.
+ * BIP-39 mnemonics on the standard paths, other paths, solana-keygen's no-path default and with a passphrase (the
+ * published addresses of "abandon … about" and a BIP-39 reference vector), solana-keygen keypair JSON byte for byte,
+ * Phantom's base58 secret key, and duplicate detection.
  */
 import { execFileSync } from 'node:child_process'
 import { generateKeyPairSync } from 'node:crypto'
@@ -8,17 +10,26 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { base58 } from '@scure/base'
+import { HDKey } from '@scure/bip32'
 import { Keypair } from '@solana/web3.js'
-import { Wallet as EthersWallet, encryptKeystoreJson } from 'ethers'
+import { derivePath } from 'ed25519-hd-key'
+import { Wallet as EthersWallet, computeAddress, encryptKeystoreJson, hexlify } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempHome } from '../helpers/cli.js'
 import { MASTER_PASSWORD, fails, modeOf, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
+import vectors from '../fixtures/bip39-trezor-vectors.json' with { type: 'json' }
 
 const JUNK = 'test test test test test test test test test test test junk'
 const ANVIL0 = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266'
 const ANVIL1 = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8'
 const JUNK_SOL0 = 'oeYf6KAJkLYhBuR8CiGc6L4D4Xtfepr85fuDgA9kq96'
 const KEYSTORE_PASSWORD = 'keystore password from ethers'
+const ABOUT = 'abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about'
+// Published for "abandon … about" (no passphrase): MetaMask m/44'/60'/0'/0/0, Phantom m/44'/501'/0'/0', and
+// solana-keygen without a path (`solana-keygen recover prompt://`, the seed's first 32 bytes).
+const ABOUT_EVM0 = '0x9858EfFD232B4033E47d90003D41EC34EcaEda94'
+const ABOUT_PHANTOM0 = 'HAgk14JpMQLgt6rVgv7cBQFJWFto5Dqxi472uT3DKpqk'
+const ABOUT_KEYGEN = 'EHqmfkN89RJ7Y33CXM6uCzhVeuywHoJXZZLszBHHZy7o'
 
 /** Foundry's `cast` from the @foundry-rs/cast npm package (the platform package holds the binary), with its output. */
 function cast(args: string[], env: Record<string, string> = {}): string {
@@ -137,6 +148,69 @@ describe('interoperability', () => {
 
   it('a mnemonic without --chain is a usage error', async () => {
     fails(await cli.run(['wallet', 'import', '--mnemonic-file', mnemonic, '--password-file', pw]), 'USAGE', 2)
+  })
+
+  it('"abandon … about" gives the published MetaMask, Phantom and solana-keygen (no path) addresses', async () => {
+    const words = home.file('about.txt', `${ABOUT}\n`)
+    const evm = ok(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'evm', '--password-file', pw]))
+    expect(evm).toMatchObject({ address: ABOUT_EVM0, derivationPath: "m/44'/60'/0'/0/0" })
+    const phantom = ok(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'solana', '--password-file', pw]))
+    expect(phantom).toMatchObject({ address: ABOUT_PHANTOM0, derivationPath: "m/44'/501'/0'/0'" })
+    const keygen = ok(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'solana', '--derivation-path', 'none', '--name', 'from-keygen', '--password-file', pw]))
+    expect(keygen).toMatchObject({ name: 'from-keygen', address: ABOUT_KEYGEN, source: 'mnemonic', derivationPath: 'none' })
+  })
+
+  it('a BIP-39 passphrase from --passphrase-file on a --derivation-path: the reference vector\'s published seed', async () => {
+    // The vector "legal winner … yellow" with passphrase "TREZOR"; expected addresses from its published root xprv
+    // (@scure/bip32) and seed (ed25519-hd-key, web3.js), not from waiaas code.
+    const [, mnemonic, seed, xprv] = vectors.english[1]!
+    const words = home.file('legal.txt', `${mnemonic}\n`)
+    const passphrase = home.file('passphrase.txt', `${vectors.passphrase}\n`)
+    const path1 = "m/44'/60'/1'/0/2"
+    const evm = ok(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'evm', '--derivation-path', "m/44h/60h/1h/0/2", '--passphrase-file', passphrase, '--password-file', pw]))
+    expect(evm).toMatchObject({ address: computeAddress(hexlify(HDKey.fromExtendedKey(xprv!).derive(path1).publicKey!)), derivationPath: path1 })
+    const sol = ok(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'solana', '--derivation-path', 'none', '--passphrase-file', passphrase, '--password-file', pw]))
+    expect(sol.address).toBe(Keypair.fromSeed(Buffer.from(seed!, 'hex').subarray(0, 32)).publicKey.toBase58())
+    const phantom = ok(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'solana', '--index', '2', '--passphrase-file', passphrase, '--password-file', pw]))
+    expect(phantom).toMatchObject({ address: Keypair.fromSeed(derivePath("m/44'/501'/2'/0'", seed!).key).publicKey.toBase58(), derivationPath: "m/44'/501'/2'/0'" })
+    // Neither the phrase nor the passphrase was ever printed.
+    for (const out of cli.transcript) {
+      expect(out).not.toContain('legal winner')
+      expect(out).not.toContain(vectors.passphrase)
+    }
+  })
+
+  it('path and passphrase mistakes are refused: a soft Solana step, none on EVM, flags that need a mnemonic or contradict', async () => {
+    const words = home.file('about2.txt', `${ABOUT}\n`)
+    const passphrase = home.file('passphrase2.txt', 'p\n')
+    const soft = fails(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'solana', '--derivation-path', "m/44'/501'/7'/0", '--password-file', pw]), 'INPUT_INVALID', 2)
+    expect(soft.details).toMatchObject({ field: 'derivationPath', reason: 'not-hardened' })
+    expect(soft.hint).toContain("m/44'/501'/7'/0'")
+    const none = fails(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'evm', '--derivation-path', 'none', '--password-file', pw]), 'INPUT_INVALID', 2)
+    expect(none.details).toMatchObject({ field: 'derivationPath', reason: 'none-on-evm' })
+    // Flags that belong to a mnemonic, or that contradict each other, are usage errors.
+    fails(await cli.run(['wallet', 'import', '--mnemonic-file', words, '--chain', 'evm', '--index', '1', '--derivation-path', "m/44'/60'/0'/0/1", '--password-file', pw]), 'USAGE', 2)
+    const pk = home.file('pk.txt', '0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d\n')
+    fails(await cli.run(['wallet', 'import', '--private-key-file', pk, '--passphrase-file', passphrase, '--password-file', pw]), 'USAGE', 2)
+  })
+
+  it("Phantom's base58 secret key imports with --private-key-file (the chain told by its shape); a bare 32-byte value is refused", async () => {
+    const kp = Keypair.generate()
+    const secret = base58.encode(kp.secretKey)
+    const file = home.file('phantom.txt', `${secret}\n`)
+    const w = ok(await cli.run(['wallet', 'import', '--private-key-file', file, '--name', 'from-phantom', '--password-file', pw]))
+    expect(w).toMatchObject({ chain: 'solana', address: kp.publicKey.toBase58(), source: 'private-key', derivationPath: null })
+    // The same key as solana-keygen's JSON is the same wallet.
+    const json = home.file('phantom.json', JSON.stringify(Array.from(kp.secretKey)))
+    expect(fails(await cli.run(['wallet', 'import', '--keypair-file', json, '--password-file', pw]), 'WALLET_DUPLICATE', 8).details.walletId).toBe(w.id)
+
+    const other = Keypair.generate()
+    const short = home.file('seed32.txt', base58.encode(other.secretKey.subarray(0, 32)))
+    const before = ok(await cli.run(['wallet', 'list']))
+    const e = fails(await cli.run(['wallet', 'import', '--private-key-file', short, '--chain', 'solana', '--password-file', pw]), 'INPUT_INVALID_KEY_FILE', 2)
+    expect(e.details).toEqual({ format: 'solana-base58', length: 32 })
+    expect(ok(await cli.run(['wallet', 'list']))).toEqual(before)
+    for (const out of cli.transcript) expect(out).not.toContain(secret.slice(0, 16))
   })
 
   it('a Solana keypair file imports and exports back byte for byte', async () => {

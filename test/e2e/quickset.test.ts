@@ -1,30 +1,41 @@
 /**
- * `waiaas quickset` through bin/run.js: the local playground end to end (a new data directory → wallets, starter
- * policies that apply, an agent session whose token works and is never printed, funding and a first confirmed
- * transfer on each chain), the mainnet set without any network, and the usage errors.
+ * `waiaas quickset` through bin/run.js: the README's first command on a fresh machine (a new HOME, no terminal, no
+ * earlier `init`, no master password given: it generates one into recovery.key and says where) → wallets, starter
+ * policies that apply, an agent session whose token works and is never printed, funding and a first confirmed transfer
+ * on each chain; with a password given it generates none; the mainnet set without any network; and the usage errors.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { connectExisting } from '../../src/lib/launcher.js'
 import { resolvePaths } from '../../src/lib/paths.js'
+import { quicksetSteps } from '../../src/lib/quickset.js'
 import { BIN, cliEnv, runCli, stopDaemon, tempHome } from '../helpers/cli.js'
 
 const PASSWORD = 'correct horse battery staple'
 const home = tempHome('waiaas-qs-')
-const env = cliEnv(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: home.file('pw.txt', `${PASSWORD}\n`) })
+// A fresh machine as the README's set-up line meets it: HOME is new, so the data directory is the default
+// ~/.waiaas; no WAIAAS_* variable at all (cliEnv drops inherited ones); stdin is not a terminal.
+const dataDir = path.join(home.root, '.waiaas')
+const env: NodeJS.ProcessEnv = { ...cliEnv(dataDir), HOME: home.root }
+delete env.WAIAAS_DATA_DIR
 const cli = (...args: string[]) => runCli([...args, '--json'], { env, timeoutMs: 120_000 })
 
 const main = tempHome('waiaas-qm-')
 // The seed article's two commands: `init --auto-provision`, then `quickset --mode mainnet` with no password given.
 const mainEnv = cliEnv(main.dataDir)
 
+const given = tempHome('waiaas-qg-')
+const givenEnv = cliEnv(given.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: given.file('pw.txt', `${PASSWORD}\n`) })
+
 afterAll(async () => {
   await runCli(['devnet', 'stop', '--json'], { env })
-  await stopDaemon(home.dataDir)
+  await stopDaemon(dataDir)
   await stopDaemon(main.dataDir)
+  await stopDaemon(given.dataDir)
   home.cleanup()
   main.cleanup()
+  given.cleanup()
 })
 
 async function rpc(url: string, method: string, params: unknown[]): Promise<any> {
@@ -53,37 +64,52 @@ describe('quickset', () => {
     expect(both.code).toBe(2)
     expect(both.json?.error?.code).toBe('USAGE')
     // Nothing was started or created.
-    expect(fs.existsSync(path.join(home.dataDir, 'waiaas.db'))).toBe(false)
+    expect(fs.existsSync(path.join(dataDir, 'waiaas.db'))).toBe(false)
   })
 
-  it('--local: from an empty data directory to a working agent, funded wallets and a first transfer', async () => {
+  it("the README's first command: --local on a fresh machine with no terminal and no password → a generated master password, a working agent, funded wallets and a first transfer", async () => {
+    // The README's set-up line is install + build + this command (here with --json to read what it did).
+    const setUp = /## Set up\n\n```sh\n(.*)\n/.exec(fs.readFileSync(new URL('../../README.md', import.meta.url), 'utf8'))?.[1] ?? ''
+    expect(setUp).toMatch(/^npm ci && npm run build && \.\/bin\/run\.js quickset --local\s/)
     const r = await cli('quickset', '--local')
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
     const d = r.json?.data
     expect(d.mode).toBe('local')
+    expect(d.dataDir).toBe(dataDir)
     expect(d.initialized).toBe(true)
+
+    // The master password was generated into recovery.key (0600, in a 0700 directory), and quickset says where.
+    const recoveryKey = path.join(dataDir, 'recovery.key')
+    expect(d.recoveryKeyFile).toBe(recoveryKey)
+    expect(fs.statSync(recoveryKey).mode & 0o777).toBe(0o600)
+    expect(fs.statSync(dataDir).mode & 0o777).toBe(0o700)
+    const generated = fs.readFileSync(recoveryKey, 'utf8').trim()
+    expect(generated.length).toBeGreaterThanOrEqual(20)
+    expect(r.stdout).not.toContain(generated)
+    expect(d.warnings).toHaveLength(1)
+    expect(d.warnings[0]).toContain(recoveryKey)
+    expect(quicksetSteps(d).filter((l) => l.includes(recoveryKey))).toHaveLength(1)
     expect(d.wallets.map((w: any) => [w.name, w.chain])).toEqual([['agent-evm', 'evm'], ['agent-solana', 'solana']])
     const [evm, sol] = d.wallets
 
     // The token: in a 0600 file in the data directory, never on stdout or stderr.
-    const tokenFile = path.join(home.dataDir, 'quickset-agent.token')
+    const tokenFile = path.join(dataDir, 'quickset-agent.token')
     expect(d.tokenFile).toBe(tokenFile)
     expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600)
     const token = fs.readFileSync(tokenFile, 'utf8').trim()
     expect(token.length).toBeGreaterThan(20)
     expect(r.stdout).not.toContain(token)
-    expect(r.stdout).not.toContain(PASSWORD)
     expect(d).not.toHaveProperty('token')
     expect(d.session).not.toHaveProperty('token')
 
     // The MCP config runs this CLI's `mcp` with the token file, on this data directory.
     expect(d.mcpConfig).toEqual({
-      mcpServers: { waiaas: { command: process.execPath, args: [BIN, 'mcp', '--token-file', tokenFile], env: { WAIAAS_DATA_DIR: home.dataDir } } },
+      mcpServers: { waiaas: { command: process.execPath, args: [BIN, 'mcp', '--token-file', tokenFile], env: { WAIAAS_DATA_DIR: dataDir } } },
     })
 
     // The token is a live session for exactly the two wallets, 7 days with 4 renewals.
-    const client = await connectExisting(resolvePaths(home.dataDir))
+    const client = await connectExisting(resolvePaths(dataDir))
     try {
       const who = await client.call('session.whoami', {}, { token })
       expect(who.id).toBe(d.session.id)
@@ -119,6 +145,11 @@ describe('quickset', () => {
     const evmBal = (await cli('balance', '--wallet', 'agent-evm', '--network', 'evm-local')).json?.data.balances[0].amount as string
     expect(Number(evmBal)).toBeLessThan(9.999) // 10 funded, 0.001 sent, plus the fee
     expect(Number(evmBal)).toBeGreaterThan(9.99)
+    // Read from the local chains themselves: both wallets hold what was funded less what they sent and paid.
+    const evmWei = BigInt(await rpc(d.devnet.evm.url, 'eth_getBalance', [evm.address, 'latest']))
+    expect(evmWei < 10n ** 19n - 10n ** 15n && evmWei > 10n ** 19n - 10n ** 15n - 10n ** 16n).toBe(true)
+    const solLamports = BigInt((await rpc(d.devnet.solana.url, 'getBalance', [sol.address])).value)
+    expect(solLamports < 10n ** 10n - 10n ** 7n && solLamports > 10n ** 10n - 10n ** 7n - 10n ** 7n).toBe(true)
 
     // The tiers behave as the starter set says (the 0.001 already sent counts against the 0.5 daily cap). The fee
     // counts with the value, so 0.009 (not 0.01) plus its fee is within the 0.01 instant tier.
@@ -177,5 +208,16 @@ describe('quickset', () => {
     expect(nets).toEqual(expect.arrayContaining([['main-evm', ['eip155:8453', 'eip155:1']], ['main-solana', [expect.stringMatching(/^solana:5eykt4/)]]]))
 
     expect((await runCli(['devnet', 'status', '--json'], { env: mainEnv })).json?.data.running).toBe(false)
+  }, 120_000)
+
+  it('with a master password given (WAIAAS_MASTER_PASSWORD_FILE) on a fresh directory it uses that one and generates none', async () => {
+    const r = await runCli(['quickset', '--testnet', '--json'], { env: givenEnv, timeoutMs: 120_000 })
+    expect(r.code).toBe(0)
+    expect(r.json?.data).toMatchObject({ initialized: true, recoveryKeyFile: null, warnings: [] })
+    expect(fs.existsSync(path.join(given.dataDir, 'recovery.key'))).toBe(false)
+    // The given password is the operator's: an operator read with it works, one with another password does not.
+    expect((await runCli(['wallet', 'list', '--json'], { env: givenEnv })).json?.data.wallets).toHaveLength(2)
+    const wrong = await runCli(['session', 'list', '--json'], { env: cliEnv(given.dataDir, { WAIAAS_MASTER_PASSWORD: 'not the password at all' }) })
+    expect(wrong.json?.error?.code).toBe('AUTH_BAD_PASSWORD')
   }, 120_000)
 })

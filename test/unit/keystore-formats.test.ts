@@ -1,6 +1,7 @@
 import { Wallet, encryptKeystoreJson, getBytes } from 'ethers'
 import { HDKey } from 'micro-key-producer/slip10.js'
 import { base58 } from '@scure/base'
+import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { catchErr, catchAsync } from '../helpers/errors.js'
 import { WaiaasError } from '../../src/lib/errors.js'
@@ -10,6 +11,8 @@ import {
   keyFromMnemonic,
   keyFromPrivateKeyText,
   keyFromSolanaKeypairJson,
+  keyFromSolanaSecret,
+  keyFromSolanaSecretBase58,
   keyToKeystoreV3,
   keyToSolanaKeypairJson,
 } from '../../src/daemon/keystore/keys.js'
@@ -188,3 +191,43 @@ describe('solana keypair json', () => {
     expect(catchErr(() => keyFromSolanaKeypairJson(cases['mismatch'] ?? '')).message).toMatch(/does not match/)
   })
 })
+
+describe('solana base58 secret key (Phantom export)', () => {
+  it('imports the 64-byte base58 text web3.js makes, with or without surrounding whitespace, to the same key', () => {
+    const kp = Keypair.generate()
+    const text = base58.encode(kp.secretKey)
+    const km = keyFromSolanaSecretBase58(`  ${text}\n`)
+    expect(km.address).toBe(kp.publicKey.toBase58())
+    expect(new Uint8Array(km.privateKey)).toEqual(kp.secretKey.slice(0, 32))
+    expect(km.derivationPath).toBeUndefined()
+    // keyFromSolanaSecret takes either shape wallets export.
+    expect(keyFromSolanaSecret(text).address).toBe(kp.publicKey.toBase58())
+    expect(keyFromSolanaSecret(JSON.stringify(Array.from(kp.secretKey))).address).toBe(kp.publicKey.toBase58())
+  })
+
+  it('refuses a bare 32-byte value (an address looks the same), other lengths, a mismatched half and non-base58, without echoing', () => {
+    const kp = Keypair.generate()
+    const other = Keypair.generate()
+    const full = base58.encode(kp.secretKey)
+    const cases: Record<string, [input: string, details: Record<string, unknown>]> = {
+      seedOnly: [base58.encode(kp.secretKey.slice(0, 32)), { format: 'solana-base58', length: 32 }],
+      address: [kp.publicKey.toBase58(), { format: 'solana-base58', length: 32 }],
+      short: [base58.encode(kp.secretKey.slice(0, 63)), { format: 'solana-base58', length: 63 }],
+      mismatch: [base58.encode(Buffer.concat([kp.secretKey.slice(0, 32), other.secretKey.slice(32)])), { format: 'solana-base58' }],
+      notBase58: [`${full.slice(0, 40)}0OIl${full.slice(44)}`, { format: 'solana-base58' }],
+      empty: ['', { format: 'solana-base58' }],
+    }
+    const messages = new Set<string>()
+    for (const [name, [input, details]] of Object.entries(cases)) {
+      const err = catchErr(() => keyFromSolanaSecretBase58(input))
+      expect(err.code, name).toBe('INPUT_INVALID_KEY_FILE')
+      expect(err.details, name).toEqual(details)
+      if (input.length > 0) expect(surface(err), name).not.toContain(input.slice(0, 12))
+      expect(surface(err), name).not.toContain(full.slice(0, 12))
+      messages.add(err.message)
+    }
+    expect(messages.size).toBe(4) // 32 bytes, wrong length, mismatch, not base58
+    expect(catchErr(() => keyFromSolanaSecretBase58(cases['mismatch']![0])).message).toMatch(/does not match/)
+  })
+})
+

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Wallet } from '../../lib/contract.js'
+import type { Input, Wallet } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertWalletName } from '../../lib/names.js'
 import { assertNotAnOwner, assertOwnerOutside } from '../approval/owner-rule.js'
@@ -11,7 +11,7 @@ import {
   keyFromKeystoreV3,
   keyFromMnemonic,
   keyFromPrivateKeyText,
-  keyFromSolanaKeypairJson,
+  keyFromSolanaSecret,
   keyToKeystoreV3,
   keyToSolanaKeypairJson,
   type KeyMaterial,
@@ -100,22 +100,37 @@ export const importWallet: Handler<'wallet.import'> = async (ctx, params, caller
   // Checked before the (slow) key decoding, so a bad name fails fast.
   if (params.name !== undefined) assertWalletName(params.name)
   const { chain, format } = params
+  assertMnemonicOptions(params)
   const starts = await watchStarts(ctx, chain)
   let km: KeyMaterial
-  if (format === 'mnemonic') km = keyFromMnemonic(chain, params.secret, params.index)
+  if (format === 'mnemonic') km = keyFromMnemonic(chain, params.secret, params.index, { derivationPath: params.derivationPath, passphrase: params.passphrase })
   else if (chain === 'evm' && format === 'private-key') km = keyFromPrivateKeyText(params.secret)
   else if (chain === 'evm' && format === 'keystore') {
     if (params.keystorePassword === undefined) {
       throw new WaiaasError('INPUT_INVALID', 'A keystore import needs the keystore password', { details: { field: 'keystorePassword' } })
     }
     km = await keyFromKeystoreV3(params.secret, params.keystorePassword)
-  } else if (chain === 'solana' && format === 'keypair') km = keyFromSolanaKeypairJson(params.secret)
+  } else if (chain === 'solana' && (format === 'keypair' || format === 'private-key')) km = keyFromSolanaSecret(params.secret)
   else {
     throw new WaiaasError('INPUT_INVALID', `Format ${format} is not available for ${chain} wallets`, {
-      details: { field: 'format', chain, format, allowed: chain === 'evm' ? ['private-key', 'keystore', 'mnemonic'] : ['keypair', 'mnemonic'] },
+      details: { field: 'format', chain, format, allowed: chain === 'evm' ? ['private-key', 'keystore', 'mnemonic'] : ['private-key', 'keypair', 'mnemonic'] },
     })
   }
   return store(ctx, caller, km, format, params.name, 'wallet.import', starts)
+}
+
+/** A passphrase and a path belong to a mnemonic; a path replaces the account index rather than joining it. */
+function assertMnemonicOptions(params: Input<'wallet.import'>): void {
+  for (const field of ['derivationPath', 'passphrase'] as const) {
+    if (params[field] !== undefined && params.format !== 'mnemonic') {
+      throw new WaiaasError('INPUT_INVALID', `${field} applies to a mnemonic import only, not to format ${params.format}`, { details: { field, format: params.format } })
+    }
+  }
+  if (params.derivationPath !== undefined && params.index !== 0) {
+    throw new WaiaasError('INPUT_INVALID', 'Give an account index or a derivation path, not both: the path names the account itself', {
+      details: { field: 'index', conflictsWith: 'derivationPath' },
+    })
+  }
 }
 
 export const exportWallet: Handler<'wallet.export'> = async (ctx, params, caller) => {

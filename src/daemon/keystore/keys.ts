@@ -1,6 +1,7 @@
 /**
  * Chain key material and the key formats people already have: raw EVM private keys, Web3 Secret Storage v3,
- * BIP-39 mnemonics (EVM m/44'/60'/0'/0/i, Solana m/44'/501'/i'/0' via SLIP-0010) and solana-keygen keypair JSON.
+ * BIP-39 mnemonics with an optional passphrase (EVM m/44'/60'/0'/0/i, Solana m/44'/501'/i'/0' via SLIP-0010, any
+ * other path, or solana-keygen's no-path default), solana-keygen keypair JSON and base58 secret keys (Phantom).
  * Private keys stay in Buffers; intermediates created here are wiped. Error messages never quote the input.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
@@ -12,6 +13,7 @@ import { HDNodeWallet, Mnemonic, SigningKey, computeAddress, getBytes } from 'et
 import { HDKey } from 'micro-key-producer/slip10.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { wipe } from './aead.js'
+import { NO_DERIVATION, parseDerivationPath, standardPath } from './derivation-path.js'
 import type { KeystoreJob, KeystoreResult } from './keystore-worker.js'
 
 export type Chain = 'evm' | 'solana'
@@ -237,25 +239,42 @@ export async function keyToKeystoreV3(km: KeyMaterial, password: string): Promis
 
 const MAX_INDEX = 2 ** 31 - 1
 
-/** Derives the key at `index` from a BIP-39 phrase (no passphrase) on the chain's standard path. */
-export function keyFromMnemonic(chain: Chain, phrase: string, index: number): KeyMaterial {
+/** How a mnemonic becomes a key: a BIP-39 passphrase (the "25th word") and a path other than account `index`'s. */
+export interface MnemonicOptions {
+  /** A BIP-32 path, or `none` (Solana: solana-keygen's default, the seed's first 32 bytes); see parseDerivationPath. */
+  derivationPath?: string | undefined
+  passphrase?: string | undefined
+}
+
+/**
+ * Derives a key from a BIP-39 phrase and optional passphrase: on `opts.derivationPath` when given, else on the chain's
+ * standard path for account `index` (EVM m/44'/60'/0'/0/i, Solana m/44'/501'/i'/0').
+ */
+export function keyFromMnemonic(chain: Chain, phrase: string, index: number, opts: MnemonicOptions = {}): KeyMaterial {
   if (!Number.isSafeInteger(index) || index < 0 || index > MAX_INDEX) {
     throw new WaiaasError('INPUT_INVALID', `Account index must be an integer from 0 to ${MAX_INDEX}`, { details: { field: 'index' } })
   }
+  const path = opts.derivationPath === undefined ? standardPath(chain, index) : parseDerivationPath(chain, opts.derivationPath)
   let mnemonic: Mnemonic
   try {
-    mnemonic = Mnemonic.fromPhrase(typeof phrase === 'string' ? phrase.trim() : '')
+    mnemonic = Mnemonic.fromPhrase(typeof phrase === 'string' ? phrase.trim() : '', opts.passphrase ?? '')
   } catch {
     throw keyFileError('Not a valid BIP-39 mnemonic (check the word count, the spelling and the word order)', { format: 'mnemonic' })
   }
-  if (chain === 'evm') {
-    const path = `m/44'/60'/0'/0/${index}`
-    const wallet = HDNodeWallet.fromMnemonic(mnemonic, path)
-    return evmFromPrivateKey(Buffer.from(getBytes(wallet.privateKey)), path)
-  }
-  const path = `m/44'/501'/${index}'/0'`
-  const seed = getBytes(mnemonic.computeSeed())
+  let seed: Uint8Array
   try {
+    // The passphrase is NFKD-normalised here, as BIP-39 says; text that is not valid Unicode cannot be.
+    seed = getBytes(mnemonic.computeSeed())
+  } catch {
+    throw new WaiaasError('INPUT_INVALID', 'The BIP-39 passphrase is not valid Unicode text', { details: { field: 'passphrase' } })
+  }
+  try {
+    if (chain === 'evm') {
+      const node = HDNodeWallet.fromSeed(seed).derivePath(path)
+      return evmFromPrivateKey(Buffer.from(getBytes(node.privateKey)), path)
+    }
+    // solana-keygen without a path: ed25519 from the seed's first 32 bytes (solana-sdk keypair_from_seed).
+    if (path === NO_DERIVATION) return solanaFromSeed(Buffer.from(seed.subarray(0, 32)), path)
     const node = HDKey.fromMasterSeed(seed).derive(path)
     const km = solanaFromSeed(Buffer.from(node.privateKey), path)
     wipe(node.privateKey, node.chainCode)
@@ -299,6 +318,49 @@ export function keyFromSolanaKeypairJson(text: string): KeyMaterial {
     wipe(bytes)
     data.fill(0)
   }
+}
+
+const BASE58 = /^[1-9A-HJ-NP-Za-km-z]+$/
+
+/**
+ * A Solana secret key as base58 text: the 64 bytes (seed then public key) that Phantom, Solflare and Backpack export
+ * as "private key". The public half must match the seed. A bare 32-byte value is refused: it is as likely an address
+ * as a seed, and a wallet made from an address would hold a key anyone who knows that address can compute.
+ */
+export function keyFromSolanaSecretBase58(text: string): KeyMaterial {
+  const trimmed = typeof text === 'string' ? text.trim() : ''
+  const fail = (why: string, details: Record<string, unknown> = {}): WaiaasError =>
+    keyFileError(`Not a Solana secret key: ${why}`, { format: 'solana-base58', ...details })
+  if (!BASE58.test(trimmed)) throw fail("expected base58 text (Phantom's private key export) or solana-keygen's JSON array")
+  let bytes: Buffer
+  try {
+    bytes = Buffer.from(base58.decode(trimmed))
+  } catch {
+    throw fail('it does not decode as base58')
+  }
+  try {
+    if (bytes.length === 32) {
+      throw new WaiaasError('INPUT_INVALID_KEY_FILE', 'A 32-byte base58 value may be an address as well as a seed, so it is not taken as a key', {
+        details: { format: 'solana-base58', length: 32 },
+        hint: 'Give the 64-byte secret key Phantom exports as "private key", the keypair JSON file of solana-keygen, or the mnemonic.',
+      })
+    }
+    if (bytes.length !== 64) throw fail(`it decodes to ${bytes.length} bytes, not 64`, { length: bytes.length })
+    const seed = Buffer.from(bytes.subarray(0, 32))
+    const km = solanaFromSeed(seed)
+    if (!base58.decode(km.address).every((b, i) => b === bytes[32 + i])) {
+      wipe(seed)
+      throw fail('its public key (the last 32 bytes) does not match its secret (the first 32)')
+    }
+    return km
+  } finally {
+    wipe(bytes)
+  }
+}
+
+/** A Solana secret key in either shape wallets export: solana-keygen's JSON array, or base58 text (Phantom). */
+export function keyFromSolanaSecret(text: string): KeyMaterial {
+  return typeof text === 'string' && text.trimStart().startsWith('[') ? keyFromSolanaKeypairJson(text) : keyFromSolanaSecretBase58(text)
 }
 
 /** Byte-exact solana-keygen output: `[n,n,…]`, no spaces, no trailing newline. */
