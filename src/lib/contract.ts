@@ -1121,6 +1121,28 @@ export const contract = {
   }),
 } as const satisfies Record<string, MethodDef>
 
+/**
+ * The shared result types by the name clients know them by: the REST plugin's OpenAPI document publishes each as
+ * `components/schemas/<name>` (a generated client gets `TxRequest`, `Wallet`, …). Per-method inputs and results are
+ * named after their method there (`tx.send` → `TxSendInput`); only types shared by several methods are listed here.
+ */
+export const NAMED_SCHEMAS = {
+  Wallet: wallet,
+  TxRequest: txRequest,
+  Policy: policy,
+  Session: sessionView,
+  Network: network,
+  AuditEntry: auditEntry,
+  KillSwitch: killSwitch,
+  PluginStatus: pluginStatus,
+  NotifyChannel: notifyChannel,
+  NotifyDelivery: notifyDelivery,
+  DevnetInfo: devnetInfo,
+  Verdict: verdict,
+  RuleRef: ruleRef,
+  Kdf: kdfSummary,
+} as const satisfies Record<string, z.ZodType>
+
 export type Contract = typeof contract
 export type MethodName = keyof Contract
 /** What a caller sends (defaults optional). */
