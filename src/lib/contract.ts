@@ -1050,7 +1050,7 @@ export const contract = {
 
   'notify.add': def({
     summary:
-      'Add a notification channel: webhook (url, secret: HMAC-SHA256 signed), telegram (botToken, chatId, userId: the approver, for Approve/Reject buttons), ' +
+      'Add a notification channel: webhook (url, secret: signed per Standard Webhooks), telegram (botToken, chatId, userId: the approver, for Approve/Reject buttons), ' +
       'slack or discord (url: the incoming-webhook URL), ntfy (server, topic, token?). events filters what it receives (default all). Secrets are stored sealed and never returned.',
     role: 'operator',
     input: z.object({
