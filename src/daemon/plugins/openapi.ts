@@ -235,7 +235,7 @@ export function openApiDocument(version: string, serverUrl: string): Json {
         security: [],
         responses: {
           '200': { description: 'Up', content: { 'application/json': { schema: ref('Health') } } },
-          '405': { description: 'Method Not Allowed: HTTP_METHOD_NOT_ALLOWED (only GET and HEAD)', content: { 'application/json': { schema: ref('ErrorEnvelope') } } },
+          '4XX': { description: 'A request the HTTP server cannot parse (400; 431 for headers over 16 KiB), answered without a body' },
         },
       },
     },
@@ -248,6 +248,7 @@ export function openApiDocument(version: string, serverUrl: string): Json {
         responses: {
           '200': { description: 'OpenAPI 3.1', content: { 'application/json': { schema: { type: 'object', additionalProperties: {} } } } },
           '403': { description: 'Forbidden: HTTP_ORIGIN_REFUSED', content: { 'application/json': { schema: ref('ErrorEnvelope') } } },
+          '404': { description: 'Not Found: HTTP_ROUTE_NOT_FOUND (the REST plugin is not enabled)', content: { 'application/json': { schema: ref('ErrorEnvelope') } } },
         },
       },
     },
