@@ -14,6 +14,7 @@ import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { z } from 'zod'
 import { restRoutes } from '../../src/daemon/plugins/rest.js'
 import { contract, NAMED_SCHEMAS } from '../../src/lib/contract.js'
 import { ERROR_CODES } from '../../src/lib/errors.js'
@@ -70,10 +71,19 @@ describe('the OpenAPI document', () => {
       if (verb === 'post') {
         expect(o.requestBody.content['application/json'].schema.$ref, label).toMatch(/^#\/components\/schemas\/[A-Z]\w+Input$/)
         const input = schemas[o.requestBody.content['application/json'].schema.$ref.split('/').pop()]
-        // The body is required exactly when the daemon requires a field.
-        const parsed = def.input.safeParse({})
-        expect(o.requestBody.required, label).toBe(!parsed.success)
-        expect(input.additionalProperties === false || input.unevaluatedProperties === false, label).toBe(true)
+        // The body is required exactly when the daemon requires a field; every field it requires is required.
+        expect(o.requestBody.required, label).toBe(!def.input.safeParse({}).success)
+        if (def.input instanceof z.ZodObject) {
+          const documented = new Set<string>([...(input.required ?? []), ...(input.oneOf ?? []).flatMap((x: { required: string[] }) => x.required)])
+          const shape = def.input.shape as Record<string, z.ZodType>
+          for (const [field, schema] of Object.entries(shape)) {
+            // What the daemon refuses to miss is required; what is optional or has a default is not.
+            if (!schema.safeParse(undefined).success) expect(documented.has(field), `${label} ${field}`).toBe(true)
+            if (schema instanceof z.ZodOptional || schema instanceof z.ZodDefault) expect(documented.has(field), `${label} ${field}`).toBe(false)
+          }
+        }
+        // An object input refuses fields it does not declare (dispatch.ts), and says so.
+        if (def.input instanceof z.ZodObject) expect(input.additionalProperties === false || input.unevaluatedProperties === false, label).toBe(true)
       }
       // Each failure the method declares is documented under its HTTP status, with the error envelope.
       for (const code of def.errors) {

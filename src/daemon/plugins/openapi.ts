@@ -187,9 +187,8 @@ function operation(route: Route, c: Components): Json {
     },
   }
   if (withBody) {
-    // A body is required when the method has a required field; one without may be sent with no body at all.
-    const required = ((input.required as string[] | undefined) ?? []).length > 0 || input.oneOf !== undefined
-    op.requestBody = { required, content: { 'application/json': { schema: ref(inputId) } } }
+    // No body reads as {} (rest.ts): a body is required exactly when the method's input refuses {}.
+    op.requestBody = { required: !def.input.safeParse({}).success, content: { 'application/json': { schema: ref(inputId) } } }
   } else {
     // A query may name the wallet `walletId` too; a parameter cannot be one-of-two, so `wallet` is the one required.
     const plain = c.plain.get(route.method) as Json
