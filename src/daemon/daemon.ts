@@ -71,6 +71,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const env = withConfigFile(fromEnv, readConfigFile(paths.config))
   const log = createLogger(paths.logFile, {
     level: opts.logLevel ?? env.logLevel ?? 'info',
+    format: env.logFormat ?? 'text',
     ...(env.logMaxBytes !== undefined ? { maxBytes: env.logMaxBytes } : {}),
     ...(env.logFiles !== undefined ? { files: env.logFiles } : {}),
     ...(opts.logEcho ? { echo: opts.logEcho } : {}),

@@ -1,5 +1,5 @@
 import fs from 'node:fs'
-import type { LogLevel } from '../lib/env.js'
+import type { LogFormat, LogLevel } from '../lib/env.js'
 import { redactUrl } from '../lib/networks.js'
 import { openPrivateForAppend } from '../lib/paths.js'
 
@@ -37,6 +37,22 @@ export function redact(value: unknown, depth = 0): unknown {
   return value
 }
 
+/** The keys of a JSON line; a field of the same name is written as `field.<name>` so nothing is lost. */
+const JSON_KEYS = new Set(['time', 'level', 'ns', 'msg'])
+
+/**
+ * One log line: `<ISO time> <LEVEL> <ns> <msg> <fields as JSON>` as text, or one JSON object
+ * `{"time","level","ns","msg",...fields}` for log shippers. Both redacted the same way.
+ */
+function formatLine(format: LogFormat, level: LogLevel, ns: string, msg: string, fields: Record<string, unknown> | undefined): string {
+  const time = new Date().toISOString()
+  const safe = fields === undefined ? undefined : (redact(fields) as Record<string, unknown>)
+  if (format === 'text') return `${time} ${level.toUpperCase().padEnd(5)} ${ns} ${redactText(msg)}${safe === undefined ? '' : ` ${JSON.stringify(safe)}`}\n`
+  const line: Record<string, unknown> = { time, level, ns, msg: redactText(msg) }
+  for (const [k, v] of Object.entries(safe ?? {})) line[JSON_KEYS.has(k) ? `field.${k}` : k] = v
+  return `${JSON.stringify(line)}\n`
+}
+
 /** Default rotation: daemon.log is rotated past 10 MiB, and five old files are kept. */
 export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
 export const DEFAULT_LOG_FILES = 5
@@ -47,7 +63,7 @@ export const DEFAULT_LOG_FILES = 5
  */
 export function createLogger(
   file: string,
-  opts: { level?: LogLevel; echo?: NodeJS.WritableStream; maxBytes?: number; files?: number } = {},
+  opts: { level?: LogLevel; format?: LogFormat; echo?: NodeJS.WritableStream; maxBytes?: number; files?: number } = {},
 ): Logger {
   const maxBytes = opts.maxBytes ?? DEFAULT_LOG_MAX_BYTES
   const files = opts.files ?? DEFAULT_LOG_FILES
@@ -76,8 +92,7 @@ export function createLogger(
   }
   const write = (level: LogLevel, ns: string, msg: string, fields?: Record<string, unknown>): void => {
     if (!open || RANK[level] < min) return
-    const extra = fields === undefined ? '' : ` ${JSON.stringify(redact(fields))}`
-    const line = `${new Date().toISOString()} ${level.toUpperCase().padEnd(5)} ${ns} ${redactText(msg)}${extra}\n`
+    const line = formatLine(opts.format ?? 'text', level, ns, msg, fields)
     try {
       if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate()
       size += fs.writeSync(fd, line)

@@ -1057,7 +1057,7 @@ export const contract = {
 
   'notify.add': def({
     summary:
-      'Add a notification channel: webhook (url, secret: HMAC-SHA256 signed), telegram (botToken, chatId, userId: the approver, for Approve/Reject buttons), ' +
+      'Add a notification channel: webhook (url, secret: signed per Standard Webhooks), telegram (botToken, chatId, userId: the approver, for Approve/Reject buttons), ' +
       'slack or discord (url: the incoming-webhook URL), ntfy (server, topic, token?). events filters what it receives (default all). Secrets are stored sealed and never returned.',
     role: 'operator',
     input: z.object({
@@ -1127,6 +1127,28 @@ export const contract = {
     mcp: false,
   }),
 } as const satisfies Record<string, MethodDef>
+
+/**
+ * The shared result types by the name clients know them by: the REST plugin's OpenAPI document publishes each as
+ * `components/schemas/<name>` (a generated client gets `TxRequest`, `Wallet`, …). Per-method inputs and results are
+ * named after their method there (`tx.send` → `TxSendInput`); only types shared by several methods are listed here.
+ */
+export const NAMED_SCHEMAS = {
+  Wallet: wallet,
+  TxRequest: txRequest,
+  Policy: policy,
+  Session: sessionView,
+  Network: network,
+  AuditEntry: auditEntry,
+  KillSwitch: killSwitch,
+  PluginStatus: pluginStatus,
+  NotifyChannel: notifyChannel,
+  NotifyDelivery: notifyDelivery,
+  DevnetInfo: devnetInfo,
+  Verdict: verdict,
+  RuleRef: ruleRef,
+  Kdf: kdfSummary,
+} as const satisfies Record<string, z.ZodType>
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import { WaiaasError } from './errors.js'
 import { writeSecretFile } from './paths.js'
-import { LOG_LEVELS, SETTINGS, closeKeys, findSetting, parseSetting } from './settings.js'
+import { LOG_FORMATS, LOG_LEVELS, SETTINGS, closeKeys, findSetting, parseSetting } from './settings.js'
 
 /**
  * Every WAIAAS_* setting waiaas reads, parsed once, in one place, driven by the settings table (src/lib/settings.ts).
@@ -17,6 +17,8 @@ export interface Env {
   sessionTokenFile?: string
   autoProvision: boolean
   logLevel?: LogLevel
+  /** daemon.log as text lines or one JSON object per line (WAIAAS_LOG_FORMAT, log.format). */
+  logFormat?: LogFormat
   /** daemon.log is rotated past this many bytes (WAIAAS_LOG_MAX_BYTES, log.maxBytes). */
   logMaxBytes?: number
   /** How many rotated logs are kept (WAIAAS_LOG_FILES, log.files). */
@@ -56,6 +58,7 @@ export interface Env {
 }
 
 export type LogLevel = (typeof LOG_LEVELS)[number]
+export type LogFormat = (typeof LOG_FORMATS)[number]
 
 /** The config file's settings, by key, as stored (JSON values). */
 export type ConfigFile = Record<string, unknown>

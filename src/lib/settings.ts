@@ -41,6 +41,8 @@ const PATH: SettingType = { kind: 'path' }
 const STRING: SettingType = { kind: 'string' }
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
+/** How daemon.log lines are written: text for people, json (one object per line) for log shippers. */
+export const LOG_FORMATS = ['text', 'json'] as const
 
 type Row = Omit<Setting, 'secret' | 'secretFile' | 'envOnly' | 'readBy'> & Partial<Pick<Setting, 'secret' | 'secretFile' | 'envOnly' | 'readBy'>>
 const s = (r: Row): Setting => ({ secret: false, secretFile: false, envOnly: false, readBy: 'daemon', ...r })
@@ -54,6 +56,7 @@ export const SETTINGS: readonly Setting[] = [
   s({ key: 'sessionTokenFile', env: 'WAIAAS_SESSION_TOKEN_FILE', field: 'sessionTokenFile', type: PATH, default: null, description: "A file holding an agent session's token", secretFile: true, envOnly: true, readBy: 'cli' }),
   s({ key: 'autoProvision', env: 'WAIAAS_AUTO_PROVISION', field: 'autoProvision', type: BOOL, default: false, description: 'Initialise with a generated password kept in recovery.key', envOnly: true }),
   s({ key: 'log.level', env: 'WAIAAS_LOG_LEVEL', field: 'logLevel', type: { kind: 'enum', values: LOG_LEVELS }, default: 'info', description: 'The lowest level written to daemon.log' }),
+  s({ key: 'log.format', env: 'WAIAAS_LOG_FORMAT', field: 'logFormat', type: { kind: 'enum', values: LOG_FORMATS }, default: 'text', description: 'daemon.log lines: text, or json (one JSON object per line: time, level, ns, msg and the fields) for log shippers' }),
   s({ key: 'log.maxBytes', env: 'WAIAAS_LOG_MAX_BYTES', field: 'logMaxBytes', type: int(1024, 1 << 30), default: 10 * 1024 * 1024, description: 'daemon.log is rotated when it passes this size (bytes)' }),
   s({ key: 'log.files', env: 'WAIAAS_LOG_FILES', field: 'logFiles', type: int(1, 100), default: 5, description: 'How many rotated logs to keep (daemon.log.1 … daemon.log.N)' }),
   s({ key: 'prices.file', env: 'WAIAAS_PRICES_FILE', field: 'pricesFile', type: PATH, default: null, description: 'USD price sources (JSON); default <data dir>/prices.json when it exists' }),

@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
+import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import type { Input, NotifyChannelView, NotifyDeliveryView } from '../../src/lib/contract.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
@@ -60,7 +61,7 @@ async function delivery(channel: string, eventId: string): Promise<NotifyDeliver
 }
 
 describe('webhook', () => {
-  it('POSTs {id, event, at, data} signed with HMAC-SHA256 over "timestamp.body"', async () => {
+  it('POSTs {id, event, at, data}, with the deprecated X-Waiaas-Signature: HMAC-SHA256 over "timestamp.body"', async () => {
     const r = await receiver()
     const c = await channel({ kind: 'webhook', url: `${r.url}/hook?src=waiaas`, secret: WEBHOOK_SECRET })
     expect(c).toMatchObject({ kind: 'webhook', target: `${r.url}/hook?…`, secrets: ['secret', 'url'], events: null })
@@ -93,6 +94,41 @@ describe('webhook', () => {
       lastStatus: 200,
       lastError: null,
     })
+  })
+
+  it('signs per Standard Webhooks: the standardwebhooks library verifies real deliveries, with either form of secret', async () => {
+    const r = await receiver()
+    // A secret of any form: the receiver's verifier secret is whsec_ and its base64 (README).
+    const plain = await channel({ kind: 'webhook', name: 'std-plain', url: `${r.url}/plain`, secret: WEBHOOK_SECRET })
+    // A secret already in Standard Webhooks' form: used as the spec reads it, the decoded bytes are the key.
+    const standard = `whsec_${Buffer.from('0123456789abcdefghijklmnopqrstuv').toString('base64')}`
+    await channel({ kind: 'webhook', name: 'std-whsec', url: `${r.url}/whsec`, secret: standard })
+    const id = await toggle(true)
+    await until('both deliveries', () => forEvent(r, id).length >= 2)
+    const verifierSecret = { '/plain': `whsec_${Buffer.from(WEBHOOK_SECRET).toString('base64')}`, '/whsec': standard }
+    for (const [path, secret] of Object.entries(verifierSecret)) {
+      const req = forEvent(r, id).find((q) => q.path === path) as Received
+      const headers = { 'webhook-id': String(req.headers['webhook-id']), 'webhook-timestamp': String(req.headers['webhook-timestamp']), 'webhook-signature': String(req.headers['webhook-signature']) }
+      expect(headers['webhook-id']).toBe(id)
+      expect(headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+={0,2}$/)
+      expect(new Webhook(secret).verify(req.body, headers), path).toMatchObject({ id, event: 'killswitch.on' })
+      // A changed byte, another id or another secret does not verify.
+      expect(() => new Webhook(secret).verify(req.body.replace('killswitch.on', 'killswitch.of'), headers)).toThrow(WebhookVerificationError)
+      expect(() => new Webhook(secret).verify(req.body, { ...headers, 'webhook-id': 'evt_0' })).toThrow(WebhookVerificationError)
+      expect(() => new Webhook(`whsec_${Buffer.from('another secret, 24 bytes+').toString('base64')}`).verify(req.body, headers)).toThrow(WebhookVerificationError)
+      // The deprecated header is still sent, for one version.
+      expect(req.headers['x-waiaas-signature']).toMatch(/^sha256=[0-9a-f]{64}$/)
+    }
+    // The notify test delivery is signed the same way.
+    const tested = await t.client.call('notify.test', { id: plain.id }, op)
+    expect(tested).toMatchObject({ ok: true, status: 200 })
+    const test = r.requests.filter((q) => q.path === '/plain').at(-1) as Received
+    expect(new Webhook(verifierSecret['/plain']).verify(test.body, test.headers as Record<string, string>)).toMatchObject({ event: 'test' })
+    // A whsec_ secret must be real base64 of 24 to 64 bytes.
+    for (const secret of ['whsec_not base64 at all!!', `whsec_${Buffer.alloc(16, 1).toString('base64')}`, `whsec_${Buffer.alloc(65, 1).toString('base64')}`]) {
+      const e = await catchAsync(t.client.call('notify.add', { kind: 'webhook', url: 'https://example.com/h', secret }, op))
+      expect([e.code, e.details.field], secret).toEqual(['NOTIFY_INVALID', 'secret'])
+    }
   })
 
   it('only http and https URLs without credentials; unknown events and short secrets are refused', async () => {

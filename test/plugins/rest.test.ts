@@ -149,11 +149,16 @@ describe('the REST plugin', () => {
     expect(ops).not.toContain('POST /v1/system/hello')
     expect(ops).not.toContain('POST /v1/vault/init')
     const send = doc.paths['/v1/tx/send'].post
-    expect(send).toMatchObject({ operationId: 'tx.send', 'x-waiaas-role': 'agent', security: [{ bearerAuth: [] }, { masterPassword: [] }] })
-    expect(send.requestBody.content['application/json'].schema.required.sort()).toEqual(['amount', 'network', 'to', 'wallet'])
-    expect(send.responses['200'].content['application/json'].schema.properties.data.properties.state.enum).toContain('awaiting_approval')
+    expect(send).toMatchObject({ operationId: 'txSend', 'x-waiaas-method': 'tx.send', 'x-waiaas-role': 'agent', security: [{ bearerAuth: [] }, { masterPassword: [] }] })
+    expect(send.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TxSendInput' } } } })
+    const input = doc.components.schemas.TxSendInput
+    expect(input.required.sort()).toEqual(['amount', 'network', 'to'])
+    expect(input.oneOf).toEqual([expect.objectContaining({ required: ['wallet'] }), expect.objectContaining({ required: ['walletId'] })])
+    expect(send.responses['200'].content['application/json'].schema.properties.data).toEqual({ $ref: '#/components/schemas/TxRequest' })
+    expect(doc.components.schemas.TxRequest.properties.state.enum).toContain('awaiting_approval')
     expect(doc.paths['/v1/wallet/export'].post).toMatchObject({ 'x-waiaas-role': 'operator', security: [{ masterPassword: [] }] })
-    expect(doc.paths['/v1/policies'].post.requestBody.content['application/json'].schema.properties.walletId).toBeDefined()
+    expect(doc.paths['/v1/policies'].post.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/PolicyAddInput' })
+    expect(doc.components.schemas.PolicyAddInput.properties.walletId).toBeDefined()
     expect(doc.paths['/health'].get.security).toEqual([])
   })
 

@@ -63,3 +63,18 @@ describe('log redaction', () => {
     expect(text).toContain('[REDACTED]')
   })
 })
+
+describe('log format json', () => {
+  it('writes one JSON object per line: time, level, ns, msg, then the fields (a clashing field kept as field.<name>), redacted', () => {
+    const file = path.join(dir, 'daemon.log')
+    const log = createLogger(file, { level: 'debug', format: 'json' })
+    log.child('http').info('listening at https://user:pw-in-url@rpc.example.com/x', { url: 'http://127.0.0.1:3100', msg: 'clash', token: 'tok-secret', n: 3 })
+    log.child('pipeline').debug('tick')
+    log.close()
+    const lines = fs.readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    expect(lines).toHaveLength(2)
+    expect(lines[0]).toEqual({ time: expect.any(String), level: 'info', ns: 'waiaas:http', msg: 'listening at https://[REDACTED]@rpc.example.com/x', url: 'http://127.0.0.1:3100', 'field.msg': 'clash', token: '[REDACTED]', n: 3 })
+    expect(lines[1]).toEqual({ time: expect.any(String), level: 'debug', ns: 'waiaas:pipeline', msg: 'tick' })
+    expect(Date.parse(lines[0]?.time as string)).not.toBeNaN()
+  })
+})

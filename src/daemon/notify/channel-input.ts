@@ -6,6 +6,7 @@ import { WaiaasError } from '../../lib/errors.js'
 import { isNotifyEvent, NOTIFY_EVENTS, type NotifyEvent, type NotifyKind } from '../../lib/notify-events.js'
 import { isLoopbackHost } from '../plugins/settings.js'
 import type { ChannelConfig, ChannelSecrets } from './store.js'
+import { isStandardSecret, webhookKey } from './channels/webhook.js'
 
 export interface ChannelInput {
   kind: NotifyKind
@@ -77,6 +78,14 @@ export function channelFromInput(p: ChannelInput): { name: string; events: Notif
       const u = checkUrl(required(p.url, 'url', 'webhook'), 'url', false)
       const secret = required(p.secret, 'secret', 'webhook')
       if (secret.length < 16) throw invalid('secret', 'The webhook signing secret must be at least 16 characters (e.g. `openssl rand -hex 32`)')
+      if (isStandardSecret(secret)) {
+        // Standard Webhooks' form: whsec_ and the base64 of the key, which the spec wants 24 to 64 bytes long.
+        const b64 = secret.slice('whsec_'.length)
+        const bytes = webhookKey(secret).length
+        if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0 || bytes < 24 || bytes > 64) {
+          throw invalid('secret', 'A whsec_ secret is whsec_ and the base64 of 24 to 64 random bytes (e.g. `echo "whsec_$(openssl rand -base64 32)"`)')
+        }
+      }
       const display = `${u.origin}${u.pathname}${u.search === '' ? '' : '?…'}`
       return { name: p.name ?? u.host, events: evs, config: { display }, secrets: { url: u.href, secret } }
     }
