@@ -40,7 +40,7 @@ describe('public surface', () => {
       'sign.tx agent mcp session:sign/param',
       'tx.list public mcp session:read/filter read-only',
       'tx.show public mcp session:read/request read-only',
-      'tx.wait public session:read/request',
+      'tx.wait public mcp session:read/request read-only',
       'tx.approve operator',
       'tx.reject operator',
       'tx.approvalMessage public',
