@@ -276,7 +276,7 @@ describe('public surface', () => {
       'killswitch status',
       'lock',
       'mcp --token-file',
-      'mcp setup --all --client --config --max-renewals --name --password-file --print --ttl --wallet',
+      'mcp setup --all --client --config --http --max-renewals --name --password-file --print --project-dir --scope --ttl --wallet',
       'network list --family',
       'network set <network> --confirmations --password-file --reset-rpc-url --rpc-url --rpc-url-file',
       'notify add <kind> --approver-user-id --bot-token-file --chat-id --events --name --password-file --secret-file --server --token-file --topic --url --url-file',
