@@ -152,8 +152,8 @@ export function createMcpServer(call: McpCall, info: { name: string; version: st
     capabilities: { tools: {} },
     instructions:
       'waiaas wallet tools. Amounts are decimal strings in whole units ("0.01"). A send may come back submitted, queued ' +
-      '(a delay) or awaiting_approval (the operator decides): that is not an error. A denial says which rule decided and ' +
-      'what would pass; policy_test answers the same question without sending anything.',
+      '(a delay) or awaiting_approval (the operator decides): that is not an error; tx_wait waits until it is final. A denial ' +
+      'says which rule decided and what would pass; policy_test answers the same question without sending anything.',
   })
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...mcpTools().values()].map((t) => t.tool) }))
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
