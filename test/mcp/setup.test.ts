@@ -12,7 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claudeAddJson, httpEntry, MCP_TOKEN_ENV, shellWord } from '../../src/lib/mcp-clients.js'
+import { claudeAddJson, httpEntry, MCP_TOKEN_ENV, projectConfigPath, shellWord } from '../../src/lib/mcp-clients.js'
 import { BIN, cliEnv, runCli, tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 
@@ -192,11 +192,10 @@ describe('waiaas mcp setup', () => {
     expect(data.addJson).toBe(`claude mcp add-json --scope project waiaas '${JSON.stringify(written.mcpServers.waiaas)}'`)
   })
 
-  it('refuses a project scope for Claude Desktop, and --http while the mcp-http plugin is off, creating nothing', async () => {
+  it('refuses --http while the mcp-http plugin is off, and a project scope for Claude Desktop, creating nothing', async () => {
     const sessions = await sessionCount()
-    const desktop = await setup('--client', 'claude-desktop', '--scope', 'project', '--project-dir', home.root, '--wallet', 'desk', '--json')
-    expect(desktop.code).toBe(2)
-    expect(desktop.json?.error).toMatchObject({ code: 'USAGE', details: { flag: '--scope', client: 'claude-desktop' } })
+    // Claude Desktop keeps no project config: refused before anything (it is the first thing setup works out).
+    expect(() => projectConfigPath('claude-desktop', home.root)).toThrow(expect.objectContaining({ code: 'USAGE', details: { flag: '--scope', client: 'claude-desktop' } }))
     const off = await setup('--client', 'claude-code', '--scope', 'project', '--project-dir', home.root, '--http', '--wallet', 'desk', '--json')
     expect(off.code).toBe(2)
     expect(off.json?.error).toMatchObject({ code: 'USAGE', details: { flag: '--http', plugin: 'mcp-http', enabled: false } })
