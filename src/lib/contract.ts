@@ -10,6 +10,7 @@ import { z } from 'zod'
 import type { ErrorCode } from './errors.js'
 import { PLUGIN_NAMES } from './plugin-names.js'
 import { NOTIFY_KINDS } from './notify-events.js'
+import { RULE_TYPES, rulesJsonSchemas } from './rule-schemas.js'
 
 /**
  * Who may call a method. `public`: anyone who can open the owner-only socket (read-only status and listings, and
@@ -136,7 +137,11 @@ const networkRef = z.string().min(1).max(128).describe('A CAIP-2 network id or a
 const address = z.string().min(1).max(128)
 const amountText = z.string().max(100).describe('A decimal string in whole units, e.g. "0.01"')
 const idempotencyKey = z.string().min(1).max(128).describe('The same key never moves funds twice, even across restarts')
-const requestId = z.string().min(1).max(64)
+const requestId = z.string().min(1).max(64).describe('A transaction request id, as the send, call, approval or signing that made it returned')
+const recipient = address.describe('The recipient: an EVM 0x address or a Solana base58 address')
+const tokenRef = address.describe('The token: its ERC-20 contract (EVM) or SPL mint (Solana) address')
+const spenderRef = address.describe('Who may spend the allowance: an EVM 0x address or a Solana base58 address')
+const listLimit = z.number().int().min(1).max(1000).default(50).describe('At most this many, newest first')
 
 export const TX_STATES = [
   'pending', 'queued', 'awaiting_approval', 'approved', 'signed', 'submitted', 'confirmed',
@@ -216,17 +221,30 @@ const killSwitch = z.object({ on: z.boolean(), since: isoTime.nullable(), actor:
 const txFields = {
   wallet: walletRef,
   network: networkRef,
-  to: address.optional(),
-  amount: amountText.optional(),
-  token: address.optional(),
+  to: address.optional().describe('The recipient of a transfer, or the contract of a call (an EVM 0x address or a Solana base58 address)'),
+  amount: amountText.optional().describe('The amount of a transfer or approval, or the native value sent with a call: a decimal string in whole units, e.g. "0.01"'),
+  token: tokenRef.optional().describe('A token transfer or approval: the ERC-20 contract or SPL mint; without it, the native coin'),
   /** Contract call: calldata as 0x hex, or `function` (e.g. "transfer(address,uint256)") with `args`. */
-  data: z.string().max(128 * 1024).optional(),
-  function: z.string().max(1024).optional(),
-  args: z.array(z.unknown()).max(64).optional(),
+  data: z.string().max(128 * 1024).optional().describe('A contract call: its calldata as 0x hex (or give function and args instead)'),
+  function: z.string().max(1024).optional().describe('A contract call: a function signature such as "transfer(address,uint256)", encoded with args (instead of data)'),
+  args: z
+    .array(z.unknown().describe('One argument: a string, number, boolean or array as its ABI type takes it (large integers as decimal strings)'))
+    .max(64)
+    .optional()
+    .describe('The arguments of function, in order'),
   /** Approval: who may spend `amount` of `token`. */
-  spender: address.optional(),
+  spender: spenderRef.optional().describe('An approval: who may spend amount of token'),
 }
-const typedDataInput = z.union([z.string().max(64 * 1024), z.record(z.string(), z.unknown())])
+const typedDataInput = z
+  .union([z.string().max(64 * 1024), z.record(z.string(), z.unknown())])
+  .describe('EIP-712 typed data as eth_signTypedData_v4 takes it: the object with types, primaryType, domain and message, or its JSON text')
+/** A policy type as advertised: ours only. The daemon decides what it accepts (and says so, with the list). */
+const policyType = z.string().min(1).max(64).meta({ enum: RULE_TYPES, description: 'The policy type; rules take the shape of the rules branch titled with it' })
+/** Rules as advertised: one branch per type, titled with it. The daemon validates them (POLICY_INVALID names the field). */
+const policyRules = z.unknown().meta({
+  description: 'The rules of a policy of the given type: an object shaped as the branch whose title is that type (each field is described there)',
+  anyOf: rulesJsonSchemas(),
+})
 const SEND_ERRORS = [
   'WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'POLICY_DENIED',
   'IDEMPOTENCY_CONFLICT', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_RPC_UNREACHABLE', 'AUDIT_WRITE_FAILED',
@@ -427,7 +445,7 @@ export const contract = {
   'wallet.list': def({
     summary: 'List wallets.',
     role: 'public',
-    input: z.object({ chain: chainSchema.optional() }),
+    input: z.object({ chain: chainSchema.optional().describe('Only the wallets of this chain') }),
     output: z.object({ wallets: z.array(wallet) }),
     errors: [],
     mcp: true,
@@ -464,7 +482,11 @@ export const contract = {
   'balance.get': def({
     summary: "A wallet's balances on one network: the native coin and, on Solana, every token it holds; or one token by address or mint. Without `wallet`, the only wallet there is.",
     role: 'public',
-    input: z.object({ wallet: walletRef.optional(), network: z.string().min(1).max(128).optional(), token: z.string().min(1).max(128).optional() }),
+    input: z.object({
+      wallet: walletRef.optional().describe('A wallet id or its unique name; without it, the only wallet there is'),
+      network: z.string().min(1).max(128).optional().describe('A CAIP-2 network id or an alias (see network list); without it, the local network while the devnet runs'),
+      token: z.string().min(1).max(128).optional().describe('Only this token: its ERC-20 contract or SPL mint address'),
+    }),
     output: z.object({
       wallet,
       network: z.string(),
@@ -481,19 +503,7 @@ export const contract = {
   'tx.simulate': def({
     summary: 'Dry run: build a transfer, token transfer, contract call or approval, estimate its fee and simulate it on the node. Nothing is signed or sent.',
     role: 'public',
-    input: z.object({
-      wallet: walletRef,
-      network: z.string().min(1).max(128),
-      to: z.string().min(1).max(128).optional(),
-      amount: z.string().max(100).optional(),
-      token: z.string().min(1).max(128).optional(),
-      /** Contract call: calldata as 0x hex, or `function` (e.g. "transfer(address,uint256)") with `args`. */
-      data: z.string().max(128 * 1024).optional(),
-      function: z.string().max(1024).optional(),
-      args: z.array(z.unknown()).max(64).optional(),
-      /** Approval: who may spend `amount` of `token`. */
-      spender: z.string().min(1).max(128).optional(),
-    }),
+    input: z.object(txFields),
     output: z.object({
       kind: z.enum(['native-transfer', 'token-transfer', 'contract-call', 'token-approve']),
       network: z.string(),
@@ -512,7 +522,14 @@ export const contract = {
   'tx.send': def({
     summary: 'Send native coins or a token. Policy-checked: returns the request with its tier and state (submitted, queued, awaiting_approval…).',
     role: 'agent',
-    input: z.object({ wallet: walletRef, network: networkRef, to: address, amount: amountText, token: address.optional(), idempotencyKey: idempotencyKey.optional() }),
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef,
+      to: recipient,
+      amount: amountText,
+      token: tokenRef.optional().describe('A token transfer: the ERC-20 contract or SPL mint; without it, the native coin'),
+      idempotencyKey: idempotencyKey.optional(),
+    }),
     output: txRequest,
     errors: SEND_ERRORS,
     mcp: true,
@@ -524,11 +541,11 @@ export const contract = {
     input: z.object({
       wallet: walletRef,
       network: networkRef,
-      to: address,
+      to: address.describe('The contract to call (0x address)'),
       data: txFields.data,
       function: txFields.function,
       args: txFields.args,
-      amount: amountText.optional(),
+      amount: amountText.optional().describe('Native value sent with the call: a decimal string in whole units, e.g. "0.01" (default 0)'),
       idempotencyKey: idempotencyKey.optional(),
     }),
     output: txRequest,
@@ -539,7 +556,14 @@ export const contract = {
   'tx.tokenApprove': def({
     summary: 'Approve a spender for an amount of a token (ERC-20 approve, SPL approve). Unlimited approvals are denied unless a policy allows them.',
     role: 'agent',
-    input: z.object({ wallet: walletRef, network: networkRef, token: address, spender: address, amount: amountText, idempotencyKey: idempotencyKey.optional() }),
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef,
+      token: tokenRef,
+      spender: spenderRef,
+      amount: amountText.describe('The allowance: a decimal string in whole token units, e.g. "100"'),
+      idempotencyKey: idempotencyKey.optional(),
+    }),
     output: txRequest,
     errors: SEND_ERRORS,
     mcp: true,
@@ -551,9 +575,9 @@ export const contract = {
     role: 'agent',
     input: z.object({
       wallet: walletRef,
-      network: networkRef.optional(),
-      message: z.string().max(64 * 1024),
-      encoding: z.enum(['utf8', 'hex']).default('utf8'),
+      network: networkRef.optional().describe('A CAIP-2 network id or an alias whose policies apply (see network list); without it, the chain\'s main network (Ethereum or Solana mainnet)'),
+      message: z.string().max(64 * 1024).describe('The message: text, or 0x hex bytes with encoding hex'),
+      encoding: z.enum(['utf8', 'hex']).default('utf8').describe('How message is written: utf8 text or hex bytes'),
       format: z
         .enum(SIGN_MESSAGE_FORMATS)
         .default('raw')
@@ -567,7 +591,11 @@ export const contract = {
   'sign.typedData': def({
     summary: 'Sign EIP-712 typed data (eth_signTypedData_v4 JSON), if SIGNING_RULES allow its domain. A signed permit can move funds.',
     role: 'agent',
-    input: z.object({ wallet: walletRef, network: networkRef.optional(), typedData: typedDataInput }),
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef.optional().describe('A CAIP-2 network id or an alias whose policies apply (see network list); without it, the chain\'s main network (Ethereum or Solana mainnet)'),
+      typedData: typedDataInput,
+    }),
     output: txRequest,
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
     mcp: true,
@@ -576,7 +604,14 @@ export const contract = {
   'sign.tx': def({
     summary: 'Policy-check and sign a transaction the caller broadcasts itself: EVM unsigned tx (hex or JSON), Solana base64 transaction or message.',
     role: 'agent',
-    input: z.object({ wallet: walletRef, network: networkRef, transaction: z.union([z.string().max(128 * 1024), z.record(z.string(), z.unknown())]), idempotencyKey: idempotencyKey.optional() }),
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef,
+      transaction: z
+        .union([z.string().max(128 * 1024), z.record(z.string(), z.unknown())])
+        .describe('The unsigned transaction: EVM as hex or a JSON object (to, value, data, nonce, gasLimit, maxFeePerGas…); Solana as a base64 transaction or message'),
+      idempotencyKey: idempotencyKey.optional(),
+    }),
     output: txRequest,
     errors: [...SEND_ERRORS, 'INPUT_INVALID'],
     mcp: true,
@@ -585,7 +620,12 @@ export const contract = {
   'tx.list': def({
     summary: 'List transaction requests, newest first.',
     role: 'public',
-    input: z.object({ wallet: walletRef.optional(), state: z.enum(TX_STATES).optional(), limit: z.number().int().min(1).max(1000).default(50), before: requestId.optional() }),
+    input: z.object({
+      wallet: walletRef.optional().describe('Only the requests of this wallet (id or name)'),
+      state: z.enum(TX_STATES).optional().describe('Only the requests in this state'),
+      limit: listLimit,
+      before: requestId.optional().describe('Only the requests made before this one (its id), to page through older ones'),
+    }),
     output: z.object({ requests: z.array(txRequest) }),
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
@@ -603,13 +643,23 @@ export const contract = {
     readOnly: true,
   }),
   'tx.wait': def({
-    summary: 'Wait until a request reaches a final state (or the timeout passes), then show it.',
+    summary: 'Wait until a request reaches a final state (confirmed, failed, rejected…) or the timeout passes, then show it: final or not, it is returned as it is then.',
     role: 'public',
-    input: z.object({ id: requestId, timeoutMs: z.number().int().min(0).max(600_000).default(60_000) }),
+    input: z.object({
+      id: requestId,
+      timeoutMs: z
+        .number()
+        .int()
+        .min(0)
+        .max(600_000)
+        .default(30_000)
+        .describe('How long to wait at most, in milliseconds (0 to 600000). Clients that give up on a call after a while (often 60 s) wait in shorter slices and call again'),
+    }),
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
-    mcp: false,
+    mcp: true,
     session: { permission: 'read', wallet: 'request' },
+    readOnly: true,
   }),
   'tx.approve': def({
     summary: 'Approve a request that awaits approval (operator).',
@@ -673,7 +723,13 @@ export const contract = {
   'policy.add': def({
     summary: 'Add a policy: global, for a wallet, or for a wallet on one network. Rules are validated; the policy revision is bumped. An agent session may add only policies that restrict (POLICY_NOT_STRICTER otherwise).',
     role: 'agent',
-    input: z.object({ wallet: walletRef.optional(), network: networkRef.optional(), global: z.boolean().default(false), type: z.string().min(1).max(64), rules: z.unknown() }),
+    input: z.object({
+      wallet: walletRef.optional().describe('The wallet it applies to (id or name); give this or global'),
+      network: networkRef.optional().describe('Only on this network (a CAIP-2 id or an alias); needs wallet'),
+      global: z.boolean().default(false).describe('Apply to every wallet (instead of wallet)'),
+      type: policyType,
+      rules: policyRules,
+    }),
     output: z.object({ policy, revision: z.number().int() }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_INVALID', 'POLICY_NOT_STRICTER', 'AUDIT_WRITE_FAILED'],
     mcp: true,
@@ -682,7 +738,10 @@ export const contract = {
   'policy.list': def({
     summary: 'List policies (all, or those that apply to one wallet) and the current policy revision.',
     role: 'public',
-    input: z.object({ wallet: walletRef.optional(), type: z.string().max(64).optional() }),
+    input: z.object({
+      wallet: walletRef.optional().describe('Only the policies that apply to this wallet (id or name)'),
+      type: z.string().max(64).optional().describe('Only the policies of this type, e.g. SPENDING_LIMIT'),
+    }),
     output: z.object({ policies: z.array(policy), revision: z.number().int() }),
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,
@@ -692,7 +751,7 @@ export const contract = {
   'policy.show': def({
     summary: 'Show one policy with every version of it (the current one last).',
     role: 'public',
-    input: z.object({ id: z.string().min(1).max(64) }),
+    input: z.object({ id: z.string().min(1).max(64).describe('A policy id (see policy list)') }),
     output: z.object({ policy, history: z.array(z.object({ version: z.number().int(), rules: z.record(z.string(), z.unknown()), enabled: z.boolean(), revision: z.number().int(), at: isoTime, actor: z.string() })) }),
     errors: ['POLICY_NOT_FOUND'],
     mcp: true,
@@ -718,7 +777,11 @@ export const contract = {
   'policy.test': def({
     summary: 'Which tier a request would get, which rule decided, and what would change the outcome. Nothing is signed or reserved.',
     role: 'public',
-    input: z.object({ ...txFields, message: z.string().max(64 * 1024).optional(), typedData: typedDataInput.optional() }),
+    input: z.object({
+      ...txFields,
+      message: z.string().max(64 * 1024).optional().describe('A message signing to test (instead of a transfer or call)'),
+      typedData: typedDataInput.optional().describe('A typed-data signing to test (eth_signTypedData_v4 JSON, object or text)'),
+    }),
     output: z.object({
       tier,
       delaySeconds: z.number().int().nullable(),
@@ -775,7 +838,7 @@ export const contract = {
   'network.list': def({
     summary: 'List the networks waiaas knows, with their effective RPC URL (credentials redacted) and confirmation depth.',
     role: 'public',
-    input: z.object({ family: chainSchema.optional() }),
+    input: z.object({ family: chainSchema.optional().describe('Only the networks of this chain family') }),
     output: z.object({ networks: z.array(network) }),
     errors: [],
     mcp: true,
@@ -896,7 +959,7 @@ export const contract = {
   'session.renew': def({
     summary: 'Renew a session for another TTL, within its renewals. A session renews itself (no id); the operator renews any by id.',
     role: 'agent',
-    input: z.object({ id: z.string().min(1).max(64).optional() }),
+    input: z.object({ id: z.string().min(1).max(64).optional().describe('The session to renew (the operator names one); a session renews itself without it') }),
     output: sessionView,
     errors: ['SESSION_NOT_FOUND', 'SESSION_RENEWAL_LIMIT', 'AUDIT_WRITE_FAILED'],
     mcp: true,
@@ -950,11 +1013,11 @@ export const contract = {
     summary: 'Incoming transfers (native and any token) the monitor found for the wallets on watched networks, newest first. Each is reported once.',
     role: 'public',
     input: z.object({
-      wallet: walletRef.optional(),
-      network: networkRef.optional(),
+      wallet: walletRef.optional().describe('Only the transfers to this wallet (id or name)'),
+      network: networkRef.optional().describe('Only the transfers on this network (a CAIP-2 id or an alias)'),
       /** ISO 8601 time: only transfers detected at or after it. */
-      since: isoTime.max(64).optional(),
-      limit: z.number().int().min(1).max(1000).default(50),
+      since: isoTime.max(64).optional().describe('An ISO 8601 time: only the transfers detected at or after it'),
+      limit: listLimit,
     }),
     output: z.object({
       transfers: z.array(

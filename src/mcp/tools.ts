@@ -14,7 +14,11 @@ import { z } from 'zod'
 import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
 import { toWaiaasError, type WaiaasError } from '../lib/errors.js'
 import { errorDetailLines } from '../lib/policy-render.js'
+import { toolAnnotations } from './annotations.js'
 import { checkArguments } from './arguments.js'
+import { forMcp, renderTexts, toolName } from './hints.js'
+
+export { toolName } from './hints.js'
 
 /** Calls one contract method as the MCP client's credential; throws WaiaasError. */
 export type McpCall = (method: MethodName, params: unknown) => Promise<unknown>
@@ -47,11 +51,6 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   return s
 }
 
-/** The tool name of a method: dots become underscores (MCP tool names allow [A-Za-z0-9_-]). */
-export function toolName(method: MethodName): string {
-  return method.replaceAll('.', '_')
-}
-
 /** One entry per MCP-exposed method, built once: schemas do not change while the process runs. */
 function buildTools(): Map<string, ToolEntry> {
   const tools = new Map<string, ToolEntry>()
@@ -67,7 +66,7 @@ function buildTools(): Map<string, ToolEntry> {
       description: def.summary,
       inputSchema: input as Tool['inputSchema'],
       outputSchema: { type: 'object', anyOf: [output, ERROR_CONTENT] },
-      ...(def.readOnly === true ? { annotations: { readOnlyHint: true } } : {}),
+      annotations: toolAnnotations(def),
     }
     tools.set(tool.name, { method, tool, wrap })
   }
@@ -95,13 +94,14 @@ function issueLines(details: Record<string, unknown>): string[] {
 
 /**
  * A failure as a tool result: a readable text (what, which arguments are wrong, why, which rule, what would pass,
- * what next) and the payload.
+ * what next) and the payload, its hints naming tools where the CLI's would name commands (for `method`'s tool).
  */
-export function errorResult(e: WaiaasError): CallToolResult {
-  const payload = e.toPayload()
-  const lines = [`${e.code}: ${e.message}`, ...issueLines(e.details)]
-  for (const [label, value] of errorDetailLines(e.message, e.details)) lines.push(`${label}: ${value}`)
-  lines.push(`Hint: ${e.hint}`)
+export function errorResult(e: WaiaasError, method?: MethodName): CallToolResult {
+  const raw = e.toPayload()
+  const payload = { ...raw, message: forMcp(raw.message, method), details: renderTexts(raw.details, method), hint: forMcp(raw.hint, method) }
+  const lines = [`${payload.code}: ${payload.message}`, ...issueLines(payload.details)]
+  for (const [label, value] of errorDetailLines(payload.message, payload.details)) lines.push(`${label}: ${value}`)
+  lines.push(`Hint: ${payload.hint}`)
   return {
     isError: true,
     content: [{ type: 'text', text: lines.join('\n') }],
@@ -127,12 +127,12 @@ export async function callTool(call: McpCall, name: string, args: Record<string,
   const entry = mcpTools().get(name)
   if (entry === undefined) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
   const bad = checkArguments(name, contract[entry.method].input, entry.tool.inputSchema, args ?? {})
-  if (bad !== undefined) return errorResult(bad)
+  if (bad !== undefined) return errorResult(bad, entry.method)
   let result: unknown
   try {
-    result = await call(entry.method, args ?? {})
+    result = renderTexts(await call(entry.method, args ?? {}), entry.method)
   } catch (err) {
-    return errorResult(toWaiaasError(err))
+    return errorResult(toWaiaasError(err), entry.method)
   }
   const structured = entry.wrap ? { result } : (result as Record<string, unknown>)
   return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }
@@ -152,8 +152,8 @@ export function createMcpServer(call: McpCall, info: { name: string; version: st
     capabilities: { tools: {} },
     instructions:
       'waiaas wallet tools. Amounts are decimal strings in whole units ("0.01"). A send may come back submitted, queued ' +
-      '(a delay) or awaiting_approval (the operator decides): that is not an error. A denial says which rule decided and ' +
-      'what would pass; policy_test answers the same question without sending anything.',
+      '(a delay) or awaiting_approval (the operator decides): that is not an error; tx_wait waits until it is final. A denial ' +
+      'says which rule decided and what would pass; policy_test answers the same question without sending anything.',
   })
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...mcpTools().values()].map((t) => t.tool) }))
   server.setRequestHandler(CallToolRequestSchema, async (req) => {

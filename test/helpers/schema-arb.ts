@@ -65,6 +65,13 @@ const rulesPool = [
 
 /** An arbitrary for one value of `schema`, named `key` in its parent. */
 export function arb(schema: Schema, key: string, ids: string[]): fc.Arbitrary<unknown> {
+  // Policy rules: the pool's plausible and broken ones, and draws from the advertised branch of each type.
+  if (key === 'rules') {
+    const pool = { arbitrary: fc.constantFrom(...rulesPool), weight: 1 }
+    return schema.anyOf === undefined ? pool.arbitrary : fc.oneof(pool, { arbitrary: fc.oneof(...schema.anyOf.map((s) => arb(s, 'rule', ids))), weight: 1 })
+  }
+  // A wait is short (the pipeline answers in milliseconds here), with the odd out-of-range value.
+  if (key === 'timeoutMs') return fc.oneof({ arbitrary: fc.integer({ min: 0, max: 200 }), weight: 8 }, { arbitrary: fc.constantFrom(-1, 600_001, 1.5), weight: 1 })
   if (schema.anyOf !== undefined) return fc.oneof(...schema.anyOf.map((s) => arb(s, key, ids)))
   if (schema.enum !== undefined) return fc.oneof({ arbitrary: fc.constantFrom(...schema.enum), weight: 5 }, { arbitrary: fc.constantFrom(...hostile), weight: 1 })
   switch (schema.type) {

@@ -10,6 +10,7 @@ import { JsonRpcProvider, parseEther, Wallet as EthersWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { contract } from '../../src/lib/contract.js'
 import type { DaemonClient } from '../../src/lib/client.js'
+import { POLICY_TYPES } from '../../src/daemon/policy/types.js'
 import { PASSWORD } from '../helpers/daemon.js'
 
 export const op = { password: PASSWORD }
@@ -55,6 +56,54 @@ export async function fundedWallet(daemon: DaemonClient, name: string): Promise<
   return { address: w.address, provider }
 }
 
+type JsonSchema = { description?: string; properties?: Record<string, JsonSchema>; items?: JsonSchema; anyOf?: JsonSchema[]; oneOf?: JsonSchema[]; additionalProperties?: JsonSchema | boolean }
+
+/** Every property of `schema` (nested in objects, arrays and alternatives too) without a description, as paths. */
+export function undescribed(schema: JsonSchema, path = ''): string[] {
+  const out: string[] = []
+  for (const [key, prop] of Object.entries(schema.properties ?? {})) {
+    const at = `${path}${path === '' ? '' : '.'}${key}`
+    if (typeof prop.description !== 'string' || prop.description.trim() === '') out.push(at)
+    out.push(...undescribed(prop, at))
+  }
+  if (schema.items !== undefined) out.push(...undescribed(schema.items, `${path}[]`))
+  for (const [i, branch] of [...(schema.anyOf ?? []), ...(schema.oneOf ?? [])].entries()) out.push(...undescribed(branch, `${path}|${i}`))
+  if (typeof schema.additionalProperties === 'object') out.push(...undescribed(schema.additionalProperties, `${path}{}`))
+  return out
+}
+
+/** What each tool's annotations say, pinned: reads (asking a node or not), sends and signatures, the agent's own writes. */
+const READ_LOCAL = { readOnlyHint: true, openWorldHint: false }
+const READ_CHAIN = { readOnlyHint: true, openWorldHint: true }
+const MOVES = { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true }
+const OWN_STATE = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false }
+export const ANNOTATIONS: Record<string, Record<string, boolean>> = {
+  system_status: READ_LOCAL,
+  wallet_list: READ_LOCAL,
+  wallet_show: READ_LOCAL,
+  balance_get: READ_CHAIN,
+  tx_simulate: READ_CHAIN,
+  tx_send: MOVES,
+  tx_call: MOVES,
+  tx_tokenApprove: MOVES,
+  sign_message: MOVES,
+  sign_typedData: MOVES,
+  sign_tx: MOVES,
+  tx_list: READ_LOCAL,
+  tx_show: READ_LOCAL,
+  tx_wait: READ_LOCAL,
+  tx_cancel: MOVES,
+  policy_add: OWN_STATE,
+  policy_list: READ_LOCAL,
+  policy_show: READ_LOCAL,
+  policy_test: READ_CHAIN,
+  killswitch_status: READ_LOCAL,
+  network_list: READ_LOCAL,
+  session_renew: OWN_STATE,
+  session_whoami: READ_LOCAL,
+  incoming_list: READ_LOCAL,
+}
+
 /**
  * Registers the shared flows. `connect` opens an MCP client acting as the session whose token it is given;
  * `daemon()` is the operator's socket connection to the same daemon.
@@ -93,13 +142,41 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
         expect(t.outputSchema?.type, t.name).toBe('object')
         const def = contract[t.name.replace('_', '.') as keyof typeof contract]
         expect(t.description, t.name).toBe(def.summary)
-        // Read-only methods say so, so a client may run them without asking; nothing that moves funds does.
-        expect(t.annotations?.readOnlyHint === true, t.name).toBe('readOnly' in def && def.readOnly === true)
+        // Clients that pass schemas to a model API refuse a combinator at the top (Anthropic's tool input_schema does).
+        for (const k of ['anyOf', 'oneOf', 'allOf']) expect(t.inputSchema, t.name).not.toHaveProperty(k)
+        // Every argument, nested ones too, says what it is.
+        expect(undescribed(t.inputSchema as JsonSchema), t.name).toEqual([])
+        // Reads may run without asking; sends and signatures are destructive and reach a public chain.
+        expect(t.annotations, t.name).toEqual(ANNOTATIONS[t.name])
       }
-      expect(tools.find((t) => t.name === 'balance_get')?.annotations?.readOnlyHint).toBe(true)
-      expect(tools.find((t) => t.name === 'tx_send')?.annotations?.readOnlyHint).toBeUndefined()
+      expect(Object.keys(ANNOTATIONS).sort()).toEqual(tools.map((t) => t.name).sort())
       const txSend = tools.find((t) => t.name === 'tx_send')
       expect(txSend?.inputSchema.required).toEqual(expect.arrayContaining(['wallet', 'network', 'to', 'amount']))
+    })
+
+    it("policy_add advertises our types as an enum and each type's rules as a branch titled with it", async () => {
+      const { tools } = await client.listTools()
+      const schema = tools.find((t) => t.name === 'policy_add')?.inputSchema as { properties: Record<string, any>; required: string[] }
+      expect(schema.properties.type.enum).toEqual([...POLICY_TYPES])
+      expect(schema.required).toEqual(expect.arrayContaining(['type', 'rules']))
+      const branches = schema.properties.rules.anyOf as { title: string; type: string; properties: Record<string, unknown>; additionalProperties: boolean }[]
+      expect(branches.map((b) => b.title)).toEqual([...POLICY_TYPES])
+      for (const b of branches) {
+        expect(b.type, b.title).toBe('object')
+        expect(b.additionalProperties, b.title).toBe(false)
+      }
+      const spending = branches.find((b) => b.title === 'SPENDING_LIMIT')
+      expect(Object.keys(spending?.properties ?? {})).toEqual(expect.arrayContaining(['instant_max_usd', 'delay_max', 'delay_seconds', 'daily_limit', 'on_exceed']))
+      // A policy shaped as its branch says is taken; a field no branch of the type has is refused, by name.
+      const denied = '0x' + '5a'.repeat(20)
+      const ok = await tool(client, seen, 'policy_add', { wallet: opts.wallet, type: 'RECIPIENT_DENYLIST', rules: { recipients: [denied] } })
+      expect(ok.isError, JSON.stringify(ok)).toBeFalsy()
+      expect(ok.structuredContent).toMatchObject({ policy: { type: 'RECIPIENT_DENYLIST', rules: { recipients: [denied] } } })
+      const bad = toolError(await tool(client, seen, 'policy_add', { wallet: opts.wallet, type: 'RECIPIENT_DENYLIST', rules: { recipient: [denied] } }))
+      expect(bad).toMatchObject({ code: 'POLICY_INVALID', details: { type: 'RECIPIENT_DENYLIST', field: 'rules.recipient', issue: 'unknown-field' } })
+      // The hint points at this tool's schema, not at `waiaas policy add --help`.
+      expect(bad.hint).toContain('`policy_add`')
+      expect(bad.hint).not.toMatch(/`waiaas /)
     })
 
     it("reads the session's scope and the wallet's balance", async () => {
@@ -121,7 +198,10 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       expect(r.isError).toBeFalsy()
       const req = r.structuredContent as { id: string; tier: string; state: string }
       expect(req).toMatchObject({ tier: 'INSTANT', state: 'submitted', to: to.toLowerCase(), amount: '0.01' })
-      expect((await opts.daemon().call('tx.wait', { id: req.id, timeoutMs: 20_000 }, op)).state).toBe('confirmed')
+      // The agent waits for it with tx_wait: the request comes back final.
+      const waited = await tool(client, seen, 'tx_wait', { id: req.id, timeoutMs: 20_000 })
+      expect(waited.isError, JSON.stringify(waited)).toBeFalsy()
+      expect(waited.structuredContent).toMatchObject({ id: req.id, state: 'confirmed', final: true })
       expect(await provider.getBalance(to)).toBe(parseEther('0.01'))
     })
 
@@ -143,6 +223,10 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       const req = r.structuredContent as { id: string }
       expect(req).toMatchObject({ tier: 'APPROVAL', state: 'awaiting_approval' })
       expect(await provider.getBalance(to)).toBe(0n)
+      // tx_wait returns when its timeout passes, the request as it is then (not an error).
+      const still = await tool(client, seen, 'tx_wait', { id: req.id, timeoutMs: 50 })
+      expect(still.isError).toBeFalsy()
+      expect(still.structuredContent).toMatchObject({ id: req.id, state: 'awaiting_approval', final: false })
       await opts.daemon().call('tx.approve', { id: req.id }, op)
       expect((await opts.daemon().call('tx.wait', { id: req.id, timeoutMs: 20_000 }, op)).state).toBe('confirmed')
       expect(await provider.getBalance(to)).toBe(parseEther('0.3'))
@@ -161,6 +245,10 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       const text = (r.content[0] as { text: string }).text
       expect(text).toContain('POLICY_DENIED')
       expect(text).toContain(`Would pass: ${e.details.wouldPass}`)
+      // The hint names the tool that explains the decision, not the CLI command.
+      expect(e.hint).toContain('`policy_test`')
+      expect(text).toContain('`policy_test`')
+      expect(text).not.toMatch(/`waiaas /)
       expect(await provider.getBalance(to)).toBe(0n)
       // policy_test explains the same decision without sending.
       const t = await tool(client, seen, 'policy_test', { wallet: opts.wallet, network: 'evm-local', to, amount: '6' })
@@ -182,9 +270,9 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
         properties: {
           wallet: { type: 'string', minLength: 1, maxLength: 128, description: 'A wallet id or its unique name' },
           network: { type: 'string', minLength: 1, maxLength: 128, description: 'A CAIP-2 network id or an alias (see network list)' },
-          to: { type: 'string', minLength: 1, maxLength: 128 },
+          to: { type: 'string', minLength: 1, maxLength: 128, description: 'The recipient: an EVM 0x address or a Solana base58 address' },
           amount: { type: 'string', maxLength: 100, description: 'A decimal string in whole units, e.g. "0.01"' },
-          token: { type: 'string', minLength: 1, maxLength: 128 },
+          token: { type: 'string', minLength: 1, maxLength: 128, description: 'A token transfer: the ERC-20 contract or SPL mint; without it, the native coin' },
           idempotencyKey: { type: 'string', minLength: 1, maxLength: 128, description: 'The same key never moves funds twice, even across restarts' },
         },
         required: ['wallet', 'network', 'to', 'amount'],
@@ -204,7 +292,7 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       // A number where the amount's decimal string belongs.
       await expectBad({ ...base, amount: 0.1 }, { field: 'amount', problem: 'must be a string (A decimal string in whole units, e.g. "0.01"), not a number' })
       // A required argument left out.
-      await expectBad({ wallet: opts.wallet, network: 'evm-local', amount: '0.01' }, { field: 'to', problem: 'is required: a string' })
+      await expectBad({ wallet: opts.wallet, network: 'evm-local', amount: '0.01' }, { field: 'to', problem: 'is required: a string (The recipient: an EVM 0x address or a Solana base58 address)' })
       // An argument the tool does not take: a misspelt `token` must not become a native transfer.
       await expectBad(
         { ...base, amount: '0.01', tokn: '0x' + '22'.repeat(20) },
@@ -216,6 +304,14 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
       expect((r.content[0] as { text: string }).text).toMatch(/^INPUT_INVALID_AMOUNT: /)
       for (const text of seen.slice(-4)) expect(text).not.toContain('MCP error')
       expect((await opts.daemon().call('tx.list', { wallet: opts.wallet, limit: 100 }, op)).requests).toHaveLength(before)
+    })
+
+    it('a hint names the tool to call next, with its arguments where they are known', async () => {
+      const r = await tool(client, seen, 'tx_show', { id: '01J00000000000000000000000' })
+      const e = toolError(r)
+      expect(e.code).toBe('TX_NOT_FOUND')
+      expect(e.hint).toBe('List transactions with `tx_list`.')
+      expect((r.content[0] as { text: string }).text).toContain('Hint: List transactions with `tx_list`.')
     })
 
     it('an unknown tool stays a protocol error, its message said once', async () => {

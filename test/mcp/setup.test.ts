@@ -1,13 +1,18 @@
 /**
  * `waiaas mcp setup` through the built CLI: it creates a session, writes its token to a 0600 file in the data
  * directory, and adds a working `waiaas mcp` entry to the client's config while keeping every other key and server;
- * --print leaves the config alone; a config that is not valid JSON is refused before anything is created.
+ * --print leaves the config alone; a config that is not valid JSON is refused before anything is created. With
+ * --scope project it writes the project's config (Claude Code .mcp.json, Cursor .cursor/mcp.json) and prints the
+ * `claude mcp add-json` line; --http registers the MCP-over-HTTP plugin by URL with a header that names the token's
+ * environment variable (the token is in no file but its own, and never printed), and that entry works.
  */
 import fs from 'node:fs'
 import path from 'node:path'
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { claudeAddJson, httpEntry, MCP_TOKEN_ENV, projectConfigPath, shellWord } from '../../src/lib/mcp-clients.js'
 import { BIN, cliEnv, runCli, tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 
@@ -159,5 +164,77 @@ describe('waiaas mcp setup', () => {
     const r2 = await setup('--client', 'claude-desktop', '--config', array, '--wallet', 'desk', '--json')
     expect(r2.json?.error?.code).toBe('INPUT_INVALID')
     expect(fs.readFileSync(array, 'utf8')).toBe('[]')
+  })
+
+  it("--scope project writes Claude Code's .mcp.json in the project (0600, no token) and prints the claude mcp add-json line", async () => {
+    const project = path.join(home.root, 'repo')
+    fs.mkdirSync(project)
+    const userToken = path.join(t.daemon.paths.dataDir, 'mcp', 'claude-code.token')
+    const userTokenBefore = fs.existsSync(userToken) ? fs.readFileSync(userToken, 'utf8') : null
+    const r = await setup('--client', 'claude-code', '--scope', 'project', '--project-dir', project, '--wallet', 'desk', '--json')
+    expect(r.code, r.stderr).toBe(0)
+    const config = path.join(project, '.mcp.json')
+    const data = r.json?.data as { tokenFile: string; entry: Record<string, unknown>; addJson: string; session: { name: string } }
+    expect(data).toMatchObject({ client: 'claude-code', scope: 'project', config, action: 'added', transport: 'stdio', tokenEnv: null })
+    // Its own token file (and so its own session), next to the user scope's, which is left alone.
+    expect(path.dirname(data.tokenFile)).toBe(path.join(t.daemon.paths.dataDir, 'mcp'))
+    expect(path.basename(data.tokenFile)).toMatch(/^claude-code-project-[0-9a-f]{8}\.token$/)
+    expect(data.session.name).toBe(`mcp-${path.basename(data.tokenFile, '.token')}`)
+    expect(fs.existsSync(userToken) ? fs.readFileSync(userToken, 'utf8') : null).toBe(userTokenBefore)
+    const written = JSON.parse(fs.readFileSync(config, 'utf8'))
+    expect(written).toEqual({ mcpServers: { waiaas: { type: 'stdio', command: process.execPath, args: [BIN, 'mcp', '--token-file', data.tokenFile], env: { WAIAAS_DATA_DIR: t.daemon.paths.dataDir } } } })
+    expect(fs.statSync(config).mode & 0o777).toBe(0o600)
+    const token = fs.readFileSync(data.tokenFile, 'utf8').trim()
+    expect(fs.readFileSync(config, 'utf8')).not.toContain(token)
+    expect(r.stdout).not.toContain(token)
+    expect((await t.client.call('session.whoami', {}, { token })).wallets.map((w) => w.name)).toEqual(['desk'])
+    // The add-json line registers the same entry, quoted for a shell.
+    expect(data.addJson).toBe(`claude mcp add-json --scope project waiaas '${JSON.stringify(written.mcpServers.waiaas)}'`)
+  })
+
+  it('refuses --http while the mcp-http plugin is off, and a project scope for Claude Desktop, creating nothing', async () => {
+    const sessions = await sessionCount()
+    // Claude Desktop keeps no project config: refused before anything (it is the first thing setup works out).
+    expect(() => projectConfigPath('claude-desktop', home.root)).toThrow(expect.objectContaining({ code: 'USAGE', details: { flag: '--scope', client: 'claude-desktop' } }))
+    const off = await setup('--client', 'claude-code', '--scope', 'project', '--project-dir', home.root, '--http', '--wallet', 'desk', '--json')
+    expect(off.code).toBe(2)
+    expect(off.json?.error).toMatchObject({ code: 'USAGE', details: { flag: '--http', plugin: 'mcp-http', enabled: false } })
+    expect(off.json?.error?.hint).toContain('waiaas plugin enable mcp-http')
+    expect(fs.existsSync(path.join(home.root, '.mcp.json'))).toBe(false)
+    expect(await sessionCount()).toBe(sessions)
+  })
+
+  it('--http writes a url + headers entry whose token comes from the environment, and a client that expands it gets in', async () => {
+    const plugin = await t.client.call('plugin.enable', { name: 'mcp-http', port: 0 }, op)
+    const project = path.join(home.root, 'web')
+    fs.mkdirSync(project)
+    const r = await setup('--client', 'claude-code', '--scope', 'project', '--project-dir', project, '--http', '--wallet', 'desk2')
+    expect(r.code, r.stderr).toBe(0)
+    const config = path.join(project, '.mcp.json')
+    const entry = JSON.parse(fs.readFileSync(config, 'utf8')).mcpServers.waiaas
+    expect(entry).toEqual({ type: 'http', url: plugin.listening, headers: { Authorization: `Bearer \${${MCP_TOKEN_ENV}}` } })
+    expect(fs.statSync(config).mode & 0o777).toBe(0o600)
+    const tokenFile = (/Its token is in (\S+) \(mode 0600\)/.exec(r.stdout) ?? [])[1] ?? ''
+    expect(fs.statSync(tokenFile).mode & 0o777).toBe(0o600)
+    const token = fs.readFileSync(tokenFile, 'utf8').trim()
+    // Printed: the add-json line and how to hand the client the token, never the token itself.
+    expect(r.stdout).toContain(claudeAddJson('waiaas', entry, 'project'))
+    expect(r.stdout).toContain(`export ${MCP_TOKEN_ENV}="$(cat ${shellWord(tokenFile)})"`)
+    expect(r.stdout).not.toContain(token)
+    expect(fs.readFileSync(config, 'utf8')).not.toContain(token)
+
+    // The entry as Claude Code runs it: ${WAIAAS_MCP_TOKEN} expanded from the environment.
+    const headers = { Authorization: entry.headers.Authorization.replace(`\${${MCP_TOKEN_ENV}}`, token) }
+    const client = new Client({ name: 'claude-code-like', version: '1' })
+    await client.connect(new StreamableHTTPClientTransport(new URL(entry.url), { requestInit: { headers } }))
+    try {
+      const who = await client.callTool({ name: 'session_whoami', arguments: {} })
+      expect(who.structuredContent).toMatchObject({ id: (await t.client.call('session.whoami', {}, { token })).id, wallets: [{ name: 'desk2' }] })
+    } finally {
+      await client.close()
+    }
+    // Cursor spells the variable its own way; Claude Desktop has no HTTP entries.
+    expect(httpEntry('cursor', 'http://127.0.0.1:3100/mcp')).toEqual({ url: 'http://127.0.0.1:3100/mcp', headers: { Authorization: `Bearer \${env:${MCP_TOKEN_ENV}}` } })
+    expect(() => httpEntry('claude-desktop', 'http://127.0.0.1:3100/mcp')).toThrow(expect.objectContaining({ code: 'USAGE' }))
   })
 })

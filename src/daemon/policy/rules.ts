@@ -15,20 +15,17 @@
  * - `delay_seconds` is present exactly when the type's tier (or a SPENDING_LIMIT delay threshold) is DELAY.
  *
  * Every error is POLICY_INVALID with `details: { type, field, issue }`, `field` the exact path (`rules.recipients.2`).
+ * The per-type field schemas live in src/lib/rule-schemas.ts, shared with the contract that advertises them.
  */
-import { base58 } from '@scure/base'
 import { FunctionFragment, getAddress } from 'ethers'
-import { z } from 'zod'
+import type { z } from 'zod'
 import { parseAmount } from '../../lib/amounts.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { resolveNetwork } from '../../lib/networks.js'
+import { DAYS, places, ruleAddress, ruleSchemas, shown, type RuleChecks } from '../../lib/rule-schemas.js'
 import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
 
-const THIRTY_DAYS = 30 * 86_400
 /** The delay of a DELAY tier when the rules do not give one. */
 export const DEFAULT_DELAY_SECONDS = 900
-const MAX_LIST = 10_000
-const MAX_TEXT = 256
 
 /** True when `x` is one of the policy types. */
 /**
@@ -87,258 +84,26 @@ export const RULE_DOCS: Record<PolicyType, string> = {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Field schemas. Custom failures carry `params.issue`, which becomes `details.issue`.
+// Per-type schemas: shared with the contract (src/lib/rule-schemas.ts), validating here with ethers' checks.
 
-type Ctx = z.core.$RefinementCtx
-const issue = (ctx: Ctx, input: unknown, code: string, message: string): never => {
-  ctx.issues.push({ code: 'custom', message, input, params: { issue: code } })
-  return z.NEVER
-}
-
-/** A string shown in a message: at most 40 characters, quoted. */
-function shown(v: unknown): string {
-  const s = typeof v === 'string' ? v : String(v)
-  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)
-}
-
-const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/
-
-/** Decimal-place count of a valid decimal string, trailing zeros not counted. */
-function places(text: string): number {
-  const frac = DECIMAL.exec(text)?.[2] ?? ''
-  let end = frac.length
-  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--
-  return end
-}
-
-/**
- * A decimal amount: JSON number or decimal string → the decimal string. `maxPlaces` caps significant decimal
- * places (6 for USD); otherwise the value must fit in uint256 at its own precision.
- */
-function decimal(maxPlaces?: number) {
-  return z.unknown().transform((v, ctx): string => {
-    let text: string
-    if (typeof v === 'number') {
-      if (!Number.isFinite(v)) return issue(ctx, v, 'not-a-number', 'must be a finite number or a decimal string such as "10.5"')
-      text = String(v)
-    } else if (typeof v === 'string') {
-      if (v.length > 100) return issue(ctx, v, 'too-long', 'is longer than 100 characters')
-      text = v
-    } else {
-      return issue(ctx, v, 'invalid_type', `must be a decimal string such as "10.5" or a number, not ${v === null ? 'null' : typeof v}`)
-    }
-    const p = DECIMAL.test(text) ? places(text) : 0
-    if (maxPlaces !== undefined && p > maxPlaces) {
-      return issue(ctx, v, 'too-many-decimals', `${shown(text)} has more than ${maxPlaces} decimal places`)
-    }
+const CHECKS: RuleChecks = {
+  validChecksum(address) {
     try {
-      parseAmount(text, p, 'amount', { allowZero: true })
-    } catch (err) {
-      const reason = err instanceof WaiaasError ? String(err.details.reason) : 'not-a-number'
-      const why: Record<string, string> = {
-        empty: 'is empty',
-        negative: `${shown(text)} must not be negative`,
-        exponent: `${shown(text)} must be a plain decimal such as "1000", without exponent notation`,
-        'too-large': `${shown(text)} is too large`,
-      }
-      return issue(ctx, v, reason, why[reason] ?? `${shown(text)} is not a plain decimal such as "10.5" (no sign, spaces, hex or leading zeros)`)
+      getAddress(address)
+      return true
+    } catch {
+      return false
     }
-    return text
-  })
+  },
+  selectorOf: (signature) => FunctionFragment.from(signature).selector,
 }
 
-const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/
-const SOLANA_ADDRESS = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/
-
-/** Canonical address key: EVM lower-case (checksum checked if mixed case), Solana base58 as is. */
-function address(family: 'any' | 'evm' = 'any') {
-  return z.unknown().transform((v, ctx): string => {
-    if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be an address string, not ${v === null ? 'null' : typeof v}`)
-    if (EVM_ADDRESS.test(v)) {
-      const hex = v.slice(2)
-      // Only a mixed-case address carries an EIP-55 checksum to verify.
-      if (hex === hex.toLowerCase() || hex === hex.toUpperCase()) return `0x${hex.toLowerCase()}`
-      try {
-        getAddress(v)
-      } catch {
-        return issue(ctx, v, 'bad-checksum', `${shown(v)} has mixed case but an invalid EIP-55 checksum; check it or write it in lower case`)
-      }
-      return v.toLowerCase()
-    }
-    if (family === 'any' && SOLANA_ADDRESS.test(v)) {
-      let length = 0
-      try {
-        length = base58.decode(v).length
-      } catch {
-        // not base58: reported below
-      }
-      if (length === 32) return v
-    }
-    const expected = family === 'evm' ? 'an EVM address (0x and 40 hex digits)' : 'an EVM address (0x and 40 hex digits) or a Solana address (base58 32-byte key)'
-    return issue(ctx, v, 'bad-address', `${shown(v)} is not ${expected}`)
-  })
-}
-
-function network() {
-  return z.unknown().transform((v, ctx): string => {
-    if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be a network id or alias, not ${v === null ? 'null' : typeof v}`)
-    try {
-      return resolveNetwork(v).id
-    } catch (err) {
-      const suggestion = err instanceof WaiaasError ? err.details.suggestion : undefined
-      return issue(ctx, v, 'unknown-network', `${shown(v)} is not a known network${typeof suggestion === 'string' ? ` (did you mean "${suggestion}"?)` : ''}; see \`waiaas network list\``)
-    }
-  })
-}
-
-const SELECTOR = /^0x[0-9a-fA-F]{8}$/
-const SIGNATURE = /^[A-Za-z_$][A-Za-z0-9_$]*\(.*\)$/
-
-function selector() {
-  return z.unknown().transform((v, ctx): string => {
-    if (typeof v !== 'string') return issue(ctx, v, 'invalid_type', `must be a selector or function signature, not ${v === null ? 'null' : typeof v}`)
-    if (SELECTOR.test(v)) return v.toLowerCase()
-    if (v.length <= MAX_TEXT && SIGNATURE.test(v)) {
-      try {
-        return FunctionFragment.from(v).selector
-      } catch {
-        // reported below
-      }
-    }
-    return issue(ctx, v, 'bad-selector', `${shown(v)} is neither a selector (0x and 8 hex digits) nor a function signature such as "transfer(address,uint256)"`)
-  })
-}
-
-const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
-const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST)
-const addresses = () => list(address())
-const tierEnum = <T extends readonly [Tier, ...Tier[]]>(tiers: T) => z.enum(tiers)
-
-const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
-
-function clock(allow24: boolean) {
-  return z.unknown().transform((v, ctx): string => {
-    if (typeof v === 'string' && (HHMM.test(v) || (allow24 && v === '24:00'))) return v
-    return issue(ctx, v, 'bad-time', `${typeof v === 'string' ? shown(v) : 'it'} is not a 24-hour time "HH:MM" such as "09:00"${allow24 ? ' (or "24:00")' : ''}`)
-  })
-}
-
-/** Canonical names of the time zones seen (building a DateTimeFormat costs ~60 µs). */
-const ZONES = new Map<string, string>()
-
-function timezone() {
-  return z.unknown().transform((v, ctx): string => {
-    if (typeof v === 'string' && v.length <= 64) {
-      const hit = ZONES.get(v)
-      if (hit !== undefined) return hit
-      try {
-        const zone = new Intl.DateTimeFormat('en-US', { timeZone: v }).resolvedOptions().timeZone
-        if (ZONES.size < 1000) ZONES.set(v, zone)
-        return zone
-      } catch {
-        // reported below
-      }
-    }
-    return issue(ctx, v, 'bad-timezone', `${typeof v === 'string' ? shown(v) : 'it'} is not an IANA time zone such as "UTC" or "Europe/Berlin"`)
-  })
-}
-
-const day = z.unknown().transform((v, ctx): (typeof DAYS)[number] => {
-  const d = typeof v === 'string' ? v.toLowerCase() : ''
-  if ((DAYS as readonly string[]).includes(d)) return d as (typeof DAYS)[number]
-  return issue(ctx, v, 'bad-day', `${typeof v === 'string' ? shown(v) : 'it'} is not one of ${DAYS.join(', ')}`)
-})
-
-const chainId = z.unknown().transform((v, ctx): string => {
-  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return String(v)
-  if (typeof v === 'string' && /^(0|[1-9][0-9]{0,77})$/.test(v)) return v
-  return issue(ctx, v, 'bad-chain-id', 'must be a non-negative integer or a decimal string of one')
-})
-
-// ---------------------------------------------------------------------------------------------------------------
-// Per-type schemas.
+const SCHEMAS = ruleSchemas(CHECKS) satisfies Record<PolicyType, z.ZodType>
 
 const USD_TIERS = ['instant_max_usd', 'notify_max_usd', 'delay_max_usd'] as const
 const USD_LIMITS = ['daily_limit_usd', 'weekly_limit_usd', 'monthly_limit_usd'] as const
 const ASSET_TIERS = ['instant_max', 'notify_max', 'delay_max'] as const
 const ASSET_LIMITS = ['daily_limit', 'weekly_limit', 'monthly_limit'] as const
-
-const usd = decimal(6).optional()
-const asset = decimal().optional()
-const delaySeconds = seconds(1, THIRTY_DAYS).optional()
-
-const SCHEMAS = {
-  SPENDING_LIMIT: z.strictObject({
-    instant_max_usd: usd,
-    notify_max_usd: usd,
-    delay_max_usd: usd,
-    daily_limit_usd: usd,
-    weekly_limit_usd: usd,
-    monthly_limit_usd: usd,
-    instant_max: asset,
-    notify_max: asset,
-    delay_max: asset,
-    daily_limit: asset,
-    weekly_limit: asset,
-    monthly_limit: asset,
-    token: address().optional(),
-    delay_seconds: delaySeconds,
-    on_exceed: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL'),
-    price_unavailable: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL'),
-    approval_timeout_seconds: seconds(60, THIRTY_DAYS).optional(),
-  }),
-  ALLOWED_NETWORKS: z.strictObject({ networks: list(network()).min(1) }),
-  ALLOWED_TOKENS: z.strictObject({ tokens: addresses() }),
-  RECIPIENT_ALLOWLIST: z.strictObject({ recipients: addresses() }),
-  RECIPIENT_DENYLIST: z.strictObject({ recipients: addresses() }),
-  CONTRACT_ALLOWLIST: z.strictObject({ contracts: addresses() }),
-  METHOD_ALLOWLIST: z.strictObject({ methods: z.record(z.string().max(100), list(selector())) }),
-  APPROVED_SPENDERS: z.strictObject({ spenders: addresses() }),
-  APPROVE_AMOUNT_LIMIT: z.strictObject({
-    allow_unlimited: z.boolean().default(false),
-    limits: list(z.strictObject({ token: address(), max_amount: decimal() })).optional(),
-  }),
-  RATE_LIMIT: z.strictObject({
-    max_requests: z.number().int().min(1).max(1_000_000_000),
-    per_seconds: seconds(1, THIRTY_DAYS),
-    tier: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-    delay_seconds: delaySeconds,
-  }),
-  TIME_WINDOW: z.strictObject({
-    start: clock(false),
-    end: clock(true),
-    days: z.array(day).min(1).max(7).optional(),
-    timezone: timezone().default('UTC'),
-    outside: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-  }),
-  SIGNING_RULES: z.strictObject({
-    allow_personal_sign: z.boolean().default(false),
-    typed_data_domains: list(
-      z.strictObject({
-        name: z.string().max(MAX_TEXT).optional(),
-        version: z.string().max(MAX_TEXT).optional(),
-        chainId: chainId.optional(),
-        verifyingContract: address('evm').optional(),
-      }),
-    ).default([]),
-    tier: tierEnum(['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('INSTANT'),
-    delay_seconds: delaySeconds,
-  }),
-  NEW_RECIPIENT_TIER: z.strictObject({
-    tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const),
-    delay_seconds: delaySeconds,
-  }),
-  MAX_PENDING: z.strictObject({
-    max: z.number().int().min(0).max(1_000_000),
-    tier: tierEnum(['NOTIFY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-  }),
-  FEE_CAP: z.strictObject({
-    max_fee: decimal(),
-    tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-    delay_seconds: delaySeconds,
-  }),
-} as const satisfies Record<PolicyType, z.ZodType>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors.
@@ -437,7 +202,7 @@ const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> 
   CONTRACT_ALLOWLIST: (r) => ({ contracts: dedupe(r.contracts) }),
   METHOD_ALLOWLIST(r) {
     const methods: Record<string, string[]> = {}
-    const key = address()
+    const key = ruleAddress(CHECKS)
     for (const [k, sels] of Object.entries(r.methods)) {
       const parsed = key.safeParse(k)
       if (!parsed.success) {
