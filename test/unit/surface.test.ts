@@ -318,7 +318,7 @@ describe('public surface', () => {
       'wallet create --chain --name --password-file',
       'wallet delete <wallet> --password-file --yes',
       'wallet export <wallet> --export-password-file --out --password-file --yes',
-      'wallet import --chain --index --keypair-file --keystore-file --keystore-password-file --mnemonic-file --name --password-file --private-key-file',
+      'wallet import --chain --derivation-path --index --keypair-file --keystore-file --keystore-password-file --mnemonic-file --name --passphrase-file --password-file --private-key-file',
       'wallet list --chain',
       'wallet owner <wallet> <address> --clear --password-file',
       'wallet rename <wallet> --name --password-file',
