@@ -107,11 +107,8 @@ function applyDaemonAddress(out: Env, env: NodeJS.ProcessEnv): void {
   const port = out.daemonPort
   if (host === undefined && port === undefined) return
   const inEnv = (name: string): boolean => env[name] !== undefined && env[name] !== ''
-  const clash = (variable: string, other: string, why: string): WaiaasError =>
-    new WaiaasError('INPUT_INVALID', `${variable} ${why}, but ${other} says otherwise`, {
-      details: { variable, conflictsWith: other },
-      hint: `Set one of ${variable} and ${other}, or give both the same value.`,
-    })
+  const clash = (variable: string, other: string, why: string, hint = `Set only one of ${variable} and ${other}, or give both the same value.`): WaiaasError =>
+    new WaiaasError('INPUT_INVALID', `${variable} ${why}, but ${other} says otherwise`, { details: { variable, conflictsWith: other }, hint })
   if (host !== undefined) {
     if (!isListenHost(host)) {
       throw new WaiaasError('INPUT_INVALID', `WAIAAS_DAEMON_HOSTNAME must be an IP address or a host name (no scheme, no port), got "${host.slice(0, 64)}"`, {
@@ -123,7 +120,12 @@ function applyDaemonAddress(out: Env, env: NodeJS.ProcessEnv): void {
     out.restHost = host
     if (!isLoopbackHost(host)) {
       if (inEnv('WAIAAS_REST_ALLOW_NON_LOOPBACK') && out.restAllowNonLoopback !== true) {
-        throw clash('WAIAAS_DAEMON_HOSTNAME', 'WAIAAS_REST_ALLOW_NON_LOOPBACK', `opens the REST plugin on the non-loopback address ${host}`)
+        throw clash(
+          'WAIAAS_DAEMON_HOSTNAME',
+          'WAIAAS_REST_ALLOW_NON_LOOPBACK',
+          `opens the REST plugin on the non-loopback address ${host}`,
+          'Unset WAIAAS_REST_ALLOW_NON_LOOPBACK (the hostname is the opt-in), or give WAIAAS_DAEMON_HOSTNAME a loopback address such as 127.0.0.1.',
+        )
       }
       out.restAllowNonLoopback = true
     }
@@ -133,7 +135,9 @@ function applyDaemonAddress(out: Env, env: NodeJS.ProcessEnv): void {
     out.restPort = port
   }
   const variable = host !== undefined ? 'WAIAAS_DAEMON_HOSTNAME' : 'WAIAAS_DAEMON_PORT'
-  if (inEnv('WAIAAS_REST_ENABLED') && out.restEnabled !== true) throw clash(variable, 'WAIAAS_REST_ENABLED', 'serves the REST plugin')
+  if (inEnv('WAIAAS_REST_ENABLED') && out.restEnabled !== true) {
+    throw clash(variable, 'WAIAAS_REST_ENABLED', 'serves the REST plugin', `Unset WAIAAS_REST_ENABLED, or unset ${variable} to keep the REST plugin off.`)
+  }
   out.restEnabled = true
 }
 

@@ -121,8 +121,10 @@ function netns(): { name: string; ip: string; remove(): void } {
   const id = process.pid % 100_000
   const name = `waiaas-img-${id}`
   const host = `wai${id}h`
-  const octet = id % 250
-  const ip = `198.18.${octet}.2`
+  // A /30 of 198.18.0.0/15 (set aside for benchmarks, so routed nowhere here) per process: .1 here, .2 inside.
+  const offset = 4 * (id % 32_768)
+  const addr = (n: number): string => `198.${18 + (offset >> 16)}.${(offset >> 8) & 255}.${(offset & 255) + n}`
+  const ip = addr(2)
   const sh = (...args: string[]): void => void execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] })
   const remove = (): void => {
     spawnSync('ip', ['link', 'del', host])
@@ -132,7 +134,7 @@ function netns(): { name: string; ip: string; remove(): void } {
   sh('netns', 'add', name)
   sh('link', 'add', host, 'type', 'veth', 'peer', 'name', `wai${id}c`)
   sh('link', 'set', `wai${id}c`, 'netns', name)
-  sh('addr', 'add', `198.18.${octet}.1/30`, 'dev', host)
+  sh('addr', 'add', `${addr(1)}/30`, 'dev', host)
   sh('link', 'set', host, 'up')
   sh('netns', 'exec', name, 'ip', 'addr', 'add', `${ip}/30`, 'dev', `wai${id}c`)
   sh('netns', 'exec', name, 'ip', 'link', 'set', `wai${id}c`, 'up')
@@ -145,7 +147,7 @@ function cannotBuild(): string | undefined {
   if (process.platform !== 'linux') return `buildah needs Linux (this is ${process.platform})`
   if (process.getuid?.() !== 0) return 'building the stand-in base needs root (debootstrap, buildah mount)'
   for (const tool of ['buildah', 'debootstrap', 'ip']) {
-    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (.ci/run installs buildah and debootstrap from Debian's packages)`
+    if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed (.ci/run installs buildah, debootstrap and iproute2 from Debian's packages)`
   }
   const probe = spawnSync('buildah', ['from', '--quiet', 'scratch'], { encoding: 'utf8' })
   if (probe.status !== 0) return `buildah cannot make a container here: ${probe.stderr.trim().split('\n').at(-1)}`
