@@ -159,28 +159,30 @@ function cannotBuild(): string | undefined {
 }
 
 const why = process.env.WAIAAS_SKIP_IMAGE_BUILD === '1' ? 'WAIAAS_SKIP_IMAGE_BUILD=1' : cannotBuild()
-const IMAGE = `localhost/waiaas:test-${process.pid}`
 
 describe.skipIf(why !== undefined)(`image build and run with buildah${why !== undefined ? ` (skipped: ${why})` : ''}`, () => {
   const containers: string[] = []
   let net: ReturnType<typeof netns> | undefined
   afterAll(() => {
     for (const c of containers) spawnSync('buildah', ['rm', c])
-    spawnSync('buildah', ['rmi', IMAGE])
     net?.remove()
   })
 
   it("builds on Node 22 and runs the seed's docker run line, compose daemon and push-relay service", async () => {
     const base = execFileSync(path.join(ROOT, 'test/ops/image-base.sh'), [path.join(os.tmpdir(), 'waiaas-image-base-bookworm')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
     expect(base).toBe('localhost/waiaas-node-base:22-bookworm-slim')
+    // Known by its id, not a tag, so concurrent runs never swap images; no `rmi`, which would drop the layer cache.
+    const iidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-image-')), 'iid')
     const build = spawnSync(
       'buildah',
-      ['build', '--isolation', 'chroot', '--layers', '--format', 'docker', '--build-arg', 'BASE=localhost/waiaas-node-base', '--build-arg', 'BASE_TAG=22-bookworm-slim', '-t', IMAGE, ROOT],
+      ['build', '--isolation', 'chroot', '--layers', '--format', 'docker', '--build-arg', 'BASE=localhost/waiaas-node-base', '--build-arg', 'BASE_TAG=22-bookworm-slim', '--iidfile', iidFile, ROOT],
       { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
     )
     expect(build.status, build.stderr.slice(-3000) + build.stdout.slice(-3000)).toBe(0)
+    const image = fs.readFileSync(iidFile, 'utf8').trim()
+    fs.rmSync(path.dirname(iidFile), { recursive: true })
 
-    const config = JSON.parse(execFileSync('buildah', ['inspect', '--type', 'image', IMAGE], { encoding: 'utf8' })) as {
+    const config = JSON.parse(execFileSync('buildah', ['inspect', '--type', 'image', image], { encoding: 'utf8' })) as {
       Docker: { config: { User: string; Entrypoint: string[]; Cmd: string[]; Env: string[]; Healthcheck?: { Test: string[]; StartPeriod?: number }; Volumes?: Record<string, unknown> } }
     }
     const c = config.Docker.config
@@ -191,7 +193,7 @@ describe.skipIf(why !== undefined)(`image build and run with buildah${why !== un
     expect(c.Healthcheck?.StartPeriod).toBe(30e9)
     const imageHealth = c.Healthcheck!.Test.slice(1)
 
-    const ctr = execFileSync('buildah', ['from', '--quiet', IMAGE], { encoding: 'utf8' }).trim()
+    const ctr = execFileSync('buildah', ['from', '--quiet', image], { encoding: 'utf8' }).trim()
     containers.push(ctr)
     net = netns()
     const ns = net.name
