@@ -1,5 +1,6 @@
 import fs from 'node:fs'
 import { WaiaasError } from './errors.js'
+import { isListenHost, isLoopbackHost } from './host.js'
 import { writeSecretFile } from './paths.js'
 import { LOG_FORMATS, LOG_LEVELS, SETTINGS, closeKeys, findSetting, parseSetting } from './settings.js'
 
@@ -49,6 +50,12 @@ export interface Env {
   restHost?: string
   restPort?: number
   restAllowNonLoopback?: boolean
+  /**
+   * The seed article's names for the REST plugin's address (WAIAAS_DAEMON_HOSTNAME, WAIAAS_DAEMON_PORT): either one
+   * serves the REST plugin, and readEnv folds them into restEnabled/restHost/restPort/restAllowNonLoopback.
+   */
+  daemonHostname?: string
+  daemonPort?: number
   /** Hours between automatic backups, 0 = off (WAIAAS_BACKUP_INTERVAL_HOURS). */
   backupIntervalHours?: number
   /** How many automatic backups are kept (WAIAAS_BACKUP_KEEP). */
@@ -84,11 +91,57 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, file: ConfigFile =
     if (!r.ok) throw configInvalid(setting.key, `${setting.key} ${r.reason}`)
     target[setting.field] = r.value
   }
+  applyDaemonAddress(out, env)
   const crash = env.WAIAAS_TEST_CRASH_AT
   if (crash !== undefined && crash !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testCrashAt = crash
   const clock = env.WAIAAS_TEST_CLOCK_FILE
   if (clock !== undefined && clock !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testClockFile = clock
   return out
+}
+
+/**
+ * WAIAAS_DAEMON_HOSTNAME / WAIAAS_DAEMON_PORT (the seed article's container settings) serve the REST plugin on that
+ * address: the same as WAIAAS_REST_ENABLED=true with WAIAAS_REST_HOST / WAIAAS_REST_PORT. Naming a non-loopback
+ * hostname is itself the explicit opt-in that WAIAAS_REST_ALLOW_NON_LOOPBACK otherwise gives. An explicit WAIAAS_REST_*
+ * variable that says otherwise is INPUT_INVALID naming both, rather than one silently winning.
+ */
+function applyDaemonAddress(out: Env, env: NodeJS.ProcessEnv): void {
+  const host = out.daemonHostname
+  const port = out.daemonPort
+  if (host === undefined && port === undefined) return
+  const inEnv = (name: string): boolean => env[name] !== undefined && env[name] !== ''
+  const clash = (variable: string, other: string, why: string, hint = `Set only one of ${variable} and ${other}, or give both the same value.`): WaiaasError =>
+    new WaiaasError('INPUT_INVALID', `${variable} ${why}, but ${other} says otherwise`, { details: { variable, conflictsWith: other }, hint })
+  if (host !== undefined) {
+    if (!isListenHost(host)) {
+      throw new WaiaasError('INPUT_INVALID', `WAIAAS_DAEMON_HOSTNAME must be an IP address or a host name (no scheme, no port), got "${host.slice(0, 64)}"`, {
+        details: { variable: 'WAIAAS_DAEMON_HOSTNAME' },
+        hint: 'In a container: WAIAAS_DAEMON_HOSTNAME=0.0.0.0 (and the port in WAIAAS_DAEMON_PORT).',
+      })
+    }
+    if (inEnv('WAIAAS_REST_HOST') && out.restHost !== host) throw clash('WAIAAS_DAEMON_HOSTNAME', 'WAIAAS_REST_HOST', `asks for ${host}`)
+    out.restHost = host
+    if (!isLoopbackHost(host)) {
+      if (inEnv('WAIAAS_REST_ALLOW_NON_LOOPBACK') && out.restAllowNonLoopback !== true) {
+        throw clash(
+          'WAIAAS_DAEMON_HOSTNAME',
+          'WAIAAS_REST_ALLOW_NON_LOOPBACK',
+          `opens the REST plugin on the non-loopback address ${host}`,
+          'Unset WAIAAS_REST_ALLOW_NON_LOOPBACK (the hostname is the opt-in), or give WAIAAS_DAEMON_HOSTNAME a loopback address such as 127.0.0.1.',
+        )
+      }
+      out.restAllowNonLoopback = true
+    }
+  }
+  if (port !== undefined) {
+    if (inEnv('WAIAAS_REST_PORT') && out.restPort !== port) throw clash('WAIAAS_DAEMON_PORT', 'WAIAAS_REST_PORT', `asks for port ${port}`)
+    out.restPort = port
+  }
+  const variable = host !== undefined ? 'WAIAAS_DAEMON_HOSTNAME' : 'WAIAAS_DAEMON_PORT'
+  if (inEnv('WAIAAS_REST_ENABLED') && out.restEnabled !== true) {
+    throw clash(variable, 'WAIAAS_REST_ENABLED', 'serves the REST plugin', `Unset WAIAAS_REST_ENABLED, or unset ${variable} to keep the REST plugin off.`)
+  }
+  out.restEnabled = true
 }
 
 function configInvalid(key: string, message: string, extra: Record<string, unknown> = {}): WaiaasError {

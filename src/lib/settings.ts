@@ -66,6 +66,8 @@ export const SETTINGS: readonly Setting[] = [
   s({ key: 'notify.retryBaseMs', env: 'WAIAAS_NOTIFY_RETRY_BASE_MS', field: 'notifyRetryBaseMs', type: int(10, 60_000), default: 1000, description: 'First retry delay of a failing channel, doubled per failure (ms)' }),
   s({ key: 'telegram.apiUrl', env: 'WAIAAS_TELEGRAM_API_URL', field: 'telegramApiUrl', type: URL_T, default: 'https://api.telegram.org', description: 'The Telegram Bot API base URL' }),
   s({ key: 'monitor.intervalMs', env: 'WAIAAS_MONITOR_INTERVAL_MS', field: 'monitorIntervalMs', type: int(10, 3_600_000), default: 5000, description: 'How often watched networks are scanned for incoming transfers (ms)' }),
+  s({ key: 'daemon.hostname', env: 'WAIAAS_DAEMON_HOSTNAME', field: 'daemonHostname', type: STRING, default: null, description: 'Serve the REST plugin on this address; a non-loopback one (0.0.0.0 in a container) is itself the opt-in of rest.allowNonLoopback', envOnly: true }),
+  s({ key: 'daemon.port', env: 'WAIAAS_DAEMON_PORT', field: 'daemonPort', type: int(1, 65_535), default: null, description: 'Serve the REST plugin on this port', envOnly: true }),
   s({ key: 'rest.enabled', env: 'WAIAAS_REST_ENABLED', field: 'restEnabled', type: BOOL, default: null, description: 'Override the stored REST plugin setting at start' }),
   s({ key: 'rest.host', env: 'WAIAAS_REST_HOST', field: 'restHost', type: STRING, default: null, description: 'Override the address the HTTP plugins listen on' }),
   s({ key: 'rest.port', env: 'WAIAAS_REST_PORT', field: 'restPort', type: int(1, 65_535), default: null, description: 'Override the port the HTTP plugins listen on' }),

@@ -3,7 +3,6 @@
  * overridden at start by WAIAAS_REST_* / WAIAAS_MCP_HTTP_ENABLED. Both plugins share one HTTP server, whose address
  * is the rest plugin's host and port.
  */
-import { isIP } from 'node:net'
 import type { PluginName } from '../../lib/contract.js'
 import type { Env } from '../../lib/env.js'
 import type { Db } from '../store/db.js'
@@ -59,19 +58,5 @@ export function serverWanted(s: PluginSettings): boolean {
   return s.rest.enabled || s['mcp-http'].enabled
 }
 
-
-/**
- * True for addresses only this machine can reach: 127.0.0.0/8, ::1 (also as IPv4-mapped ::ffff:127.x) and
- * `localhost`. Everything else, 0.0.0.0, :: and other host names included, is treated as reachable from outside.
- */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')
-  if (h === 'localhost') return true
-  if (isIP(h) === 4) return h.startsWith('127.')
-  if (isIP(h) === 6) {
-    if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true
-    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(h)
-    return mapped?.[1] !== undefined && mapped[1].startsWith('127.')
-  }
-  return false
-}
+/** Kept here for the plugins' importers; the rule itself lives with the other host checks. */
+export { isLoopbackHost } from '../../lib/host.js'
