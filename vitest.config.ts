@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config'
+import LongestFirst from './test/setup/sequencer.js'
 
 export default defineConfig({
   test: {
@@ -11,5 +12,7 @@ export default defineConfig({
     maxWorkers: 3,
     // Local chains (anvil and the litesvm-backed Solana RPC) start once per run on free loopback ports.
     globalSetup: ['test/setup/chains.ts'],
+    // Longest files first (test/durations.json), so no long file starts last and runs alone.
+    sequence: { sequencer: LongestFirst },
   },
 })
