@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import type { ErrorCode } from './errors.js'
+import { checkDuration, durationGrammar, DURATIONS, type DurationSpec } from './durations.js'
 import { PLUGIN_NAMES } from './plugin-names.js'
 import { NOTIFY_KINDS } from './notify-events.js'
 
@@ -137,6 +138,22 @@ const address = z.string().min(1).max(128)
 const amountText = z.string().max(100).describe('A decimal string in whole units, e.g. "0.01"')
 const idempotencyKey = z.string().min(1).max(128).describe('The same key never moves funds twice, even across restarts')
 const requestId = z.string().min(1).max(64)
+
+/**
+ * A length of time: a number in the field's unit, or a text of the one duration grammar (src/lib/durations.ts), e.g.
+ * `"2w"` or `"1.5h"`; the handler always sees the whole number of the unit.
+ */
+function duration(spec: Omit<DurationSpec, 'field'>, description: string) {
+  return z
+    .union([z.number(), z.string().max(64)])
+    .transform((v, ctx): number => {
+      const r = checkDuration(v, spec)
+      if (r.ok) return r.value
+      ctx.issues.push({ code: 'custom', message: r.reason, input: v, params: { issue: r.issue } })
+      return z.NEVER
+    })
+    .describe(`${description}: ${durationGrammar(spec.plain ?? spec.unit)}`)
+}
 
 export const TX_STATES = [
   'pending', 'queued', 'awaiting_approval', 'approved', 'signed', 'submitted', 'confirmed',
@@ -598,7 +615,7 @@ export const contract = {
   'tx.wait': def({
     summary: 'Wait until a request reaches a final state (or the timeout passes), then show it.',
     role: 'public',
-    input: z.object({ id: requestId, timeoutMs: z.number().int().min(0).max(600_000).default(60_000) }),
+    input: z.object({ id: requestId, timeoutMs: duration({ unit: 'ms', min: 0, max: 600_000 }, 'How long to wait, at most 10m').default(60_000) }),
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
     mcp: false,
@@ -860,7 +877,7 @@ export const contract = {
     input: z.object({
       wallets: z.array(walletRef).min(1).max(32),
       name: z.string().min(1).max(64).optional(),
-      ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+      ttlSeconds: duration(DURATIONS.sessionTtl, 'How long the session lives between renewals, from 1m to 30d').default(86_400),
       maxRenewals: z.number().int().min(0).max(1000).default(0),
       permissions: z.array(z.enum(SESSION_PERMISSIONS)).min(1).max(3).default(['read', 'send', 'sign']),
       limitUsdPerDay: amountText.optional(),
