@@ -10,6 +10,7 @@ import { z } from 'zod'
 import type { ErrorCode } from './errors.js'
 import { checkDuration, durationGrammar, DURATIONS, type DurationSpec } from './durations.js'
 import { PLUGIN_NAMES } from './plugin-names.js'
+import { canonicalPolicyType, policyTypeNames } from './policy-fields.js'
 import { NOTIFY_KINDS } from './notify-events.js'
 
 /**
@@ -138,6 +139,16 @@ const address = z.string().min(1).max(128)
 const amountText = z.string().max(100).describe('A decimal string in whole units, e.g. "0.01"')
 const idempotencyKey = z.string().min(1).max(128).describe('The same key never moves funds twice, even across restarts')
 const requestId = z.string().min(1).max(64)
+/**
+ * A policy type: ours in any case, or one of the seed article's names (WHITELIST, CONTRACT_WHITELIST…), read as ours
+ * so it is stored and shown under our name. An unknown name passes through for the handler's POLICY_INVALID.
+ */
+const policyTypeRef = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe(`A policy type: ${policyTypeNames()}`)
+  .transform((t) => canonicalPolicyType(t) ?? t)
 
 /**
  * A length of time: a number in the field's unit, or a text of the one duration grammar (src/lib/durations.ts), e.g.
@@ -683,7 +694,7 @@ export const contract = {
   'policy.add': def({
     summary: 'Add a policy: global, for a wallet, or for a wallet on one network. Rules are validated; the policy revision is bumped. An agent session may add only policies that restrict (POLICY_NOT_STRICTER otherwise).',
     role: 'agent',
-    input: z.object({ wallet: walletRef.optional(), network: networkRef.optional(), global: z.boolean().default(false), type: z.string().min(1).max(64), rules: z.unknown() }),
+    input: z.object({ wallet: walletRef.optional(), network: networkRef.optional(), global: z.boolean().default(false), type: policyTypeRef, rules: z.unknown() }),
     output: z.object({ policy, revision: z.number().int() }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'POLICY_INVALID', 'POLICY_NOT_STRICTER', 'AUDIT_WRITE_FAILED'],
     mcp: true,
@@ -692,7 +703,7 @@ export const contract = {
   'policy.list': def({
     summary: 'List policies (all, or those that apply to one wallet) and the current policy revision.',
     role: 'public',
-    input: z.object({ wallet: walletRef.optional(), type: z.string().max(64).optional() }),
+    input: z.object({ wallet: walletRef.optional(), type: policyTypeRef.optional() }),
     output: z.object({ policies: z.array(policy), revision: z.number().int() }),
     errors: ['WALLET_NOT_FOUND'],
     mcp: true,

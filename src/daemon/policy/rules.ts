@@ -20,11 +20,12 @@ import { base58 } from '@scure/base'
 import { FunctionFragment, getAddress } from 'ethers'
 import { z } from 'zod'
 import { parseAmount } from '../../lib/amounts.js'
+import { checkDuration } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { resolveNetwork } from '../../lib/networks.js'
+import { DAYS, POLICY_TYPE_DOCS, policyTypeNames, RULE_FIELDS, ruleFieldsHelp, type Day, type RuleField } from '../../lib/policy-fields.js'
 import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
 
-const THIRTY_DAYS = 30 * 86_400
 /** The delay of a DELAY tier when the rules do not give one. */
 export const DEFAULT_DELAY_SECONDS = 900
 const MAX_LIST = 10_000
@@ -46,45 +47,8 @@ export function isPolicyType(x: string): x is PolicyType {
   return (POLICY_TYPES as readonly string[]).includes(x)
 }
 
-/** One paragraph per type listing its rule fields, for `policy add --help` and error hints. */
-export const RULE_DOCS: Record<PolicyType, string> = {
-  SPENDING_LIMIT:
-    'Per-transaction tiers and rolling limits. USD (decimal, ≤ 6 places): instant_max_usd, notify_max_usd, delay_max_usd ' +
-    '(above the last given threshold: APPROVAL), daily_limit_usd, weekly_limit_usd, monthly_limit_usd. The same without _usd ' +
-    '(instant_max, notify_max, delay_max, daily_limit, weekly_limit, monthly_limit) in the network\'s native unit, or in units of ' +
-    '`token` (address) when given. delay_seconds (1..2592000, default 900 when a delay tier exists); on_exceed (APPROVAL | DENY, ' +
-    'default APPROVAL) for a request past a rolling limit; price_unavailable (APPROVAL | DENY, default APPROVAL) when USD rules ' +
-    'meet an asset without a fresh price; approval_timeout_seconds (60..2592000, optional). Thresholds must not decrease ' +
-    '(instant ≤ notify ≤ delay). At least one threshold or limit.',
-  ALLOWED_NETWORKS: 'networks: non-empty list of CAIP-2 ids or aliases (e.g. "base", "eip155:8453"). Any other network is denied.',
-  ALLOWED_TOKENS: 'tokens: list of token addresses (ERC-20 contracts, SPL mints) that may be transferred; empty means none.',
-  RECIPIENT_ALLOWLIST: 'recipients: list of addresses; a native or token transfer to any other address is denied.',
-  RECIPIENT_DENYLIST: 'recipients: list of addresses; transfers to them, approvals for them and calls to them are denied.',
-  CONTRACT_ALLOWLIST: 'contracts: list of contract addresses (Solana program ids too) that may be called; other calls are denied.',
-  METHOD_ALLOWLIST:
-    'methods: object mapping a contract address to a list of selectors ("0xa9059cbb") or function signatures ' +
-    '("transfer(address,uint256)"); a call to a listed contract must use one of them. Contracts not named are not restricted here.',
-  APPROVED_SPENDERS: 'spenders: list of addresses that may be given a token allowance; approvals for others are denied.',
-  APPROVE_AMOUNT_LIMIT:
-    'allow_unlimited (boolean, default false): whether unlimited allowances may be granted; limits (optional): list of ' +
-    '{ token, max_amount } capping the allowance per token (decimal in token units).',
-  RATE_LIMIT:
-    'max_requests (integer ≥ 1) per per_seconds (1..2592000); past it, tier (DELAY | APPROVAL | DENY, default DENY), ' +
-    'with delay_seconds (default 900) when DELAY.',
-  TIME_WINDOW:
-    'start and end ("HH:MM", 24 h; end before start spans midnight; end may be "24:00"), days (optional list of mon..sun: the day ' +
-    'a window starts), timezone (IANA, default UTC), outside (DELAY | APPROVAL | DENY, default DENY; DELAY waits until the window opens).',
-  SIGNING_RULES:
-    'allow_personal_sign (boolean, default false) for EIP-191 / Solana message signing; typed_data_domains: list of ' +
-    '{ name?, version?, chainId?, verifyingContract? } (each entry non-empty; a typed-data domain must match every field an entry ' +
-    'gives); tier (default INSTANT) for allowed signing, with delay_seconds (default 900) when DELAY.',
-  NEW_RECIPIENT_TIER:
-    'tier (NOTIFY | DELAY | APPROVAL | DENY) for a transfer to an address this wallet never sent to; delay_seconds (default 900) when DELAY.',
-  MAX_PENDING: 'max (integer ≥ 0) requests waiting or in flight; at or past it, tier (NOTIFY | APPROVAL | DENY, default DENY).',
-  FEE_CAP:
-    'max_fee (decimal, native unit) for the fee upper bound of a transaction; above it, tier (NOTIFY | DELAY | APPROVAL | DENY, ' +
-    'default DENY), with delay_seconds (default 900) when DELAY.',
-}
+/** One paragraph per type: what it does and every rule field (from RULE_FIELDS), for help and error hints. */
+export const RULE_DOCS = Object.fromEntries(POLICY_TYPES.map((t) => [t, `${POLICY_TYPE_DOCS[t]} Fields: ${ruleFieldsHelp(t)}.`])) as Record<PolicyType, string>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Field schemas. Custom failures carry `params.issue`, which becomes `details.issue`.
@@ -209,13 +173,19 @@ function selector() {
   })
 }
 
-const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
+/** Whole seconds: a number, or a text of the one duration grammar ("5m", "1.5h"), stored as the number. */
+function seconds(min: number, max: number) {
+  return z.unknown().transform((v, ctx): number => {
+    if (typeof v !== 'number' && typeof v !== 'string') {
+      return issue(ctx, v, 'invalid_type', `must be a number of seconds or a duration such as "5m", not ${v === null ? 'null' : typeof v}`)
+    }
+    const r = checkDuration(v, { unit: 's', min, max })
+    return r.ok ? r.value : issue(ctx, v, r.issue, r.reason)
+  })
+}
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST)
-const addresses = () => list(address())
-const tierEnum = <T extends readonly [Tier, ...Tier[]]>(tiers: T) => z.enum(tiers)
 
 const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/
-const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
 
 function clock(allow24: boolean) {
   return z.unknown().transform((v, ctx): string => {
@@ -244,9 +214,9 @@ function timezone() {
   })
 }
 
-const day = z.unknown().transform((v, ctx): (typeof DAYS)[number] => {
+const day = z.unknown().transform((v, ctx): Day => {
   const d = typeof v === 'string' ? v.toLowerCase() : ''
-  if ((DAYS as readonly string[]).includes(d)) return d as (typeof DAYS)[number]
+  if ((DAYS as readonly string[]).includes(d)) return d as Day
   return issue(ctx, v, 'bad-day', `${typeof v === 'string' ? shown(v) : 'it'} is not one of ${DAYS.join(', ')}`)
 })
 
@@ -257,88 +227,91 @@ const chainId = z.unknown().transform((v, ctx): string => {
 })
 
 // ---------------------------------------------------------------------------------------------------------------
-// Per-type schemas.
+// Per-type schemas, built from the field table (src/lib/policy-fields.ts) that `policy create` builds its flags from.
 
 const USD_TIERS = ['instant_max_usd', 'notify_max_usd', 'delay_max_usd'] as const
 const USD_LIMITS = ['daily_limit_usd', 'weekly_limit_usd', 'monthly_limit_usd'] as const
 const ASSET_TIERS = ['instant_max', 'notify_max', 'delay_max'] as const
 const ASSET_LIMITS = ['daily_limit', 'weekly_limit', 'monthly_limit'] as const
 
-const usd = decimal(6).optional()
-const asset = decimal().optional()
-const delaySeconds = seconds(1, THIRTY_DAYS).optional()
+/** The validator of one kind of field (without optionality or default). */
+function valueSchema(f: RuleField): z.ZodType {
+  switch (f.kind) {
+    case 'usd':
+      return decimal(6)
+    case 'amount':
+      return decimal()
+    case 'address':
+      return address()
+    case 'list': {
+      const item = f.of === 'address' ? address() : f.of === 'network' ? network() : day
+      const l = f.of === 'day' ? z.array(item).max(DAYS.length) : list(item)
+      return f.min === undefined ? l : l.min(f.min)
+    }
+    case 'enum':
+      return z.enum(f.values)
+    case 'bool':
+      return z.boolean()
+    case 'int':
+      return z.number().int().min(f.min).max(f.max)
+    case 'seconds':
+      return seconds(f.min, f.max)
+    case 'clock':
+      return clock(f.allow24)
+    case 'timezone':
+      return timezone()
+    case 'selectors':
+      return z.record(z.string().max(100), list(selector()))
+    case 'limits':
+      return list(z.strictObject({ token: address(), max_amount: decimal() }))
+    case 'domains':
+      return list(
+        z.strictObject({
+          name: z.string().max(MAX_TEXT).optional(),
+          version: z.string().max(MAX_TEXT).optional(),
+          chainId: chainId.optional(),
+          verifyingContract: address('evm').optional(),
+        }),
+      )
+  }
+}
 
-const SCHEMAS = {
-  SPENDING_LIMIT: z.strictObject({
-    instant_max_usd: usd,
-    notify_max_usd: usd,
-    delay_max_usd: usd,
-    daily_limit_usd: usd,
-    weekly_limit_usd: usd,
-    monthly_limit_usd: usd,
-    instant_max: asset,
-    notify_max: asset,
-    delay_max: asset,
-    daily_limit: asset,
-    weekly_limit: asset,
-    monthly_limit: asset,
-    token: address().optional(),
-    delay_seconds: delaySeconds,
-    on_exceed: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL'),
-    price_unavailable: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL'),
-    approval_timeout_seconds: seconds(60, THIRTY_DAYS).optional(),
-  }),
-  ALLOWED_NETWORKS: z.strictObject({ networks: list(network()).min(1) }),
-  ALLOWED_TOKENS: z.strictObject({ tokens: addresses() }),
-  RECIPIENT_ALLOWLIST: z.strictObject({ recipients: addresses() }),
-  RECIPIENT_DENYLIST: z.strictObject({ recipients: addresses() }),
-  CONTRACT_ALLOWLIST: z.strictObject({ contracts: addresses() }),
-  METHOD_ALLOWLIST: z.strictObject({ methods: z.record(z.string().max(100), list(selector())) }),
-  APPROVED_SPENDERS: z.strictObject({ spenders: addresses() }),
-  APPROVE_AMOUNT_LIMIT: z.strictObject({
-    allow_unlimited: z.boolean().default(false),
-    limits: list(z.strictObject({ token: address(), max_amount: decimal() })).optional(),
-  }),
-  RATE_LIMIT: z.strictObject({
-    max_requests: z.number().int().min(1).max(1_000_000_000),
-    per_seconds: seconds(1, THIRTY_DAYS),
-    tier: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-    delay_seconds: delaySeconds,
-  }),
-  TIME_WINDOW: z.strictObject({
-    start: clock(false),
-    end: clock(true),
-    days: z.array(day).min(1).max(7).optional(),
-    timezone: timezone().default('UTC'),
-    outside: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-  }),
-  SIGNING_RULES: z.strictObject({
-    allow_personal_sign: z.boolean().default(false),
-    typed_data_domains: list(
-      z.strictObject({
-        name: z.string().max(MAX_TEXT).optional(),
-        version: z.string().max(MAX_TEXT).optional(),
-        chainId: chainId.optional(),
-        verifyingContract: address('evm').optional(),
-      }),
-    ).default([]),
-    tier: tierEnum(['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('INSTANT'),
-    delay_seconds: delaySeconds,
-  }),
-  NEW_RECIPIENT_TIER: z.strictObject({
-    tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const),
-    delay_seconds: delaySeconds,
-  }),
-  MAX_PENDING: z.strictObject({
-    max: z.number().int().min(0).max(1_000_000),
-    tier: tierEnum(['NOTIFY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-  }),
-  FEE_CAP: z.strictObject({
-    max_fee: decimal(),
-    tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('DENY'),
-    delay_seconds: delaySeconds,
-  }),
-} as const satisfies Record<PolicyType, z.ZodType>
+function fieldSchema(f: RuleField): z.ZodType {
+  const v = valueSchema(f)
+  if (f.default !== undefined) return v.default(f.default)
+  return f.required === true ? v : v.optional()
+}
+
+const SCHEMAS = Object.fromEntries(
+  POLICY_TYPES.map((t) => [t, z.strictObject(Object.fromEntries((Object.entries(RULE_FIELDS[t]) as [string, RuleField][]).map(([k, f]) => [k, fieldSchema(f)])))]),
+) as Record<PolicyType, z.ZodObject>
+
+/** The value a field of a kind holds once validated. */
+type ValueOf<F> = F extends { kind: 'usd' | 'amount' | 'address' | 'clock' | 'timezone' }
+  ? string
+  : F extends { kind: 'list'; of: 'day' }
+    ? Day[]
+    : F extends { kind: 'list' }
+      ? string[]
+      : F extends { kind: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : F extends { kind: 'bool' }
+          ? boolean
+          : F extends { kind: 'int' | 'seconds' }
+            ? number
+            : F extends { kind: 'selectors' }
+              ? Record<string, string[]>
+              : F extends { kind: 'limits' }
+                ? { token: string; max_amount: string }[]
+                : F extends { kind: 'domains' }
+                  ? { name?: string | undefined; version?: string | undefined; chainId?: string | undefined; verifyingContract?: string | undefined }[]
+                  : never
+type Always<F> = F extends { required: true } ? true : F extends { default: unknown } ? true : false
+type Fields<T extends PolicyType> = (typeof RULE_FIELDS)[T]
+/** The validated rules of a type, before normalisation. */
+type Parsed<T extends PolicyType> = { [K in keyof Fields<T> as Always<Fields<T>[K]> extends true ? K : never]: ValueOf<Fields<T>[K]> } & {
+  [K in keyof Fields<T> as Always<Fields<T>[K]> extends true ? never : K]?: ValueOf<Fields<T>[K]> | undefined
+}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors.
@@ -405,8 +378,6 @@ function checkOrder(type: PolicyType, r: Record<string, unknown>, fields: readon
     prev = f
   }
 }
-
-type Parsed<T extends PolicyType> = z.output<(typeof SCHEMAS)[T]>
 
 const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> } = {
   SPENDING_LIMIT(r) {
@@ -493,7 +464,7 @@ const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> 
  */
 export function validateRules(type: PolicyType, raw: unknown): Record<string, unknown> {
   if (!isPolicyType(type)) {
-    throw new WaiaasError('POLICY_INVALID', `Unknown policy type ${shown(type)}; types are: ${POLICY_TYPES.join(', ')}`, {
+    throw new WaiaasError('POLICY_INVALID', `Unknown policy type ${shown(type)}; types are: ${policyTypeNames()}`, {
       details: { type: String(type).slice(0, 40), field: 'type', issue: 'unknown-type' },
     })
   }
