@@ -119,7 +119,7 @@ export const RULE_FIELDS = {
     delay_seconds: delaySeconds,
     on_exceed: tierOr(['APPROVAL', 'DENY'], 'APPROVAL', 'A request past a rolling limit'),
     price_unavailable: tierOr(['APPROVAL', 'DENY'], 'APPROVAL', 'USD rules and an asset without a fresh price'),
-    approval_timeout_seconds: { kind: 'seconds', min: 60, max: THIRTY_DAYS, doc: 'How long an APPROVAL waits before it expires, e.g. 1h (1m to 30d)' },
+    approval_timeout_seconds: { kind: 'seconds', min: 60, max: THIRTY_DAYS, doc: 'How long an APPROVAL waits before it expires, e.g. 1h' },
   },
   ALLOWED_NETWORKS: {
     networks: { kind: 'list', of: 'network', min: 1, required: true, doc: 'CAIP-2 ids or aliases (e.g. base, eip155:8453); any other network is denied' },
@@ -142,7 +142,7 @@ export const RULE_FIELDS = {
   },
   RATE_LIMIT: {
     max_requests: { kind: 'int', min: 1, max: 1_000_000_000, required: true, doc: 'How many requests per window' },
-    per_seconds: { kind: 'seconds', min: 1, max: THIRTY_DAYS, required: true, doc: 'The window, e.g. 3600 or 1h (1s to 30d)' },
+    per_seconds: { kind: 'seconds', min: 1, max: THIRTY_DAYS, required: true, doc: 'The window, e.g. 3600 or 1h' },
     tier: tierOr(['DELAY', 'APPROVAL', 'DENY'], 'DENY', 'Past the rate'),
     delay_seconds: delaySeconds,
   },
