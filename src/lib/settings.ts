@@ -51,6 +51,7 @@ const s = (r: Row): Setting => ({ secret: false, secretFile: false, envOnly: fal
 
 export const SETTINGS: readonly Setting[] = [
   s({ key: 'dataDir', env: 'WAIAAS_DATA_DIR', field: 'dataDir', type: PATH, default: '~/.waiaas', description: 'The data directory (the --data-dir flag wins)', envOnly: true, readBy: 'cli' }),
+  s({ key: 'configDir', env: 'WAIAAS_CONFIG_DIR', field: 'configDir', type: PATH, default: null, description: 'Where the CLI keeps your preferences (`waiaas use`); default the user config directory (~/.config/waiaas)', envOnly: true, readBy: 'cli' }),
   s({ key: 'socketPath', env: 'WAIAAS_SOCKET_PATH', field: 'socketPath', type: PATH, default: null, description: 'The Unix socket (default <data dir>/waiaas.sock)', envOnly: true, readBy: 'cli' }),
   s({ key: 'masterPassword', env: 'WAIAAS_MASTER_PASSWORD', field: 'masterPassword', type: STRING, default: null, description: 'The master password', secret: true, envOnly: true, readBy: 'cli' }),
   s({ key: 'masterPasswordFile', env: 'WAIAAS_MASTER_PASSWORD_FILE', field: 'masterPasswordFile', type: PATH, default: null, description: 'A file holding the master password', secretFile: true, envOnly: true, readBy: 'cli' }),
