@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
-import { policyTypeNames } from '../../lib/policy-fields.js'
+import { POLICY_TYPES, policyTypeNames } from '../../lib/policy-fields.js'
 import { flagOfField, policyTypeArg, ruleFlagDefs, rulesFromFlags, typesHelp } from '../../lib/policy-flags.js'
 import { policyFields } from '../../lib/policy-render.js'
 
@@ -23,7 +23,8 @@ export default class PolicyCreate extends BaseCommand {
     '<%= config.bin %> policy create TIME_RESTRICTION --global --start 09:00 --end 17:00 --days mon,tue,wed,thu,fri --timezone Europe/Berlin',
   ]
   static override args = {
-    type: Args.string({ required: true, description: 'The policy type, e.g. SPENDING_LIMIT (the seed article\'s WHITELIST, CONTRACT_WHITELIST, METHOD_WHITELIST, TIME_RESTRICTION too)' }),
+    // Checked in exec rather than by oclif, whose "missing arg" error would wrongly say list flags must come last.
+    type: Args.string({ description: 'The policy type (required), e.g. SPENDING_LIMIT (the seed article\'s WHITELIST, CONTRACT_WHITELIST, METHOD_WHITELIST, TIME_RESTRICTION too)' }),
   }
   static override flags = {
     ...passwordFlags,
@@ -37,6 +38,12 @@ export default class PolicyCreate extends BaseCommand {
 
   protected override async exec(): Promise<Data> {
     const f = this.flags as Record<string, unknown> & { wallet?: string; network?: string; global?: boolean; native?: boolean }
+    if (this.args.type === undefined) {
+      throw new WaiaasError('USAGE', `Give the policy TYPE first: ${policyTypeNames()}`, {
+        details: { arg: 'TYPE', types: [...POLICY_TYPES] },
+        hint: 'For example `waiaas policy create SPENDING_LIMIT --instant-max 10 --daily-limit 500`; `waiaas policy create TYPE --help` lists its flags.',
+      })
+    }
     const given = String(this.args.type)
     const type = policyTypeArg(given)
     const rules = rulesFromFlags(type, f, { native: f.native === true || f.token !== undefined })
