@@ -4,26 +4,27 @@
  * type names work on the CLI, help is per type, a flag of another type is refused with nothing stored. Durations:
  * `session create --ttl 2w` and `--timeout 1d` are accepted, `--timeout 2d` refused by its documented bound.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { cliEnv, runCli, tempHome } from '../helpers/cli.js'
-import { fails, MASTER_PASSWORD, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
+import { writeFileSync } from 'node:fs'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { cliEnv, runCli } from '../helpers/cli.js'
+import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { fails, ok, runner, type Runner } from '../helpers/e2e.js'
 
-const home = tempHome('waiaas-pc-')
-const pw = home.file('pw.txt', `${MASTER_PASSWORD}\n`)
-const cli = runner(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw })
-const human = (...args: string[]) => runCli(args, { env: cliEnv(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw }) })
+/** An in-process daemon (set up through its socket); every command under test runs through bin/run.js against it. */
+const t = useDaemon()
+let cli: Runner
+let human: (...args: string[]) => ReturnType<typeof runCli>
 const A1 = '0x' + '11'.repeat(20)
 const A2 = '0x' + '22'.repeat(20)
 const A3 = '0x' + '33'.repeat(20)
 
 beforeAll(async () => {
-  ok(await cli.run(['init']))
-  ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'w']))
-}, 60_000)
-
-afterAll(async () => {
-  await stopDaemonSurely(home.dataDir)
-  home.cleanup()
+  const dataDir = t.daemon.paths.dataDir
+  const pw = `${dataDir}.pw`
+  writeFileSync(pw, `${PASSWORD}\n`, { mode: 0o600 })
+  cli = runner(dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw })
+  human = (...args) => runCli(args, { env: cliEnv(dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw }) })
+  await t.client.call('wallet.create', { chain: 'evm', name: 'w' }, { password: PASSWORD })
 })
 
 describe('policy create', () => {

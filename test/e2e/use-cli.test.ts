@@ -5,28 +5,31 @@
  * WAIAAS_CONFIG_DIR (the test's), never in the user's config directory.
  */
 import fs from 'node:fs'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { cliEnv, runCli, tempHome } from '../helpers/cli.js'
-import { fails, MASTER_PASSWORD, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
+import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { cliEnv, runCli } from '../helpers/cli.js'
+import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { fails, ok, runner, type Runner } from '../helpers/e2e.js'
 
-const home = tempHome('waiaas-use-')
-const pw = home.file('pw.txt', `${MASTER_PASSWORD}\n`)
-const cli = runner(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw })
-const human = (...args: string[]) => runCli(args, { env: cliEnv(home.dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw }) })
-const prefsFile = `${home.dataDir}.prefs/config.json`
+/** An in-process daemon (set up through its socket); every command under test runs through bin/run.js against it. */
+const t = useDaemon()
+let cli: Runner
+let human: (...args: string[]) => ReturnType<typeof runCli>
+let dataDir = ''
+let prefsFile = ''
 const A1 = '0x' + '11'.repeat(20)
 let b = ''
 
 beforeAll(async () => {
-  ok(await cli.run(['init']))
-  const [, wb] = await Promise.all([cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'a']), cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'b'])])
-  b = ok(wb).id
-  ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', inject('evmRpcUrl')]))
-}, 60_000)
-
-afterAll(async () => {
-  await stopDaemonSurely(home.dataDir)
-  home.cleanup()
+  dataDir = t.daemon.paths.dataDir
+  prefsFile = `${dataDir}.prefs/config.json`
+  const pw = `${dataDir}.pw`
+  fs.writeFileSync(pw, `${PASSWORD}\n`, { mode: 0o600 })
+  cli = runner(dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw })
+  human = (...args) => runCli(args, { env: cliEnv(dataDir, { WAIAAS_MASTER_PASSWORD_FILE: pw }) })
+  const op = { password: PASSWORD }
+  await t.client.call('wallet.create', { chain: 'evm', name: 'a' }, op)
+  b = (await t.client.call('wallet.create', { chain: 'evm', name: 'b' }, op)).id
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
 })
 
 describe('waiaas use', () => {
@@ -34,7 +37,7 @@ describe('waiaas use', () => {
     const set = await human('use', 'b', '--network', 'evm-local')
     expect(set.code, set.stderr).toBe(0)
     expect(set.stdout).toMatch(/default wallet:\s+b \(/)
-    expect(JSON.parse(fs.readFileSync(prefsFile, 'utf8'))).toEqual({ defaults: { dataDir: home.dataDir, wallet: { id: b, name: 'b' }, network: 'eip155:31337' } })
+    expect(JSON.parse(fs.readFileSync(prefsFile, 'utf8'))).toEqual({ defaults: { dataDir, wallet: { id: b, name: 'b' }, network: 'eip155:31337' } })
     const [text, json] = await Promise.all([human('status'), cli.run(['status'])])
     expect(text.stdout).toMatch(/default wallet:\s+b \(/)
     expect(text.stdout).toMatch(/default network:\s+eip155:31337/)
