@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract.js'
 import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
+import { networkFlag, walletFlag } from '../lib/target-flags.js'
 
 export default class Approve extends SubmitCommand {
   static override summary = 'Let a spender spend an amount of a token (ERC-20 / SPL approve), checked against the policies'
@@ -14,8 +15,8 @@ export default class Approve extends SubmitCommand {
   ]
   static override flags = {
     ...submitFlags,
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: true }),
     token: Flags.string({ char: 't', required: true, description: 'ERC-20 address or SPL / Token-2022 mint' }),
     spender: Flags.string({ required: true, description: 'Who may spend it' }),
     amount: Flags.string({ required: true, description: 'Allowance in whole units of the token (0 revokes)' }),

@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../lib/base-command.js'
 import type { Input, Output } from '../lib/contract.js'
 import { table } from '../lib/render.js'
+import { networkFlag, walletFlag } from '../lib/target-flags.js'
 
 export default class Balance extends BaseCommand {
   static override description = "Show a wallet's balances on a network: the native coin, every token it holds on Solana, or one token"
@@ -11,8 +12,8 @@ export default class Balance extends BaseCommand {
     '<%= config.bin %> balance --wallet sol-hot --network solana-local',
   ]
   static override flags = {
-    wallet: Flags.string({ char: 'w', description: 'Wallet id or name (default: the only wallet, when there is one)' }),
-    network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias (default: the local network while the devnet runs)' }),
+    wallet: walletFlag({ required: false, fallback: 'the only wallet, when there is one' }),
+    network: networkFlag({ required: false, fallback: 'the local network while the devnet runs' }),
     token: Flags.string({ char: 't', description: 'An ERC-20 address or an SPL / Token-2022 mint' }),
   }
 

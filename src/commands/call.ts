@@ -2,6 +2,7 @@ import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract.js'
 import { parseJsonArray } from '../lib/flag-input.js'
 import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
+import { networkFlag, walletFlag } from '../lib/target-flags.js'
 
 export default class Call extends SubmitCommand {
   static override summary = 'Call a contract (EVM), checked against the policies'
@@ -15,8 +16,8 @@ export default class Call extends SubmitCommand {
   ]
   static override flags = {
     ...submitFlags,
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: true }),
     to: Flags.string({ required: true, description: 'The contract to call' }),
     data: Flags.string({ description: 'Calldata as 0x hex', exclusive: ['function'] }),
     function: Flags.string({ description: 'A function signature like "transfer(address,uint256)"', exclusive: ['data'] }),

@@ -1,6 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract.js'
 import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
+import { networkFlag, walletFlag } from '../lib/target-flags.js'
 
 export default class Send extends SubmitCommand {
   static override summary = 'Send native coins or a token, checked against the policies'
@@ -17,8 +18,8 @@ export default class Send extends SubmitCommand {
   ]
   static override flags = {
     ...submitFlags,
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: true }),
     to: Flags.string({ required: true, description: 'Recipient address' }),
     amount: Flags.string({ required: true, description: 'Decimal amount in whole units, e.g. 0.01' }),
     token: Flags.string({ char: 't', description: 'ERC-20 address or SPL / Token-2022 mint (default: the native coin)' }),

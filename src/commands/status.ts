@@ -1,18 +1,24 @@
 import { BaseCommand } from '../lib/base-command.js'
 import type { Output } from '../lib/contract.js'
 import { pluginsLine } from '../lib/plugin-render.js'
+import { preferencesFile } from '../lib/preferences.js'
+import { preferencesPairs, preferencesView, type PreferencesView } from '../lib/preferences-render.js'
 import { fields } from '../lib/render.js'
 
+type Data = Output<'system.status'> & { preferences: PreferencesView }
+
 export default class Status extends BaseCommand {
-  static override description = 'Show the daemon, its version, whether it is locked, the data directory and the wallet count'
+  static override description =
+    'Show the daemon, its version, whether it is locked, the data directory, the wallet count, and your defaults (`waiaas use`)'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']
 
-  protected override async exec(): Promise<Output<'system.status'>> {
+  protected override async exec(): Promise<Data> {
     const client = await this.runningDaemon()
-    return client.call('system.status', {})
+    const s = await client.call('system.status', {})
+    return { ...s, preferences: preferencesView(this.preferences, this.paths.dataDir, preferencesFile(this.env)) }
   }
 
-  protected override render(s: Output<'system.status'>): void {
+  protected override render(s: Data): void {
     this.log(
       fields([
         ['daemon', `running (pid ${s.pid}, up ${Math.round(s.uptimeMs / 1000)} s${s.managed ? '' : ', supervised'})`],
@@ -22,6 +28,7 @@ export default class Status extends BaseCommand {
         ['socket', s.socket],
         ['wallets', s.walletCount],
         ['plugins', pluginsLine(s.plugins)],
+        ...preferencesPairs(s.preferences),
       ]),
     )
   }

@@ -11,7 +11,9 @@ import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from './errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'
 import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
 import { errorDetailLines } from './policy-render.js'
+import { defaultsFor, readPreferences, type Preferences } from './preferences.js'
 import { passwordFromSources, readSecretFile } from './secrets.js'
+import { applyTargetDefaults } from './target-flags.js'
 
 /**
  * Flags for commands an agent session may run: a session token makes the command act as that session (a cron job
@@ -57,13 +59,18 @@ function usageMessage(err: unknown): string {
 
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
-    json: Flags.boolean({ description: 'Print one JSON envelope on stdout and nothing else', helpGroup: 'GLOBAL' }),
+    json: Flags.boolean({
+      description: 'Print one JSON envelope on stdout and nothing else (--no-json: human output even when `waiaas use --output json` is set)',
+      helpGroup: 'GLOBAL',
+      allowNo: true,
+    }),
     'data-dir': Flags.string({ description: 'Data directory (default: WAIAAS_DATA_DIR, else ~/.waiaas)', helpGroup: 'GLOBAL' }),
   }
 
   protected json = false
   private _env: Env | undefined
   private _paths: Paths | undefined
+  private _preferences: Preferences | undefined
   private clients: DaemonClient[] = []
   protected flags: Record<string, unknown> = {}
   protected args: Record<string, unknown> = {}
@@ -75,19 +82,21 @@ export abstract class BaseCommand extends Command {
   }
 
   override async run(): Promise<void> {
-    this.json = this.argv.includes('--json')
+    this.json = this.argv.includes('--json') || (!this.argv.includes('--no-json') && this.preferences.output === 'json')
     try {
       try {
         const parsed = await this.parse(this.constructor as typeof BaseCommand)
         this.flags = parsed.flags as Record<string, unknown>
         this.args = parsed.args as Record<string, unknown>
-        this.json = this.flags.json === true
+        this.json = (this.flags.json as boolean | undefined) ?? this.preferences.output === 'json'
       } catch (err) {
         throw new WaiaasError('USAGE', usageMessage(err), {
           details: {},
           hint: `Run \`waiaas ${this.id?.replaceAll(':', ' ') ?? ''} --help\` to see its flags.`,
         })
       }
+      // The defaults of `waiaas use` for --wallet/--network (src/lib/target-flags.ts), for this data directory only.
+      applyTargetDefaults((this.constructor as typeof BaseCommand).flags ?? {}, this.flags, () => defaultsFor(this.preferences, this.paths.dataDir))
       const data = await this.exec()
       if (this.json) process.stdout.write(`${JSON.stringify({ ok: true, data })}\n`)
       else this.render(data)
@@ -118,6 +127,28 @@ export abstract class BaseCommand extends Command {
   protected get env(): Env {
     this._env ??= readEnv()
     return this._env
+  }
+
+  /**
+   * The user's preferences (`waiaas use`). A broken preferences file is ignored with a warning, so it never stops a
+   * command (`waiaas use --reset` removes it).
+   */
+  protected get preferences(): Preferences {
+    if (this._preferences !== undefined) return this._preferences
+    let env: Env
+    try {
+      env = this.env
+    } catch {
+      // A bad WAIAAS_* variable: the command reports it; preferences wait until it is fixed.
+      return {}
+    }
+    try {
+      this._preferences = readPreferences(env)
+    } catch (err) {
+      this._preferences = {}
+      process.stderr.write(`Warning: ignoring your preferences: ${toWaiaasError(err).message}\n`)
+    }
+    return this._preferences
   }
 
   protected get paths(): Paths {

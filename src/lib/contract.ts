@@ -8,7 +8,9 @@
  */
 import { z } from 'zod'
 import type { ErrorCode } from './errors.js'
+import { checkDuration, durationGrammar, DURATIONS, type DurationSpec } from './durations.js'
 import { PLUGIN_NAMES } from './plugin-names.js'
+import { canonicalPolicyType, policyTypeNames } from './policy-fields.js'
 import { NOTIFY_KINDS } from './notify-events.js'
 import { RULE_TYPES, rulesJsonSchemas } from './rule-schemas.js'
 
@@ -142,6 +144,32 @@ const recipient = address.describe('The recipient: an EVM 0x address or a Solana
 const tokenRef = address.describe('The token: its ERC-20 contract (EVM) or SPL mint (Solana) address')
 const spenderRef = address.describe('Who may spend the allowance: an EVM 0x address or a Solana base58 address')
 const listLimit = z.number().int().min(1).max(1000).default(50).describe('At most this many, newest first')
+/**
+ * A policy type: ours in any case, or one of the seed article's names (WHITELIST, CONTRACT_WHITELIST…), read as ours
+ * so it is stored and shown under our name. An unknown name passes through for the handler's POLICY_INVALID.
+ */
+const policyTypeRef = z
+  .string()
+  .min(1)
+  .max(64)
+  .describe(`A policy type: ${policyTypeNames()}`)
+  .transform((t) => canonicalPolicyType(t) ?? t)
+
+/**
+ * A length of time: a number in the field's unit, or a text of the one duration grammar (src/lib/durations.ts), e.g.
+ * `"2w"` or `"1.5h"`; the handler always sees the whole number of the unit.
+ */
+function duration(spec: Omit<DurationSpec, 'field'>, description: string) {
+  return z
+    .union([z.number(), z.string().max(64)])
+    .transform((v, ctx): number => {
+      const r = checkDuration(v, spec)
+      if (r.ok) return r.value
+      ctx.issues.push({ code: 'custom', message: r.reason, input: v, params: { issue: r.issue } })
+      return z.NEVER
+    })
+    .describe(`${description}: ${durationGrammar(spec.plain ?? spec.unit)}`)
+}
 
 export const TX_STATES = [
   'pending', 'queued', 'awaiting_approval', 'approved', 'signed', 'submitted', 'confirmed',
@@ -239,7 +267,7 @@ const typedDataInput = z
   .union([z.string().max(64 * 1024), z.record(z.string(), z.unknown())])
   .describe('EIP-712 typed data as eth_signTypedData_v4 takes it: the object with types, primaryType, domain and message, or its JSON text')
 /** A policy type as advertised: ours only. The daemon decides what it accepts (and says so, with the list). */
-const policyType = z.string().min(1).max(64).meta({ enum: RULE_TYPES, description: 'The policy type; rules take the shape of the rules branch titled with it' })
+const policyType = policyTypeRef.meta({ enum: RULE_TYPES, description: 'The policy type; rules take the shape of the rules branch titled with it' })
 /** Rules as advertised: one branch per type, titled with it. The daemon validates them (POLICY_INVALID names the field). */
 const policyRules = z.unknown().meta({
   description: 'The rules of a policy of the given type: an object shaped as the branch whose title is that type (each field is described there)',
@@ -647,13 +675,10 @@ export const contract = {
     role: 'public',
     input: z.object({
       id: requestId,
-      timeoutMs: z
-        .number()
-        .int()
-        .min(0)
-        .max(600_000)
-        .default(30_000)
-        .describe('How long to wait at most, in milliseconds (0 to 600000). Clients that give up on a call after a while (often 60 s) wait in shorter slices and call again'),
+      timeoutMs: duration(
+        { unit: 'ms', min: 0, max: 600_000 },
+        'How long to wait at most, in milliseconds (0 to 600000). Clients that give up on a call after a while (often 60 s) wait in shorter slices and call again',
+      ).default(30_000),
     }),
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
@@ -740,7 +765,7 @@ export const contract = {
     role: 'public',
     input: z.object({
       wallet: walletRef.optional().describe('Only the policies that apply to this wallet (id or name)'),
-      type: z.string().max(64).optional().describe('Only the policies of this type, e.g. SPENDING_LIMIT'),
+      type: policyTypeRef.optional().describe('Only the policies of this type, e.g. SPENDING_LIMIT (or one of the seed article\'s names)'),
     }),
     output: z.object({ policies: z.array(policy), revision: z.number().int() }),
     errors: ['WALLET_NOT_FOUND'],
@@ -930,7 +955,7 @@ export const contract = {
     input: z.object({
       wallets: z.array(walletRef).min(1).max(32),
       name: z.string().min(1).max(64).optional(),
-      ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+      ttlSeconds: duration(DURATIONS.sessionTtl, 'How long the session lives between renewals, from 1m to 30d').default(86_400),
       maxRenewals: z.number().int().min(0).max(1000).default(0),
       permissions: z.array(z.enum(SESSION_PERMISSIONS)).min(1).max(3).default(['read', 'send', 'sign']),
       limitUsdPerDay: amountText.optional(),

@@ -10,6 +10,8 @@ import { LOG_FORMATS, LOG_LEVELS, SETTINGS, closeKeys, findSetting, parseSetting
  */
 export interface Env {
   dataDir?: string
+  /** Where the CLI keeps the user's preferences (WAIAAS_CONFIG_DIR); default the user's config directory. */
+  configDir?: string
   socketPath?: string
   masterPassword?: string
   masterPasswordFile?: string

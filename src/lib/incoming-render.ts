@@ -1,21 +1,29 @@
 /** Flag parsing and human output of `waiaas incoming …`. Pure: the CLI loads it. */
 import type { Output } from './contract.js'
+import { DURATIONS, durationBounds, durationFlag, durationGrammar } from './durations.js'
 import { WaiaasError } from './errors.js'
 import { fields, table } from './render.js'
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 }
-
 /**
- * `--since` as an ISO time: an ISO 8601 time as given, or a duration back from `now` ("90s", "30m", "1h", "7d",
- * "2w"). USAGE naming the flag otherwise.
+ * `--since` as an ISO time: an ISO 8601 time as given, or a duration back from `now` in the one duration grammar
+ * ("90s", "30m", "1.5h", "7d", "2w"). INPUT_INVALID naming the flag otherwise.
  */
 export function sinceFlag(text: string, now: number = Date.now()): string {
-  const rel = /^(\d{1,6})([smhdw])$/.exec(text.trim())
-  if (rel !== null) return new Date(now - Number(rel[1]) * (UNIT_MS[rel[2] ?? 's'] ?? 1000)).toISOString()
-  if (/^\d{4}-\d{2}-\d{2}/.test(text) && !Number.isNaN(Date.parse(text))) return text
-  throw new WaiaasError('USAGE', `--since must be an ISO time like 2026-01-01T00:00:00Z or a duration like 1h or 7d; got "${text.slice(0, 64)}"`, {
-    details: { flag: '--since' },
-  })
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    if (!Number.isNaN(Date.parse(text))) return text
+    throw new WaiaasError('INPUT_INVALID', `--since is not a valid ISO time; got "${text.slice(0, 64)}"`, {
+      details: { field: '--since', issue: 'bad-time', value: text.slice(0, 64) },
+      hint: `--since takes an ISO 8601 time like 2026-01-01T00:00:00Z, or a duration back from now (${durationBounds(DURATIONS.since)}).`,
+    })
+  }
+  // A plain number is refused rather than read as seconds: "--since 2026" means a year to some and seconds to others.
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) {
+    throw new WaiaasError('INPUT_INVALID', `--since needs a unit or a full date; got "${text.slice(0, 64)}"`, {
+      details: { field: '--since', issue: 'not-a-duration', value: text.slice(0, 64) },
+      hint: `--since takes ${durationGrammar('s').split(';')[0]} (${durationBounds(DURATIONS.since)}), or an ISO 8601 time like 2026-01-01T00:00:00Z.`,
+    })
+  }
+  return new Date(now - durationFlag(text, '--since', DURATIONS.since) * 1000).toISOString()
 }
 
 const short = (s: string | null): string => (s === null ? '-' : s.length > 20 ? `${s.slice(0, 8)}…${s.slice(-6)}` : s)

@@ -13,8 +13,10 @@
 import { base58 } from '@scure/base'
 import { z } from 'zod'
 import { parseAmount } from './amounts.js'
+import { checkDuration, durationGrammar } from './durations.js'
 import { WaiaasError } from './errors.js'
 import { resolveNetwork } from './networks.js'
+import { DAYS, POLICY_TYPE_DOCS, POLICY_TYPES, RULE_FIELDS, type Day, type PolicyType, type RuleField } from './policy-fields.js'
 
 /** The checks a rule field needs from a chain library, given by whoever validates. */
 export interface RuleChecks {
@@ -32,10 +34,9 @@ export const ADVERTISED_ONLY: RuleChecks = {
   },
 }
 
-const THIRTY_DAYS = 30 * 86_400
 const MAX_LIST = 10_000
 const MAX_TEXT = 256
-export const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const
+export { DAYS }
 
 type Ctx = z.core.$RefinementCtx
 const issue = (ctx: Ctx, input: unknown, code: string, message: string): never => {
@@ -166,7 +167,19 @@ function selector(checks: RuleChecks) {
     .meta({ type: 'string', maxLength: MAX_TEXT, description: 'A 4-byte selector ("0xa9059cbb") or a function signature ("transfer(address,uint256)")' })
 }
 
-const seconds = (min: number, max: number) => z.number().int().min(min).max(max)
+/** Whole seconds: a number, or a text of the one duration grammar ("5m", "1.5h"), stored as the number. */
+function seconds(min: number, max: number) {
+  return z
+    .unknown()
+    .transform((v, ctx): number => {
+      if (typeof v !== 'number' && typeof v !== 'string') {
+        return issue(ctx, v, 'invalid_type', `must be a number of seconds or a duration such as "5m", not ${v === null ? 'null' : typeof v}`)
+      }
+      const r = checkDuration(v, { unit: 's', min, max })
+      return r.ok ? r.value : issue(ctx, v, r.issue, r.reason)
+    })
+    .meta({ anyOf: [{ type: 'integer', minimum: min, maximum: max }, { type: 'string', maxLength: 64, description: durationGrammar('s') }] })
+}
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST)
 const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/
 
@@ -221,101 +234,43 @@ const chainId = z
   })
   .meta({ type: ['integer', 'string'], pattern: '^(0|[1-9][0-9]{0,77})$', minimum: 0 })
 
-type TierName = 'INSTANT' | 'NOTIFY' | 'DELAY' | 'APPROVAL' | 'DENY'
-const tierEnum = <T extends readonly [TierName, ...TierName[]]>(tiers: T) => z.enum(tiers)
-
-const usd = (what: string) => decimal(6).optional().describe(`${what}. In USD: a decimal with at most 6 places`)
-const asset = (what: string) => decimal().optional().describe(`${what}. In the network's native unit, or in units of \`token\` when it is given: a decimal`)
-const delaySeconds = seconds(1, THIRTY_DAYS).optional()
-
-const INSTANT = 'Up to this amount per transaction: INSTANT (signed at once)'
-const NOTIFY = 'Up to this amount per transaction: NOTIFY (signed at once, the owner is told)'
-const DELAY = 'Up to this amount per transaction: DELAY (queued for delay_seconds, cancellable); above the highest threshold given: APPROVAL'
-const rolling = (window: string): string => `Total over a rolling ${window}; a request past it gets on_exceed`
-
-/** One line per type: what its policy does. */
-export const RULE_SUMMARIES = {
-  SPENDING_LIMIT: 'Per-transaction tiers and rolling limits, in USD (the *_usd fields) or in native or token units. At least one threshold or limit; thresholds go instant ≤ notify ≤ delay.',
-  ALLOWED_NETWORKS: 'Only these networks; any other is denied.',
-  ALLOWED_TOKENS: 'The tokens that may be transferred (lifts the default deny on tokens).',
-  RECIPIENT_ALLOWLIST: 'Native and token transfers only to these addresses.',
-  RECIPIENT_DENYLIST: 'No transfer to, approval for or call to these addresses.',
-  CONTRACT_ALLOWLIST: 'The contracts (Solana programs too) that may be called; other calls are denied.',
-  METHOD_ALLOWLIST: 'For each contract named, the only functions that may be called on it.',
-  APPROVED_SPENDERS: 'The addresses that may be given a token allowance.',
-  APPROVE_AMOUNT_LIMIT: 'Whether unlimited allowances may be granted, and caps per token.',
-  RATE_LIMIT: 'At most max_requests per per_seconds; past it, tier.',
-  TIME_WINDOW: 'Requests only between start and end (on the days given, in timezone); outside, the tier `outside`.',
-  SIGNING_RULES: 'Which messages and EIP-712 domains may be signed, and the tier they get.',
-  NEW_RECIPIENT_TIER: 'The tier for a transfer to an address this wallet never sent to.',
-  MAX_PENDING: 'At most max requests waiting or in flight; at or past it, tier.',
-  FEE_CAP: 'The most a transaction may cost in fees; above it, tier.',
-} as const
-
-export type RuleType = keyof typeof RULE_SUMMARIES
-
-/** The rules schema of every policy type, validating with `checks`. */
-export function ruleSchemas(checks: RuleChecks) {
-  const address = (what: string) => ruleAddress(checks).describe(what)
-  const addresses = (what: string) => list(ruleAddress(checks)).describe(what)
-  return {
-    SPENDING_LIMIT: z.strictObject({
-      instant_max_usd: usd(INSTANT),
-      notify_max_usd: usd(NOTIFY),
-      delay_max_usd: usd(DELAY),
-      daily_limit_usd: usd(rolling('24 h')),
-      weekly_limit_usd: usd(rolling('7 days')),
-      monthly_limit_usd: usd(rolling('30 days')),
-      instant_max: asset(INSTANT),
-      notify_max: asset(NOTIFY),
-      delay_max: asset(DELAY),
-      daily_limit: asset(rolling('24 h')),
-      weekly_limit: asset(rolling('7 days')),
-      monthly_limit: asset(rolling('30 days')),
-      token: ruleAddress(checks).optional().describe('The token (ERC-20 contract or SPL mint) whose units the fields without _usd count; without it, the native coin'),
-      delay_seconds: delaySeconds.describe('How long a DELAY request waits, in seconds (1 to 2592000; default 900 when delay_max or delay_max_usd is given)'),
-      on_exceed: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL').describe('What a request past a rolling limit gets'),
-      price_unavailable: tierEnum(['APPROVAL', 'DENY'] as const).default('APPROVAL').describe('What a request gets when USD fields apply but the asset has no fresh price'),
-      approval_timeout_seconds: seconds(60, THIRTY_DAYS).optional().describe('How long an APPROVAL request waits for a decision before it expires, in seconds'),
-    }),
-    ALLOWED_NETWORKS: z.strictObject({ networks: list(network()).min(1).describe('The networks allowed (CAIP-2 ids or aliases); at least one') }),
-    ALLOWED_TOKENS: z.strictObject({ tokens: addresses('Token addresses (ERC-20 contracts, SPL mints) that may be transferred; empty: none') }),
-    RECIPIENT_ALLOWLIST: z.strictObject({ recipients: addresses('The only addresses transfers may go to') }),
-    RECIPIENT_DENYLIST: z.strictObject({ recipients: addresses('Addresses no transfer, approval or call may go to') }),
-    CONTRACT_ALLOWLIST: z.strictObject({ contracts: addresses('Contract addresses (Solana program ids too) that may be called') }),
-    METHOD_ALLOWLIST: z.strictObject({
-      methods: z
-        .record(z.string().max(100), list(selector(checks)).describe('The selectors or signatures allowed on this contract'))
-        .describe('Maps a contract address to the functions that may be called on it; contracts not named are not restricted here'),
-    }),
-    APPROVED_SPENDERS: z.strictObject({ spenders: addresses('Addresses that may be given a token allowance') }),
-    APPROVE_AMOUNT_LIMIT: z.strictObject({
-      allow_unlimited: z.boolean().default(false).describe('Whether an unlimited allowance may be granted'),
-      limits: list(
+/** The validator of one kind of field (without optionality or default), with its JSON Schema shape. */
+function valueSchema(checks: RuleChecks, f: RuleField): z.ZodType {
+  switch (f.kind) {
+    case 'usd':
+      return decimal(6)
+    case 'amount':
+      return decimal()
+    case 'address':
+      return ruleAddress(checks)
+    case 'list': {
+      if (f.of === 'day') return z.array(day).min(f.min ?? 0).max(DAYS.length)
+      const l = list(f.of === 'address' ? ruleAddress(checks) : network())
+      return f.min === undefined ? l : l.min(f.min)
+    }
+    case 'enum':
+      return z.enum(f.values)
+    case 'bool':
+      return z.boolean()
+    case 'int':
+      return z.number().int().min(f.min).max(f.max)
+    case 'seconds':
+      return seconds(f.min, f.max)
+    case 'clock':
+      return clock(f.allow24)
+    case 'timezone':
+      return timezone()
+    case 'selectors':
+      return z.record(z.string().max(100), list(selector(checks)).describe('The selectors or signatures allowed on this contract'))
+    case 'limits':
+      return list(
         z.strictObject({
-          token: address('The token (ERC-20 contract or SPL mint) this cap applies to'),
+          token: ruleAddress(checks).describe('The token (ERC-20 contract or SPL mint) this cap applies to'),
           max_amount: decimal().describe('The largest allowance for it, in token units (a decimal)'),
         }),
       )
-        .optional()
-        .describe('Allowance caps, one per token'),
-    }),
-    RATE_LIMIT: z.strictObject({
-      max_requests: z.number().int().min(1).max(1_000_000_000).describe('How many requests per_seconds allows'),
-      per_seconds: seconds(1, THIRTY_DAYS).describe('The rolling window, in seconds (1 to 2592000)'),
-      tier: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY').describe('What a request past the limit gets'),
-      delay_seconds: delaySeconds.describe('With tier DELAY: how long it waits, in seconds (default 900)'),
-    }),
-    TIME_WINDOW: z.strictObject({
-      start: clock(false).describe('When the window opens, "HH:MM" (24 h)'),
-      end: clock(true).describe('When it closes, "HH:MM" or "24:00"; before start: the window spans midnight'),
-      days: z.array(day).min(1).max(7).optional().describe('The days a window starts on (default every day)'),
-      timezone: timezone().default('UTC').describe('The IANA time zone of start and end, e.g. "Europe/Berlin"'),
-      outside: tierEnum(['DELAY', 'APPROVAL', 'DENY'] as const).default('DENY').describe('What a request outside the window gets (DELAY: it waits until the window opens)'),
-    }),
-    SIGNING_RULES: z.strictObject({
-      allow_personal_sign: z.boolean().default(false).describe('Whether messages may be signed (EIP-191 personal_sign, Solana message signing)'),
-      typed_data_domains: list(
+    case 'domains':
+      return list(
         z
           .strictObject({
             name: z.string().max(MAX_TEXT).optional().describe("The domain's name"),
@@ -325,31 +280,59 @@ export function ruleSchemas(checks: RuleChecks) {
           })
           .describe('An EIP-712 domain to match: every field it gives must match; give at least one'),
       )
-        .default([])
-        .describe('The EIP-712 domains typed data may be signed for'),
-      tier: tierEnum(['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('INSTANT').describe('The tier of an allowed signing request'),
-      delay_seconds: delaySeconds.describe('With tier DELAY: how long it waits, in seconds (default 900)'),
-    }),
-    NEW_RECIPIENT_TIER: z.strictObject({
-      tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).describe('The tier of a transfer to an address this wallet never sent to'),
-      delay_seconds: delaySeconds.describe('With tier DELAY: how long it waits, in seconds (default 900)'),
-    }),
-    MAX_PENDING: z.strictObject({
-      max: z.number().int().min(0).max(1_000_000).describe('How many requests may be waiting or in flight at once'),
-      tier: tierEnum(['NOTIFY', 'APPROVAL', 'DENY'] as const).default('DENY').describe('What a request at or past max gets'),
-    }),
-    FEE_CAP: z.strictObject({
-      max_fee: decimal().describe("The most a transaction's fee may cost, in the network's native unit (a decimal)"),
-      tier: tierEnum(['NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const).default('DENY').describe('What a transaction above it gets'),
-      delay_seconds: delaySeconds.describe('With tier DELAY: how long it waits, in seconds (default 900)'),
-    }),
-  } as const satisfies Record<RuleType, z.ZodType>
+  }
+}
+
+function fieldSchema(checks: RuleChecks, f: RuleField): z.ZodType {
+  const v = valueSchema(checks, f).describe(f.doc)
+  if (f.default !== undefined) return v.default(f.default as never)
+  return f.required === true ? v : v.optional()
+}
+
+/** The value a field of a kind holds once validated. */
+type ValueOf<F> = F extends { kind: 'usd' | 'amount' | 'address' | 'clock' | 'timezone' }
+  ? string
+  : F extends { kind: 'list'; of: 'day' }
+    ? Day[]
+    : F extends { kind: 'list' }
+      ? string[]
+      : F extends { kind: 'enum'; values: readonly (infer V)[] }
+        ? V
+        : F extends { kind: 'bool' }
+          ? boolean
+          : F extends { kind: 'int' | 'seconds' }
+            ? number
+            : F extends { kind: 'selectors' }
+              ? Record<string, string[]>
+              : F extends { kind: 'limits' }
+                ? { token: string; max_amount: string }[]
+                : F extends { kind: 'domains' }
+                  ? { name?: string | undefined; version?: string | undefined; chainId?: string | undefined; verifyingContract?: string | undefined }[]
+                  : never
+type Always<F> = F extends { required: true } ? true : F extends { default: unknown } ? true : false
+type Fields<T extends PolicyType> = (typeof RULE_FIELDS)[T]
+/** The validated rules of a type, before normalisation. */
+export type ParsedRules<T extends PolicyType> = { [K in keyof Fields<T> as Always<Fields<T>[K]> extends true ? K : never]: ValueOf<Fields<T>[K]> } & {
+  [K in keyof Fields<T> as Always<Fields<T>[K]> extends true ? never : K]?: ValueOf<Fields<T>[K]> | undefined
+}
+
+/**
+ * The rules schema of every policy type, validating with `checks`: built from the field table (src/lib/policy-fields.ts)
+ * that `policy create` builds its flags from, so validation, flags, help and the advertised schema are one declaration.
+ */
+export function ruleSchemas(checks: RuleChecks): { [T in PolicyType]: z.ZodType<ParsedRules<T>, unknown> & { shape: Record<string, z.ZodType> } } {
+  return Object.fromEntries(
+    POLICY_TYPES.map((t) => [
+      t,
+      z.strictObject(Object.fromEntries((Object.entries(RULE_FIELDS[t]) as [string, RuleField][]).map(([k, f]) => [k, fieldSchema(checks, f)]))),
+    ]),
+  ) as never
 }
 
 export type RuleSchemas = ReturnType<typeof ruleSchemas>
 
 /** The policy types, in the order they are documented. */
-export const RULE_TYPES = Object.keys(RULE_SUMMARIES) as RuleType[]
+export const RULE_TYPES: readonly PolicyType[] = POLICY_TYPES
 
 /**
  * The JSON Schema of each type's rules (what a caller sends), titled with the type and described by its summary:
@@ -358,8 +341,8 @@ export const RULE_TYPES = Object.keys(RULE_SUMMARIES) as RuleType[]
 export function rulesJsonSchemas(): Record<string, unknown>[] {
   const schemas = ruleSchemas(ADVERTISED_ONLY)
   return RULE_TYPES.map((type) => {
-    const s = z.toJSONSchema(schemas[type], { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>
+    const s = z.toJSONSchema(schemas[type] as z.ZodType, { io: 'input', unrepresentable: 'any', target: 'draft-7' }) as Record<string, unknown>
     delete s.$schema
-    return { title: type, description: `${type} rules: ${RULE_SUMMARIES[type]}`, ...s }
+    return { title: type, description: `${type} rules: ${POLICY_TYPE_DOCS[type]}`, ...s }
   })
 }

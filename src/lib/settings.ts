@@ -4,10 +4,13 @@
  * lists and edits from it. Precedence: flags (per command), then the environment, then `<data dir>/config.json`,
  * then the default. Secrets and the settings that locate the data directory are environment-only.
  */
+import { checkDuration, durationBounds, type DurationUnit } from './durations.js'
 import type { Env } from './env.js'
 
 export type SettingType =
   | { kind: 'int'; min: number; max: number }
+  /** A length of time in the one duration grammar (`2d`, `1.5h`); a plain number is in `unit`, the stored unit. */
+  | { kind: 'duration'; unit: DurationUnit; min: number; max: number }
   | { kind: 'bool' }
   | { kind: 'enum'; values: readonly string[] }
   | { kind: 'url' }
@@ -35,6 +38,7 @@ export interface Setting {
 }
 
 const int = (min: number, max: number): SettingType => ({ kind: 'int', min, max })
+const duration = (unit: DurationUnit, min: number, max: number): SettingType => ({ kind: 'duration', unit, min, max })
 const BOOL: SettingType = { kind: 'bool' }
 const URL_T: SettingType = { kind: 'url' }
 const PATH: SettingType = { kind: 'path' }
@@ -49,6 +53,7 @@ const s = (r: Row): Setting => ({ secret: false, secretFile: false, envOnly: fal
 
 export const SETTINGS: readonly Setting[] = [
   s({ key: 'dataDir', env: 'WAIAAS_DATA_DIR', field: 'dataDir', type: PATH, default: '~/.waiaas', description: 'The data directory (the --data-dir flag wins)', envOnly: true, readBy: 'cli' }),
+  s({ key: 'configDir', env: 'WAIAAS_CONFIG_DIR', field: 'configDir', type: PATH, default: null, description: 'Where the CLI keeps your preferences (`waiaas use`); default the user config directory (~/.config/waiaas)', envOnly: true, readBy: 'cli' }),
   s({ key: 'socketPath', env: 'WAIAAS_SOCKET_PATH', field: 'socketPath', type: PATH, default: null, description: 'The Unix socket (default <data dir>/waiaas.sock)', envOnly: true, readBy: 'cli' }),
   s({ key: 'masterPassword', env: 'WAIAAS_MASTER_PASSWORD', field: 'masterPassword', type: STRING, default: null, description: 'The master password', secret: true, envOnly: true, readBy: 'cli' }),
   s({ key: 'masterPasswordFile', env: 'WAIAAS_MASTER_PASSWORD_FILE', field: 'masterPasswordFile', type: PATH, default: null, description: 'A file holding the master password', secretFile: true, envOnly: true, readBy: 'cli' }),
@@ -60,12 +65,12 @@ export const SETTINGS: readonly Setting[] = [
   s({ key: 'log.maxBytes', env: 'WAIAAS_LOG_MAX_BYTES', field: 'logMaxBytes', type: int(1024, 1 << 30), default: 10 * 1024 * 1024, description: 'daemon.log is rotated when it passes this size (bytes)' }),
   s({ key: 'log.files', env: 'WAIAAS_LOG_FILES', field: 'logFiles', type: int(1, 100), default: 5, description: 'How many rotated logs to keep (daemon.log.1 … daemon.log.N)' }),
   s({ key: 'prices.file', env: 'WAIAAS_PRICES_FILE', field: 'pricesFile', type: PATH, default: null, description: 'USD price sources (JSON); default <data dir>/prices.json when it exists' }),
-  s({ key: 'pipeline.tickMs', env: 'WAIAAS_PIPELINE_TICK_MS', field: 'pipelineTickMs', type: int(10, 60_000), default: 500, description: 'How often the pipeline sweeps delays, expiries and confirmations (ms)' }),
-  s({ key: 'approval.ttlSeconds', env: 'WAIAAS_APPROVAL_TTL_SECONDS', field: 'approvalTtlSeconds', type: int(1, 30 * 86_400), default: 86_400, description: 'How long an approval waits before it expires (s)' }),
-  s({ key: 'notify.intervalMs', env: 'WAIAAS_NOTIFY_INTERVAL_MS', field: 'notifyIntervalMs', type: int(10, 60_000), default: 1000, description: 'How often queued notifications are delivered (ms)' }),
-  s({ key: 'notify.retryBaseMs', env: 'WAIAAS_NOTIFY_RETRY_BASE_MS', field: 'notifyRetryBaseMs', type: int(10, 60_000), default: 1000, description: 'First retry delay of a failing channel, doubled per failure (ms)' }),
+  s({ key: 'pipeline.tickMs', env: 'WAIAAS_PIPELINE_TICK_MS', field: 'pipelineTickMs', type: duration('ms', 10, 60_000), default: 500, description: 'How often the pipeline sweeps delays, expiries and confirmations (ms)' }),
+  s({ key: 'approval.ttlSeconds', env: 'WAIAAS_APPROVAL_TTL_SECONDS', field: 'approvalTtlSeconds', type: duration('s', 1, 30 * 86_400), default: 86_400, description: 'How long an approval waits before it expires (s)' }),
+  s({ key: 'notify.intervalMs', env: 'WAIAAS_NOTIFY_INTERVAL_MS', field: 'notifyIntervalMs', type: duration('ms', 10, 60_000), default: 1000, description: 'How often queued notifications are delivered (ms)' }),
+  s({ key: 'notify.retryBaseMs', env: 'WAIAAS_NOTIFY_RETRY_BASE_MS', field: 'notifyRetryBaseMs', type: duration('ms', 10, 60_000), default: 1000, description: 'First retry delay of a failing channel, doubled per failure (ms)' }),
   s({ key: 'telegram.apiUrl', env: 'WAIAAS_TELEGRAM_API_URL', field: 'telegramApiUrl', type: URL_T, default: 'https://api.telegram.org', description: 'The Telegram Bot API base URL' }),
-  s({ key: 'monitor.intervalMs', env: 'WAIAAS_MONITOR_INTERVAL_MS', field: 'monitorIntervalMs', type: int(10, 3_600_000), default: 5000, description: 'How often watched networks are scanned for incoming transfers (ms)' }),
+  s({ key: 'monitor.intervalMs', env: 'WAIAAS_MONITOR_INTERVAL_MS', field: 'monitorIntervalMs', type: duration('ms', 10, 3_600_000), default: 5000, description: 'How often watched networks are scanned for incoming transfers (ms)' }),
   s({ key: 'daemon.hostname', env: 'WAIAAS_DAEMON_HOSTNAME', field: 'daemonHostname', type: STRING, default: null, description: 'Serve the REST plugin on this address; a non-loopback one (0.0.0.0 in a container) is itself the opt-in of rest.allowNonLoopback', envOnly: true }),
   s({ key: 'daemon.port', env: 'WAIAAS_DAEMON_PORT', field: 'daemonPort', type: int(1, 65_535), default: null, description: 'Serve the REST plugin on this port', envOnly: true }),
   s({ key: 'rest.enabled', env: 'WAIAAS_REST_ENABLED', field: 'restEnabled', type: BOOL, default: null, description: 'Override the stored REST plugin setting at start' }),
@@ -74,7 +79,7 @@ export const SETTINGS: readonly Setting[] = [
   s({ key: 'rest.allowNonLoopback', env: 'WAIAAS_REST_ALLOW_NON_LOOPBACK', field: 'restAllowNonLoopback', type: BOOL, default: null, description: 'Allow the HTTP plugins on a non-loopback address' }),
   s({ key: 'rest.publicUrl', env: 'WAIAAS_REST_PUBLIC_URL', field: 'restPublicUrl', type: URL_T, default: null, description: "The base URL clients reach the HTTP plugins at, e.g. behind a reverse proxy: approval links use it, and its host passes the DNS-rebinding check" }),
   s({ key: 'mcpHttp.enabled', env: 'WAIAAS_MCP_HTTP_ENABLED', field: 'mcpHttpEnabled', type: BOOL, default: null, description: 'Override the stored MCP-over-HTTP plugin setting at start' }),
-  s({ key: 'backup.intervalHours', env: 'WAIAAS_BACKUP_INTERVAL_HOURS', field: 'backupIntervalHours', type: int(0, 24 * 365), default: 0, description: 'Hours between automatic backups (0: off; they need a password file or recovery.key to run unattended)' }),
+  s({ key: 'backup.intervalHours', env: 'WAIAAS_BACKUP_INTERVAL_HOURS', field: 'backupIntervalHours', type: duration('h', 0, 24 * 365), default: 0, description: 'Hours between automatic backups (0: off; they need a password file or recovery.key to run unattended)' }),
   s({ key: 'backup.keep', env: 'WAIAAS_BACKUP_KEEP', field: 'backupKeep', type: int(1, 1000), default: 7, description: 'How many automatic backups to keep' }),
   s({ key: 'update.registry', env: 'WAIAAS_NPM_REGISTRY', field: 'npmRegistry', type: URL_T, default: 'https://registry.npmjs.org', description: 'The npm registry `waiaas update --check` asks', readBy: 'cli' }),
 ]
@@ -118,6 +123,8 @@ export function describeType(t: SettingType): string {
   switch (t.kind) {
     case 'int':
       return `whole number ${t.min}–${t.max}`
+    case 'duration':
+      return `duration ${durationBounds(t)}, e.g. 90s, 1.5h, 2d (a plain number is in ${t.unit})`
     case 'bool':
       return 'true or false'
     case 'enum':
@@ -145,6 +152,10 @@ export function parseSetting(setting: Setting, raw: unknown): { ok: true; value:
       const n = /^\d+$/.test(text) ? Number(text) : NaN
       if (!Number.isSafeInteger(n) || n < t.min || n > t.max) return bad(`must be a whole number from ${t.min} to ${t.max}, got "${text}"`)
       return { ok: true, value: n }
+    }
+    case 'duration': {
+      const r = checkDuration(/^\d+$/.test(text) ? Number(text) : text, t)
+      return r.ok ? { ok: true, value: r.value } : bad(`${r.reason}, got "${text.slice(0, 64)}"`)
     }
     case 'bool': {
       const v = text.toLowerCase()

@@ -6,6 +6,7 @@ import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from './base-command.js'
 import type { DaemonClient } from './client.js'
 import type { Input, TxRequestView } from './contract.js'
+import { DURATIONS, durationBounds, durationFlag } from './durations.js'
 import { WaiaasError } from './errors.js'
 import { nextStep, requestFields } from './tx-render.js'
 
@@ -19,17 +20,7 @@ export const submitFlags = {
   ...sessionFlags,
   'idempotency-key': Flags.string({ description: 'A key of yours for this request: the same key never moves funds twice (a retry returns the first request)' }),
   wait: Flags.boolean({ description: 'Wait until the request is final (confirmed, failed, rejected…) or --timeout passes' }),
-  timeout: Flags.string({ description: `With --wait: how long to wait, e.g. 90s, 5m, 1h (default ${DEFAULT_TIMEOUT})`, dependsOn: ['wait'] }),
-}
-
-/** "90s", "5m", "1h", "500ms" or plain seconds, as milliseconds; USAGE naming `flag` otherwise. */
-export function parseDuration(text: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m|h)?$/.exec(text.trim())
-  const ms = m === null ? Number.NaN : Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h']
-  if (!Number.isFinite(ms) || ms > 24 * 3_600_000) {
-    throw new WaiaasError('USAGE', `${flag} must be a duration like 90s, 5m or 1h (at most 24h), got "${text}"`, { details: { flag } })
-  }
-  return Math.round(ms)
+  timeout: Flags.string({ description: `With --wait: how long to wait, e.g. 90s, 5m, 1d (${durationBounds(DURATIONS.waitTimeout)}; plain seconds; default ${DEFAULT_TIMEOUT})`, dependsOn: ['wait'] }),
 }
 
 /**
@@ -82,7 +73,7 @@ export abstract class SubmitCommand extends BaseCommand {
    */
   protected async submit<M extends SubmitMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
     const wait = this.flags.wait === true
-    const timeoutMs = parseDuration((this.flags.timeout as string | undefined) ?? DEFAULT_TIMEOUT, '--timeout')
+    const timeoutMs = durationFlag((this.flags.timeout as string | undefined) ?? DEFAULT_TIMEOUT, '--timeout', DURATIONS.waitTimeout)
     const auth = await this.agentAuth()
     const client = await this.daemon()
     const submitted: TxRequestView = await client.call(method, params, auth)

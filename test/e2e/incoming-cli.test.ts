@@ -66,7 +66,7 @@ describe('waiaas incoming', () => {
   })
 
   it('refuses bad flags and needs the master password to change what is watched', async () => {
-    fails(await anon.run(['incoming', 'list', '--since', 'yesterday']), 'USAGE', 2)
+    expect(fails(await anon.run(['incoming', 'list', '--since', 'yesterday']), 'INPUT_INVALID', 2).details).toMatchObject({ field: '--since', issue: 'not-a-duration' })
     fails(await cli.run(['incoming', 'low-balance', 'w', '--network', 'evm-local']), 'USAGE', 2)
     fails(await cli.run(['incoming', 'low-balance', 'w', '--network', 'solana-local', '--below', '1']), 'NETWORK_MISMATCH', 2)
     fails(await cli.run(['incoming', 'watch', 'no-such-net']), 'NETWORK_UNKNOWN', 7)

@@ -70,7 +70,7 @@ describe('sessions through the CLI', () => {
     const token = /wsk_[A-Za-z0-9_-]{43}/.exec(r.stdout)?.[0]
     expect(token).toBeDefined()
     expect(r.stderr).not.toContain(token as string)
-    fails(await cli.run(['session', 'create', '--wallet', 'bot', '--ttl', '45d']), 'USAGE', 2)
+    expect(fails(await cli.run(['session', 'create', '--wallet', 'bot', '--ttl', '45d']), 'INPUT_INVALID', 2).details).toMatchObject({ field: '--ttl', issue: 'too-large', max: '30d' })
     fails(await cli.run(['session', 'create', '--wallet', 'bot', '--methods', 'read,admin']), 'USAGE', 2)
     fails(await cli.run(['session', 'create', '--wallet', 'nobody']), 'WALLET_NOT_FOUND', 7)
     // With a session token the CLI is that session: an operator command is refused as such (it never asks for or

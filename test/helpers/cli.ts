@@ -35,11 +35,14 @@ export function tempHome(prefix = 'waiaas-test-'): { root: string; dataDir: stri
   }
 }
 
-/** The environment for a CLI run: the test's data dir, no inherited WAIAAS_* settings, no colour. */
+/**
+ * The environment for a CLI run: the test's data dir, preferences (`waiaas use`) beside it rather than the user's,
+ * no inherited WAIAAS_* settings, no colour.
+ */
 export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WAIAAS_')) env[k] = v
-  return { ...env, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, ...extra }
+  return { ...env, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, WAIAAS_CONFIG_DIR: `${dataDir}.prefs`, ...extra }
 }
 
 /** Runs `waiaas ...args` with no TTY (in `cwd`, default this process's) and resolves with exit code, output and the parsed envelope. */

@@ -27,7 +27,7 @@ import {
 } from '../../lib/mcp-clients.js'
 import { assertCanWrite, ensurePrivateDir, writeSecretFile } from '../../lib/paths.js'
 import { AGENT_SESSION_DEFAULTS, mcpServerEntry } from '../../lib/quickset.js'
-import { parseTtl } from '../session/create.js'
+import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 
 type Data = {
   client: McpClient
@@ -91,7 +91,7 @@ export default class McpSetup extends BaseCommand {
     http: Flags.boolean({ description: `Reach the MCP-over-HTTP plugin by URL instead of running \`waiaas mcp\`; the client reads the token from ${MCP_TOKEN_ENV}` }),
     wallet: Flags.string({ char: 'w', description: 'A wallet the agent may use (id or name); repeat for more', multiple: true, exclusive: ['all'] }),
     all: Flags.boolean({ description: 'Every wallet there is now (wallets created later are not added)', exclusive: ['wallet'] }),
-    ttl: Flags.string({ description: 'How long the session lives between renewals, e.g. 1h, 7d (1m to 30d; default 7d)' }),
+    ttl: Flags.string({ description: `How long the session lives between renewals, e.g. 1h, 7d, 2w (${durationBounds(DURATIONS.sessionTtl)}; default 7d)` }),
     'max-renewals': Flags.integer({
       description: 'How many times `waiaas mcp` may renew the session for another --ttl before it expires (default 4; 0 = never)',
       min: 0,
@@ -155,7 +155,7 @@ export default class McpSetup extends BaseCommand {
     const params: Input<'session.create'> = {
       wallets,
       name: `mcp-${tag}`,
-      ttlSeconds: f.ttl === undefined ? AGENT_SESSION_DEFAULTS.ttlSeconds : parseTtl(f.ttl),
+      ttlSeconds: f.ttl === undefined ? AGENT_SESSION_DEFAULTS.ttlSeconds : durationFlag(f.ttl, '--ttl', DURATIONS.sessionTtl),
       maxRenewals: f['max-renewals'] ?? AGENT_SESSION_DEFAULTS.maxRenewals,
     }
     const { session, token } = await client.call('session.create', params, { password })

@@ -9,7 +9,7 @@ export default class PolicyList extends BaseCommand {
   static override examples = ['<%= config.bin %> policy list', '<%= config.bin %> policy list --wallet treasury --type SPENDING_LIMIT --json']
   static override flags = {
     wallet: Flags.string({ char: 'w', description: 'Only those that apply to this wallet (id or name)' }),
-    type: Flags.string({ description: 'Only this type, e.g. SPENDING_LIMIT' }),
+    type: Flags.string({ description: 'Only this type, e.g. SPENDING_LIMIT (or its seed-article alias, e.g. WHITELIST)' }),
   }
 
   protected override async exec(): Promise<Output<'policy.list'>> {

@@ -3,6 +3,7 @@ import { BaseCommand } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { parseJsonArray, parseJsonObject } from '../../lib/flag-input.js'
 import { policyTestText } from '../../lib/policy-render.js'
+import { networkFlag, walletFlag } from '../../lib/target-flags.js'
 
 export default class PolicyTest extends BaseCommand {
   static override summary = 'Which tier a request would get, which rule decides, and what would pass'
@@ -15,8 +16,8 @@ export default class PolicyTest extends BaseCommand {
     '<%= config.bin %> policy test --wallet treasury --network base --message "hello" --json',
   ]
   static override flags = {
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: true }),
     to: Flags.string({ description: 'Recipient, or the contract to call' }),
     amount: Flags.string({ description: 'Decimal amount in whole units' }),
     token: Flags.string({ char: 't', description: 'ERC-20 address or SPL / Token-2022 mint' }),

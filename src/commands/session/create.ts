@@ -1,21 +1,12 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input, Output, SessionView } from '../../lib/contract.js'
+import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 import { sessionFields } from '../../lib/session-render.js'
 
 const PERMISSIONS = ['read', 'send', 'sign'] as const
-
-/** "90s", "15m", "1h", "7d" or plain seconds, as seconds; USAGE naming --ttl otherwise. */
-export function parseTtl(text: string): number {
-  const m = /^(\d+)\s*(s|m|h|d)?$/.exec(text.trim())
-  const seconds = m === null ? Number.NaN : Number(m[1]) * { s: 1, m: 60, h: 3600, d: 86_400 }[(m[2] ?? 's') as 's' | 'm' | 'h' | 'd']
-  if (!Number.isSafeInteger(seconds) || seconds < 60 || seconds > 30 * 86_400) {
-    throw new WaiaasError('USAGE', `--ttl must be a duration from 1m to 30d, like 15m, 1h or 7d; got "${text}"`, { details: { flag: '--ttl' } })
-  }
-  return seconds
-}
 
 type Data = { session: SessionView; token?: string; tokenFile?: string }
 
@@ -33,7 +24,7 @@ export default class SessionCreate extends BaseCommand {
     ...passwordFlags,
     wallet: Flags.string({ char: 'w', description: 'A wallet the session may use (id or name); repeat for more', required: true, multiple: true }),
     name: Flags.string({ description: 'A label for the session (default "agent")' }),
-    ttl: Flags.string({ description: 'How long it lives, e.g. 15m, 1h, 7d (1m to 30d; default 1d)' }),
+    ttl: Flags.string({ description: `How long it lives, e.g. 15m, 1.5h, 2w (${durationBounds(DURATIONS.sessionTtl)}; default 1d)` }),
     'max-renewals': Flags.integer({ description: 'How many times the session may renew itself for another TTL (default 0)', min: 0, max: 1000 }),
     methods: Flags.string({ description: 'What it may do, comma-separated: read, send, sign (default all three)' }),
     'limit-usd-per-day': Flags.string({ description: 'A rolling-24 h USD cap for this session, on top of the wallets\' policies, e.g. 200' }),
@@ -44,7 +35,7 @@ export default class SessionCreate extends BaseCommand {
     const f = this.flags as { wallet: string[]; name?: string; ttl?: string; 'max-renewals'?: number; methods?: string; 'limit-usd-per-day'?: string; out?: string }
     const params: Input<'session.create'> = { wallets: f.wallet }
     if (f.name !== undefined) params.name = f.name
-    if (f.ttl !== undefined) params.ttlSeconds = parseTtl(f.ttl)
+    if (f.ttl !== undefined) params.ttlSeconds = durationFlag(f.ttl, '--ttl', DURATIONS.sessionTtl)
     if (f['max-renewals'] !== undefined) params.maxRenewals = f['max-renewals']
     if (f.methods !== undefined) {
       const list = f.methods.split(',').map((m) => m.trim()).filter((m) => m !== '')

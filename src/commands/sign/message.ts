@@ -3,6 +3,7 @@ import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
 import { readInputFile } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
+import { networkFlag, walletFlag } from '../../lib/target-flags.js'
 
 export default class SignMessage extends SignCommand {
   static override summary = 'Sign a message (EIP-191 personal_sign, or a Solana message, raw or in the off-chain format)'
@@ -22,8 +23,8 @@ export default class SignMessage extends SignCommand {
   static override flags = {
     ...passwordFlags,
     ...sessionFlags,
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias, for network-scoped policies' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: false, description: 'CAIP-2 id or alias, for network-scoped policies' }),
     message: Flags.string({ char: 'm', description: 'The message, as text (or 0x hex with --hex)', exactlyOne: ['message', 'message-file'] }),
     'message-file': Flags.string({ description: 'Read the message from this file, exactly as it is', exactlyOne: ['message', 'message-file'] }),
     hex: Flags.boolean({ description: 'The message is 0x hex bytes, not text' }),

@@ -3,6 +3,7 @@ import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
 import { parseJsonObject, readInputFile } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
+import { networkFlag, walletFlag } from '../../lib/target-flags.js'
 
 export default class SignTx extends SignCommand {
   static override summary = 'Sign a transaction you broadcast yourself, checked against the policies'
@@ -17,8 +18,8 @@ export default class SignTx extends SignCommand {
   static override flags = {
     ...passwordFlags,
     ...sessionFlags,
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: true }),
     transaction: Flags.string({ description: 'The transaction: 0x hex, base64, or a JSON object', exactlyOne: ['transaction', 'file'] }),
     file: Flags.string({ char: 'f', description: 'Read the transaction from this file', exactlyOne: ['transaction', 'file'] }),
     'idempotency-key': Flags.string({ description: 'A key of yours for this request: the same key is never signed twice' }),

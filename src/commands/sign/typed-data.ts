@@ -4,6 +4,7 @@ import type { TxRequestView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { jsonFromFlags } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
+import { networkFlag, walletFlag } from '../../lib/target-flags.js'
 
 export default class SignTypedData extends SignCommand {
   static override summary = 'Sign EIP-712 typed data (the eth_signTypedData_v4 JSON)'
@@ -18,8 +19,8 @@ export default class SignTypedData extends SignCommand {
   static override flags = {
     ...passwordFlags,
     ...sessionFlags,
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', description: 'CAIP-2 id or alias, for network-scoped policies' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: false, description: 'CAIP-2 id or alias, for network-scoped policies' }),
     'typed-data': Flags.string({ description: 'The typed data as JSON: {types, primaryType, domain, message}', exactlyOne: ['typed-data', 'file'] }),
     file: Flags.string({ char: 'f', description: 'Read the typed data JSON from this file', exactlyOne: ['typed-data', 'file'] }),
   }

@@ -3,6 +3,7 @@ import { BaseCommand } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { fields } from '../../lib/render.js'
+import { networkFlag, walletFlag } from '../../lib/target-flags.js'
 
 export default class TxSimulate extends BaseCommand {
   static override description = 'Dry run a transfer, token transfer, contract call or approval: fee and node simulation, nothing signed or sent'
@@ -13,8 +14,8 @@ export default class TxSimulate extends BaseCommand {
     '<%= config.bin %> tx simulate --wallet treasury --network base --token 0x8335… --spender 0xRouter… --amount 100',
   ]
   static override flags = {
-    wallet: Flags.string({ char: 'w', required: true, description: 'Wallet id or name' }),
-    network: Flags.string({ char: 'n', required: true, description: 'CAIP-2 id or alias' }),
+    wallet: walletFlag({ required: true }),
+    network: networkFlag({ required: true }),
     to: Flags.string({ description: 'Recipient, or the contract to call' }),
     amount: Flags.string({ description: 'Decimal amount in whole units (for a call: native value sent along)' }),
     token: Flags.string({ description: 'ERC-20 address or SPL / Token-2022 mint' }),

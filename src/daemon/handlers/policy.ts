@@ -5,11 +5,12 @@
 import { formatAmount } from '../../lib/amounts.js'
 import type { PolicyView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
+import { canonicalPolicyType, policyTypeNames } from '../../lib/policy-fields.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { effectiveNetwork } from '../networks.js'
 import type { SubmitInput } from '../pipeline/plan.js'
 import { usdText } from '../pipeline/view.js'
-import { isPolicyType, RESTRICTING_TYPES, validateRules } from '../policy/rules.js'
+import { RESTRICTING_TYPES, validateRules } from '../policy/rules.js'
 import type { PolicyType, Verdict } from '../policy/types.js'
 import { appendAudit } from '../store/audit.js'
 import { allPolicies, dropPolicyCache, getPolicy, insertPolicy, policyHistory, policyRevision, removePolicy, updatePolicy, type PolicyRow } from '../store/policies.js'
@@ -33,12 +34,16 @@ function toView(ctx: DaemonContext, p: PolicyRow): PolicyView {
   }
 }
 
+/** Our name of a type given as ours (any case) or as one of the seed article's aliases; POLICY_INVALID otherwise. */
 function policyType(type: string): PolicyType {
-  const upper = type.toUpperCase()
-  if (!isPolicyType(upper)) {
-    throw new WaiaasError('POLICY_INVALID', `Unknown policy type "${type.slice(0, 64)}"`, { details: { field: 'type' } })
+  const t = canonicalPolicyType(type)
+  if (t === undefined) {
+    throw new WaiaasError('POLICY_INVALID', `Unknown policy type "${type.slice(0, 64)}"; types are: ${policyTypeNames()}`, {
+      details: { field: 'type', issue: 'unknown-type' },
+      hint: '`waiaas policy create --help` lists every type and its fields.',
+    })
   }
-  return upper
+  return t
 }
 
 /** Runs a policy write with its audit entry in one transaction; the cache is dropped whatever happens. */

@@ -20,8 +20,10 @@
 import { FunctionFragment, getAddress } from 'ethers'
 import type { z } from 'zod'
 import { parseAmount } from '../../lib/amounts.js'
+import { checkDuration } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { DAYS, places, ruleAddress, ruleSchemas, shown, type RuleChecks } from '../../lib/rule-schemas.js'
+import { POLICY_TYPE_DOCS, policyTypeNames, ruleFieldsHelp } from '../../lib/policy-fields.js'
+import { DAYS, places, ruleAddress, ruleSchemas, shown, type ParsedRules, type RuleChecks } from '../../lib/rule-schemas.js'
 import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
 
 /** The delay of a DELAY tier when the rules do not give one. */
@@ -43,45 +45,8 @@ export function isPolicyType(x: string): x is PolicyType {
   return (POLICY_TYPES as readonly string[]).includes(x)
 }
 
-/** One paragraph per type listing its rule fields, for `policy add --help` and error hints. */
-export const RULE_DOCS: Record<PolicyType, string> = {
-  SPENDING_LIMIT:
-    'Per-transaction tiers and rolling limits. USD (decimal, ≤ 6 places): instant_max_usd, notify_max_usd, delay_max_usd ' +
-    '(above the last given threshold: APPROVAL), daily_limit_usd, weekly_limit_usd, monthly_limit_usd. The same without _usd ' +
-    '(instant_max, notify_max, delay_max, daily_limit, weekly_limit, monthly_limit) in the network\'s native unit, or in units of ' +
-    '`token` (address) when given. delay_seconds (1..2592000, default 900 when a delay tier exists); on_exceed (APPROVAL | DENY, ' +
-    'default APPROVAL) for a request past a rolling limit; price_unavailable (APPROVAL | DENY, default APPROVAL) when USD rules ' +
-    'meet an asset without a fresh price; approval_timeout_seconds (60..2592000, optional). Thresholds must not decrease ' +
-    '(instant ≤ notify ≤ delay). At least one threshold or limit.',
-  ALLOWED_NETWORKS: 'networks: non-empty list of CAIP-2 ids or aliases (e.g. "base", "eip155:8453"). Any other network is denied.',
-  ALLOWED_TOKENS: 'tokens: list of token addresses (ERC-20 contracts, SPL mints) that may be transferred; empty means none.',
-  RECIPIENT_ALLOWLIST: 'recipients: list of addresses; a native or token transfer to any other address is denied.',
-  RECIPIENT_DENYLIST: 'recipients: list of addresses; transfers to them, approvals for them and calls to them are denied.',
-  CONTRACT_ALLOWLIST: 'contracts: list of contract addresses (Solana program ids too) that may be called; other calls are denied.',
-  METHOD_ALLOWLIST:
-    'methods: object mapping a contract address to a list of selectors ("0xa9059cbb") or function signatures ' +
-    '("transfer(address,uint256)"); a call to a listed contract must use one of them. Contracts not named are not restricted here.',
-  APPROVED_SPENDERS: 'spenders: list of addresses that may be given a token allowance; approvals for others are denied.',
-  APPROVE_AMOUNT_LIMIT:
-    'allow_unlimited (boolean, default false): whether unlimited allowances may be granted; limits (optional): list of ' +
-    '{ token, max_amount } capping the allowance per token (decimal in token units).',
-  RATE_LIMIT:
-    'max_requests (integer ≥ 1) per per_seconds (1..2592000); past it, tier (DELAY | APPROVAL | DENY, default DENY), ' +
-    'with delay_seconds (default 900) when DELAY.',
-  TIME_WINDOW:
-    'start and end ("HH:MM", 24 h; end before start spans midnight; end may be "24:00"), days (optional list of mon..sun: the day ' +
-    'a window starts), timezone (IANA, default UTC), outside (DELAY | APPROVAL | DENY, default DENY; DELAY waits until the window opens).',
-  SIGNING_RULES:
-    'allow_personal_sign (boolean, default false) for EIP-191 / Solana message signing; typed_data_domains: list of ' +
-    '{ name?, version?, chainId?, verifyingContract? } (each entry non-empty; a typed-data domain must match every field an entry ' +
-    'gives); tier (default INSTANT) for allowed signing, with delay_seconds (default 900) when DELAY.',
-  NEW_RECIPIENT_TIER:
-    'tier (NOTIFY | DELAY | APPROVAL | DENY) for a transfer to an address this wallet never sent to; delay_seconds (default 900) when DELAY.',
-  MAX_PENDING: 'max (integer ≥ 0) requests waiting or in flight; at or past it, tier (NOTIFY | APPROVAL | DENY, default DENY).',
-  FEE_CAP:
-    'max_fee (decimal, native unit) for the fee upper bound of a transaction; above it, tier (NOTIFY | DELAY | APPROVAL | DENY, ' +
-    'default DENY), with delay_seconds (default 900) when DELAY.',
-}
+/** One paragraph per type: what it does and every rule field (from RULE_FIELDS), for help and error hints. */
+export const RULE_DOCS = Object.fromEntries(POLICY_TYPES.map((t) => [t, `${POLICY_TYPE_DOCS[t]} Fields: ${ruleFieldsHelp(t)}.`])) as Record<PolicyType, string>
 
 // ---------------------------------------------------------------------------------------------------------------
 // Per-type schemas: shared with the contract (src/lib/rule-schemas.ts), validating here with ethers' checks.
@@ -98,7 +63,8 @@ const CHECKS: RuleChecks = {
   selectorOf: (signature) => FunctionFragment.from(signature).selector,
 }
 
-const SCHEMAS = ruleSchemas(CHECKS) satisfies Record<PolicyType, z.ZodType>
+const SCHEMAS = ruleSchemas(CHECKS)
+type Parsed<T extends PolicyType> = ParsedRules<T>
 
 const USD_TIERS = ['instant_max_usd', 'notify_max_usd', 'delay_max_usd'] as const
 const USD_LIMITS = ['daily_limit_usd', 'weekly_limit_usd', 'monthly_limit_usd'] as const
@@ -170,8 +136,6 @@ function checkOrder(type: PolicyType, r: Record<string, unknown>, fields: readon
     prev = f
   }
 }
-
-type Parsed<T extends PolicyType> = z.output<(typeof SCHEMAS)[T]>
 
 const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> } = {
   SPENDING_LIMIT(r) {
@@ -258,7 +222,7 @@ const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> 
  */
 export function validateRules(type: PolicyType, raw: unknown): Record<string, unknown> {
   if (!isPolicyType(type)) {
-    throw new WaiaasError('POLICY_INVALID', `Unknown policy type ${shown(type)}; types are: ${POLICY_TYPES.join(', ')}`, {
+    throw new WaiaasError('POLICY_INVALID', `Unknown policy type ${shown(type)}; types are: ${policyTypeNames()}`, {
       details: { type: String(type).slice(0, 40), field: 'type', issue: 'unknown-type' },
     })
   }

@@ -4,30 +4,15 @@
  * the pipeline read from SQLite in the same transaction (rolling sums, counts, known recipients), and the policies
  * that apply; it returns one decision. All money is bigint: minor units for assets, micro-dollars for USD.
  */
+import type { PolicyType } from '../../lib/policy-fields.js'
 
 /** Outcomes from least to most strict. The strictest outcome of all matching rules wins. */
 export const TIERS = ['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as const
 export type Tier = (typeof TIERS)[number]
 export const TIER_RANK: Record<Tier, number> = { INSTANT: 0, NOTIFY: 1, DELAY: 2, APPROVAL: 3, DENY: 4 }
 
-export const POLICY_TYPES = [
-  'SPENDING_LIMIT',
-  'ALLOWED_NETWORKS',
-  'ALLOWED_TOKENS',
-  'RECIPIENT_ALLOWLIST',
-  'RECIPIENT_DENYLIST',
-  'CONTRACT_ALLOWLIST',
-  'METHOD_ALLOWLIST',
-  'APPROVED_SPENDERS',
-  'APPROVE_AMOUNT_LIMIT',
-  'RATE_LIMIT',
-  'TIME_WINDOW',
-  'SIGNING_RULES',
-  'NEW_RECIPIENT_TIER',
-  'MAX_PENDING',
-  'FEE_CAP',
-] as const
-export type PolicyType = (typeof POLICY_TYPES)[number]
+/** The types and their rule fields are one table, shared with the CLI's `policy create` (src/lib/policy-fields.ts). */
+export { POLICY_TYPES, type PolicyType } from '../../lib/policy-fields.js'
 
 /** Cumulative windows, in seconds. */
 export const WINDOWS = { day: 86_400, week: 7 * 86_400, month: 30 * 86_400 } as const
