@@ -37,13 +37,14 @@ export function usageError(err: unknown, id: string | undefined): WaiaasError {
   const details: Record<string, unknown> = { command }
   let hint = help
   if (e.constructor.name === 'NonExistentFlagsError' && Array.isArray(e.flags)) {
-    const flags = e.flags.map(String)
+    // Names only: `--password=s3cret` must not carry its value into the message or the envelope.
+    const flags = e.flags.map((f) => String(f).split('=')[0] ?? '')
     details.unknownFlags = flags
-    const secret = flags.find((f) => SECRET_FLAGS[f.split('=')[0] ?? ''] !== undefined)
+    const secret = flags.find((f) => SECRET_FLAGS[f] !== undefined)
     if (secret !== undefined) {
-      const instead = SECRET_FLAGS[secret.split('=')[0] ?? '']
-      hint = `waiaas never takes a secret on the command line (other users can read it in the process list): put it in a file (mode 0600) and pass ${instead} FILE. ${help}`
+      hint = `waiaas never takes a secret on the command line (other users can read it in the process list): put it in a file (mode 0600) and pass ${SECRET_FLAGS[secret]} FILE. ${help}`
     }
+    return new WaiaasError('USAGE', `Nonexistent flag${flags.length === 1 ? '' : 's'}: ${flags.join(', ')}`, { details, hint })
   } else if (e.constructor.name === 'RequiredArgsError' && Array.isArray(e.args)) {
     const names = (e.args as { name?: string }[]).map((a) => a.name ?? '')
     details.missingArgs = names
