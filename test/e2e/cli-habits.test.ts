@@ -54,6 +54,7 @@ describe('CLI habits', () => {
       badColumn: runCli(['policy', 'list', '--columns', 'rules,colour'], { env }),
       bashScript: runCli(['autocomplete', 'script', 'bash'], { env: { ...env, WAIAAS_CACHE_DIR: cache } }),
       refresh: runCli(['autocomplete', '--refresh-cache'], { env: { ...env, WAIAAS_CACHE_DIR: cache } }),
+      fishScript: runCli(['autocomplete', 'script', 'fish'], { env }),
     }
     early = Object.fromEntries(await Promise.all(Object.entries(runs).map(async ([k, p]) => [k, await p] as const)))
     ok(await cli.run(['init', '--password-file', pw]))
@@ -207,6 +208,30 @@ describe('CLI habits', () => {
       expect(complete(['waiaas', 'wallet', 'l'])).toEqual(['list'])
       expect(complete(['waiaas', 'wallet', 'list', '--c'])).toEqual(['--chain', '--columns', '--csv'])
       expect(complete(['waiaas', 'sta'])).toEqual(expect.arrayContaining(['start', 'status']))
+    })
+
+    it('writes a fish script with our commands, topics and flags (and completes with it where fish is installed)', () => {
+      const r = run('fishScript')
+      expect(r.code).toBe(0)
+      const script = r.stdout
+      expect(script).toContain(`complete -c waiaas -n '__waiaas_at ""' -a 'wallet' -d 'Create, import, export and manage wallets'`)
+      expect(script).toContain(`complete -c waiaas -n '__waiaas_at "wallet"' -a 'list' -d 'List wallets'`)
+      expect(script).toContain(`complete -c waiaas -n '__waiaas_in wallet:list' -l chain -x -a 'evm solana'`)
+      expect(script).toMatch(/set -g __waiaas_commands .*'start'.*'wallet:list'/)
+      expect(script).not.toContain("'wallet:info'")
+      const fish = spawnSync('fish', ['--version'], { encoding: 'utf8' })
+      if (fish.error !== undefined) return // fish is not installed here: the text checks above stand alone
+      const file = path.join(home.root, 'waiaas.fish')
+      fs.writeFileSync(file, script)
+      const complete = (line: string): string[] => {
+        const c = spawnSync('fish', ['-c', `source ${file}; complete -C '${line}'`], { encoding: 'utf8' })
+        expect(c.status, c.stderr).toBe(0)
+        return c.stdout.split('\n').filter((l) => l !== '').map((l) => l.split('\t')[0] ?? '')
+      }
+      expect(complete('waiaas wal')).toEqual(['wallet'])
+      expect(complete('waiaas wallet list --c')).toEqual(['--chain', '--columns', '--csv'])
+      expect(complete('waiaas wallet list --chain ')).toEqual(['evm', 'solana'])
+      expect(complete('waiaas mcp ')).toEqual(['setup'])
     })
   })
 

@@ -245,6 +245,8 @@ describe('public surface', () => {
       'approve --amount --idempotency-key --network --password-file --session-token-file --spender --timeout --token --wait --wallet',
       'audit list --action --before --columns --csv --limit --no-truncate',
       'audit verify',
+      'autocomplete fish',
+      'autocomplete script fish',
       'backup create --encrypt --out --password-file',
       'backup inspect <file> --password-file',
       'backup list --columns --csv --no-truncate',
