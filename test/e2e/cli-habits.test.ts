@@ -41,6 +41,7 @@ describe('CLI habits', () => {
       walet: cli.run(['walet', 'list']),
       waletHuman: runCli(['walet', 'list'], { env }),
       bogus: cli.run(['wallet', 'list', '--bogus']),
+      topic: cli.run(['wallet']),
       secretFlag: cli.run(['set-master', '--password', 'hunter2-secret']),
       v: runCli(['-v'], { env }),
       version: runCli(['--version'], { env }),
@@ -91,6 +92,13 @@ describe('CLI habits', () => {
       expect(r.stdout).toBe('')
       expect(r.stderr).toContain('(USAGE)')
       expect(r.stderr).toContain('`waiaas wallet list`')
+    })
+
+    it('answers a topic under --json with one USAGE envelope listing its commands, not help text', () => {
+      const e = fails(run('topic'), 'USAGE', 2)
+      expect(e.details.topic).toBe('waiaas wallet')
+      expect(e.details.commands).toEqual(expect.arrayContaining(['waiaas wallet list', 'waiaas wallet show']))
+      expect(e.details.commands).not.toContain('waiaas wallet info')
     })
 
     it('names an unknown flag in details (missing and unexpected arguments: test/unit/usage-error.test.ts)', () => {
