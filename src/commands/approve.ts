@@ -11,7 +11,7 @@ export default class Approve extends SubmitCommand {
     'approves a pending request. Prints the request; --wait waits until it is final (exit codes as for `send`).'
   static override examples = [
     '<%= config.bin %> approve --wallet treasury --network base --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --spender 0x4752ba5DBc23f44D87826276BF6Fd6b1C372aD24 --amount 100',
-    '<%= config.bin %> approve --wallet treasury --network evm-local --token 0x5FbD… --spender 0xe7f1… --amount 0 --wait --json',
+    '<%= config.bin %> approve --wallet treasury --network evm-local --token 0x5FbDB2315678afecb367f032d93F642f64180aa3 --spender 0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512 --amount 0 --wait --json',
   ]
   static override flags = {
     ...submitFlags,

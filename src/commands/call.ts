@@ -12,7 +12,7 @@ export default class Call extends SubmitCommand {
     'approve inside it counts as one. Prints the request; --wait waits until it is final (exit codes as for `send`).'
   static override examples = [
     '<%= config.bin %> call --wallet treasury --network evm-local --to 0x5FbDB2315678afecb367f032d93F642f64180aa3 --function "bump(uint256)" --args \'["5"]\' --wait',
-    '<%= config.bin %> call --wallet treasury --network base --to 0xC0ffee… --data 0xd09de08a --amount 0.001',
+    '<%= config.bin %> call --wallet treasury --network base --to 0xc0ffee254729296a45a3885639AC7E10F9d54979 --data 0xd09de08a --amount 0.001',
   ]
   static override flags = {
     ...submitFlags,

@@ -18,6 +18,8 @@ const TRANSFER_TIMEOUT_MS = 60_000
 const MODE_FLAGS = '--local, --testnet or --mainnet (or --mode local|testnet|mainnet)'
 
 export default class Quickset extends BaseCommand {
+  /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
+  static override aliases = ['quickstart']
   static override summary = 'Set up an EVM and a Solana wallet, starter policies and an agent session, and print the MCP config'
   static override description =
     'Creates two wallets (<prefix>-evm, <prefix>-solana), each with a starter policy set: INSTANT up to a small amount, NOTIFY, ' +

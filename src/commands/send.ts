@@ -13,8 +13,8 @@ export default class Send extends SubmitCommand {
     'expired, 5 when it was still waiting when --timeout ran out.'
   static override examples = [
     '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.01',
-    '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1… --amount 25 --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --wait --json',
-    '<%= config.bin %> send --wallet sol-hot --network solana-local --to 9xQe… --amount 0.5 --idempotency-key payout-2024-06-01',
+    '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 25 --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --wait --json',
+    '<%= config.bin %> send --wallet sol-hot --network solana-local --to 9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin --amount 0.5 --idempotency-key payout-2024-06-01',
   ]
   static override flags = {
     ...submitFlags,

@@ -43,6 +43,8 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export default class Update extends BaseCommand {
+  /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
+  static override aliases = ['upgrade']
   static override description =
     'Check the npm registry for a newer waiaas and print the command that installs it; offline or on any registry error the ' +
     'check is skipped, never an error, and a registry without waiaas (HTTP 404) is reported as not published there. ' +

@@ -10,10 +10,11 @@ import { readEnv, type Env } from './env.js'
 import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from './errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'
 import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
-import { errorDetailLines } from './policy-render.js'
 import { defaultsFor, readPreferences, type Preferences } from './preferences.js'
+import { reportError } from './report-error.js'
 import { passwordFromSources, readSecretFile } from './secrets.js'
 import { applyTargetDefaults } from './target-flags.js'
+import { usageError } from './usage-error.js'
 
 /**
  * Flags for commands an agent session may run: a session token makes the command act as that session (a cron job
@@ -49,14 +50,6 @@ export function canAnimate(): boolean {
   return interactive() && (process.stderr.columns ?? 0) > 0
 }
 
-/** oclif's parse error as one line: its list of problems ("--a cannot also be provided when using --b"), not its header. */
-function usageMessage(err: unknown): string {
-  if (!(err instanceof Error)) return 'Invalid usage'
-  const lines = err.message.split('\n').map((l) => l.trim())
-  const problems = lines.filter((l) => l !== '' && !/^The following errors? occurred:$/.test(l) && l !== 'See more help with --help')
-  return problems.length > 0 ? problems.join('; ') : (lines[0] ?? 'Invalid usage')
-}
-
 export abstract class BaseCommand extends Command {
   static override baseFlags = {
     json: Flags.boolean({
@@ -90,10 +83,7 @@ export abstract class BaseCommand extends Command {
         this.args = parsed.args as Record<string, unknown>
         this.json = (this.flags.json as boolean | undefined) ?? this.preferences.output === 'json'
       } catch (err) {
-        throw new WaiaasError('USAGE', usageMessage(err), {
-          details: {},
-          hint: `Run \`waiaas ${this.id?.replaceAll(':', ' ') ?? ''} --help\` to see its flags.`,
-        })
+        throw usageError(err, this.id)
       }
       // The defaults of `waiaas use` for --wallet/--network (src/lib/target-flags.ts), for this data directory only.
       applyTargetDefaults((this.constructor as typeof BaseCommand).flags ?? {}, this.flags, () => defaultsFor(this.preferences, this.paths.dataDir))
@@ -102,26 +92,11 @@ export abstract class BaseCommand extends Command {
       else this.render(data)
     } catch (err) {
       const e = toWaiaasError(err)
-      if (this.json) {
-        process.stdout.write(`${JSON.stringify({ ok: false, error: e.toPayload() })}\n`)
-      } else {
-        await this.printError(e)
-      }
+      await reportError(e, this.json)
       process.exitCode = e.exitCode
     } finally {
       for (const c of this.clients) c.close()
     }
-  }
-
-  private async printError(e: WaiaasError): Promise<void> {
-    const { default: chalk } = await import('chalk')
-    if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') chalk.level = 0
-    process.stderr.write(`${chalk.red('Error:')} ${e.message} ${chalk.dim(`(${e.code})`)}\n`)
-    for (const [label, value] of errorDetailLines(e.message, e.details)) process.stderr.write(`${chalk.dim(`${label}:`)} ${value}\n`)
-    if (e.code === 'INTERNAL' && e.cause instanceof Error && process.env.WAIAAS_DEBUG === '1') {
-      process.stderr.write(`${chalk.dim(e.cause.stack ?? e.cause.message)}\n`)
-    }
-    process.stderr.write(`${chalk.dim('Hint:')} ${e.hint}\n`)
   }
 
   protected get env(): Env {

@@ -150,6 +150,7 @@ export const ERROR_CODES = {
   OWNER_HELD_BY_DAEMON: row(EXIT.conflict, -32182, 409, 'An owner approves from a key this daemon does not hold (a hardware or phone wallet): choose another address, or clear the owner of the wallets named in details (`waiaas wallet owner W --clear`).'),
   POLICY_EFFECT_CHANGED: row(EXIT.denied, -32210, 409, 'Simulated again just before signing, the transaction did more than was decided, so nothing was signed; submit it again to have it decided on what it does now.'),
   INPUT_FILE_SYMLINK: row(EXIT.conflict, -32190, 409, 'waiaas never writes through a symbolic link: name the file itself (details.target is where the link points), or remove the link.'),
+  FEATURE_UNAVAILABLE: row(EXIT.error, -32200, 501, 'This part of WAIaaS is not yet available in waiaas; details.feature names it and details.instead says what to use meanwhile.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -2,7 +2,7 @@
 import type { Output } from './contract.js'
 import { DURATIONS, durationBounds, durationFlag, durationGrammar } from './durations.js'
 import { WaiaasError } from './errors.js'
-import { fields, table } from './render.js'
+import { fields, table, type Column, type TableOptions } from './render.js'
 
 /**
  * `--since` as an ISO time: an ISO 8601 time as given, or a duration back from `now` in the one duration grammar
@@ -28,19 +28,23 @@ export function sinceFlag(text: string, now: number = Date.now()): string {
 
 const short = (s: string | null): string => (s === null ? '-' : s.length > 20 ? `${s.slice(0, 8)}…${s.slice(-6)}` : s)
 
-/** Transfers, newest first, one line each. */
-export function incomingTable(transfers: Output<'incoming.list'>['transfers']): string {
+/** The columns of `incoming list`. */
+export const INCOMING_COLUMNS: readonly Column[] = [['at', 'TIME'], ['wallet', 'WALLET'], ['network', 'NETWORK'], ['amount', 'AMOUNT'], ['from', 'FROM'], ['tx', 'TX']]
+
+/** Transfers, newest first, one line each (addresses and hashes whole: a terminal cuts them in the middle to fit). */
+export function incomingTable(transfers: Output<'incoming.list'>['transfers'], opts: TableOptions = {}): string {
   return table(
     transfers.map((t) => ({
       at: (t.blockTime ?? t.detectedAt).replace('T', ' ').replace(/\.\d+Z$/, 'Z'),
       wallet: t.walletName ?? t.walletId,
       network: t.network,
       amount: `${t.amount ?? `${t.raw} (raw)`} ${t.symbol ?? (t.asset === 'native' ? '' : short(t.asset))}`.trim(),
-      from: short(t.from),
-      tx: short(t.tx),
+      from: t.from ?? '-',
+      tx: t.tx,
     })),
-    [['at', 'TIME'], ['wallet', 'WALLET'], ['network', 'NETWORK'], ['amount', 'AMOUNT'], ['from', 'FROM'], ['tx', 'TX']],
+    INCOMING_COLUMNS,
     'No incoming transfers.',
+    opts,
   )
 }
 

@@ -1,6 +1,7 @@
 /** Human views of policies, policy decisions and policy denials. */
 import type { Output, PolicyView } from './contract.js'
-import { fields, table } from './render.js'
+import { rulesSummary } from './policy-summary.js'
+import { fields, table, type Column, type TableOptions } from './render.js'
 import { tierText } from './tx-render.js'
 
 type Verdict = Output<'policy.test'>['decisive']
@@ -51,23 +52,23 @@ export function policyTestText(d: Output<'policy.test'>): string {
   return lines.join('\n')
 }
 
-/** Rules as one JSON line, cut to `max` characters. */
-export function shortRules(rules: Record<string, unknown>, max = 48): string {
-  const s = JSON.stringify(rules)
-  return s.length <= max ? s : `${s.slice(0, max - 1)}…`
-}
-
 /** Where a policy applies: "global", the wallet, or the wallet on one network. */
 function scopeRow(p: PolicyView): { wallet: string; network: string } {
   return { wallet: p.walletName ?? p.walletId ?? '', network: p.network ?? '' }
 }
 
-/** The human view of a list of policies. */
-export function policyTable(ps: PolicyView[]): string {
+/** The columns of `policy list`. */
+export const POLICY_COLUMNS: readonly Column[] = [
+  ['id', 'ID'], ['scope', 'SCOPE'], ['wallet', 'WALLET'], ['network', 'NETWORK'], ['type', 'TYPE'], ['version', 'VERSION'], ['enabled', 'ENABLED'], ['rules', 'RULES'],
+]
+
+/** The human view of a list of policies; RULES is a readable summary (`policy show` has them whole). */
+export function policyTable(ps: PolicyView[], opts: TableOptions = {}): string {
   return table(
-    ps.map((p) => ({ ...scopeRow(p), id: p.id, scope: p.scope, type: p.type, version: `v${p.version}`, enabled: p.enabled ? 'yes' : 'no', rules: shortRules(p.rules) })),
-    [['id', 'ID'], ['scope', 'SCOPE'], ['wallet', 'WALLET'], ['network', 'NETWORK'], ['type', 'TYPE'], ['version', 'VERSION'], ['enabled', 'ENABLED'], ['rules', 'RULES']],
+    ps.map((p) => ({ ...scopeRow(p), id: p.id, scope: p.scope, type: p.type, version: `v${p.version}`, enabled: p.enabled ? 'yes' : 'no', rules: rulesSummary(p.type, p.rules) })),
+    POLICY_COLUMNS,
     'No policies: every wallet is default-deny. Add one with `waiaas policy add`.',
+    opts,
   )
 }
 
@@ -86,10 +87,10 @@ export function policyFields(p: PolicyView): string {
   return `${head}\nrules:\n${JSON.stringify(p.rules, null, 2).replace(/^/gm, '  ')}`
 }
 
-/** The earlier versions of a policy, oldest first as the daemon sends them. */
-export function policyHistoryTable(history: Output<'policy.show'>['history']): string {
+/** The earlier versions of a `type` policy, oldest first as the daemon sends them. */
+export function policyHistoryTable(type: string, history: Output<'policy.show'>['history']): string {
   return table(
-    history.map((h) => ({ version: `v${h.version}`, revision: h.revision, enabled: h.enabled ? 'yes' : 'no', at: h.at, actor: h.actor, rules: shortRules(h.rules) })),
+    history.map((h) => ({ version: `v${h.version}`, revision: h.revision, enabled: h.enabled ? 'yes' : 'no', at: h.at, actor: h.actor, rules: rulesSummary(type, h.rules) })),
     [['version', 'VERSION'], ['revision', 'REVISION'], ['enabled', 'ENABLED'], ['at', 'AT'], ['actor', 'ACTOR'], ['rules', 'RULES']],
     '(no earlier versions)',
   )

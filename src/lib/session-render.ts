@@ -1,6 +1,6 @@
 /** Human views of agent sessions (never a token: the create command prints that itself, once). */
 import type { SessionView } from './contract.js'
-import { fields, table } from './render.js'
+import { fields, table, type Column, type TableOptions } from './render.js'
 
 const walletNames = (s: SessionView): string => s.wallets.map((w) => w.name).join(', ')
 const capText = (s: SessionView): string => (s.limitUsdPerDay === null ? 'none (wallet policies only)' : `${s.limitUsdPerDay} USD a rolling day`)
@@ -19,10 +19,16 @@ export function sessionFields(s: SessionView): string {
   ])
 }
 
-export function sessionTable(ss: SessionView[]): string {
+/** The columns of `session list`. */
+export const SESSION_COLUMNS: readonly Column[] = [
+  ['id', 'ID'], ['name', 'NAME'], ['status', 'STATUS'], ['wallets', 'WALLETS'], ['permissions', 'PERMISSIONS'], ['expires', 'EXPIRES'], ['renewals', 'RENEWALS'], ['cap', 'USD/DAY'],
+]
+
+export function sessionTable(ss: SessionView[], opts: TableOptions = {}): string {
   return table(
     ss.map((s) => ({ id: s.id, name: s.name, status: s.status, wallets: walletNames(s), permissions: s.permissions.join(','), expires: s.expiresAt, renewals: `${s.renewals}/${s.maxRenewals}`, cap: s.limitUsdPerDay ?? '' })),
-    [['id', 'ID'], ['name', 'NAME'], ['status', 'STATUS'], ['wallets', 'WALLETS'], ['permissions', 'PERMISSIONS'], ['expires', 'EXPIRES'], ['renewals', 'RENEWALS'], ['cap', 'USD/DAY']],
+    SESSION_COLUMNS,
     'No sessions. Create one with `waiaas session create --wallet W`.',
+    opts,
   )
 }

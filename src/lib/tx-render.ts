@@ -1,6 +1,6 @@
 /** Human views of transaction requests: one short block, a table, and what to do next. */
 import type { TxRequestView } from './contract.js'
-import { fields, table } from './render.js'
+import { fields, table, type Column, type TableOptions } from './render.js'
 
 /**
  * The request states, for `tx list --state`. A copy of the contract's TX_STATES because the CLI never loads the
@@ -63,8 +63,13 @@ export function nextStep(r: TxRequestView): string | undefined {
   }
 }
 
+/** The columns of `tx list`. */
+export const TX_COLUMNS: readonly Column[] = [
+  ['id', 'ID'], ['state', 'STATE'], ['tier', 'TIER'], ['kind', 'KIND'], ['wallet', 'WALLET'], ['amount', 'AMOUNT'], ['to', 'TO'], ['created', 'CREATED'],
+]
+
 /** The human view of a list of requests, newest first as the daemon sends them. */
-export function requestTable(rs: TxRequestView[]): string {
+export function requestTable(rs: TxRequestView[], opts: TableOptions = {}): string {
   return table(
     rs.map((r) => ({
       id: r.id,
@@ -76,7 +81,8 @@ export function requestTable(rs: TxRequestView[]): string {
       to: r.to ?? '',
       created: r.createdAt,
     })),
-    [['id', 'ID'], ['state', 'STATE'], ['tier', 'TIER'], ['kind', 'KIND'], ['wallet', 'WALLET'], ['amount', 'AMOUNT'], ['to', 'TO'], ['created', 'CREATED']],
+    TX_COLUMNS,
     'No transaction requests.',
+    opts,
   )
 }

@@ -1,5 +1,5 @@
 import type { Wallet } from './contract.js'
-import { fields, table } from './render.js'
+import { fields, table, type Column, type TableOptions } from './render.js'
 
 /** The human view of one wallet. */
 export function walletFields(w: Wallet): string {
@@ -14,12 +14,10 @@ export function walletFields(w: Wallet): string {
   ])
 }
 
+/** The columns of `wallet list`. */
+export const WALLET_COLUMNS: readonly Column[] = [['name', 'NAME'], ['chain', 'CHAIN'], ['address', 'ADDRESS'], ['id', 'ID']]
+
 /** The human view of a list of wallets. */
-export function walletTable(ws: Wallet[]): string {
-  return table(ws as unknown as Record<string, unknown>[], [
-    ['name', 'NAME'],
-    ['chain', 'CHAIN'],
-    ['address', 'ADDRESS'],
-    ['id', 'ID'],
-  ], 'No wallets yet. Create one with `waiaas wallet create --chain evm`.')
+export function walletTable(ws: Wallet[], opts: TableOptions = {}): string {
+  return table(ws as unknown as Record<string, unknown>[], WALLET_COLUMNS, 'No wallets yet. Create one with `waiaas wallet create --chain evm`.', opts)
 }

@@ -1,7 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { table } from '../../lib/render.js'
+import { table, type Column } from '../../lib/render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+
+const COLUMNS: readonly Column[] = [['seq', 'SEQ'], ['ts', 'TIME'], ['actor', 'ACTOR'], ['action', 'ACTION'], ['outcome', 'OUTCOME'], ['target', 'TARGET']]
 
 export default class AuditList extends BaseCommand {
   static override description = 'List audit log entries, newest first'
@@ -10,6 +13,7 @@ export default class AuditList extends BaseCommand {
     limit: Flags.integer({ description: 'How many entries', default: 50, min: 1, max: 1000 }),
     before: Flags.integer({ description: 'Only entries with a sequence number below this (for paging)', min: 1 }),
     action: Flags.string({ description: 'Only this action, e.g. wallet.export or vault.unlock' }),
+    ...tableFlags(COLUMNS),
   }
 
   protected override async exec(): Promise<Output<'audit.list'>> {
@@ -23,6 +27,6 @@ export default class AuditList extends BaseCommand {
   }
 
   protected override render(d: Output<'audit.list'>): void {
-    this.log(table(d.entries as unknown as Record<string, unknown>[], [['seq', 'SEQ'], ['ts', 'TIME'], ['actor', 'ACTOR'], ['action', 'ACTION'], ['outcome', 'OUTCOME'], ['target', 'TARGET']], 'The audit log is empty.'))
+    this.log(table(d.entries as unknown as Record<string, unknown>[], COLUMNS, 'The audit log is empty.', tableOptions(this.flags)))
   }
 }

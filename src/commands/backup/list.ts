@@ -1,6 +1,11 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { BaseCommand } from '../../lib/base-command.js'
+import { table, type Column } from '../../lib/render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+
+/** FILE (the full path) only when asked for with --columns. */
+const COLUMNS: readonly Column[] = [['modifiedAt', 'TIME'], ['bytes', 'BYTES'], ['name', 'NAME'], ['file', 'FILE']]
 
 type Data = { dir: string; backups: { file: string; name: string; bytes: number; modifiedAt: string }[] }
 
@@ -8,7 +13,8 @@ export default class BackupList extends BaseCommand {
   static override summary = 'List the backups in <data dir>/backups'
   static override description =
     'File facts only (name, size, time), oldest first: reading what is inside a backup needs the password (`waiaas backup inspect FILE`).'
-  static override examples = ['<%= config.bin %> backup list', '<%= config.bin %> backup list --json']
+  static override examples = ['<%= config.bin %> backup list', '<%= config.bin %> backup list --json', '<%= config.bin %> backup list --columns time,name --csv']
+  static override flags = { ...tableFlags(COLUMNS) }
 
   protected override async exec(): Promise<Data> {
     const dir = this.paths.backups
@@ -31,10 +37,7 @@ export default class BackupList extends BaseCommand {
   }
 
   protected override render(d: Data): void {
-    if (d.backups.length === 0) {
-      this.log(`No backups in ${d.dir}. Make one with \`waiaas backup create\`.`)
-      return
-    }
-    for (const b of d.backups) this.log(`${b.modifiedAt}  ${String(b.bytes).padStart(10)}  ${b.name}`)
+    const opts = tableOptions(this.flags)
+    this.log(table(d.backups, opts.columns === undefined ? COLUMNS.slice(0, 3) : COLUMNS, `No backups in ${d.dir}. Make one with \`waiaas backup create\`.`, opts))
   }
 }

@@ -1,12 +1,23 @@
 import { BaseCommand } from '../../lib/base-command.js'
 import { viewAll, type SettingView } from '../../lib/config-view.js'
 import { readConfigFile, readEnv } from '../../lib/env.js'
-import { table } from '../../lib/render.js'
+import { table, type Column } from '../../lib/render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+
+const COLUMNS: readonly Column[] = [
+  ['key', 'KEY'],
+  ['value', 'VALUE'],
+  ['source', 'SOURCE'],
+  ['default', 'DEFAULT'],
+  ['env', 'ENVIRONMENT'],
+  ['description', 'DESCRIPTION'],
+]
 
 export default class ConfigList extends BaseCommand {
   static override description =
     'List every setting: its value and where it comes from (env, file or default), its default, its environment variable and what it does; secrets are never shown'
-  static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json']
+  static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json', '<%= config.bin %> config list --columns key,value,source']
+  static override flags = { ...tableFlags(COLUMNS) }
 
   protected override async exec(): Promise<{ file: string; settings: SettingView[] }> {
     const file = readConfigFile(this.paths.config)
@@ -26,16 +37,11 @@ export default class ConfigList extends BaseCommand {
           env: s.env + (s.envOnly ? ' (env only)' : ''),
           description: s.description,
         })),
-        [
-          ['key', 'KEY'],
-          ['value', 'VALUE'],
-          ['source', 'SOURCE'],
-          ['default', 'DEFAULT'],
-          ['env', 'ENVIRONMENT'],
-          ['description', 'DESCRIPTION'],
-        ],
+        COLUMNS,
+        '(none)',
+        tableOptions(this.flags),
       ),
     )
-    this.log(`\nConfig file: ${d.file} (the environment wins over it)`)
+    if (this.flags.csv !== true) this.log(`\nConfig file: ${d.file} (the environment wins over it)`)
   }
 }

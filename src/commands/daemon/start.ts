@@ -11,6 +11,8 @@ interface Started {
 }
 
 export default class DaemonStart extends BaseCommand {
+  /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
+  static override aliases = ['start']
   static override description = 'Start the daemon in the background, or in the foreground with --foreground (for systemd, Docker or a terminal)'
   static override examples = ['<%= config.bin %> daemon start', '<%= config.bin %> daemon start --foreground --password-file /run/secrets/master_password']
   static override flags = {

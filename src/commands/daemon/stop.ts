@@ -3,6 +3,8 @@ import { WaiaasError } from '../../lib/errors.js'
 import { connectExisting, waitForExit } from '../../lib/launcher.js'
 
 export default class DaemonStop extends BaseCommand {
+  /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
+  static override aliases = ['stop']
   static override description = 'Stop the daemon: it finishes in-flight calls, wipes its keys and removes its socket'
   static override examples = ['<%= config.bin %> daemon stop', '<%= config.bin %> daemon stop --json']
 

@@ -1,7 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { incomingTable, sinceFlag } from '../../lib/incoming-render.js'
+import { INCOMING_COLUMNS, incomingTable, sinceFlag } from '../../lib/incoming-render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 
 export default class IncomingList extends BaseCommand {
   static override summary = 'List incoming transfers to your wallets, newest first'
@@ -17,6 +18,7 @@ export default class IncomingList extends BaseCommand {
     network: Flags.string({ description: 'Only this network (CAIP-2 id or alias)' }),
     since: Flags.string({ description: 'Only transfers found since this ISO time, or this long ago (30m, 1h, 7d)' }),
     limit: Flags.integer({ description: 'How many transfers', default: 50, min: 1, max: 1000 }),
+    ...tableFlags(INCOMING_COLUMNS),
   }
 
   protected override async exec(): Promise<Output<'incoming.list'>> {
@@ -30,6 +32,6 @@ export default class IncomingList extends BaseCommand {
   }
 
   protected override render(d: Output<'incoming.list'>): void {
-    this.log(incomingTable(d.transfers))
+    this.log(incomingTable(d.transfers, tableOptions(this.flags)))
   }
 }

@@ -1,7 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { deliveryTable } from '../../lib/notify-render.js'
+import { DELIVERY_COLUMNS, deliveryTable } from '../../lib/notify-render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 
 export default class NotifyDeliveries extends BaseCommand {
   static override summary = 'Show the notification delivery log'
@@ -11,6 +12,7 @@ export default class NotifyDeliveries extends BaseCommand {
     ...passwordFlags,
     channel: Flags.string({ description: 'Only this channel (id or name)' }),
     limit: Flags.integer({ description: 'How many (default 50)', min: 1, max: 1000 }),
+    ...tableFlags(DELIVERY_COLUMNS),
   }
 
   protected override async exec(): Promise<Output<'notify.deliveries'>> {
@@ -22,6 +24,6 @@ export default class NotifyDeliveries extends BaseCommand {
   }
 
   protected override render(d: Output<'notify.deliveries'>): void {
-    this.log(deliveryTable(d.deliveries))
+    this.log(deliveryTable(d.deliveries, tableOptions(this.flags)))
   }
 }

@@ -3,6 +3,8 @@ import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
 import type { Output } from '../../lib/contract.js'
 
 export default class PasswordChange extends BaseCommand {
+  /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
+  static override aliases = ['set-master']
   static override description = 'Change the master password (re-wraps the data key; wallet keys are not re-encrypted)'
   static override examples = ['<%= config.bin %> password change', '<%= config.bin %> password change --password-file old.txt --new-password-file new.txt']
   static override flags = {

@@ -1,10 +1,12 @@
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { pluginTable } from '../../lib/plugin-render.js'
+import { PLUGIN_COLUMNS, pluginTable } from '../../lib/plugin-render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 
 export default class PluginList extends BaseCommand {
   static override description = 'List the HTTP plugins (rest, mcp-http): enabled or not, their address, and where they listen'
   static override examples = ['<%= config.bin %> plugin list', '<%= config.bin %> plugin list --json']
+  static override flags = { ...tableFlags(PLUGIN_COLUMNS) }
 
   protected override async exec(): Promise<Output<'plugin.list'>> {
     const client = await this.daemon()
@@ -12,6 +14,6 @@ export default class PluginList extends BaseCommand {
   }
 
   protected override render(d: Output<'plugin.list'>): void {
-    this.log(pluginTable(d.plugins))
+    this.log(pluginTable(d.plugins, tableOptions(this.flags)))
   }
 }

@@ -1,7 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { policyTable } from '../../lib/policy-render.js'
+import { POLICY_COLUMNS, policyTable } from '../../lib/policy-render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 
 export default class PolicyList extends BaseCommand {
   static override summary = 'List policies'
@@ -10,6 +11,7 @@ export default class PolicyList extends BaseCommand {
   static override flags = {
     wallet: Flags.string({ char: 'w', description: 'Only those that apply to this wallet (id or name)' }),
     type: Flags.string({ description: 'Only this type, e.g. SPENDING_LIMIT (or its seed-article alias, e.g. WHITELIST)' }),
+    ...tableFlags(POLICY_COLUMNS),
   }
 
   protected override async exec(): Promise<Output<'policy.list'>> {
@@ -22,7 +24,7 @@ export default class PolicyList extends BaseCommand {
   }
 
   protected override render(d: Output<'policy.list'>): void {
-    this.log(policyTable(d.policies))
-    if (d.policies.length > 0) this.log(`Policy revision ${d.revision}.`)
+    this.log(policyTable(d.policies, tableOptions(this.flags)))
+    if (d.policies.length > 0 && this.flags.csv !== true) this.log(`Policy revision ${d.revision}.`)
   }
 }

@@ -8,7 +8,7 @@ export default class PolicyRemove extends BaseCommand {
   static override description =
     'Removing an allowing policy can leave a wallet default-deny; removing a limit loosens it. Its history stays for the ' +
     'audit trail. Asks first on a terminal; pass --yes in scripts.'
-  static override examples = ['<%= config.bin %> policy remove 3f2a…', '<%= config.bin %> policy remove 3f2a… --yes --json']
+  static override examples = ['<%= config.bin %> policy remove pol_3f2a9c41d07be615', '<%= config.bin %> policy remove pol_3f2a9c41d07be615 --yes --json']
   static override args = { id: Args.string({ required: true, description: 'Policy id' }) }
   static override flags = { ...passwordFlags, yes: Flags.boolean({ char: 'y', description: 'Remove without asking' }) }
 

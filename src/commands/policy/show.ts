@@ -6,7 +6,7 @@ import { policyFields, policyHistoryTable } from '../../lib/policy-render.js'
 export default class PolicyShow extends BaseCommand {
   static override summary = 'Show one policy with its earlier versions'
   static override description = 'Its scope, rules (in full), version and whether it is enabled, then every earlier version with who changed it and when.'
-  static override examples = ['<%= config.bin %> policy show 3f2a…', '<%= config.bin %> policy show 3f2a… --json']
+  static override examples = ['<%= config.bin %> policy show pol_3f2a9c41d07be615', '<%= config.bin %> policy show pol_3f2a9c41d07be615 --json']
   static override args = { id: Args.string({ required: true, description: 'Policy id' }) }
 
   protected override async exec(): Promise<Output<'policy.show'>> {
@@ -17,6 +17,6 @@ export default class PolicyShow extends BaseCommand {
   protected override render(d: Output<'policy.show'>): void {
     this.log(policyFields(d.policy))
     this.log('history:')
-    this.log(policyHistoryTable(d.history).replace(/^/gm, '  '))
+    this.log(policyHistoryTable(d.policy.type, d.history).replace(/^/gm, '  '))
   }
 }

@@ -12,7 +12,7 @@ export default class PolicyTest extends BaseCommand {
     'DELAY, APPROVAL or DENY) without signing or reserving anything.'
   static override examples = [
     '<%= config.bin %> policy test --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.5',
-    '<%= config.bin %> policy test --wallet treasury --network base --token 0x8335… --spender 0x4752… --amount 100',
+    '<%= config.bin %> policy test --wallet treasury --network base --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --spender 0x4752ba5DBc23f44D87826276BF6Fd6b1C372aD24 --amount 100',
     '<%= config.bin %> policy test --wallet treasury --network base --message "hello" --json',
   ]
   static override flags = {

@@ -12,8 +12,8 @@ export default class PolicyUpdate extends BaseCommand {
     'The new rules replace the old ones whole (they are not merged). The policy\'s version and the policy revision go up, ' +
     'so owner approval messages signed under the old revision no longer count.'
   static override examples = [
-    '<%= config.bin %> policy update 3f2a… --rules \'{"instant_max": "0.5", "delay_max": "2", "delay_seconds": 600}\'',
-    '<%= config.bin %> policy update 3f2a… --disable',
+    '<%= config.bin %> policy update pol_3f2a9c41d07be615 --rules \'{"instant_max": "0.5", "delay_max": "2", "delay_seconds": 600}\'',
+    '<%= config.bin %> policy update pol_3f2a9c41d07be615 --disable',
   ]
   static override args = { id: Args.string({ required: true, description: 'Policy id' }) }
   static override flags = {

@@ -12,7 +12,7 @@ export default class SignTx extends SignCommand {
     'broadcasting. EVM: an unsigned serialized transaction (0x hex) or a JSON transaction request; Solana: a base64 ' +
     'transaction or message. Prints only the signed raw transaction; --json prints the whole request.'
   static override examples = [
-    '<%= config.bin %> sign tx --wallet treasury --network evm-local --transaction \'{"to":"0x8ba1…","value":"1000000000000000"}\'',
+    '<%= config.bin %> sign tx --wallet treasury --network evm-local --transaction \'{"to":"0x8ba1f109551bD432803012645Ac136ddd64DBA72","value":"1000000000000000"}\'',
     '<%= config.bin %> sign tx --wallet sol-hot --network solana-local --file ./tx.b64 --idempotency-key job-42',
   ]
   static override flags = {

@@ -11,7 +11,7 @@ export default class TxApprovalLink extends BaseCommand {
     'request, and the owner approves or rejects it by signing the canonical approval message in their browser wallet ' +
     '(EIP-191 on EVM, Ed25519 on Solana). The link works once, and expires with the request or after an hour. Anyone ' +
     'with the link can see the request, but only the owner key can decide it: send it to the owner only.'
-  static override examples = ['<%= config.bin %> tx approval-link 01J2Z3…', '<%= config.bin %> tx approval-link 01J2Z3… --json']
+  static override examples = ['<%= config.bin %> tx approval-link req_4f1c2a9b7d3e5f6a8b0c', '<%= config.bin %> tx approval-link req_4f1c2a9b7d3e5f6a8b0c --json']
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = { ...passwordFlags }
 

@@ -13,9 +13,9 @@ export default class TxApprovalMessage extends BaseCommand {
     'byte for byte with the owner key (EIP-191 on EVM, Ed25519 on Solana), then pass the signature to `waiaas tx approve` ' +
     '(or `tx reject`) with --message-file. --out writes it to a file exactly; without it, stdout carries only the message.'
   static override examples = [
-    '<%= config.bin %> tx approval-message 01J2Z3… --out ./approve.txt',
-    '<%= config.bin %> tx approval-message 01J2Z3… --reject --out ./reject.txt',
-    '<%= config.bin %> tx approval-message 01J2Z3… --json',
+    '<%= config.bin %> tx approval-message req_4f1c2a9b7d3e5f6a8b0c --out ./approve.txt',
+    '<%= config.bin %> tx approval-message req_4f1c2a9b7d3e5f6a8b0c --reject --out ./reject.txt',
+    '<%= config.bin %> tx approval-message req_4f1c2a9b7d3e5f6a8b0c --json',
   ]
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = {

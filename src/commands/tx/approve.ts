@@ -12,8 +12,8 @@ export default class TxApprove extends BaseCommand {
     '`waiaas tx approval-message ID --out FILE` with the owner key and pass --signature with --message-file FILE. ' +
     'An approved request is signed and broadcast at once.'
   static override examples = [
-    '<%= config.bin %> tx approve 01J2Z3…',
-    '<%= config.bin %> tx approve 01J2Z3… --signature 0x5f1c… --message-file ./approve.txt',
+    '<%= config.bin %> tx approve req_4f1c2a9b7d3e5f6a8b0c',
+    '<%= config.bin %> tx approve req_4f1c2a9b7d3e5f6a8b0c --signature "$(cat ./approve.sig)" --message-file ./approve.txt',
   ]
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = {

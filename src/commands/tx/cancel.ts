@@ -10,7 +10,7 @@ export default class TxCancel extends BaseCommand {
     'is replaced by a 0-value transfer to the wallet itself with the same nonce and 20% higher fees (within FEE_CAP); ' +
     'the request stays submitted until one of the two lands, then it is cancelled (or confirmed, if the original won). ' +
     'Either way its reservation against cumulative limits is released when it is cancelled.'
-  static override examples = ['<%= config.bin %> tx cancel 01J2Z3…', '<%= config.bin %> tx cancel 01J2Z3… --json']
+  static override examples = ['<%= config.bin %> tx cancel req_4f1c2a9b7d3e5f6a8b0c', '<%= config.bin %> tx cancel req_4f1c2a9b7d3e5f6a8b0c --json']
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = { ...passwordFlags, ...sessionFlags }
 

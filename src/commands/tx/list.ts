@@ -1,7 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Input, Output, TxState } from '../../lib/contract.js'
-import { requestTable, TX_STATE_OPTIONS } from '../../lib/tx-render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../lib/tx-render.js'
 
 export default class TxList extends BaseCommand {
   static override summary = 'List transaction requests, newest first'
@@ -16,6 +17,7 @@ export default class TxList extends BaseCommand {
     state: Flags.option({ options: TX_STATE_OPTIONS, description: 'Only requests in this state' })(),
     limit: Flags.integer({ description: 'How many requests', default: 50, min: 1, max: 1000 }),
     before: Flags.string({ description: 'Only requests older than this request id (for paging)' }),
+    ...tableFlags(TX_COLUMNS),
   }
 
   protected override async exec(): Promise<Output<'tx.list'>> {
@@ -29,6 +31,6 @@ export default class TxList extends BaseCommand {
   }
 
   protected override render(d: Output<'tx.list'>): void {
-    this.log(requestTable(d.requests))
+    this.log(requestTable(d.requests, tableOptions(this.flags)))
   }
 }

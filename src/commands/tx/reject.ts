@@ -12,8 +12,8 @@ export default class TxReject extends BaseCommand {
     "password), or as the wallet's owner: sign the message from `waiaas tx approval-message ID --reject --out FILE` and " +
     'pass --signature with --message-file FILE.'
   static override examples = [
-    '<%= config.bin %> tx reject 01J2Z3… --reason "not in the budget"',
-    '<%= config.bin %> tx reject 01J2Z3… --signature 0x5f1c… --message-file ./reject.txt',
+    '<%= config.bin %> tx reject req_4f1c2a9b7d3e5f6a8b0c --reason "not in the budget"',
+    '<%= config.bin %> tx reject req_4f1c2a9b7d3e5f6a8b0c --signature "$(cat ./reject.sig)" --message-file ./reject.txt',
   ]
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = {

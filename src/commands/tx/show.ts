@@ -6,7 +6,7 @@ import { nextStep, requestFields } from '../../lib/tx-render.js'
 export default class TxShow extends BaseCommand {
   static override summary = 'Show one transaction request'
   static override description = 'Its state, tier and why, amount, recipient, transaction hash or signature, and what can be done next.'
-  static override examples = ['<%= config.bin %> tx show 01J2Z3…', '<%= config.bin %> tx show 01J2Z3… --json']
+  static override examples = ['<%= config.bin %> tx show req_4f1c2a9b7d3e5f6a8b0c', '<%= config.bin %> tx show req_4f1c2a9b7d3e5f6a8b0c --json']
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
 
   protected override async exec(): Promise<TxRequestView> {

@@ -8,10 +8,10 @@ import { networkFlag, walletFlag } from '../../lib/target-flags.js'
 export default class TxSimulate extends BaseCommand {
   static override description = 'Dry run a transfer, token transfer, contract call or approval: fee and node simulation, nothing signed or sent'
   static override examples = [
-    '<%= config.bin %> tx simulate --wallet treasury --network base --to 0xAbc… --amount 0.01',
-    '<%= config.bin %> tx simulate --wallet treasury --network base --to 0xAbc… --amount 25 --token 0x8335…',
-    '<%= config.bin %> tx simulate --wallet treasury --network evm-local --to 0xC0ntract… --function "bump(uint256)" --args \'["5"]\'',
-    '<%= config.bin %> tx simulate --wallet treasury --network base --token 0x8335… --spender 0xRouter… --amount 100',
+    '<%= config.bin %> tx simulate --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.01',
+    '<%= config.bin %> tx simulate --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 25 --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913',
+    '<%= config.bin %> tx simulate --wallet treasury --network evm-local --to 0x5FbDB2315678afecb367f032d93F642f64180aa3 --function "bump(uint256)" --args \'["5"]\'',
+    '<%= config.bin %> tx simulate --wallet treasury --network base --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --spender 0x4752ba5DBc23f44D87826276BF6Fd6b1C372aD24 --amount 100',
   ]
   static override flags = {
     wallet: walletFlag({ required: true }),

@@ -9,7 +9,7 @@ export default class TxSpeedUp extends BaseCommand {
   static override description =
     'Replaces a submitted transaction with the same nonce and fees raised by --bump-percent (within the FEE_CAP policy). ' +
     'Whichever of the two is mined first settles the request.'
-  static override examples = ['<%= config.bin %> tx speed-up 01J2Z3…', '<%= config.bin %> tx speed-up 01J2Z3… --bump-percent 50 --json']
+  static override examples = ['<%= config.bin %> tx speed-up req_4f1c2a9b7d3e5f6a8b0c', '<%= config.bin %> tx speed-up req_4f1c2a9b7d3e5f6a8b0c --bump-percent 50 --json']
   static override args = { id: Args.string({ required: true, description: 'Request id' }) }
   static override flags = {
     ...passwordFlags,

@@ -19,7 +19,7 @@ export default class WalletImport extends BaseCommand {
   static override examples = [
     '<%= config.bin %> wallet import --private-key-file ./key.txt --name hot',
     '<%= config.bin %> wallet import --private-key-file ./phantom-key.txt --name phantom',
-    '<%= config.bin %> wallet import --keystore-file ./UTC--….json --keystore-password-file ./ks-pass.txt',
+    '<%= config.bin %> wallet import --keystore-file ./keystore.json --keystore-password-file ./ks-pass.txt',
     '<%= config.bin %> wallet import --chain evm --mnemonic-file ./words.txt --index 2',
     '<%= config.bin %> wallet import --keypair-file ~/.config/solana/id.json',
     '<%= config.bin %> wallet import --chain solana --mnemonic-file ./words.txt',

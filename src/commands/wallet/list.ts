@@ -1,13 +1,15 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { walletTable } from '../../lib/wallet-render.js'
+import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { WALLET_COLUMNS, walletTable } from '../../lib/wallet-render.js'
 
 export default class WalletList extends BaseCommand {
   static override description = 'List wallets'
-  static override examples = ['<%= config.bin %> wallet list', '<%= config.bin %> wallet list --chain solana --json']
+  static override examples = ['<%= config.bin %> wallet list', '<%= config.bin %> wallet list --chain solana --json', '<%= config.bin %> wallet list --columns name,address --csv']
   static override flags = {
     chain: Flags.option({ options: ['evm', 'solana'] as const, description: 'Only this chain family' })(),
+    ...tableFlags(WALLET_COLUMNS),
   }
 
   protected override async exec(): Promise<Output<'wallet.list'>> {
@@ -17,6 +19,6 @@ export default class WalletList extends BaseCommand {
   }
 
   protected override render(d: Output<'wallet.list'>): void {
-    this.log(walletTable(d.wallets))
+    this.log(walletTable(d.wallets, tableOptions(this.flags)))
   }
 }

@@ -5,7 +5,7 @@ import { walletFields } from '../../lib/wallet-render.js'
 
 export default class WalletShow extends BaseCommand {
   static override description = 'Show one wallet'
-  static override examples = ['<%= config.bin %> wallet show treasury', '<%= config.bin %> wallet show 0b6f…-… --json']
+  static override examples = ['<%= config.bin %> wallet show treasury', '<%= config.bin %> wallet show 0b6f3c52-8d1e-4a7b-9c2f-5e4d3a2b1c0d --json']
   static override args = { wallet: Args.string({ required: true, description: 'Wallet id or name' }) }
 
   protected override async exec(): Promise<Wallet> {
