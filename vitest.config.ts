@@ -10,6 +10,9 @@ export default defineConfig({
     // Most test time is spent waiting on real daemons, chains and CLI processes, not on this process's CPU: three
     // files at a time on 2 cores (vitest's default is one fewer worker than cores, so one file at a time here).
     maxWorkers: 3,
+    // Files share their worker's module cache (no test mocks modules or changes process.env): ethers, web3.js and
+    // SQLite load once per worker instead of once per file.
+    isolate: false,
     // Local chains (anvil and the litesvm-backed Solana RPC) start once per run on free loopback ports.
     globalSetup: ['test/setup/chains.ts'],
     // Longest files first (test/durations.json), so no long file starts last and runs alone.
