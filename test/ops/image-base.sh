@@ -13,8 +13,11 @@ NPM_VERSION=10.9.9
 NPM_SHA512=1g+6jLQvaIuB4zwvHL7yrXuXcWZwDsCtBX8bbWDqbvJSSr9nPiDDWTHNgwXR27iIcTTW7v3A57hDW9RYv2W4Yg==
 image=localhost/waiaas-node-base:22-bookworm-slim
 mirror="${WAIAAS_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
-if buildah inspect --type image "$image" >/dev/null 2>&1; then echo "$image"; exit 0; fi
 mkdir -p "$work"
+# One build at a time (.ci/run starts one in the background while it installs): a second caller waits, then finds it.
+exec 9>"$work/.lock"
+flock 9
+if buildah inspect --type image "$image" >/dev/null 2>&1; then echo "$image"; exit 0; fi
 
 # pkg NAME VERSION SHA512: the package tarball in $work, downloaded once, refused unless its digest is the pinned one.
 pkg() {
