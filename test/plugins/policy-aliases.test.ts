@@ -39,6 +39,17 @@ describe("the seed article's policy type names", () => {
     expect(e.details).toMatchObject({ field: 'type', issue: 'unknown-type' })
   })
 
+  it("an agent session cannot loosen through an alias: CONTRACT_WHITELIST is judged as CONTRACT_ALLOWLIST, which grants", async () => {
+    const { token } = await t.client.call('session.create', { wallets: ['w'], name: 'alias-agent', ttlSeconds: 3600 }, op)
+    const before = await t.client.call('policy.list', { wallet: 'w' })
+    const e = await catchAsync(t.client.call('policy.add', { wallet: 'w', type: 'CONTRACT_WHITELIST', rules: { contracts: [A1] } }, { token }))
+    expect(e.code).toBe('POLICY_NOT_STRICTER')
+    expect(e.details).toMatchObject({ type: 'CONTRACT_ALLOWLIST' })
+    const after = await t.client.call('policy.list', { wallet: 'w' })
+    expect(after.policies.map((p) => p.id)).toEqual(before.policies.map((p) => p.id))
+    expect(after.revision).toBe(before.revision)
+  })
+
   it('over REST: the seed-style POST /v1/policies with walletId and CONTRACT_WHITELIST', async () => {
     const r = await http(base, '/v1/policies', { method: 'POST', password: PASSWORD, body: { walletId, type: 'CONTRACT_WHITELIST', rules: { contracts: [A1] } } })
     expect(r.status, r.text).toBe(200)

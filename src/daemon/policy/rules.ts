@@ -29,7 +29,6 @@ import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
 /** The delay of a DELAY tier when the rules do not give one. */
 export const DEFAULT_DELAY_SECONDS = 900
 
-/** True when `x` is one of the policy types. */
 /**
  * Types whose policies only ever restrict: adding one (where it hides no policy of its type) can raise a tier or
  * deny, never lower a tier or allow. The others grant: the first one of its type lifts a default deny (ALLOWED_TOKENS,
@@ -41,6 +40,7 @@ export const RESTRICTING_TYPES: readonly PolicyType[] = [
   'NEW_RECIPIENT_TIER', 'MAX_PENDING', 'FEE_CAP',
 ]
 
+/** True when `x` is one of the policy types (our names; aliases are read as ours before this). */
 export function isPolicyType(x: string): x is PolicyType {
   return (POLICY_TYPES as readonly string[]).includes(x)
 }
