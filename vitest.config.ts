@@ -15,6 +15,9 @@ export default defineConfig({
     isolate: false,
     // Local chains (anvil and the litesvm-backed Solana RPC) start once per run on free loopback ports.
     globalSetup: ['test/setup/chains.ts'],
+    // The cheap master-password KDF (src/daemon/keystore/kdf.ts, TEST_N) for in-process daemons; spawned ones get it
+    // from cliEnv (test/helpers/cli.ts). The production cost is asserted where a test turns this off.
+    env: { WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_KDF: 'fast' },
     // Longest files first (test/durations.json), so no long file starts last and runs alone.
     sequence: { sequencer: LongestFirst },
   },

@@ -9,6 +9,7 @@ import { ERROR_CODES } from '../../src/lib/errors.js'
 import { PROTOCOL_VERSION } from '../../src/lib/wire.js'
 import { VERSION } from '../../src/lib/version.js'
 import { tempHome } from '../helpers/cli.js'
+import { productionKdf } from '../helpers/kdf.js'
 import { RawSocket } from '../helpers/raw-socket.js'
 
 const MAX = 64 * 1024
@@ -22,6 +23,9 @@ async function greeted(): Promise<RawSocket> {
   expect(r.result.version).toBe(VERSION)
   return s
 }
+
+// vault.init reports the production KDF cost here.
+productionKdf()
 
 beforeAll(async () => {
   home = tempHome()

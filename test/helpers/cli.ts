@@ -35,14 +35,17 @@ export function tempHome(prefix = 'waiaas-test-'): { root: string; dataDir: stri
   }
 }
 
+/** The test suite's cheap master-password KDF (src/daemon/keystore/kdf.ts, TEST_N); `{ WAIAAS_TEST_KDF: '' }` in `extra` opts out. */
+export const TEST_KDF_ENV = { WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_KDF: 'fast' } as const
+
 /**
  * The environment for a CLI run: the test's data dir, preferences (`waiaas use`) beside it rather than the user's,
- * no inherited WAIAAS_* settings, no colour.
+ * no inherited WAIAAS_* settings except the test KDF cost, no colour.
  */
 export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WAIAAS_')) env[k] = v
-  return { ...env, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, WAIAAS_CONFIG_DIR: `${dataDir}.prefs`, ...extra }
+  return { ...env, ...TEST_KDF_ENV, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, WAIAAS_CONFIG_DIR: `${dataDir}.prefs`, ...extra }
 }
 
 /** Runs `waiaas ...args` with no TTY (in `cwd`, default this process's) and resolves with exit code, output and the parsed envelope. */

@@ -4,6 +4,7 @@ import { base58 } from '@scure/base'
 import { Keypair } from '@solana/web3.js'
 import { describe, expect, it } from 'vitest'
 import { catchErr, catchAsync } from '../helpers/errors.js'
+import { productionKdf } from '../helpers/kdf.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import {
   generateKey,
@@ -105,6 +106,9 @@ describe('mnemonic', () => {
 })
 
 describe('keystore v3', () => {
+  // The export's production scrypt cost is asserted here.
+  productionKdf()
+
   it('imports an ethers keystore, rejects a wrong password and garbage', async () => {
     const w = Wallet.createRandom()
     const json = await encryptKeystoreJson({ address: w.address, privateKey: w.privateKey }, 'file-pw', { scrypt: { N: 1 << 12 } })

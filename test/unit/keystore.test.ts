@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
+import { productionKdf } from '../helpers/kdf.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { AeadError, open, seal, wipe } from '../../src/daemon/keystore/aead.js'
-import { deriveKey, newKdfParams, type KdfParams } from '../../src/daemon/keystore/kdf.js'
+import { TEST_N, deriveKey, newKdfParams, type KdfParams } from '../../src/daemon/keystore/kdf.js'
 import {
   createVault,
   openPrivateKey,
@@ -23,6 +24,9 @@ async function codeOf(p: Promise<unknown> | (() => unknown)): Promise<string | u
   }
   return undefined
 }
+
+// This file asserts the production KDF cost, which the rest of the suite replaces by a cheap one.
+productionKdf()
 
 describe('aead', () => {
   it('round-trips and uses a fresh IV each time', () => {
@@ -86,6 +90,41 @@ describe('kdf', () => {
       { ...good, salt: 'not base64!' },
     ]
     for (const params of bad) expect(await codeOf(deriveKey('pw', params as KdfParams))).toBe('INTERNAL')
+  })
+})
+
+describe("the test suite's KDF cost", () => {
+  const withSwitch = (env: Record<string, string>, fn: () => Promise<void>) => async () => {
+    const saved = { hooks: process.env.WAIAAS_TEST_HOOKS, kdf: process.env.WAIAAS_TEST_KDF }
+    delete process.env.WAIAAS_TEST_HOOKS
+    delete process.env.WAIAAS_TEST_KDF
+    Object.assign(process.env, env)
+    try {
+      await fn()
+    } finally {
+      for (const [k, v] of [['WAIAAS_TEST_HOOKS', saved.hooks], ['WAIAAS_TEST_KDF', saved.kdf]] as const) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+    }
+  }
+
+  it('needs both WAIAAS_TEST_HOOKS=1 and WAIAAS_TEST_KDF=fast', withSwitch({ WAIAAS_TEST_KDF: 'fast' }, async () => {
+    expect(newKdfParams().N).toBe(2 ** 17)
+    process.env.WAIAAS_TEST_HOOKS = '1'
+    expect(newKdfParams().N).toBe(TEST_N)
+    process.env.WAIAAS_TEST_KDF = 'yes'
+    expect(newKdfParams().N).toBe(2 ** 17)
+  }))
+
+  it('a vault made at the test cost is refused without the switch', async () => {
+    let record: Awaited<ReturnType<typeof createVault>>['record'] | undefined
+    await withSwitch({ WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_KDF: 'fast' }, async () => {
+      record = (await createVault('correct horse battery staple')).record
+      expect(record.kdf.N).toBe(TEST_N)
+      expect((await unwrapDataKey(record, 'correct horse battery staple'))).toHaveLength(32)
+    })()
+    expect(await codeOf(unwrapDataKey(record!, 'correct horse battery staple'))).toBe('INTERNAL')
   })
 })
 

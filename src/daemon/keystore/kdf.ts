@@ -20,9 +20,24 @@ const MIN_N = 2 ** 14
 const MAX_N = 2 ** 22
 const SALT_BYTES = 16
 
-/** Fresh parameters with a new random salt: N = 2^17, r = 8, p = 1 (~128 MiB, a few hundred ms). */
+/**
+ * The test suite's cost, N = 2^10 (~1 MiB, ~2 ms): only with WAIAAS_TEST_HOOKS=1 and WAIAAS_TEST_KDF=fast, read when
+ * parameters are made or checked, so a suite that creates ~75 vaults does not pay ~0.7 s of CPU for each derivation.
+ * A daemon without both variables refuses such a vault (its N is below MIN_N), so a data directory the tests made can
+ * never be run in earnest. The production cost is asserted by the tests that run without the switch
+ * (test/unit/keystore.test.ts and the first `waiaas init` of test/e2e/lifecycle.test.ts).
+ */
+export const TEST_N = 2 ** 10
+
+/** True when the test suite asked for its cheap KDF cost (see TEST_N). */
+export function testKdfCost(env: NodeJS.ProcessEnv = process.env): boolean {
+  return env.WAIAAS_TEST_HOOKS === '1' && env.WAIAAS_TEST_KDF === 'fast'
+}
+
+/** Fresh parameters with a new random salt: N = 2^17, r = 8, p = 1 (~128 MiB, a few hundred ms); TEST_N under the test switch. */
 export function newKdfParams(): KdfParams {
-  return { name: 'scrypt', N: DEFAULT_N, r: 8, p: 1, keyLen: 32, salt: randomBytes(SALT_BYTES).toString('base64') }
+  const N = testKdfCost() ? TEST_N : DEFAULT_N
+  return { name: 'scrypt', N, r: 8, p: 1, keyLen: 32, salt: randomBytes(SALT_BYTES).toString('base64') }
 }
 
 function malformed(field: string): WaiaasError {
@@ -37,7 +52,7 @@ function isPowerOfTwo(n: number): boolean {
 function validate(params: KdfParams): Buffer {
   if (typeof params !== 'object' || params === null) throw malformed('params')
   if (params.name !== 'scrypt') throw malformed('name')
-  if (!isPowerOfTwo(params.N) || params.N < MIN_N || params.N > MAX_N) throw malformed('N')
+  if (!isPowerOfTwo(params.N) || params.N < (testKdfCost() ? TEST_N : MIN_N) || params.N > MAX_N) throw malformed('N')
   if (!Number.isSafeInteger(params.r) || params.r < 1 || params.r > 32) throw malformed('r')
   if (!Number.isSafeInteger(params.p) || params.p < 1 || params.p > 16) throw malformed('p')
   if (params.keyLen !== 32) throw malformed('keyLen')

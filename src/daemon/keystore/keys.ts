@@ -14,6 +14,7 @@ import { HDKey } from 'micro-key-producer/slip10.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { wipe } from './aead.js'
 import { NO_DERIVATION, parseDerivationPath, standardPath } from './derivation-path.js'
+import { TEST_N, testKdfCost } from './kdf.js'
 import type { KeystoreJob, KeystoreResult } from './keystore-worker.js'
 
 export type Chain = 'evm' | 'solana'
@@ -220,14 +221,14 @@ export async function keyFromKeystoreV3(json: string, password: string): Promise
   }
 }
 
-/** Encrypts an EVM key as keystore v3 (scrypt N = 2^17), readable by ethers, geth and MetaMask. */
+/** Encrypts an EVM key as keystore v3 (scrypt N = 2^17; TEST_N under the test suite's switch, see kdf.ts), readable by ethers, geth and MetaMask. */
 export async function keyToKeystoreV3(km: KeyMaterial, password: string): Promise<string> {
   if (km.chain !== 'evm') {
     throw new WaiaasError('INPUT_INVALID', 'Keystore v3 export is only for EVM wallets', { details: { chain: km.chain } })
   }
   const privateKey = new Uint8Array(km.privateKey)
   try {
-    const result = await runKeystore({ kind: 'waiaas-keystore-job', op: 'encrypt', privateKey, password, scryptN: KEYSTORE_SCRYPT_N })
+    const result = await runKeystore({ kind: 'waiaas-keystore-job', op: 'encrypt', privateKey, password, scryptN: testKdfCost() ? TEST_N : KEYSTORE_SCRYPT_N })
     if (!result.ok || result.op !== 'encrypt') throw new WaiaasError('INTERNAL', 'Keystore encryption failed')
     return result.json
   } finally {
