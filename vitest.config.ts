@@ -1,9 +1,18 @@
 import { defineConfig } from 'vitest/config'
 import LongestFirst from './test/setup/sequencer.js'
 
+/**
+ * The slow files: the container image build (buildah) and the browser (Chromium). They are their own project, `slow`,
+ * which `npm test` (and so CI) runs with the rest; `npx vitest --project main` leaves them out while you work.
+ */
+const SLOW = ['test/ops/image.test.ts', 'test/**/*-browser.test.ts']
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    projects: [
+      { extends: true, test: { name: 'main', include: ['test/**/*.test.ts'], exclude: SLOW } },
+      { extends: true, test: { name: 'slow', include: SLOW } },
+    ],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',

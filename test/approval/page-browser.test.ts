@@ -12,9 +12,10 @@ import { existsSync } from 'node:fs'
 import { base58 } from '@scure/base'
 import { getBytes, JsonRpcProvider, toUtf8String, Wallet as EthersWallet } from 'ethers'
 import type { Browser, Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { TxRequestView } from '../../src/lib/contract.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { localChain } from '../helpers/chains.js'
 
 const CHROMIUM = process.env.WAIAAS_CHROMIUM ?? '/usr/bin/chromium'
 const hasChromium = existsSync(CHROMIUM)
@@ -75,13 +76,13 @@ beforeAll(async () => {
   if (!hasChromium) return
   const { chromium } = await import('playwright-core')
   browser = await chromium.launch({ executablePath: CHROMIUM, headless: true })
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'browser' }, op)
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   await t.client.call('policy.add', { wallet: 'browser', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01', delay_max: '0.1', delay_seconds: 60 } }, op)
   await t.client.call('wallet.setOwner', { wallet: 'browser', owner: owner.address }, op)
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, op)
   await t.client.call('plugin.enable', { name: 'rest', port: 0 }, op)
 })
 
@@ -173,7 +174,7 @@ describe.skipIf(!hasChromium)(`the approval page in a browser (skipped: no Chrom
   it('approves a Solana request with a Phantom-style wallet: signMessage of the UTF-8 message by the owner key (Ed25519)', async () => {
     const w = await t.client.call('wallet.create', { chain: 'solana', name: 'sol-browser' }, op)
     const { Connection, PublicKey, LAMPORTS_PER_SOL } = await import('@solana/web3.js')
-    const conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+    const conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
     await conn.requestAirdrop(new PublicKey(w.address), 5 * LAMPORTS_PER_SOL)
     await t.client.call('policy.add', { wallet: 'sol-browser', type: 'SPENDING_LIMIT', rules: { instant_max: '0.001' } }, op)
     const pub = (k: ReturnType<typeof generateKeyPairSync>['publicKey']): string => base58.encode(Buffer.from(k.export({ format: 'jwk' }).x as string, 'base64url'))

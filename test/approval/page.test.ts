@@ -7,12 +7,13 @@
  */
 import { readFileSync } from 'node:fs'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { escapeHtml } from '../../src/daemon/approval/page.js'
 import type { TxRequestView } from '../../src/lib/contract.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { http } from '../helpers/http.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50, logLevel: 'debug' } })
 const op = { password: PASSWORD }
@@ -44,8 +45,8 @@ function pageData(html: string): PageData {
 }
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const w = await t.client.call('wallet.create', { chain: 'evm', name: NAME }, op)
   walletAddress = w.address
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])

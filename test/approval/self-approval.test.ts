@@ -9,12 +9,13 @@
  */
 import { Keypair } from '@solana/web3.js'
 import { JsonRpcProvider, Wallet as EthersWallet, hexlify, toUtf8Bytes } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { setWalletOwner } from '../../src/daemon/store/wallets.js'
 import { cliEnv, runCli, tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { http } from '../helpers/http.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -31,8 +32,8 @@ let sol2 = { address: '' }
 let token = ''
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   hot = await t.client.call('wallet.create', { chain: 'evm', name: 'hot' }, op)
   await t.client.call('wallet.import', { chain: 'evm', format: 'private-key', secret: heldKey.privateKey, name: 'held' }, op)
   sol = await t.client.call('wallet.create', { chain: 'solana', name: 'sol' }, op)

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import { JsonRpcProvider, Wallet as EthersWallet, verifyMessage } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readBackup, writeBackup, type BackupMeta } from '../../src/daemon/backup/format.js'
 import { restoreBackup, verifyBackupFile } from '../../src/daemon/backup/restore.js'
 import { pruneScheduled, runScheduledBackup } from '../../src/daemon/backup/schedule.js'
@@ -20,6 +20,7 @@ import { resolvePaths } from '../../src/lib/paths.js'
 import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon()
 const auth = { password: PASSWORD }
@@ -60,8 +61,8 @@ beforeAll(async () => {
   pendingId = pending.id
 
   // Sends on the local chain and twenty signing requests in flight while the snapshot is taken.
-  await c.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await c.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+  const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [evmAddress, '0x56bc75e2d63100000'])
   provider.destroy()
   await c.call('policy.add', { wallet: 'bot', type: 'SPENDING_LIMIT', rules: { instant_max: '1' } }, auth)
@@ -149,7 +150,7 @@ describe('restore into a fresh data directory', () => {
       const caught = await client.call('tx.show', { id }).catch(() => undefined)
       if (caught !== undefined) expect((await client.call('tx.wait', { id, timeoutMs: 20_000 })).state).toBe('confirmed')
     }
-    const chain = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    const chain = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     expect(await chain.getTransactionCount(evmAddress)).toBe(sendIds.length)
     chain.destroy()
     expect((await client.call('tx.show', { id: pendingId })).state).toBe('awaiting_approval')

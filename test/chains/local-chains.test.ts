@@ -1,11 +1,12 @@
 /** The global setup's local chains are up, on loopback, and answer like the nodes they stand in for. */
 import { Connection, Keypair, LAMPORTS_PER_SOL } from '@solana/web3.js'
 import { JsonRpcProvider } from 'ethers'
-import { describe, expect, inject, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { localChain } from '../helpers/chains.js'
 
 describe('local chains from the global setup', () => {
   it('serves anvil on loopback with chain id 31337 and funded dev accounts', async () => {
-    const url = inject('evmRpcUrl')
+    const url = localChain().evmRpcUrl
     expect(new URL(url).hostname).toBe('127.0.0.1')
     const provider = new JsonRpcProvider(url, undefined, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     expect((await provider.getNetwork()).chainId).toBe(31337n)
@@ -14,9 +15,9 @@ describe('local chains from the global setup', () => {
   })
 
   it('serves the litesvm-backed Solana RPC on loopback, with airdrops', async () => {
-    const url = inject('solanaRpcUrl')
+    const url = localChain().solanaRpcUrl
     expect(new URL(url).hostname).toBe('127.0.0.1')
-    const conn = new Connection(url, { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+    const conn = new Connection(url, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
     expect((await conn.getVersion())['solana-core']).toBeTypeOf('string')
     const who = Keypair.generate().publicKey
     const sig = await conn.requestAirdrop(who, 2 * LAMPORTS_PER_SOL)

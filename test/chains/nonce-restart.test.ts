@@ -7,13 +7,14 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { JsonRpcProvider, Transaction, Wallet } from 'ethers'
-import { afterAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { ChainRegistry } from '../../src/daemon/chains/registry.js'
 import type { SignedTx } from '../../src/daemon/chains/types.js'
 import { effectiveNetwork } from '../../src/daemon/networks.js'
 import { openDatabase } from '../../src/daemon/store/db.js'
 import { setNetworkSetting } from '../../src/daemon/store/network-settings.js'
 import { mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const nonceOf = (s: SignedTx): number => Transaction.from(s.raw).nonce
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-nonce-'))
@@ -22,7 +23,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
 describe('EVM nonces across a daemon restart', () => {
   it('neither reuses nor skips a nonce when the daemon restarts between signing and broadcasting', async () => {
     const file = path.join(dir, 'waiaas.db')
-    const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     const sender = Wallet.createRandom()
     const key = Buffer.from(sender.privateKey.slice(2), 'hex')
     await provider.send('anvil_setBalance', [sender.address, '0x56bc75e2d63100000']) // 100 ETH
@@ -30,7 +31,7 @@ describe('EVM nonces across a daemon restart', () => {
 
     // First life: sign 6 concurrently, broadcast only the first 3, then "crash".
     let db = openDatabase(file)
-    setNetworkSetting(db, 'eip155:31337', { rpcUrl: inject('evmRpcUrl') })
+    setNetworkSetting(db, 'eip155:31337', { rpcUrl: localChain().evmRpcUrl })
     let adapter = await new ChainRegistry(db).adapter(effectiveNetwork(db, 'evm-local'))
     const signed: SignedTx[] = (
       await Promise.all(

@@ -4,7 +4,7 @@
  * the asset's, and fall-through to the next source when a feed is missing or its RPC fails.
  */
 import { Contract, JsonRpcProvider, Wallet, toQuantity } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { EvmRpc } from '../../src/daemon/chains/evm/provider.js'
 import {
   ChainlinkSource,
@@ -18,6 +18,7 @@ import {
 } from '../../src/daemon/prices/index.js'
 import { EVM_LOCAL_ID } from '../../src/lib/networks.js'
 import { compile, deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const E18 = 10n ** 18n
 /** A fixed observation time (s): the service's clock is injected, so anvil's block time does not matter. */
@@ -67,7 +68,7 @@ function service(feeds: Record<string, Contract>, now = NOW): PriceService {
 }
 
 beforeAll(async () => {
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), inject('evmChainId'), { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, localChain().evmChainId, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   // A deployer of our own: other test files use anvil's dev accounts concurrently, and would race us for nonces.
   deployer = new Wallet(Wallet.createRandom().privateKey, provider)
   await provider.send('anvil_setBalance', [deployer.address, toQuantity(10n * E18)])
@@ -75,7 +76,7 @@ beforeAll(async () => {
   feed18 = await feedAt(18)
   feed20 = await feedAt(20)
   caller = makeCaller(provider)
-  rpc = new EvmRpc({ network: EVM_LOCAL_ID, chainId: inject('evmChainId'), rpcUrl: inject('evmRpcUrl'), retryDelaysMs: [] })
+  rpc = new EvmRpc({ network: EVM_LOCAL_ID, chainId: localChain().evmChainId, rpcUrl: localChain().evmRpcUrl, retryDelaysMs: [] })
 })
 
 afterAll(() => {

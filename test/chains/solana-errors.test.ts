@@ -9,13 +9,14 @@ import net from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SendTransactionError } from '@solana/web3.js'
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WaiaasError, type ErrorCode } from '../../src/lib/errors.js'
 import { SOLANA_LOCAL_ID } from '../../src/lib/networks.js'
 import { SolanaTxFailure, createSolanaAdapter, toSolanaError, type SolanaAdapter } from '../../src/daemon/chains/solana/index.js'
+import { localChain } from '../helpers/chains.js'
 
-const rpcUrl = inject('solanaRpcUrl')
-const wsUrl = inject('solanaWsUrl')
+const rpcUrl = localChain().solanaRpcUrl
+const wsUrl = localChain().solanaWsUrl
 const conn = new Connection(rpcUrl, { commitment: 'confirmed', wsEndpoint: wsUrl })
 
 function wallet(name: string): { seed: Buffer; kp: Keypair; address: string } {

@@ -8,15 +8,16 @@ import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.j
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
 import { ed25519 } from '@noble/curves/ed25519'
 import { base58 } from '@scure/base'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { SOLANA_LOCAL_ID } from '../../src/lib/networks.js'
 import { createSolanaAdapter, type SolanaAdapter } from '../../src/daemon/chains/solana/index.js'
 import { startSolanaRpc } from '../../src/devnet/solana-rpc/server.js'
 import type { PreparedTx, TxIntent, TxStatus } from '../../src/daemon/chains/types.js'
+import { localChain } from '../helpers/chains.js'
 
-const rpcUrl = inject('solanaRpcUrl')
-const wsUrl = inject('solanaWsUrl')
+const rpcUrl = localChain().solanaRpcUrl
+const wsUrl = localChain().solanaWsUrl
 const conn = new Connection(rpcUrl, { commitment: 'confirmed', wsEndpoint: wsUrl })
 
 interface Wallet {

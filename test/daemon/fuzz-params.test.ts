@@ -11,12 +11,13 @@
  */
 import { JsonRpcProvider } from 'ethers'
 import fc from 'fast-check'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { contract, type MethodName } from '../../src/lib/contract.js'
 import { ERROR_CODES, WaiaasError } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { arb, collectIds, type Schema } from '../helpers/schema-arb.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -26,11 +27,11 @@ const RUNS_PER_METHOD = 60
 const seenIds = new Set<string>(['01J00000000000000000000000'])
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, op)
   const e = await t.client.call('wallet.create', { chain: 'evm', name: 'e' }, op)
   await t.client.call('wallet.create', { chain: 'solana', name: 's' }, op)
-  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [e.address, '0x56bc75e2d63100000'])
   provider.destroy()
   // Tiers to walk through: instant, delayed (1 s), approval above 0.1; Solana wallets get the same in SOL.

@@ -5,12 +5,13 @@
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/daemon/store/db.js'
 import { sqliteNonceStore } from '../../src/daemon/store/nonces.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon()
 const auth = { password: PASSWORD }
@@ -22,16 +23,16 @@ let token: string
 let reverter: string
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
   evm = await t.client.call('wallet.create', { chain: 'evm', name: 'sim-evm' }, auth)
   sol = await t.client.call('wallet.create', { chain: 'solana', name: 'sim-sol' }, auth)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [evm.address, '0xde0b6b3a7640000']) // 1 ETH
   const dev = new EthersWallet(DEV_KEY, provider)
   token = await deploy(dev, 'TestToken.sol', 'TestToken', [10n ** 12n])
   reverter = await deploy(dev, 'Reverter.sol', 'Reverter')
-  const conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+  const conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
   await conn.requestAirdrop(new PublicKey(sol.address), LAMPORTS_PER_SOL)
 })
 
@@ -76,7 +77,7 @@ describe('tx.simulate', () => {
   })
 
   it('simulates SPL and Token-2022 transfers, including to a recipient without a token account', async () => {
-    const conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+    const conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
     const payer = Keypair.generate()
     await conn.requestAirdrop(payer.publicKey, LAMPORTS_PER_SOL)
     const owner = new PublicKey(sol.address)

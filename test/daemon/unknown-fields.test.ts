@@ -4,10 +4,11 @@
  * method does not know is refused (INPUT_INVALID naming it), and nothing is recorded or sent.
  */
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { http } from '../helpers/http.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -16,8 +17,8 @@ const recipient = EthersWallet.createRandom().address
 const token = EthersWallet.createRandom().address
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'typo' }, op)
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   await t.client.call('policy.add', { wallet: 'typo', type: 'SPENDING_LIMIT', rules: { instant_max: '1' } }, op)

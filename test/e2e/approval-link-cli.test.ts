@@ -6,9 +6,10 @@
  */
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { request } from 'undici'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { cliEnv, runCli, tempHome } from '../helpers/cli.js'
 import { fails, MASTER_PASSWORD, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
+import { localChain } from '../helpers/chains.js'
 
 const home = tempHome('waiaas-link-')
 const pw = home.file('pw.txt', `${MASTER_PASSWORD}\n`)
@@ -19,9 +20,9 @@ let id = ''
 
 beforeAll(async () => {
   ok(await cli.run(['init']))
-  ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', inject('evmRpcUrl')]))
+  ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', localChain().evmRpcUrl]))
   const w = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'linked']))
-  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   ok(await cli.run(['policy', 'add', '--wallet', 'linked', '--type', 'SPENDING_LIMIT', '--rules', '{"instant_max":"0.01"}']))
   ok(await cli.run(['wallet', 'owner', 'linked', owner.address]))

@@ -8,9 +8,10 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempHome } from '../helpers/cli.js'
 import { MASTER_PASSWORD, fails, modeOf, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
+import { localChain } from '../helpers/chains.js'
 
 const VICTIM_TEXT = 'the file a link points at: never written by waiaas\n'
 const OWNER = '0x1111111111111111111111111111111111111111'
@@ -49,10 +50,10 @@ describe('no write through a symbolic link', () => {
     fs.mkdirSync(victims, { mode: 0o700 })
     fs.mkdirSync(env.HOME, { mode: 0o700 })
     ok(await cli.run(['init']))
-    ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', inject('evmRpcUrl')]))
+    ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', localChain().evmRpcUrl]))
     const pay = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'pay']))
     const sink = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'sink']))
-    await fetch(inject('evmRpcUrl'), {
+    await fetch(localChain().evmRpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_setBalance', params: [pay.address, '0xde0b6b3a7640000'] }),

@@ -5,10 +5,11 @@
  * WAIAAS_CONFIG_DIR (the test's), never in the user's config directory.
  */
 import fs from 'node:fs'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { cliEnv, runCli } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { fails, ok, runner, type Runner } from '../helpers/e2e.js'
+import { localChain } from '../helpers/chains.js'
 
 /** An in-process daemon (set up through its socket); every command under test runs through bin/run.js against it. */
 const t = useDaemon()
@@ -29,7 +30,7 @@ beforeAll(async () => {
   const op = { password: PASSWORD }
   await t.client.call('wallet.create', { chain: 'evm', name: 'a' }, op)
   b = (await t.client.call('wallet.create', { chain: 'evm', name: 'b' }, op)).id
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
 })
 
 describe('waiaas use', () => {

@@ -5,9 +5,10 @@
  * set to 0 columns with `stty`, with its output and its time bounded by the test.
  */
 import { spawn } from 'node:child_process'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, cliEnv, tempHome } from '../helpers/cli.js'
 import { MASTER_PASSWORD, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
+import { localChain } from '../helpers/chains.js'
 
 const OUTPUT_CAP = 1024 * 1024
 const TIME_CAP_MS = 45_000
@@ -70,10 +71,10 @@ describe('a terminal of 0 columns', () => {
 
   beforeAll(async () => {
     ok(await cli.run(['init']))
-    ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', inject('evmRpcUrl')]))
+    ok(await cli.run(['network', 'set', 'evm-local', '--rpc-url', localChain().evmRpcUrl]))
     const pay = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'pay']))
     sink = ok(await cli.run(['wallet', 'create', '--chain', 'evm', '--name', 'sink'])).address
-    const res = await fetch(inject('evmRpcUrl'), {
+    const res = await fetch(localChain().evmRpcUrl, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'anvil_setBalance', params: [pay.address, '0xde0b6b3a7640000'] }),

@@ -1,9 +1,10 @@
 /** A daemon wallet on the local Solana chain holding SOL and a fresh SPL token, for the attack tests. */
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
-import { inject } from 'vitest'
+
 import type { DaemonClient } from '../../src/lib/client.js'
 import type { WireAuth } from '../../src/lib/wire.js'
+import { localChain } from './chains.js'
 
 export interface SolanaTokenWallet {
   conn: Connection
@@ -23,8 +24,8 @@ export interface SolanaTokenWallet {
  * 6-decimal SPL token in its associated token account.
  */
 export async function solanaTokenWallet(client: DaemonClient, auth: WireAuth, name: string, amount: bigint): Promise<SolanaTokenWallet> {
-  await client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
-  const conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+  await client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
+  const conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
   const owner = new PublicKey((await client.call('wallet.create', { chain: 'solana', name }, auth)).address)
   const payer = Keypair.generate()
   await conn.requestAirdrop(owner, 10 * LAMPORTS_PER_SOL)

@@ -7,11 +7,12 @@
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { JsonRpcProvider, parseEther, Wallet as EthersWallet } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { contract } from '../../src/lib/contract.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import { POLICY_TYPES } from '../../src/daemon/policy/types.js'
 import { PASSWORD } from '../helpers/daemon.js'
+import { localChain } from '../helpers/chains.js'
 
 export const op = { password: PASSWORD }
 
@@ -44,8 +45,8 @@ export async function protocolError(p: Promise<unknown>): Promise<McpError> {
 
 /** Creates the wallet `name` funded with 100 ETH on evm-local, with tiers 0.1 INSTANT / 0.2 DELAY / above APPROVAL and a daily 5 that denies. */
 export async function fundedWallet(daemon: DaemonClient, name: string): Promise<{ address: string; provider: JsonRpcProvider }> {
-  await daemon.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await daemon.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const w = await daemon.call('wallet.create', { chain: 'evm', name }, op)
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   await daemon.call(

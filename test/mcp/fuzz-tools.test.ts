@@ -11,11 +11,12 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { Connection, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { JsonRpcProvider } from 'ethers'
 import fc from 'fast-check'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { ERROR_CODES } from '../../src/lib/errors.js'
 import { BIN, cliEnv } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { arb, collectIds, type Schema } from '../helpers/schema-arb.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -25,15 +26,15 @@ let token = ''
 const seenIds = new Set<string>(['01J00000000000000000000000'])
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, op)
   const e = await t.client.call('wallet.create', { chain: 'evm', name: 'e' }, op)
   const s = await t.client.call('wallet.create', { chain: 'solana', name: 's' }, op)
   await t.client.call('wallet.create', { chain: 'evm', name: 'outside' }, op)
-  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [e.address, '0x56bc75e2d63100000'])
   provider.destroy()
-  await new Connection(inject('solanaRpcUrl'), 'confirmed').requestAirdrop(new PublicKey(s.address), 10 * LAMPORTS_PER_SOL)
+  await new Connection(localChain().solanaRpcUrl, 'confirmed').requestAirdrop(new PublicKey(s.address), 10 * LAMPORTS_PER_SOL)
   // The operator's limits: instant up to 0.01, then a delay up to 0.1, approval above; at most 1 a day.
   for (const wallet of ['e', 's', 'outside']) {
     await t.client.call('policy.add', { wallet, type: 'SPENDING_LIMIT', rules: { instant_max: '0.01', delay_max: '0.1', delay_seconds: 1, daily_limit: '1' } }, op)

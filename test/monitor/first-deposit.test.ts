@@ -11,12 +11,13 @@
 import { TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo, transfer } from '@solana/spl-token'
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, sendAndConfirmTransaction } from '@solana/web3.js'
 import { Contract, JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort, startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import { EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../src/lib/networks.js'
 import { waitFor } from '../helpers/e2e.js'
 import { auth, monitoredDaemon, scanStatus, transfers, type MonitoredDaemon } from '../helpers/monitor.js'
 import { compile, deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 /** anvil's first dev account (the public "test test … junk" mnemonic): the outsider who pays our wallets. */
 const OUTSIDER_KEY = '0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80'
@@ -73,7 +74,7 @@ beforeAll(async () => {
   outsider = new EthersWallet(OUTSIDER_KEY, provider)
   tokenAddress = await deploy(outsider, 'TestToken.sol', 'TestToken', [10n ** 18n])
   token = new Contract(tokenAddress, compile('TestToken.sol', 'TestToken').abi, outsider)
-  conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+  conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
   await conn.confirmTransaction(await conn.requestAirdrop(payer.publicKey, 100 * LAMPORTS_PER_SOL), 'confirmed')
   const mintKey = await createMint(conn, payer, payer.publicKey, null, 6, Keypair.generate(), opts, TOKEN_PROGRAM_ID)
   const source = await getOrCreateAssociatedTokenAccount(conn, payer, mintKey, payer.publicKey, false, 'confirmed', opts, TOKEN_PROGRAM_ID)
@@ -82,7 +83,7 @@ beforeAll(async () => {
 
   m = await monitoredDaemon({ monitorIntervalMs: 3_600_000 })
   await m.client.call('network.set', { network: 'evm-local', rpcUrl: anvil.url }, auth)
-  await m.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
+  await m.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
   await m.client.call('incoming.watch', { network: 'evm-local' }, auth)
   await m.client.call('incoming.watch', { network: 'solana-local' }, auth)
   // Every scan the watch list caused is over: from here on, scans happen only when a test pokes.
@@ -175,7 +176,7 @@ describe("a new wallet's first deposit", () => {
     const sol = await m.client.call('wallet.import', { chain: 'solana', format: 'keypair', secret: JSON.stringify([...solKey.secretKey]), name: 'sol-offline' }, auth)
     expect(Date.now() - started).toBeLessThan(10_000) // offline creation waits a bounded time, then records the time
     await m.client.call('network.set', { network: 'evm-local', rpcUrl: anvil.url }, auth)
-    await m.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
+    await m.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
     const n = await sendEth(evm.address, '0.4')
     const s = await sendSol(sol.address, 0.4)
     // Blocks keep coming before the first scan: the start must not become "the head when the scan runs".

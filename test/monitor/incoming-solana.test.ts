@@ -5,12 +5,13 @@
  */
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transaction, sendAndConfirmTransaction } from '@solana/web3.js'
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo, transfer } from '@solana/spl-token'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../src/devnet/anvil.js'
 import { formatAmount } from '../../src/lib/amounts.js'
 import { SOLANA_LOCAL_ID } from '../../src/lib/networks.js'
 import { waitFor } from '../helpers/e2e.js'
 import { auditOf, auth, monitoredDaemon, scanStatus, settle, transfers, waitForTransfers, type MonitoredDaemon } from '../helpers/monitor.js'
+import { localChain } from '../helpers/chains.js'
 
 const NET = SOLANA_LOCAL_ID
 let conn: Connection
@@ -39,10 +40,10 @@ async function sendToken(t: { mint: PublicKey; source: PublicKey }, owner: Publi
 }
 
 beforeAll(async () => {
-  conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+  conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
   await conn.confirmTransaction(await conn.requestAirdrop(outsider.publicKey, 100 * LAMPORTS_PER_SOL), 'confirmed')
   m = await monitoredDaemon()
-  await m.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
+  await m.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
   sa = new PublicKey((await m.client.call('wallet.create', { chain: 'solana', name: 'sa' }, auth)).address)
   sb = new PublicKey((await m.client.call('wallet.create', { chain: 'solana', name: 'sb' }, auth)).address)
   await m.client.call('incoming.watch', { network: 'solana-local' }, auth)
@@ -124,7 +125,7 @@ describe('incoming transfers on Solana', () => {
     const firstFail = (await scanStatus(m.client, NET))?.lastError?.at ?? ''
     await waitFor('more failed scans', async () => ((await scanStatus(m.client, NET))?.lastError?.at ?? '') > firstFail)
     expect((await transfers(m.client)).length).toBe(before)
-    await m.client.call('network.set', { network: NET, rpcUrl: inject('solanaRpcUrl') }, auth)
+    await m.client.call('network.set', { network: NET, rpcUrl: localChain().solanaRpcUrl }, auth)
     const all = await waitForTransfers(m.client, before + 2)
     await settle(m.client, NET, 3)
     expect(await transfers(m.client)).toHaveLength(before + 2)

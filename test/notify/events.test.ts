@@ -5,7 +5,7 @@
  * lost, including events queued for a receiver that was down.
  */
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import type { Env } from '../../src/lib/env.js'
@@ -14,10 +14,11 @@ import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { startReceiver, until, type Received, type Receiver } from './receiver.js'
+import { localChain } from '../helpers/chains.js'
 
 const SECRET = 'events-test-secret-0123456789'
 const op = { password: PASSWORD }
-const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
 const fresh = (): string => EthersWallet.createRandom().address
 const body = (q: Received): { id: string; event: string; at: string; data: Record<string, unknown> } => JSON.parse(q.body) as never
 
@@ -26,7 +27,7 @@ const t = useDaemon({ env: { pipelineTickMs: 50, notifyIntervalMs: 50, approvalT
 
 beforeAll(async () => {
   hook = await startReceiver()
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'ev' }, op)
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   const bare = await t.client.call('wallet.create', { chain: 'evm', name: 'nopolicy' }, op)

@@ -5,9 +5,10 @@
  * answered, audited, and change nothing.
  */
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { startReceiver, until, type Received } from './receiver.js'
+import { localChain } from '../helpers/chains.js'
 
 const BOT = '987654321:AAFakeBotTokenForTests_0123456789abcd'
 const CHAT = -1001234567
@@ -37,9 +38,9 @@ const t = useDaemon({ env: { pipelineTickMs: 50, notifyIntervalMs: 50, approvalT
 afterAll(() => api.close())
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'tg' }, op)
-  const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   await t.client.call('policy.add', { wallet: 'tg', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01' } }, op)
   const ch = await t.client.call('notify.add', { kind: 'telegram', botToken: BOT, chatId: String(CHAT), userId: String(APPROVER), events: ['tx.awaiting_approval'] }, op)

@@ -6,9 +6,10 @@
 import { generateKeyPairSync, sign } from 'node:crypto'
 import { base58 } from '@scure/base'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50, approvalTtlSeconds: 3 } })
 const auth = { password: PASSWORD }
@@ -16,10 +17,10 @@ const owner = EthersWallet.createRandom()
 let provider: JsonRpcProvider
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'owned' }, auth)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   await t.client.call('policy.add', { wallet: 'owned', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01' } }, auth)
 })
@@ -89,7 +90,7 @@ describe('owner approval', () => {
   it('a Solana wallet is approved by its owner with an Ed25519 signature', async () => {
     const w = await t.client.call('wallet.create', { chain: 'solana', name: 'sol-owned' }, auth)
     const { Connection, PublicKey, LAMPORTS_PER_SOL } = await import('@solana/web3.js')
-    const conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+    const conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
     await conn.requestAirdrop(new PublicKey(w.address), 5 * LAMPORTS_PER_SOL)
     await t.client.call('policy.add', { wallet: 'sol-owned', type: 'SPENDING_LIMIT', rules: { instant_max: '0.001' } }, auth)
     const { privateKey, publicKey } = generateKeyPairSync('ed25519')

@@ -4,9 +4,10 @@
  */
 import Database from 'better-sqlite3'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const auth = { password: PASSWORD }
@@ -14,8 +15,8 @@ let provider: JsonRpcProvider
 let address: string
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   address = (await t.client.call('wallet.create', { chain: 'evm', name: 'audited' }, auth)).address
   await provider.send('anvil_setBalance', [address, '0x56bc75e2d63100000'])
   await t.client.call('policy.add', { wallet: 'audited', type: 'SPENDING_LIMIT', rules: { instant_max: '1' } }, auth)

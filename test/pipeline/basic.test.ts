@@ -3,9 +3,10 @@
  * approval), operator approve and reject, idempotency, the kill switch and message signing rules.
  */
 import { JsonRpcProvider, verifyMessage, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const auth = { password: PASSWORD }
@@ -14,9 +15,9 @@ let evm: { id: string; address: string }
 const to = () => EthersWallet.createRandom().address
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
   evm = await t.client.call('wallet.create', { chain: 'evm', name: 'pipe' }, auth)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   await provider.send('anvil_setBalance', [evm.address, '0x56bc75e2d63100000']) // 100 ETH
 })
 

@@ -12,12 +12,13 @@
  */
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import { TX_STATES } from '../../src/lib/contract.js'
 import { tempHome } from '../helpers/cli.js'
 import { exitWithin, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js'
+import { localChain } from '../helpers/chains.js'
 
 const PASSWORD = 'correct horse battery staple'
 const auth = { password: PASSWORD }
@@ -67,8 +68,8 @@ beforeAll(async () => {
   const c = await start()
   await c.call('vault.init', { password: PASSWORD })
   await c.call('network.set', { network: 'evm-local', rpcUrl: anvil.url }, auth)
-  await c.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
-  conn = new Connection(inject('solanaRpcUrl'), 'confirmed')
+  await c.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
+  conn = new Connection(localChain().solanaRpcUrl, 'confirmed')
   for (const name of WALLETS) {
     const w = await c.call('wallet.create', { chain: name === SOL_WALLET ? 'solana' : 'evm', name }, auth)
     if (name === SOL_WALLET) await conn.requestAirdrop(new PublicKey(w.address), 10 * LAMPORTS_PER_SOL)

@@ -7,12 +7,13 @@
  */
 import Database from 'better-sqlite3'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterEach, describe, expect, inject, it, onTestFailed } from 'vitest'
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
 import { TX_STATES } from '../../src/lib/contract.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import { tempHome } from '../helpers/cli.js'
 import { daemonLog, exitWithin, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const PASSWORD = 'correct horse battery staple'
 const auth = { password: PASSWORD }
@@ -22,7 +23,7 @@ const TICK = { WAIAAS_PIPELINE_TICK_MS: '50' }
 const crashEnv = (stage: string): Record<string, string> => ({ ...TICK, WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_CRASH_AT: stage })
 const FINAL = ['confirmed', 'failed', 'denied', 'cancelled', 'rejected', 'expired', 'replaced']
 
-const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
 
 const live: DaemonProcess[] = []
 const homes: ReturnType<typeof tempHome>[] = []
@@ -71,7 +72,7 @@ async function setUp(stage: string, rules: Record<string, unknown>): Promise<Fix
   // No setup call below goes through the pipeline, so the crash hook can be armed from the start.
   const first = await start(home.dataDir, pw, crashEnv(stage))
   await first.client.call('vault.init', { password: PASSWORD })
-  await first.client.call('network.set', { network: NET, rpcUrl: inject('evmRpcUrl') }, auth)
+  await first.client.call('network.set', { network: NET, rpcUrl: localChain().evmRpcUrl }, auth)
   const { address } = await first.client.call('wallet.create', { chain: 'evm', name: WALLET }, auth)
   await provider.send('anvil_setBalance', [address, '0x56bc75e2d63100000']) // 100 ETH
   await first.client.call('policy.add', { wallet: WALLET, type: 'SPENDING_LIMIT', rules }, auth)

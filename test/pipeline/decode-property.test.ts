@@ -28,13 +28,14 @@ import {
   createTransferCheckedInstruction, createTransferCheckedWithFeeInstruction, createTransferInstruction, getAssociatedTokenAddressSync, getMintLen, unpackAccount,
   unpackMint,
 } from '@solana/spl-token'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { LocalChain } from '../../src/devnet/solana-rpc/chain.js'
 import { parseWireTx } from '../../src/devnet/solana-rpc/wire.js'
 import { INCINERATOR, actionsFromSolanaTx, decodeEvmCall } from '../../src/daemon/policy/decode.js'
 import { evaluate } from '../../src/daemon/policy/engine.js'
 import type { Action, Policy, PolicyFacts, PolicyRequest, PolicyType } from '../../src/daemon/policy/types.js'
 import { compile, deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const UNLIMITED = 1n << 255n
 const U64_MAX = (1n << 64n) - 1n
@@ -73,7 +74,7 @@ describe('EVM calldata: what the token executes is what the decoder reports', ()
 
   type Kind = 'v2' | 'v1' | 'old'
   beforeAll(async () => {
-    provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)
     const owner = new EthersWallet(other.privateKey, provider)
     for (const a of [deployer.address, owner.address]) await provider.send('anvil_setBalance', [a, '0x56bc75e2d63100000'])

@@ -4,10 +4,11 @@
  * approval (spender rules and the unlimited-approval block apply). Also `sign tx` and typed-data domains.
  */
 import { Interface, JsonRpcProvider, MaxUint256, Transaction, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const auth = { password: PASSWORD }
@@ -21,8 +22,8 @@ const stranger = EthersWallet.createRandom().address
 const spender = EthersWallet.createRandom().address
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   wallet = await t.client.call('wallet.create', { chain: 'evm', name: 'dec' }, auth)
   await provider.send('anvil_setBalance', [wallet.address, '0x56bc75e2d63100000'])
   const dev = new EthersWallet(DEV_KEY, provider)

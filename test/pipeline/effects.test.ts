@@ -9,13 +9,14 @@
 import { Contract, Interface, JsonRpcProvider, Transaction, Wallet as EthersWallet } from 'ethers'
 import { Connection, Keypair, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
 import { ACCOUNT_SIZE, TOKEN_PROGRAM_ID, createInitializeAccount3Instruction, createTransferCheckedInstruction, getAccount, getMinimumBalanceForRentExemptAccount } from '@solana/spl-token'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import type { Input, MethodName, Output } from '../../src/lib/contract.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { solanaTokenWallet } from '../helpers/solana-token.js'
 import { deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -42,8 +43,8 @@ describe('EVM: a call that spends an old allowance is judged as the transfer it 
   const allowance = async (): Promise<bigint> => BigInt(await provider.call({ to: token, data: erc20.encodeFunctionData('allowance', [wallet.address, siphon]) }))
 
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-    provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+    provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     wallet = await t.client.call('wallet.create', { chain: 'evm', name: 'sip' }, op)
     await provider.send('anvil_setBalance', [wallet.address, '0x56bc75e2d63100000'])
     const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)

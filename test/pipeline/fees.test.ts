@@ -7,11 +7,12 @@
  */
 import { JsonRpcProvider, Transaction, Wallet as EthersWallet } from 'ethers'
 import { ComputeBudgetProgram, Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import type { Input, MethodName, Output } from '../../src/lib/contract.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -109,8 +110,8 @@ describe('Solana: the priority fee counts', () => {
   const attacker = Keypair.generate().publicKey
 
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
-    conn = new Connection(inject('solanaRpcUrl'), 'confirmed')
+    await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, op)
+    conn = new Connection(localChain().solanaRpcUrl, 'confirmed')
     wallet = new PublicKey((await t.client.call('wallet.create', { chain: 'solana', name: 'sfees' }, op)).address)
     await conn.requestAirdrop(wallet, 10 * LAMPORTS_PER_SOL)
     await t.client.call('policy.add', { wallet: 'sfees', type: 'SPENDING_LIMIT', rules: { instant_max: '1', daily_limit: '1', on_exceed: 'DENY' } }, op)

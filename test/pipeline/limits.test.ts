@@ -5,13 +5,14 @@
  */
 import fc from 'fast-check'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { openDatabase } from '../../src/daemon/store/db.js'
 import { parseAmount } from '../../src/lib/amounts.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import { connectExisting } from '../../src/lib/launcher.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const auth = { password: PASSWORD }
@@ -20,8 +21,8 @@ let provider: JsonRpcProvider
 let clients: DaemonClient[] = []
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   clients = await Promise.all(Array.from({ length: 8 }, () => connectExisting(t.daemon.paths)))
   return () => {
     for (const c of clients) c.close()

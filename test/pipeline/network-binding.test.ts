@@ -9,12 +9,13 @@
  * loopback port: no test ever reaches a public network.
  */
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../src/devnet/anvil.js'
 import { startSolanaRpc, type SolanaRpcHandle } from '../../src/devnet/solana-rpc/server.js'
 import type { Input, MethodName, Output } from '../../src/lib/contract.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -30,11 +31,11 @@ beforeAll(async () => {
   // Its own history: blockhashes the local chain never had.
   devnet.warp(7 + Math.floor(Math.random() * 20))
   const closed = await freePort()
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, op)
   await t.client.call('network.set', { network: 'solana-devnet', rpcUrl: devnet.url }, op)
   await t.client.call('network.set', { network: 'solana-testnet', rpcUrl: `http://127.0.0.1:${closed}` }, op)
   await t.client.call('network.set', { network: 'solana', rpcUrl: `http://127.0.0.1:${closed}` }, op)
-  local = new Connection(inject('solanaRpcUrl'), 'confirmed')
+  local = new Connection(localChain().solanaRpcUrl, 'confirmed')
   devnetConn = new Connection(devnet.url, 'confirmed')
   wallet = new PublicKey((await t.client.call('wallet.create', { chain: 'solana', name: 'bind' }, op)).address)
   await local.requestAirdrop(wallet, 10 * LAMPORTS_PER_SOL)

@@ -14,12 +14,13 @@ import {
   AuthorityType, TOKEN_PROGRAM_ID, createApproveCheckedInstruction, createCloseAccountInstruction, createMint, createRevokeInstruction, createSetAuthorityInstruction,
   createTransferCheckedInstruction, getAccount, getOrCreateAssociatedTokenAccount,
 } from '@solana/spl-token'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { solanaTokenWallet } from '../helpers/solana-token.js'
 import { deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const auth = { password: PASSWORD }
@@ -54,8 +55,8 @@ describe('EVM: padded, dirty and wrapped token calldata', () => {
   const STARTING = 1_000_000_000n
 
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
-    provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
+    provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     wallet = await t.client.call('wallet.create', { chain: 'evm', name: 'pad' }, auth)
     await provider.send('anvil_setBalance', [wallet.address, '0x56bc75e2d63100000'])
     const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)

@@ -7,18 +7,19 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { Contract, JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { parseAmount } from '../../src/lib/amounts.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { deploy, mined } from '../helpers/solc.js'
+import { localChain } from '../helpers/chains.js'
 
 const pricesFile = join(mkdtempSync(join(tmpdir(), 'waiaas-prices-')), 'prices.json')
 let provider: JsonRpcProvider
 let feed: Contract
 
 beforeAll(async () => {
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)
   await provider.send('anvil_setBalance', [deployer.address, '0x56bc75e2d63100000'])
   const address = await deploy(deployer, 'MockAggregator.sol', 'MockAggregator', [8])
@@ -43,7 +44,7 @@ const auth = { password: PASSWORD }
 
 describe('USD rules and price sources', () => {
   beforeAll(async () => {
-    await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
     for (const name of ['usd-a', 'usd-d']) {
       const w = await t.client.call('wallet.create', { chain: 'evm', name }, auth)
       await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
@@ -113,7 +114,7 @@ describe('USD rules and price sources', () => {
       // The transfer itself cannot be built either, so the daemon reports the chain as unreachable rather than guess.
       expect(['CHAIN_RPC_UNREACHABLE']).toContain(err.code)
     } finally {
-      await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, auth)
+      await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, auth)
     }
   })
 })

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterEach, describe, expect, inject, it, onTestFailed } from 'vitest'
+import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import type { Output } from '../../src/lib/contract.js'
@@ -16,11 +16,12 @@ import { tempHome } from '../helpers/cli.js'
 import { PASSWORD } from '../helpers/daemon.js'
 import { waitFor } from '../helpers/e2e.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const auth = { password: PASSWORD }
 const NET = 'evm-local'
 const WALLET = 'again'
-const provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
 const fresh = (): string => EthersWallet.createRandom().address
 
 interface Life {
@@ -82,7 +83,7 @@ async function begin(rules: Record<string, unknown>, env: Partial<Env> = {}): Pr
   }
   lives.push(life)
   await client.call('vault.init', { password: PASSWORD })
-  await client.call('network.set', { network: NET, rpcUrl: inject('evmRpcUrl') }, auth)
+  await client.call('network.set', { network: NET, rpcUrl: localChain().evmRpcUrl }, auth)
   life.address = (await client.call('wallet.create', { chain: 'evm', name: WALLET }, auth)).address
   await provider.send('anvil_setBalance', [life.address, '0x56bc75e2d63100000']) // 100 ETH
   await client.call('policy.add', { wallet: WALLET, type: 'SPENDING_LIMIT', rules }, auth)
@@ -231,7 +232,7 @@ describe('the pipeline across a clean restart', () => {
     expect(await life.client.call('tx.show', { id: r.id })).toMatchObject({ state: 'approved', error: null })
     expect(await nonce(life.address)).toBe(0)
 
-    await life.client.call('network.set', { network: NET, rpcUrl: inject('evmRpcUrl') }, auth)
+    await life.client.call('network.set', { network: NET, rpcUrl: localChain().evmRpcUrl }, auth)
     const done = await life.client.call('tx.wait', { id: r.id, timeoutMs: 30_000 })
     expect(done.state, life.log()).toBe('confirmed')
     expect(await provider.getBalance(to)).toBe(parseEther('0.5'))

@@ -11,11 +11,12 @@ import { createPrivateKey, createPublicKey, sign, verify, type KeyObject } from 
 import { base58 } from '@scure/base'
 import { Connection, Keypair, LAMPORTS_PER_SOL, SystemProgram, TransactionMessage, VersionedMessage, VersionedTransaction } from '@solana/web3.js'
 import { getBytes, keccak256, recoverAddress, toUtf8Bytes, verifyMessage } from 'ethers'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { cliEnv, runCli, tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { http } from '../helpers/http.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -59,8 +60,8 @@ async function broadcast(message: Uint8Array, signature: Uint8Array): Promise<st
 }
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, op)
-  conn = new Connection(inject('solanaRpcUrl'), 'confirmed')
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, op)
+  conn = new Connection(localChain().solanaRpcUrl, 'confirmed')
   await t.client.call('wallet.import', { chain: 'solana', format: 'keypair', secret: JSON.stringify([...keypair.secretKey]), name: 'sol' }, op)
   await conn.confirmTransaction(await conn.requestAirdrop(keypair.publicKey, 10 * LAMPORTS_PER_SOL), 'confirmed')
   evmAddress = (await t.client.call('wallet.create', { chain: 'evm', name: 'evm' }, op)).address

@@ -6,9 +6,10 @@ import { generateKeyPairSync, verify } from 'node:crypto'
 import { base58 } from '@scure/base'
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getAccount, getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
-import { beforeAll, describe, expect, inject, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const auth = { password: PASSWORD }
@@ -16,8 +17,8 @@ let conn: Connection
 let sol: { address: string }
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'solana-local', rpcUrl: inject('solanaRpcUrl') }, auth)
-  conn = new Connection(inject('solanaRpcUrl'), { commitment: 'confirmed', wsEndpoint: inject('solanaWsUrl') })
+  await t.client.call('network.set', { network: 'solana-local', rpcUrl: localChain().solanaRpcUrl }, auth)
+  conn = new Connection(localChain().solanaRpcUrl, { commitment: 'confirmed', wsEndpoint: localChain().solanaWsUrl })
   sol = await t.client.call('wallet.create', { chain: 'solana', name: 'sol' }, auth)
   await conn.requestAirdrop(new PublicKey(sol.address), 10 * LAMPORTS_PER_SOL)
   await t.client.call('policy.add', { wallet: 'sol', type: 'SPENDING_LIMIT', rules: { instant_max: '1', delay_max: '2', delay_seconds: 1 } }, auth)

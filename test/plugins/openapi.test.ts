@@ -13,13 +13,14 @@ import { createConfig, lintFromString } from '@redocly/openapi-core'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import openapiTS, { astToString, type OpenAPI3 } from 'openapi-typescript'
 import ts from 'typescript'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { restRoutes } from '../../src/daemon/plugins/rest.js'
 import { contract, NAMED_SCHEMAS } from '../../src/lib/contract.js'
 import { ERROR_CODES } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { http } from '../helpers/http.js'
+import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -30,8 +31,8 @@ const work = fs.mkdtempSync(path.join(tmpdir(), 'waiaas-openapi-'))
 afterAll(() => fs.rmSync(work, { recursive: true, force: true }))
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'gen' }, op)
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
   await t.client.call('policy.add', { wallet: 'gen', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01' } }, op)

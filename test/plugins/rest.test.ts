@@ -9,7 +9,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/daemon/daemon.js'
 import { restRoutes, SOCKET_ONLY } from '../../src/daemon/plugins/rest.js'
 import { contract } from '../../src/lib/contract.js'
@@ -18,6 +18,7 @@ import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { http, tcpServers } from '../helpers/http.js'
+import { localChain } from '../helpers/chains.js'
 
 const pricesFile = join(mkdtempSync(join(tmpdir(), 'waiaas-prices-')), 'prices.json')
 writeFileSync(pricesFile, JSON.stringify({ sources: ['static'], static: { prices: { 'eip155:31337/native': '2000' } } }))
@@ -30,8 +31,8 @@ let walletId = ''
 const to = (): string => EthersWallet.createRandom().address
 
 beforeAll(async () => {
-  await t.client.call('network.set', { network: 'evm-local', rpcUrl: inject('evmRpcUrl') }, op)
-  provider = new JsonRpcProvider(inject('evmRpcUrl'), 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+  await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+  provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
   const w = await t.client.call('wallet.create', { chain: 'evm', name: 'agent' }, op)
   walletId = w.id
   await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
