@@ -19,10 +19,11 @@ export default defineConfig({
     // Most test time is spent waiting on real daemons, chains and CLI processes, not on this process's CPU: three
     // files at a time on 2 cores (vitest's default is one fewer worker than cores, so one file at a time here).
     maxWorkers: 3,
-    // Files share their worker's module cache (no test mocks modules or changes process.env): ethers, web3.js and
-    // SQLite load once per worker instead of once per file.
+    // Files share their worker's module cache (no test mocks modules; a file that changes process.env restores it in
+    // afterAll, see test/helpers/kdf.ts): ethers, web3.js and SQLite load once per worker instead of once per file.
     isolate: false,
-    // Local chains (anvil and the litesvm-backed Solana RPC) start once per run on free loopback ports.
+    // One pair of local chains (anvil and the litesvm-backed Solana RPC) per worker, on free loopback ports; a file
+    // reaches its worker's pair with localChain() (test/helpers/chains.ts).
     globalSetup: ['test/setup/chains.ts'],
     // The cheap master-password KDF (src/daemon/keystore/kdf.ts, TEST_N) for in-process daemons; spawned ones get it
     // from cliEnv (test/helpers/cli.ts). The production cost is asserted where a test turns this off.
