@@ -192,12 +192,19 @@ function ref(p: Policy, field: string | null): RuleRef {
   return { policyId: p.id, type: p.type, version: p.version, field }
 }
 
-type Stage = Exclude<keyof Checks<unknown>, 'action'>
+type Stage = keyof Checks<unknown>
 type Lists = Map<PolicyType, Entry<unknown>[]>
+const NONE: Entry<unknown>[] = []
+
+/** Per stage, the modules that check in it, in index order (computed once: `evaluate` is on every request's path). */
+const AT = Object.fromEntries(
+  (['screen', 'moves', 'action', 'value', 'recipients', 'request'] as const).map((s) => [s, ANY_POLICY_TYPE_MODULES.filter((m) => m.checks[s] !== undefined)]),
+) as unknown as Record<Stage, readonly PolicyTypeModule[]>
+const WITH_TIMEOUT = ANY_POLICY_TYPE_MODULES.filter((m) => m.approvalTimeout !== undefined)
 
 /** Runs one stage: every type's check of that stage, in index order, with the policies of that type. */
-function stage(e: Evaluation, name: Stage, lists: Lists): void {
-  for (const m of ANY_POLICY_TYPE_MODULES) m.checks[name]?.(e, lists.get(m.type as PolicyType) ?? [])
+function stage(e: Evaluation, name: Exclude<Stage, 'action'>, lists: Lists): void {
+  for (const m of AT[name]) m.checks[name]!(e, lists.get(m.type as PolicyType) ?? NONE)
 }
 
 /**
@@ -229,7 +236,7 @@ export function evaluate(req: PolicyRequest, policies: Policy[], facts: PolicyFa
       e.deny(null, null, `The transaction changes who controls ${a.account}: ${a.what}`, 'a transaction that leaves every owner, delegate and authority of the wallet\'s accounts as it is')
       continue
     }
-    for (const m of ANY_POLICY_TYPE_MODULES) m.checks.action?.(e, a, lists.get(m.type as PolicyType) ?? [])
+    for (const m of AT.action) m.checks.action!(e, a, lists.get(m.type as PolicyType) ?? NONE)
   }
   if (!offline) {
     stage(e, 'value', lists)
@@ -268,8 +275,8 @@ function decide(e: Evaluation, lists: Lists): Decision {
   const decision: Decision = { tier, delaySeconds, decisive, verdicts: above }
   if (tier === 'APPROVAL') {
     let timeout: number | null = null
-    for (const m of ANY_POLICY_TYPE_MODULES) {
-      const t = m.approvalTimeout?.(lists.get(m.type as PolicyType) ?? []) ?? null
+    for (const m of WITH_TIMEOUT) {
+      const t = m.approvalTimeout!(lists.get(m.type as PolicyType) ?? NONE)
       if (t !== null && (timeout === null || t < timeout)) timeout = t
     }
     if (timeout !== null) decision.approvalTimeoutSeconds = timeout
