@@ -15,7 +15,8 @@
  * - `delay_seconds` is present exactly when the type's tier (or a SPENDING_LIMIT delay threshold) is DELAY.
  *
  * Every error is POLICY_INVALID with `details: { type, field, issue }`, `field` the exact path (`rules.recipients.2`).
- * The per-type field schemas live in src/lib/rule-schemas.ts, shared with the contract that advertises them.
+ * The per-type field schemas live in src/lib/rule-schemas.ts, shared with the contract that advertises them; each
+ * type's normalisation is in its module (src/lib/policy-types/<TYPE>.ts).
  */
 import { FunctionFragment, getAddress } from 'ethers'
 import type { z } from 'zod'
@@ -32,9 +33,10 @@ export { DEFAULT_DELAY_SECONDS } from '../../lib/policy-types/helpers.js'
 
 /**
  * Types whose policies only ever restrict (each module's `restricting`): adding one (where it hides no policy of its
- * type) can raise a tier or deny, never lower a tier or allow. The others grant: the first one of its type lifts a default deny (ALLOWED_TOKENS,
- * CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a SPENDING_LIMIT for an asset no
- * limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts proves that adding these tightens, over generated policies and requests.
+ * type) can raise a tier or deny, never lower a tier or allow. The others grant: the first one of its type lifts a
+ * default deny (ALLOWED_TOKENS, CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a
+ * SPENDING_LIMIT for an asset no limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts
+ * proves that adding these tightens, over generated policies and requests.
  */
 export const RESTRICTING_TYPES: readonly PolicyType[] = ANY_POLICY_TYPE_MODULES.filter((m) => m.restricting).map((m) => m.type as PolicyType)
 
