@@ -16,7 +16,9 @@ import { parseAmount } from './amounts.js'
 import { checkDuration, durationGrammar } from './durations.js'
 import { WaiaasError } from './errors.js'
 import { resolveNetwork } from './networks.js'
-import { DAYS, POLICY_TYPE_DOCS, POLICY_TYPES, RULE_FIELDS, type Day, type PolicyType, type RuleField } from './policy-fields.js'
+import { DAYS, POLICY_TYPE_DOCS, POLICY_TYPES, RULE_FIELDS, type PolicyType, type RuleField } from './policy-fields.js'
+import type { ParsedFields } from './policy-types/fields.js'
+import { DECIMAL_PATTERN, places, shown } from './policy-types/helpers.js'
 
 /** The checks a rule field needs from a chain library, given by whoever validates. */
 export interface RuleChecks {
@@ -44,21 +46,8 @@ const issue = (ctx: Ctx, input: unknown, code: string, message: string): never =
   return z.NEVER
 }
 
-/** A string shown in a message: at most 40 characters, quoted. */
-export function shown(v: unknown): string {
-  const s = typeof v === 'string' ? v : String(v)
-  return JSON.stringify(s.length > 40 ? `${s.slice(0, 40)}…` : s)
-}
-
-const DECIMAL = /^(0|[1-9][0-9]*)(?:\.([0-9]+))?$/
-
-/** Decimal-place count of a valid decimal string, trailing zeros not counted. */
-export function places(text: string): number {
-  const frac = DECIMAL.exec(text)?.[2] ?? ''
-  let end = frac.length
-  while (end > 0 && frac.charCodeAt(end - 1) === 48) end--
-  return end
-}
+const DECIMAL = new RegExp(DECIMAL_PATTERN)
+export { places, shown }
 
 /**
  * A decimal amount: JSON number or decimal string → the decimal string. `maxPlaces` caps significant decimal
@@ -289,32 +278,8 @@ function fieldSchema(checks: RuleChecks, f: RuleField): z.ZodType {
   return f.required === true ? v : v.optional()
 }
 
-/** The value a field of a kind holds once validated. */
-type ValueOf<F> = F extends { kind: 'usd' | 'amount' | 'address' | 'clock' | 'timezone' }
-  ? string
-  : F extends { kind: 'list'; of: 'day' }
-    ? Day[]
-    : F extends { kind: 'list' }
-      ? string[]
-      : F extends { kind: 'enum'; values: readonly (infer V)[] }
-        ? V
-        : F extends { kind: 'bool' }
-          ? boolean
-          : F extends { kind: 'int' | 'seconds' }
-            ? number
-            : F extends { kind: 'selectors' }
-              ? Record<string, string[]>
-              : F extends { kind: 'limits' }
-                ? { token: string; max_amount: string }[]
-                : F extends { kind: 'domains' }
-                  ? { name?: string | undefined; version?: string | undefined; chainId?: string | undefined; verifyingContract?: string | undefined }[]
-                  : never
-type Always<F> = F extends { required: true } ? true : F extends { default: unknown } ? true : false
-type Fields<T extends PolicyType> = (typeof RULE_FIELDS)[T]
 /** The validated rules of a type, before normalisation. */
-export type ParsedRules<T extends PolicyType> = { [K in keyof Fields<T> as Always<Fields<T>[K]> extends true ? K : never]: ValueOf<Fields<T>[K]> } & {
-  [K in keyof Fields<T> as Always<Fields<T>[K]> extends true ? never : K]?: ValueOf<Fields<T>[K]> | undefined
-}
+export type ParsedRules<T extends PolicyType> = ParsedFields<(typeof RULE_FIELDS)[T]>
 
 /**
  * The rules schema of every policy type, validating with `checks`: built from the field table (src/lib/policy-fields.ts)

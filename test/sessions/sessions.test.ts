@@ -191,8 +191,14 @@ describe('sessions', () => {
     for (const d of denied) expect(d).toMatchObject({ code: 'POLICY_DENIED', details: { rule: { field: 'limit_usd_per_day' } } })
     // 40 USD each plus the fee's USD value: a little less than the 20 USD left would still fit.
     expect(String(denied[0]?.details.wouldPass)).toMatch(/^19\.\d+ USD or less would stay within/)
+    // The cap is the session's own rule, named after the session, not a policy that `policy show` cannot find.
+    const capRule = { type: 'SESSION_CAP', policyId: `session:${s.id}`, field: 'limit_usd_per_day' }
+    for (const d of denied) expect(d.details.rule).toMatchObject(capRule)
+    const shown = await t.client.call('tx.show', { id: String(denied[0]?.details.id) })
+    expect(shown.decision).toMatchObject({ rule: capRule })
     const tested = await s.call('policy.test', { wallet: 'agent-a', network: 'evm-local', to: to(), amount: '0.02' })
     expect(tested.tier).toBe('DENY')
+    expect(tested.decisive.rule).toMatchObject(capRule)
   })
 
   it('is suspended while the kill switch is on', async () => {

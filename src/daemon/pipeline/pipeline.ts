@@ -14,7 +14,6 @@
 import { randomBytes } from 'node:crypto'
 import { WaiaasError } from '../../lib/errors.js'
 import type { RequestKind, TxState } from '../../lib/contract.js'
-import { parseAmount } from '../../lib/amounts.js'
 import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
 import { assertOwnerOutside, heldWallet } from '../approval/owner-rule.js'
 import type { AnyAdapter } from '../chains/registry.js'
@@ -23,7 +22,7 @@ import type { DaemonContext } from '../context.js'
 import { wipe } from '../keystore/aead.js'
 import { openPrivateKey } from '../keystore/vault.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
-import { FEE_BOUND_FACTOR, applicablePolicies, evaluate } from '../policy/engine.js'
+import { FEE_BOUND_FACTOR, applicablePolicies, evaluate, feeAboveCap } from '../policy/engine.js'
 import { messageBytes } from '../policy/message-guard.js'
 import type { Action, Decision, PolicyFacts, PolicyRequest } from '../policy/types.js'
 import type { AssetRef, PriceService } from '../prices/index.js'
@@ -54,7 +53,7 @@ import { inTransaction, prepared } from '../store/statements.js'
 import { findWallet, listWallets, type WalletRow } from '../store/wallets.js'
 import { GroupCommit } from './group-commit.js'
 import { SpendLedger } from './ledger.js'
-import { sessionCapVerdict, withVerdict } from './session-cap.js'
+import { sessionCap } from './session-cap.js'
 import { uncovered, withEffects } from './effects.js'
 import { account, buildPlan, tokenMeta, type Plan, type SubmitInput, type TokenMeta } from './plan.js'
 import { settle, withFee } from './settle.js'
@@ -473,10 +472,10 @@ export class Pipeline {
       if (row.state !== 'pending') return undefined
       const now = this.now()
       const revision = policyRevision(db)
-      const judged = evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now), opts)
+      const session = opts.offline === true ? undefined : sessionCap(db, row.actor, now)
+      const decision = evaluate(request, applicablePolicies([...allPolicies(db)], row.walletId, row.network), this.facts(row.walletId, row.network, now), { ...opts, session })
       // The offline pass only ever denies; anything else waits for the decision with the chain's data.
-      if (opts.offline === true && judged.tier !== 'DENY') return undefined
-      const decision = opts.offline === true ? judged : withVerdict(judged, sessionCapVerdict(db, row.actor, request, now))
+      if (opts.offline === true && decision.tier !== 'DENY') return undefined
       const stored: StoredDecision = {
         tier: decision.tier,
         delaySeconds: decision.delaySeconds,
@@ -605,7 +604,7 @@ export class Pipeline {
     }
     const policies = applicablePolicies([...allPolicies(db)], plan.wallet.id, plan.net.id)
     const now = this.now()
-    const decision = withVerdict(evaluate(request, policies, this.facts(plan.wallet.id, plan.net.id, now)), sessionCapVerdict(db, actor, request, now))
+    const decision = evaluate(request, policies, this.facts(plan.wallet.id, plan.net.id, now), { session: sessionCap(db, actor, now) })
     return { decision, revision: policyRevision(db), usdMicros: request.usdMicros, maxFee: request.maxFee, nativeDecimals: plan.net.nativeDecimals, policies: policies.map((p) => p.id) }
   }
 
@@ -915,14 +914,12 @@ export class Pipeline {
   }
 
   private assertFeeCap(row: RequestRow, net: EffectiveNetwork, maxFee: bigint): void {
-    for (const p of applicablePolicies([...allPolicies(this.env.db)], row.walletId, row.network)) {
-      if (p.type !== 'FEE_CAP' || typeof p.rules.max_fee !== 'string') continue
-      const cap = parseAmount(p.rules.max_fee, net.nativeDecimals, 'max_fee', { allowZero: true })
-      if (maxFee > cap) {
-        throw new WaiaasError('CHAIN_FEE_TOO_HIGH', `The fee now (${maxFee} minor units) is above FEE_CAP ${p.id} (${p.rules.max_fee} ${net.nativeSymbol})`, {
-          details: { policyId: p.id, maxFee: maxFee.toString() },
-        })
-      }
+    const above = feeAboveCap(applicablePolicies([...allPolicies(this.env.db)], row.walletId, row.network), maxFee, net.nativeDecimals)
+    if (above !== undefined) {
+      const p = above.policy
+      throw new WaiaasError('CHAIN_FEE_TOO_HIGH', `The fee now (${maxFee} minor units) is above FEE_CAP ${p.id} (${String(p.rules.max_fee)} ${net.nativeSymbol})`, {
+        details: { policyId: p.id, maxFee: maxFee.toString() },
+      })
     }
   }
 

@@ -15,30 +15,30 @@
  * - `delay_seconds` is present exactly when the type's tier (or a SPENDING_LIMIT delay threshold) is DELAY.
  *
  * Every error is POLICY_INVALID with `details: { type, field, issue }`, `field` the exact path (`rules.recipients.2`).
- * The per-type field schemas live in src/lib/rule-schemas.ts, shared with the contract that advertises them.
+ * The per-type field schemas live in src/lib/rule-schemas.ts, shared with the contract that advertises them; each
+ * type's normalisation is in its module (src/lib/policy-types/<TYPE>.ts).
  */
 import { FunctionFragment, getAddress } from 'ethers'
 import type { z } from 'zod'
-import { parseAmount } from '../../lib/amounts.js'
-import { checkDuration } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { POLICY_TYPE_DOCS, policyTypeNames, ruleFieldsHelp } from '../../lib/policy-fields.js'
-import { DAYS, places, ruleAddress, ruleSchemas, shown, type ParsedRules, type RuleChecks } from '../../lib/rule-schemas.js'
-import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
+import { invalid } from '../../lib/policy-types/helpers.js'
+import { ANY_POLICY_TYPE_MODULES, POLICY_TYPE_MODULE } from '../../lib/policy-types/index.js'
+import type { NormaliseKit, PolicyTypeModule } from '../../lib/policy-types/module.js'
+import { ruleAddress, ruleSchemas, shown, type RuleChecks } from '../../lib/rule-schemas.js'
+import { POLICY_TYPES, type PolicyType } from './types.js'
 
 /** The delay of a DELAY tier when the rules do not give one. */
-export const DEFAULT_DELAY_SECONDS = 900
+export { DEFAULT_DELAY_SECONDS } from '../../lib/policy-types/helpers.js'
 
 /**
- * Types whose policies only ever restrict: adding one (where it hides no policy of its type) can raise a tier or
- * deny, never lower a tier or allow. The others grant: the first one of its type lifts a default deny (ALLOWED_TOKENS,
- * CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a SPENDING_LIMIT for an asset no
- * limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts proves that adding these tightens, over generated policies and requests.
+ * Types whose policies only ever restrict (each module's `restricting`): adding one (where it hides no policy of its
+ * type) can raise a tier or deny, never lower a tier or allow. The others grant: the first one of its type lifts a
+ * default deny (ALLOWED_TOKENS, CONTRACT_ALLOWLIST, APPROVED_SPENDERS, APPROVE_AMOUNT_LIMIT, SIGNING_RULES), and a
+ * SPENDING_LIMIT for an asset no limit covered lifts its fail-closed APPROVAL. test/unit/policy-tightening.test.ts
+ * proves that adding these tightens, over generated policies and requests.
  */
-export const RESTRICTING_TYPES: readonly PolicyType[] = [
-  'ALLOWED_NETWORKS', 'RECIPIENT_ALLOWLIST', 'RECIPIENT_DENYLIST', 'METHOD_ALLOWLIST', 'RATE_LIMIT', 'TIME_WINDOW',
-  'NEW_RECIPIENT_TIER', 'MAX_PENDING', 'FEE_CAP',
-]
+export const RESTRICTING_TYPES: readonly PolicyType[] = ANY_POLICY_TYPE_MODULES.filter((m) => m.restricting).map((m) => m.type as PolicyType)
 
 /** True when `x` is one of the policy types (our names; aliases are read as ours before this). */
 export function isPolicyType(x: string): x is PolicyType {
@@ -64,19 +64,11 @@ const CHECKS: RuleChecks = {
 }
 
 const SCHEMAS = ruleSchemas(CHECKS)
-type Parsed<T extends PolicyType> = ParsedRules<T>
-
-const USD_TIERS = ['instant_max_usd', 'notify_max_usd', 'delay_max_usd'] as const
-const USD_LIMITS = ['daily_limit_usd', 'weekly_limit_usd', 'monthly_limit_usd'] as const
-const ASSET_TIERS = ['instant_max', 'notify_max', 'delay_max'] as const
-const ASSET_LIMITS = ['daily_limit', 'weekly_limit', 'monthly_limit'] as const
 
 // ---------------------------------------------------------------------------------------------------------------
 // Errors.
 
-function fail(type: PolicyType, field: string, issueCode: string, message: string): never {
-  throw new WaiaasError('POLICY_INVALID', `Invalid ${type} rules: ${field} ${message}`, { details: { type, field, issue: issueCode } })
-}
+const fail: (type: PolicyType, field: string, issueCode: string, message: string) => never = invalid
 
 function fieldPath(path: readonly PropertyKey[]): string {
   return ['rules', ...path.map((p) => (typeof p === 'string' && p.length > 64 ? `${p.slice(0, 64)}…` : String(p)))].join('.')
@@ -106,114 +98,19 @@ function fromZod(type: PolicyType, raw: unknown, issues: readonly z.core.$ZodIss
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Normalisation and cross-field checks.
+// Normalisation: each type's module (src/lib/policy-types/<TYPE>.ts).
 
-/** Exact comparison of two valid decimal strings. */
-function compareDecimals(a: string, b: string): number {
-  const scale = Math.max(places(a), places(b))
-  const x = parseAmount(a, scale, 'a', { allowZero: true })
-  const y = parseAmount(b, scale, 'b', { allowZero: true })
-  return x < y ? -1 : x > y ? 1 : 0
-}
+const ADDRESS_KEY = ruleAddress(CHECKS)
 
-const dedupe = <T>(xs: readonly T[]): T[] => [...new Set(xs)]
-
-/** Sets `delay_seconds` when `tier` is DELAY (default 900); refuses it otherwise. */
-function withDelay(type: PolicyType, tier: Tier, given: number | undefined, out: Record<string, unknown>): Record<string, unknown> {
-  if (tier === 'DELAY') out.delay_seconds = given ?? DEFAULT_DELAY_SECONDS
-  else if (given !== undefined) fail(type, 'rules.delay_seconds', 'not-applicable', 'applies only when tier is DELAY')
-  return out
-}
-
-function checkOrder(type: PolicyType, r: Record<string, unknown>, fields: readonly string[]): void {
-  let prev: string | undefined
-  for (const f of fields) {
-    const v = r[f]
-    if (typeof v !== 'string') continue
-    if (prev !== undefined && compareDecimals(v, r[prev] as string) < 0) {
-      fail(type, `rules.${f}`, 'not-monotone', `(${shown(v)}) must not be below ${prev} (${shown(r[prev])}): tiers go instant ≤ notify ≤ delay`)
-    }
-    prev = f
+function kitFor(type: PolicyType): NormaliseKit {
+  return {
+    addressKey(path, key) {
+      const parsed = ADDRESS_KEY.safeParse(key)
+      if (parsed.success) return parsed.data
+      const i = parsed.error.issues[0]
+      return fail(type, fieldPath(path), i?.code === 'custom' ? String(i.params?.issue ?? 'bad-address') : 'bad-address', `(a contract key): ${i?.message ?? 'is not an address'}`)
+    },
   }
-}
-
-const NORMALISE: { [T in PolicyType]: (r: Parsed<T>) => Record<string, unknown> } = {
-  SPENDING_LIMIT(r) {
-    const type = 'SPENDING_LIMIT'
-    const out: Record<string, unknown> = {}
-    for (const f of [...USD_TIERS, ...USD_LIMITS, ...ASSET_TIERS, ...ASSET_LIMITS]) if (r[f] !== undefined) out[f] = r[f]
-    if (Object.keys(out).length === 0) {
-      fail(type, 'rules', 'no-threshold', `needs at least one threshold or limit: ${[...USD_TIERS, ...USD_LIMITS, ...ASSET_TIERS, ...ASSET_LIMITS].join(', ')}`)
-    }
-    checkOrder(type, out, USD_TIERS)
-    checkOrder(type, out, ASSET_TIERS)
-    const hasAsset = [...ASSET_TIERS, ...ASSET_LIMITS].some((f) => out[f] !== undefined)
-    if (r.token !== undefined) {
-      if (!hasAsset) fail(type, 'rules.token', 'unused', `applies to ${[...ASSET_TIERS, ...ASSET_LIMITS].join(', ')}; give at least one of them`)
-      out.token = r.token
-    }
-    if (out.delay_max_usd !== undefined || out.delay_max !== undefined) out.delay_seconds = r.delay_seconds ?? DEFAULT_DELAY_SECONDS
-    else if (r.delay_seconds !== undefined) fail(type, 'rules.delay_seconds', 'not-applicable', 'applies only with delay_max_usd or delay_max')
-    out.on_exceed = r.on_exceed
-    out.price_unavailable = r.price_unavailable
-    if (r.approval_timeout_seconds !== undefined) out.approval_timeout_seconds = r.approval_timeout_seconds
-    return out
-  },
-  ALLOWED_NETWORKS: (r) => ({ networks: dedupe(r.networks) }),
-  ALLOWED_TOKENS: (r) => ({ tokens: dedupe(r.tokens) }),
-  RECIPIENT_ALLOWLIST: (r) => ({ recipients: dedupe(r.recipients) }),
-  RECIPIENT_DENYLIST: (r) => ({ recipients: dedupe(r.recipients) }),
-  CONTRACT_ALLOWLIST: (r) => ({ contracts: dedupe(r.contracts) }),
-  METHOD_ALLOWLIST(r) {
-    const methods: Record<string, string[]> = {}
-    const key = ruleAddress(CHECKS)
-    for (const [k, sels] of Object.entries(r.methods)) {
-      const parsed = key.safeParse(k)
-      if (!parsed.success) {
-        const i = parsed.error.issues[0]
-        fail('METHOD_ALLOWLIST', fieldPath(['methods', k]), i?.code === 'custom' ? String(i.params?.issue ?? 'bad-address') : 'bad-address', `(a contract key): ${i?.message ?? 'is not an address'}`)
-      }
-      methods[parsed.data] = dedupe([...(methods[parsed.data] ?? []), ...sels])
-    }
-    return { methods }
-  },
-  APPROVED_SPENDERS: (r) => ({ spenders: dedupe(r.spenders) }),
-  APPROVE_AMOUNT_LIMIT(r) {
-    const out: Record<string, unknown> = { allow_unlimited: r.allow_unlimited }
-    if (r.limits !== undefined) {
-      const seen = new Set<string>()
-      r.limits.forEach((l, i) => {
-        if (seen.has(l.token)) fail('APPROVE_AMOUNT_LIMIT', `rules.limits.${i}.token`, 'duplicate', 'names a token that an earlier limit already caps')
-        seen.add(l.token)
-      })
-      out.limits = r.limits.map((l) => ({ token: l.token, max_amount: l.max_amount }))
-    }
-    return out
-  },
-  RATE_LIMIT: (r) => withDelay('RATE_LIMIT', r.tier, r.delay_seconds, { max_requests: r.max_requests, per_seconds: r.per_seconds, tier: r.tier }),
-  TIME_WINDOW(r) {
-    if (r.start === r.end) fail('TIME_WINDOW', 'rules.end', 'empty-window', 'equals start; for no time restriction, remove the TIME_WINDOW policy')
-    const out: Record<string, unknown> = { start: r.start, end: r.end }
-    if (r.days !== undefined) out.days = DAYS.filter((d) => r.days?.includes(d))
-    out.timezone = r.timezone
-    out.outside = r.outside
-    return out
-  },
-  SIGNING_RULES(r) {
-    const domains = r.typed_data_domains.map((d, i) => {
-      const e: Record<string, string> = {}
-      if (d.name !== undefined) e.name = d.name
-      if (d.version !== undefined) e.version = d.version
-      if (d.chainId !== undefined) e.chainId = d.chainId
-      if (d.verifyingContract !== undefined) e.verifyingContract = d.verifyingContract
-      if (Object.keys(e).length === 0) fail('SIGNING_RULES', `rules.typed_data_domains.${i}`, 'empty-domain', 'must give at least one of name, version, chainId, verifyingContract')
-      return e
-    })
-    return withDelay('SIGNING_RULES', r.tier, r.delay_seconds, { allow_personal_sign: r.allow_personal_sign, typed_data_domains: domains, tier: r.tier })
-  },
-  NEW_RECIPIENT_TIER: (r) => withDelay('NEW_RECIPIENT_TIER', r.tier, r.delay_seconds, { tier: r.tier }),
-  MAX_PENDING: (r) => ({ max: r.max, tier: r.tier }),
-  FEE_CAP: (r) => withDelay('FEE_CAP', r.tier, r.delay_seconds, { max_fee: r.max_fee, tier: r.tier }),
 }
 
 /**
@@ -228,5 +125,5 @@ export function validateRules(type: PolicyType, raw: unknown): Record<string, un
   }
   const parsed = SCHEMAS[type].safeParse(raw)
   if (!parsed.success) fromZod(type, raw, parsed.error.issues)
-  return (NORMALISE[type] as (r: unknown) => Record<string, unknown>)(parsed.data)
+  return (POLICY_TYPE_MODULE[type] as PolicyTypeModule).normalise(parsed.data as never, kitFor(type))
 }
