@@ -3,7 +3,7 @@
  * handler, validate the result. The socket server calls this; the REST and MCP plugins will call the same.
  */
 import { z } from 'zod'
-import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
+import { contract, type MethodDef, type MethodName } from '../lib/contract/index.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import type { WireAuth } from '../lib/wire.js'
 import { httpSource, SOCKET_SOURCE } from './auth-throttle.js'

@@ -9,7 +9,7 @@
  * the command is named otherwise below. A policy suggested with its rules (`waiaas policy add … --rules '…'`) is
  * the policy that would let something pass, a loosening only the operator may make, so it stays the operator's.
  */
-import { contract, type MethodName } from '../lib/contract.js'
+import { contract, type MethodName } from '../lib/contract/index.js'
 
 /** CLI commands whose names differ from their method's. */
 const NAMED: Readonly<Record<string, MethodName>> = {

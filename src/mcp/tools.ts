@@ -11,7 +11,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
-import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
+import { contract, type MethodDef, type MethodName } from '../lib/contract/index.js'
 import { toWaiaasError, type WaiaasError } from '../lib/errors.js'
 import { errorDetailLines } from '../lib/policy-render.js'
 import { toolAnnotations } from './annotations.js'

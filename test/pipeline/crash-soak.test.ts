@@ -15,7 +15,7 @@ import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest'
 import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import type { DaemonClient } from '../../src/lib/client.js'
-import { TX_STATES } from '../../src/lib/contract.js'
+import { TX_STATES } from '../../src/lib/contract/index.js'
 import { tempHome } from '../helpers/cli.js'
 import { exitWithin, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js'
 

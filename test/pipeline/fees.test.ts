@@ -9,7 +9,7 @@ import { JsonRpcProvider, Transaction, Wallet as EthersWallet } from 'ethers'
 import { ComputeBudgetProgram, Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
-import type { Input, MethodName, Output } from '../../src/lib/contract.js'
+import type { Input, MethodName, Output } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 

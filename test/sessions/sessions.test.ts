@@ -11,7 +11,7 @@ import Database from 'better-sqlite3'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { beforeAll, describe, expect, inject, it } from 'vitest'
 import type { DaemonClient } from '../../src/lib/client.js'
-import type { Input, MethodName, Output } from '../../src/lib/contract.js'
+import type { Input, MethodName, Output } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 

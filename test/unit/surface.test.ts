@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { contract, TX_STATES } from '../../src/lib/contract.js'
+import { contract, TX_STATES } from '../../src/lib/contract/index.js'
 import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
 import { TX_STATE_OPTIONS } from '../../src/lib/tx-render.js'
 
@@ -30,14 +30,12 @@ describe('public surface', () => {
       'wallet.show public mcp session:read/param read-only',
       'wallet.rename operator',
       'wallet.delete operator',
+      'wallet.setOwner operator',
       'balance.get public mcp session:read/param read-only',
       'tx.simulate public mcp session:read/param read-only',
       'tx.send agent mcp session:send/param',
       'tx.call agent mcp session:send/param',
       'tx.tokenApprove agent mcp session:send/param',
-      'sign.message agent mcp session:sign/param',
-      'sign.typedData agent mcp session:sign/param',
-      'sign.tx agent mcp session:sign/param',
       'tx.list public mcp session:read/filter read-only',
       'tx.show public mcp session:read/request read-only',
       'tx.wait public mcp session:read/request read-only',
@@ -48,6 +46,9 @@ describe('public surface', () => {
       'tx.approvalLink operator',
       'tx.cancel agent mcp session:send/request',
       'tx.speedUp operator',
+      'sign.message agent mcp session:sign/param',
+      'sign.typedData agent mcp session:sign/param',
+      'sign.tx agent mcp session:sign/param',
       'policy.add agent mcp session:read/param',
       'policy.list public mcp session:read/filter read-only',
       'policy.show public mcp session:read/policy read-only',
@@ -57,7 +58,6 @@ describe('public surface', () => {
       'killswitch.on public session:read/none',
       'killswitch.off operator',
       'killswitch.status public mcp session:read/none read-only',
-      'wallet.setOwner operator',
       'network.list public mcp session:read/none read-only',
       'network.set operator',
       'devnet.start operator',

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { openApiDocument } from '../../src/daemon/plugins/openapi.js'
 import { OPENAPI_PATH, restRoutes } from '../../src/daemon/plugins/rest.js'
-import { contract } from '../../src/lib/contract.js'
+import { contract } from '../../src/lib/contract/index.js'
 import { mcpTools } from '../../src/mcp/tools.js'
 
 const ALL = Object.keys(contract).sort()

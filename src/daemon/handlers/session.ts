@@ -2,7 +2,7 @@
  * Agent sessions: the operator creates, lists and revokes them; a session renews itself within its renewals and
  * reads its own scope. The token leaves the daemon once, in session.create's answer; it is never logged or audited.
  */
-import type { SessionView } from '../../lib/contract.js'
+import type { SessionView } from '../../lib/contract/index.js'
 import { formatAmount, parseAmount } from '../../lib/amounts.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext, Handler } from '../context.js'

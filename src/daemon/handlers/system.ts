@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '../../lib/contract.js'
+import { PROTOCOL_VERSION } from '../../lib/contract/index.js'
 import type { Handler } from '../context.js'
 import { getMeta } from '../store/meta.js'
 import { countWallets } from '../store/wallets.js'

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Input, Wallet } from '../../lib/contract.js'
+import type { Input, Wallet } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertWalletName } from '../../lib/names.js'
 import { assertNotAnOwner, assertOwnerOutside } from '../approval/owner-rule.js'

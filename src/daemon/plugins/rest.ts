@@ -5,7 +5,7 @@
  * article's resource spellings are aliases of contract methods, and bodies may say `walletId` for `wallet`.
  */
 import { z } from 'zod'
-import { contract, type MethodName } from '../../lib/contract.js'
+import { contract, type MethodName } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 
 /**
