@@ -1,5 +1,5 @@
 /**
- * MCP tools derived from the one contract: one tool per method marked `mcp`, named after it (`tx.send` → `tx_send`),
+ * MCP tools derived from the one contract: one tool per method whose `transports` include `mcp`, named after it (`tx.send` → `tx_send`),
  * with the method's zod schemas as JSON Schema. Failures come back as tool results with `isError`, a text and the
  * error's structured payload: domain failures (denied, out of scope, insufficient funds…) and bad arguments alike
  * (MCP 2025-11-25: input validation errors are tool execution errors, which the model can read and correct). Only
@@ -11,7 +11,7 @@
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
 import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
-import { contract, type MethodDef, type MethodName } from '../lib/contract/index.js'
+import { contract, methodsOn, type MethodName } from '../lib/contract/index.js'
 import { toWaiaasError, type WaiaasError } from '../lib/errors.js'
 import { errorDetailLines } from '../lib/policy-render.js'
 import { toolAnnotations } from './annotations.js'
@@ -54,8 +54,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 /** One entry per MCP-exposed method, built once: schemas do not change while the process runs. */
 function buildTools(): Map<string, ToolEntry> {
   const tools = new Map<string, ToolEntry>()
-  for (const [method, def] of Object.entries(contract) as [MethodName, MethodDef][]) {
-    if (!def.mcp) continue
+  for (const method of methodsOn('mcp')) {
+    const def = contract[method]
     const input = jsonSchema(def.input, 'input')
     if (input.type !== 'object') throw new Error(`MCP tool ${method}: its input schema is not an object`)
     let output = jsonSchema(def.output, 'output')

@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { contract, TX_STATES } from '../../src/lib/contract/index.js'
+import { contract, exposes, TX_STATES } from '../../src/lib/contract/index.js'
 import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
 import { TX_STATE_OPTIONS } from '../../src/lib/tx-render.js'
 
@@ -12,7 +12,7 @@ describe('public surface', () => {
   it('lists every contract method with its role, MCP exposure, session access and whether it is read-only', () => {
     const surface = Object.entries(contract).map(
       ([name, d]) =>
-        `${name} ${d.role}${d.mcp ? ' mcp' : ''}${'session' in d && d.session !== undefined ? ` session:${d.session.permission}/${d.session.wallet}` : ''}${'readOnly' in d && d.readOnly === true ? ' read-only' : ''}`,
+        `${name} ${d.role}${exposes(d, 'mcp') ? ' mcp' : ''}${'session' in d && d.session !== undefined ? ` session:${d.session.permission}/${d.session.wallet}` : ''}${'readOnly' in d && d.readOnly === true ? ' read-only' : ''}`,
     )
     expect(surface).toEqual([
       'system.hello public',
@@ -90,14 +90,14 @@ describe('public surface', () => {
 
   it('never exposes a method that handles secrets to MCP', () => {
     for (const [name, d] of Object.entries(contract)) {
-      if (d.role === 'operator' || name.startsWith('vault.') || name === 'wallet.export') expect(d.mcp, name).toBe(false)
+      if (d.role === 'operator' || name.startsWith('vault.') || name === 'wallet.export') expect(exposes(d, 'mcp'), name).toBe(false)
     }
   })
 
   it('gives session access to every agent method and every MCP tool, and to no operator method', () => {
     for (const [name, d] of Object.entries(contract)) {
       const access = 'session' in d ? d.session : undefined
-      if (d.role === 'agent' || d.mcp) expect(access, name).toBeDefined()
+      if (d.role === 'agent' || exposes(d, 'mcp')) expect(access, name).toBeDefined()
       if (d.role === 'operator') expect(access, name).toBeUndefined()
     }
   })

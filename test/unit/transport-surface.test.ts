@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import { openApiDocument } from '../../src/daemon/plugins/openapi.js'
 import { OPENAPI_PATH, restRoutes } from '../../src/daemon/plugins/rest.js'
-import { contract } from '../../src/lib/contract/index.js'
+import { contract, methodsOn } from '../../src/lib/contract/index.js'
 import { mcpTools } from '../../src/mcp/tools.js'
 
 const ALL = Object.keys(contract).sort()
@@ -26,7 +26,12 @@ describe('transport exposure', () => {
   it('REST routes every method but the socket-only ones', () => {
     const rest = [...new Set(restRoutes().filter((r) => !r.alias).map((r) => r.method))].sort()
     expect(rest).toEqual(without(SOCKET_ONLY))
+    expect([...methodsOn('rest')].sort()).toEqual(without(SOCKET_ONLY))
     expect(ALL.length).toBe(70)
+  })
+
+  it('the socket serves every method (the CLI calls them all)', () => {
+    expect([...methodsOn('socket')].sort()).toEqual(ALL)
   })
 
   it('the OpenAPI document describes exactly the REST methods (plus the seed article aliases)', () => {
@@ -44,6 +49,7 @@ describe('transport exposure', () => {
   it('MCP (stdio and HTTP) offers one tool per method opted in, none of them operator-only', () => {
     const tools = [...mcpTools().values()].map((t) => t.method).sort()
     expect(tools).toEqual(MCP)
+    expect([...methodsOn('mcp')].sort()).toEqual(MCP)
     for (const m of tools) expect(contract[m].role, m).not.toBe('operator')
   })
 })

@@ -25,7 +25,7 @@ export const auditMethods = {
     }),
     output: z.object({ entries: z.array(auditEntry) }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
   'audit.verify': def({
@@ -40,7 +40,7 @@ export const auditMethods = {
       brokenAt: z.object({ seq: z.number().int(), reason: z.string() }).optional(),
     }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
 } as const satisfies Record<`audit.${string}`, MethodDef>

@@ -17,6 +17,6 @@ export const backupMethods = {
       auditHead: z.object({ seq: z.number().int(), hash: z.string() }),
     }),
     errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'INPUT_FILE_SYMLINK', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`backup.${string}`, MethodDef>

@@ -21,7 +21,6 @@ export const balanceMethods = {
       ),
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'CHAIN_RPC_UNREACHABLE', 'CHAIN_ACCOUNT_NOT_FOUND'],
-    mcp: true,
     session: { permission: 'read', wallet: 'param' },
     readOnly: true,
   }),

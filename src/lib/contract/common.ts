@@ -21,8 +21,12 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
   output: O
   /** Codes this method raises besides the transport's own (INPUT_INVALID, AUTH_*, INTERNAL). */
   errors: readonly ErrorCode[]
-  /** Whether an MCP tool is generated for it. Nothing that reveals or writes a secret is ever exposed. */
-  mcp: boolean
+  /**
+   * The transports that expose it; absent: all of them. Every method is on the socket (the CLI calls them all); what
+   * only the socket offers says `['socket']`; what is no MCP tool says `['socket', 'rest']`. Nothing that reveals or
+   * writes a secret is ever an MCP tool, and an MCP tool needs `session` access (an agent calls it).
+   */
+  transports?: readonly TransportName[]
   /**
    * Whether, and how, an agent session may call it; absent: a session may not (only the operator, or anyone on the
    * socket for public methods). `permission`: which of the session's permissions it needs. `wallet`: how the
@@ -36,6 +40,19 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
    * string, and MCP marks its tool read-only.
    */
   readOnly?: true
+}
+
+/**
+ * Where a method can be exposed: `socket` (the owner-only Unix socket, which the CLI uses), `rest` (the REST plugin's
+ * routes under /v1, and its OpenAPI document), `mcp` (a tool, both over stdio with `waiaas mcp` and over HTTP with the
+ * mcp-http plugin). Over HTTP every call still needs a credential, and every call is still authorised by its role.
+ */
+export const TRANSPORTS = ['socket', 'rest', 'mcp'] as const
+export type TransportName = (typeof TRANSPORTS)[number]
+
+/** Whether `transport` exposes the method. */
+export function exposes(d: Pick<MethodDef, 'transports'>, transport: TransportName): boolean {
+  return (d.transports ?? TRANSPORTS).includes(transport)
 }
 
 export const SESSION_PERMISSIONS = ['read', 'send', 'sign'] as const

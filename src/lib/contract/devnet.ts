@@ -23,7 +23,7 @@ export const devnetMethods = {
     input: z.object({}),
     output: devnetInfo,
     errors: ['INTERNAL', 'INPUT_FILE_SYMLINK'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'devnet.stop': def({
     summary: 'Stop the local playground and discard its chains\' state (the next start is a new chain).',
@@ -31,7 +31,7 @@ export const devnetMethods = {
     input: z.object({}),
     output: devnetInfo,
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'devnet.status': def({
     summary: 'Whether the local playground runs, and where.',
@@ -39,7 +39,7 @@ export const devnetMethods = {
     input: z.object({}),
     output: devnetInfo,
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
   'devnet.fund': def({
@@ -51,6 +51,6 @@ export const devnetMethods = {
       funded: z.array(z.object({ network: z.string(), asset: z.string(), amount: z.string(), tx: z.string().nullable() })),
     }),
     errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_AMOUNT', 'CHAIN_RPC_UNREACHABLE'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`devnet.${string}`, MethodDef>

@@ -40,7 +40,6 @@ export const incomingMethods = {
       ),
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID'],
-    mcp: true,
     session: { permission: 'read', wallet: 'filter' },
     readOnly: true,
   }),
@@ -77,7 +76,7 @@ export const incomingMethods = {
       ),
     }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
   'incoming.watch': def({
@@ -86,7 +85,7 @@ export const incomingMethods = {
     input: z.object({ network: networkRef }),
     output: z.object({ network: z.string(), name: z.string(), watched: z.boolean(), changed: z.boolean() }),
     errors: ['NETWORK_UNKNOWN', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'incoming.unwatch': def({
     summary: "Stop watching a network (operator); its scan cursors are dropped, so watching it again starts at its head. The devnet's local networks are watched while it runs.",
@@ -94,7 +93,7 @@ export const incomingMethods = {
     input: z.object({ network: networkRef }),
     output: z.object({ network: z.string(), name: z.string(), watched: z.boolean(), changed: z.boolean() }),
     errors: ['NETWORK_UNKNOWN', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'incoming.setLowBalance': def({
     summary: "Raise one low-balance alert when the wallet's native balance on a network falls below a threshold (whole units; null removes it). Checked after each scan of a watched network (operator).",
@@ -110,6 +109,6 @@ export const incomingMethods = {
       watched: z.boolean(),
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_AMOUNT', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`incoming.${string}`, MethodDef>

@@ -11,7 +11,7 @@
  * daemon; validation happens in the daemon, on the way in and on the way out.
  */
 import type { z } from 'zod'
-import type { MethodDef } from './common.js'
+import { exposes, type MethodDef, type TransportName } from './common.js'
 import { auditEntry, auditMethods } from './audit.js'
 import { backupMethods } from './backup.js'
 import { balanceMethods } from './balance.js'
@@ -33,6 +33,9 @@ import type { REQUEST_KINDS, TX_STATES } from './common.js'
 
 export {
   chainSchema,
+  exposes,
+  TRANSPORTS,
+  type TransportName,
   REQUEST_KINDS,
   SESSION_PERMISSIONS,
   SIGN_MESSAGE_FORMATS,
@@ -88,6 +91,11 @@ export const NAMED_SCHEMAS = {
   RuleRef: ruleRef,
   Kdf: kdfSummary,
 } as const satisfies Record<string, z.ZodType>
+
+/** The methods `transport` exposes, in the table's order. */
+export function methodsOn(transport: TransportName): MethodName[] {
+  return (Object.keys(contract) as MethodName[]).filter((m) => exposes(contract[m], transport))
+}
 
 export type Contract = typeof contract
 export type MethodName = keyof Contract

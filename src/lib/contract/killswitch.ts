@@ -12,7 +12,7 @@ export const killswitchMethods = {
     input: z.object({ reason: z.string().max(500).optional() }),
     output: killSwitch,
     errors: ['AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
     session: READ_NONE,
   }),
   'killswitch.off': def({
@@ -21,7 +21,7 @@ export const killswitchMethods = {
     input: z.object({}),
     output: killSwitch,
     errors: ['AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'killswitch.status': def({
     summary: 'Whether the kill switch is on.',
@@ -29,7 +29,6 @@ export const killswitchMethods = {
     input: z.object({}),
     output: killSwitch,
     errors: [],
-    mcp: true,
     session: READ_NONE,
     readOnly: true,
   }),

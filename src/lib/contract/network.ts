@@ -27,7 +27,6 @@ export const networkMethods = {
     input: z.object({ family: chainSchema.optional().describe('Only the networks of this chain family') }),
     output: z.object({ networks: z.array(network) }),
     errors: [],
-    mcp: true,
     session: READ_NONE,
     readOnly: true,
   }),
@@ -41,6 +40,6 @@ export const networkMethods = {
     }),
     output: network,
     errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`network.${string}`, MethodDef>

@@ -64,7 +64,7 @@ export const notifyMethods = {
     }),
     output: notifyChannel,
     errors: ['NOTIFY_INVALID', 'NOTIFY_URL_REFUSED', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'notify.list': def({
     summary: 'List notification channels, with their secrets redacted, filters and delivery counts.',
@@ -72,7 +72,7 @@ export const notifyMethods = {
     input: z.object({}),
     output: z.object({ channels: z.array(notifyChannel) }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
   'notify.remove': def({
@@ -81,7 +81,7 @@ export const notifyMethods = {
     input: z.object({ id: z.string().min(1).max(64) }),
     output: notifyChannel,
     errors: ['NOTIFY_CHANNEL_NOT_FOUND', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'notify.test': def({
     summary: 'Send a test notification to one channel now and report what its receiver answered (HTTP status).',
@@ -89,7 +89,7 @@ export const notifyMethods = {
     input: z.object({ id: z.string().min(1).max(64) }),
     output: z.object({ channel: z.string(), ok: z.boolean(), status: z.number().int().nullable(), error: z.string().nullable() }),
     errors: ['NOTIFY_CHANNEL_NOT_FOUND'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'notify.deliveries': def({
     summary: 'The delivery log, newest first: each event sent to each channel, its attempts, last status and error (secret-free).',
@@ -97,7 +97,7 @@ export const notifyMethods = {
     input: z.object({ limit: z.number().int().min(1).max(1000).default(50), channel: z.string().min(1).max(64).optional() }),
     output: z.object({ deliveries: z.array(notifyDelivery) }),
     errors: ['NOTIFY_CHANNEL_NOT_FOUND'],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
 } as const satisfies Record<`notify.${string}`, MethodDef>

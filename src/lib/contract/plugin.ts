@@ -11,7 +11,7 @@ export const pluginMethods = {
     input: z.object({}),
     output: z.object({ plugins: z.array(pluginStatus) }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
   'plugin.enable': def({
@@ -27,7 +27,7 @@ export const pluginMethods = {
     }),
     output: pluginStatus,
     errors: ['PLUGIN_UNKNOWN', 'PLUGIN_BIND_REFUSED', 'PLUGIN_START_FAILED', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket'],
   }),
   'plugin.disable': def({
     summary: 'Disable an HTTP plugin now and at every start; the server stops when no plugin needs it.',
@@ -35,6 +35,6 @@ export const pluginMethods = {
     input: z.object({ name: z.string().min(1).max(32) }),
     output: pluginStatus,
     errors: ['PLUGIN_UNKNOWN', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket'],
   }),
 } as const satisfies Record<`plugin.${string}`, MethodDef>

@@ -35,7 +35,7 @@ export const sessionMethods = {
     }),
     output: z.object({ session: sessionView, token: z.string() }),
     errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_AMOUNT', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'session.list': def({
     summary: 'List sessions (never their tokens), newest first.',
@@ -43,7 +43,7 @@ export const sessionMethods = {
     input: z.object({}),
     output: z.object({ sessions: z.array(sessionView) }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
   'session.revoke': def({
@@ -52,7 +52,7 @@ export const sessionMethods = {
     input: z.object({ id: z.string().min(1).max(64) }),
     output: sessionView,
     errors: ['SESSION_NOT_FOUND', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'session.renew': def({
     summary: 'Renew a session for another TTL, within its renewals. A session renews itself (no id); the operator renews any by id.',
@@ -60,7 +60,6 @@ export const sessionMethods = {
     input: z.object({ id: z.string().min(1).max(64).optional().describe('The session to renew (the operator names one); a session renews itself without it') }),
     output: sessionView,
     errors: ['SESSION_NOT_FOUND', 'SESSION_RENEWAL_LIMIT', 'AUDIT_WRITE_FAILED'],
-    mcp: true,
     session: READ_NONE,
   }),
   'session.whoami': def({
@@ -69,7 +68,6 @@ export const sessionMethods = {
     input: z.object({}),
     output: sessionView,
     errors: [],
-    mcp: true,
     session: READ_NONE,
     readOnly: true,
   }),

@@ -21,7 +21,6 @@ export const signMethods = {
     }),
     output: txRequest,
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'SIGN_MESSAGE_IS_TRANSACTION', 'SIGN_MESSAGE_IS_APPROVAL', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
-    mcp: true,
     session: { permission: 'sign', wallet: 'param' },
   }),
   'sign.typedData': def({
@@ -34,7 +33,6 @@ export const signMethods = {
     }),
     output: txRequest,
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'KEYSTORE_LOCKED', 'AUDIT_WRITE_FAILED'],
-    mcp: true,
     session: { permission: 'sign', wallet: 'param' },
   }),
   'sign.tx': def({
@@ -50,7 +48,6 @@ export const signMethods = {
     }),
     output: txRequest,
     errors: [...SEND_ERRORS, 'INPUT_INVALID'],
-    mcp: true,
     session: { permission: 'sign', wallet: 'param' },
   }),
 } as const satisfies Record<`sign.${string}`, MethodDef>

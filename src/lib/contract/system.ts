@@ -18,7 +18,7 @@ export const systemMethods = {
       managed: z.boolean(),
     }),
     errors: ['DAEMON_VERSION_MISMATCH'],
-    mcp: false,
+    transports: ['socket'],
   }),
   'system.status': def({
     summary: 'Daemon, version, lock state, data directory and wallet count.',
@@ -42,7 +42,6 @@ export const systemMethods = {
       plugins: z.array(pluginStatus),
     }),
     errors: [],
-    mcp: true,
     session: READ_NONE,
     readOnly: true,
   }),
@@ -52,7 +51,7 @@ export const systemMethods = {
     input: z.object({}),
     output: z.object({ stopping: z.literal(true), pid: z.number().int() }),
     errors: [],
-    mcp: false,
+    transports: ['socket'],
   }),
   'system.doctor': def({
     summary: 'The checks only the daemon can make: database integrity, the audit chain, RPC reachability and clock per configured network, plugins. Secret-free.',
@@ -65,7 +64,7 @@ export const systemMethods = {
       ),
     }),
     errors: [],
-    mcp: false,
+    transports: ['socket', 'rest'],
     readOnly: true,
   }),
 } as const satisfies Record<`system.${string}`, MethodDef>

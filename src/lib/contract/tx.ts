@@ -19,7 +19,6 @@ export const txMethods = {
       logs: z.array(z.string()),
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_RPC_UNREACHABLE'],
-    mcp: true,
     session: { permission: 'read', wallet: 'param' },
     readOnly: true,
   }),
@@ -36,7 +35,6 @@ export const txMethods = {
     }),
     output: txRequest,
     errors: SEND_ERRORS,
-    mcp: true,
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.call': def({
@@ -54,7 +52,6 @@ export const txMethods = {
     }),
     output: txRequest,
     errors: [...SEND_ERRORS, 'INPUT_INVALID', 'CHAIN_REVERTED'],
-    mcp: true,
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.tokenApprove': def({
@@ -70,7 +67,6 @@ export const txMethods = {
     }),
     output: txRequest,
     errors: SEND_ERRORS,
-    mcp: true,
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.list': def({
@@ -84,7 +80,6 @@ export const txMethods = {
     }),
     output: z.object({ requests: z.array(txRequest) }),
     errors: ['WALLET_NOT_FOUND'],
-    mcp: true,
     session: { permission: 'read', wallet: 'filter' },
     readOnly: true,
   }),
@@ -94,7 +89,6 @@ export const txMethods = {
     input: z.object({ id: requestId }),
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
-    mcp: true,
     session: { permission: 'read', wallet: 'request' },
     readOnly: true,
   }),
@@ -110,7 +104,6 @@ export const txMethods = {
     }),
     output: txRequest,
     errors: ['TX_NOT_FOUND'],
-    mcp: true,
     session: { permission: 'read', wallet: 'request' },
     readOnly: true,
   }),
@@ -120,7 +113,7 @@ export const txMethods = {
     input: z.object({ id: requestId }),
     output: txRequest,
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'tx.reject': def({
     summary: 'Reject a request that awaits approval or waits out a delay (operator); its reservation is released.',
@@ -128,7 +121,7 @@ export const txMethods = {
     input: z.object({ id: requestId, reason: z.string().max(500).optional() }),
     output: txRequest,
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'tx.approvalMessage': def({
     summary: "The canonical message the wallet's owner signs to approve or reject a request: binds its id, content hash, policy revision, expiry and a single-use nonce.",
@@ -136,7 +129,7 @@ export const txMethods = {
     input: z.object({ id: requestId, decision: z.enum(['approve', 'reject']).default('approve') }),
     output: z.object({ message: z.string(), owner: z.string(), expiresAt: isoTime }),
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'OWNER_HELD_BY_DAEMON'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'tx.ownerDecide': def({
     summary: "Approve or reject a request with the owner's signature over its approval message. Single use.",
@@ -144,7 +137,7 @@ export const txMethods = {
     input: z.object({ id: requestId, message: z.string().max(4096), signature: z.string().min(1).max(512) }),
     output: txRequest,
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'APPROVAL_INVALID', 'OWNER_NOT_SET', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'tx.approvalLink': def({
     summary:
@@ -153,7 +146,7 @@ export const txMethods = {
     input: z.object({ id: requestId }),
     output: z.object({ url: z.string(), expiresAt: isoTime }),
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'OWNER_NOT_SET', 'OWNER_HELD_BY_DAEMON', 'APPROVAL_LINK_UNAVAILABLE', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'tx.cancel': def({
     summary: 'Cancel a request: one not signed yet (queued, awaiting approval, approved) at once; a broadcast EVM transaction by replacement (a 0-value transfer to itself with the same nonce and higher fees), cancelled when that lands. Its reservation is released.',
@@ -161,7 +154,6 @@ export const txMethods = {
     input: z.object({ id: requestId }),
     output: txRequest,
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'AUDIT_WRITE_FAILED'],
-    mcp: true,
     session: { permission: 'send', wallet: 'request' },
   }),
   'tx.speedUp': def({
@@ -170,6 +162,6 @@ export const txMethods = {
     input: z.object({ id: requestId, bumpPercent: z.number().int().min(10).max(500).default(20) }),
     output: txRequest,
     errors: ['TX_NOT_FOUND', 'TX_STATE_CONFLICT', 'POLICY_DENIED', 'KILL_SWITCH_ON', 'CHAIN_RPC_UNREACHABLE', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`tx.${string}`, MethodDef>

@@ -12,7 +12,7 @@ export const vaultMethods = {
     input: z.object({ password: password.optional(), autoProvision: z.boolean().default(false) }),
     output: z.object({ initialized: z.literal(true), autoProvisioned: z.boolean(), recoveryKeyFile: z.string().nullable(), kdf: kdfSummary }),
     errors: ['ALREADY_INITIALIZED', 'INPUT_WEAK_PASSWORD', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket'],
   }),
   'vault.unlock': def({
     summary: 'Unlock the keystore with the master password so the daemon can sign.',
@@ -20,7 +20,7 @@ export const vaultMethods = {
     input: z.object({ password }),
     output: z.object({ locked: z.literal(false) }),
     errors: ['NOT_INITIALIZED', 'AUTH_BAD_PASSWORD', 'AUTH_THROTTLED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'vault.lock': def({
     summary: 'Lock the keystore: wipe the unlocked data key from memory. Anyone with socket access may lock.',
@@ -28,7 +28,7 @@ export const vaultMethods = {
     input: z.object({}),
     output: z.object({ locked: z.literal(true) }),
     errors: ['NOT_INITIALIZED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'vault.changePassword': def({
     summary: 'Change the master password: re-wraps the one data key under the new password; wallet keys are untouched.',
@@ -36,6 +36,6 @@ export const vaultMethods = {
     input: z.object({ newPassword: password }),
     output: z.object({ changed: z.literal(true), recoveryKeyRemoved: z.boolean(), kdf: kdfSummary }),
     errors: ['INPUT_WEAK_PASSWORD', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`vault.${string}`, MethodDef>

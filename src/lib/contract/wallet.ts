@@ -11,7 +11,7 @@ export const walletMethods = {
     input: z.object({ chain: chainSchema, name: walletName.optional() }),
     output: wallet,
     errors: ['INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'wallet.import': def({
     summary:
@@ -33,7 +33,7 @@ export const walletMethods = {
     }),
     output: wallet,
     errors: ['INPUT_INVALID', 'INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'wallet.export': def({
     summary: 'Export a private key: EVM as keystore v3 (scrypt) under exportPassword, Solana as a keypair JSON. Audited.',
@@ -41,7 +41,7 @@ export const walletMethods = {
     input: z.object({ wallet: walletRef, exportPassword: password.optional() }),
     output: z.object({ wallet, format: z.enum(['keystore-v3', 'solana-keypair']), content: z.string() }),
     errors: ['WALLET_NOT_FOUND', 'INPUT_WEAK_PASSWORD', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'wallet.list': def({
     summary: 'List wallets.',
@@ -49,7 +49,6 @@ export const walletMethods = {
     input: z.object({ chain: chainSchema.optional().describe('Only the wallets of this chain') }),
     output: z.object({ wallets: z.array(wallet) }),
     errors: [],
-    mcp: true,
     session: { permission: 'read', wallet: 'filter' },
     readOnly: true,
   }),
@@ -59,7 +58,6 @@ export const walletMethods = {
     input: z.object({ wallet: walletRef }),
     output: wallet,
     errors: ['WALLET_NOT_FOUND'],
-    mcp: true,
     session: { permission: 'read', wallet: 'param' },
     readOnly: true,
   }),
@@ -69,7 +67,7 @@ export const walletMethods = {
     input: z.object({ wallet: walletRef, name: walletName }),
     output: wallet,
     errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'wallet.delete': def({
     summary: 'Delete a wallet and its encrypted key. Irreversible without an export or backup.',
@@ -77,7 +75,7 @@ export const walletMethods = {
     input: z.object({ wallet: walletRef }),
     output: z.object({ deleted: wallet }),
     errors: ['WALLET_NOT_FOUND', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
   'wallet.setOwner': def({
     summary: "Set (or clear, with null) the wallet's owner address, whose signature may approve or reject its requests. The owner is never a key this daemon holds (OWNER_HELD_BY_DAEMON).",
@@ -85,6 +83,6 @@ export const walletMethods = {
     input: z.object({ wallet: walletRef, owner: address.nullable() }),
     output: wallet,
     errors: ['WALLET_NOT_FOUND', 'INPUT_INVALID_ADDRESS', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
-    mcp: false,
+    transports: ['socket', 'rest'],
   }),
 } as const satisfies Record<`wallet.${string}`, MethodDef>
