@@ -53,3 +53,12 @@ describe('transport exposure', () => {
     for (const m of tools) expect(contract[m].role, m).not.toBe('operator')
   })
 })
+
+describe('error table: how MCP shows each code', () => {
+  it('as an isError tool result, except an unknown tool: a JSON-RPC protocol error (Invalid params)', async () => {
+    const { ERROR_CODES } = await import('../../src/lib/errors.js')
+    const protocol = Object.entries(ERROR_CODES).filter(([, i]) => i.mcp.as === 'protocol')
+    expect(protocol).toEqual([['RPC_METHOD_NOT_FOUND', expect.objectContaining({ mcp: { as: 'protocol', code: -32602 } })]])
+    for (const [code, i] of Object.entries(ERROR_CODES)) if (code !== 'RPC_METHOD_NOT_FOUND') expect(i.mcp, code).toEqual({ as: 'result' })
+  })
+})
