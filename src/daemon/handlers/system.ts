@@ -32,3 +32,6 @@ export const shutdown: Handler<'system.shutdown'> = (ctx) => {
   ctx.requestShutdown()
   return { stopping: true, pid: process.pid }
 }
+
+/** The checks only the daemon can make (src/daemon/doctor.ts). */
+export { doctor } from '../doctor.js'
