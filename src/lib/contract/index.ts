@@ -11,7 +11,7 @@
  * daemon; validation happens in the daemon, on the way in and on the way out.
  */
 import type { z } from 'zod'
-import { exposes, type MethodDef, type TransportName } from './common.js'
+import { exposes, type MethodDef, type REQUEST_KINDS, type TransportName, type TX_STATES } from './common.js'
 import { auditEntry, auditMethods } from './audit.js'
 import { backupMethods } from './backup.js'
 import { balanceMethods } from './balance.js'
@@ -29,7 +29,6 @@ import { systemMethods } from './system.js'
 import { txMethods } from './tx.js'
 import { kdfSummary, vaultMethods } from './vault.js'
 import { walletMethods } from './wallet.js'
-import type { REQUEST_KINDS, TX_STATES } from './common.js'
 
 export {
   chainSchema,
