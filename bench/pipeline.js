@@ -463,7 +463,7 @@ async function measureFloors(dir, statusRoundTrips) {
  * SQL it runs) and per request.
  */
 async function measureStages(ctx, dispatch, wallet) {
-  const { contract } = await import(dist('lib/contract.js'))
+  const { contract } = await import(dist('lib/contract/index.js'))
   const { Keyring } = await import(dist('daemon/keyring.js'))
   const { Pipeline } = await import(dist('daemon/pipeline/pipeline.js'))
   const GroupCommit = await groupCommitClass()

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../lib/base-command.js'
-import type { Input, Output } from '../lib/contract.js'
+import type { Input, Output } from '../lib/contract/index.js'
 import { table } from '../lib/render.js'
 import { networkFlag, walletFlag } from '../lib/target-flags.js'
 

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../lib/base-command.js'
-import type { Output } from '../lib/contract.js'
+import type { Output } from '../lib/contract/index.js'
 
 export default class Lock extends BaseCommand {
   static override description = 'Lock the keystore: the daemon forgets its keys until unlocked again'

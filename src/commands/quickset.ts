@@ -3,7 +3,7 @@ import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, interactive, passwordFlags } from '../lib/base-command.js'
 import type { DaemonClient } from '../lib/client.js'
-import type { Output, TxRequestView, Wallet } from '../lib/contract.js'
+import type { Output, TxRequestView, Wallet } from '../lib/contract/index.js'
 import { WaiaasError } from '../lib/errors.js'
 import { assertCanWrite, writeSecretFile } from '../lib/paths.js'
 import {

@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags'
-import type { TxRequestView } from '../lib/contract.js'
+import type { TxRequestView } from '../lib/contract/index.js'
 import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
 import { networkFlag, walletFlag } from '../lib/target-flags.js'
 

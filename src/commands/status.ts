@@ -1,5 +1,5 @@
 import { BaseCommand } from '../lib/base-command.js'
-import type { Output } from '../lib/contract.js'
+import type { Output } from '../lib/contract/index.js'
 import { pluginsLine } from '../lib/plugin-render.js'
 import { preferencesFile } from '../lib/preferences.js'
 import { preferencesPairs, preferencesView, type PreferencesView } from '../lib/preferences-render.js'

@@ -1,5 +1,5 @@
 import { BaseCommand, passwordFlags } from '../lib/base-command.js'
-import type { Output } from '../lib/contract.js'
+import type { Output } from '../lib/contract/index.js'
 
 export default class Unlock extends BaseCommand {
   static override description = 'Unlock the keystore so the daemon can sign'

@@ -1,5 +1,5 @@
 import { WaiaasError } from '../lib/errors.js'
-import type { MethodName, Output, Params, Role } from '../lib/contract.js'
+import type { MethodName, Output, Params, Role } from '../lib/contract/index.js'
 import type { Clock } from '../lib/clock.js'
 import type { Paths } from '../lib/paths.js'
 import type { ChainRegistry } from './chains/registry.js'

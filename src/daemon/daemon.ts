@@ -4,7 +4,7 @@
  * It never installs signal handlers or exits the process; `waiaas daemon start --foreground` does that.
  */
 import { clockOf } from '../lib/clock.js'
-import { MAX_FRAME_BYTES } from '../lib/contract.js'
+import { MAX_FRAME_BYTES } from '../lib/contract/index.js'
 import { readConfigFile, readEnv, withConfigFile, type Env, type LogLevel } from '../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'

@@ -3,7 +3,7 @@
  * handler, validate the result. The socket server calls this; the REST and MCP plugins will call the same.
  */
 import { z } from 'zod'
-import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
+import { contract, exposes, type MethodDef, type MethodName } from '../lib/contract/index.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import type { WireAuth } from '../lib/wire.js'
 import { httpSource, SOCKET_SOURCE } from './auth-throttle.js'
@@ -72,7 +72,8 @@ function unknownFields(schema: z.ZodType, params: unknown): string[] {
  * (its failed passwords are throttled apart from the socket's).
  */
 export async function dispatch(ctx: DaemonContext, method: string, rawParams: unknown, auth: WireAuth | undefined, transport: Transport = 'socket', peer?: string): Promise<unknown> {
-  if (!Object.hasOwn(contract, method)) {
+  // Over HTTP the plugins route only what the contract exposes on REST or MCP; the socket checks its own column here.
+  if (!Object.hasOwn(contract, method) || (transport === 'socket' && !exposes(contract[method as MethodName], 'socket'))) {
     throw new WaiaasError('RPC_METHOD_NOT_FOUND', `Unknown method ${JSON.stringify(method.slice(0, 64))}`, { details: { method: method.slice(0, 64) } })
   }
   const name = method as MethodName

@@ -4,7 +4,7 @@
  * the wallet it touches (named in the params, or reached through a request or a policy id) is one of the session's.
  * A wallet, request or policy outside the session is reported as not found or out of scope, never described.
  */
-import type { MethodDef, MethodName } from '../lib/contract.js'
+import type { MethodDef, MethodName } from '../lib/contract/index.js'
 import { WaiaasError } from '../lib/errors.js'
 import type { Caller, DaemonContext } from './context.js'
 import { getPolicy } from './store/policies.js'

@@ -5,7 +5,7 @@
 import { Command } from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type { DaemonClient } from './client.js'
-import type { Input, MethodName, Output } from './contract.js'
+import type { Input, MethodName, Output } from './contract/index.js'
 import { readEnv, type Env } from './env.js'
 import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from './errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'

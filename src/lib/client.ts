@@ -3,7 +3,7 @@
  * WaiaasError. Imports the contract as types only, so a command that talks to the daemon never loads zod.
  */
 import net from 'node:net'
-import type { Input, MethodName, Output } from './contract.js'
+import type { Input, MethodName, Output } from './contract/index.js'
 import { WaiaasError, type ErrorPayload } from './errors.js'
 import { encodeFrame, FrameReader, type WireAuth } from './wire.js'
 

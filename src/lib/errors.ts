@@ -1,7 +1,7 @@
 /**
  * One error class for every layer, with stable string codes. Codes are append-only: never rename or reuse one.
- * Each code maps to a process exit code, a JSON-RPC error code, an HTTP status and a default hint in one table,
- * so the CLI, the socket server and later the REST/MCP plugins all report the same failure the same way.
+ * Each code maps to a process exit code, a JSON-RPC error code, an HTTP status, how MCP shows it and a default hint
+ * in one table, so the CLI, the socket server, the REST plugin and MCP all report the same failure the same way.
  */
 
 /** Documented process exit codes (README "Exit codes"). */
@@ -21,15 +21,31 @@ export const EXIT = {
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT]
 
+/**
+ * How an MCP tool call shows a failure (MCP 2025-11-25, "Error Handling"). `result`: a tool result with
+ * `isError: true`, a readable text and the error's payload as `structuredContent`, for everything the model can read
+ * and act on: a denial, a session out of scope, insufficient funds, and bad arguments too (input validation errors
+ * are tool execution errors, so the model can correct them). `protocol`: a JSON-RPC error with this code, for what no
+ * tool result can carry (a tool that does not exist).
+ */
+export type McpShape = { readonly as: 'result' } | { readonly as: 'protocol'; readonly code: number }
+
+const MCP_RESULT: McpShape = { as: 'result' }
+/** JSON-RPC's "Invalid params", which MCP answers for an unknown tool. */
+const MCP_INVALID_PARAMS: McpShape = { as: 'protocol', code: -32602 }
+
 interface CodeInfo {
   exit: ExitCode
   /** JSON-RPC 2.0 error code used on the socket. */
   rpc: number
+  /** HTTP status of the REST plugin, the approval page and MCP over HTTP. */
   http: number
   hint: string
+  /** How MCP (stdio and HTTP) shows it. */
+  mcp: McpShape
 }
 
-const row = (exit: ExitCode, rpc: number, http: number, hint: string): CodeInfo => ({ exit, rpc, http, hint })
+const row = (exit: ExitCode, rpc: number, http: number, hint: string, mcp: McpShape = MCP_RESULT): CodeInfo => ({ exit, rpc, http, hint, mcp })
 
 /** The error-code table. Append only. */
 export const ERROR_CODES = {
@@ -39,7 +55,7 @@ export const ERROR_CODES = {
 
   RPC_PARSE_ERROR: row(EXIT.error, -32700, 400, 'Each frame must be one JSON object followed by a newline.'),
   RPC_INVALID_REQUEST: row(EXIT.error, -32600, 400, 'Send a JSON-RPC 2.0 request: {"jsonrpc":"2.0","id":1,"method":"…","params":{…}}.'),
-  RPC_METHOD_NOT_FOUND: row(EXIT.error, -32601, 404, 'List the methods with `waiaas status --json`; the CLI and daemon may be different versions.'),
+  RPC_METHOD_NOT_FOUND: row(EXIT.error, -32601, 404, 'List the methods with `waiaas status --json`; the CLI and daemon may be different versions.', MCP_INVALID_PARAMS),
   RPC_FRAME_TOO_LARGE: row(EXIT.error, -32600, 413, 'Frames are limited in size; send smaller requests.'),
   HANDSHAKE_REQUIRED: row(EXIT.error, -32600, 400, 'Call system.hello first on every connection.'),
 

@@ -1,5 +1,5 @@
 /** Flag parsing and human output of `waiaas incoming …`. Pure: the CLI loads it. */
-import type { Output } from './contract.js'
+import type { Output } from './contract/index.js'
 import { DURATIONS, durationBounds, durationFlag, durationGrammar } from './durations.js'
 import { WaiaasError } from './errors.js'
 import { fields, table, type Column, type TableOptions } from './render.js'

@@ -1,5 +1,5 @@
 /** Human views of policies, policy decisions and policy denials. */
-import type { Output, PolicyView } from './contract.js'
+import type { Output, PolicyView } from './contract/index.js'
 import { rulesSummary } from './policy-summary.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 import { tierText } from './tx-render.js'

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
 import { formatAmount } from './amounts.js'
-import type { Input, Output, PolicyView, SessionView, TxRequestView, Wallet } from './contract.js'
+import type { Input, Output, PolicyView, SessionView, TxRequestView, Wallet } from './contract/index.js'
 import { resolveNetwork } from './networks.js'
 
 export const QUICKSET_MODES = ['local', 'testnet', 'mainnet'] as const

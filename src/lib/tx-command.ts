@@ -5,7 +5,7 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from './base-command.js'
 import type { DaemonClient } from './client.js'
-import type { Input, TxRequestView } from './contract.js'
+import type { Input, TxRequestView } from './contract/index.js'
 import { DURATIONS, durationBounds, durationFlag } from './durations.js'
 import { WaiaasError } from './errors.js'
 import { nextStep, requestFields } from './tx-render.js'

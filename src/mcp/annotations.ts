@@ -9,7 +9,7 @@
  * None is idempotent: a second send is a second transfer unless it repeats an idempotency key.
  */
 import type { ToolAnnotations } from '@modelcontextprotocol/sdk/types.js'
-import type { MethodDef } from '../lib/contract.js'
+import type { MethodDef } from '../lib/contract/index.js'
 
 export function toolAnnotations(def: MethodDef): ToolAnnotations {
   if (def.readOnly === true) return { readOnlyHint: true, openWorldHint: def.errors.includes('CHAIN_RPC_UNREACHABLE') }

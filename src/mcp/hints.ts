@@ -9,7 +9,7 @@
  * the command is named otherwise below. A policy suggested with its rules (`waiaas policy add … --rules '…'`) is
  * the policy that would let something pass, a loosening only the operator may make, so it stays the operator's.
  */
-import { contract, type MethodName } from '../lib/contract.js'
+import { contract, exposes, type MethodName } from '../lib/contract/index.js'
 
 /** CLI commands whose names differ from their method's. */
 const NAMED: Readonly<Record<string, MethodName>> = {
@@ -79,8 +79,8 @@ function renderCommand(line: string): string | undefined {
   if (method === undefined) return undefined
   const asCli = `the operator's \`waiaas ${line}\``
   const rest = w.slice(used)
-  if (rest.includes('--help')) return contract[method].mcp ? `the inputSchema of \`${toolName(method)}\` (tools/list)` : asCli
-  if (!contract[method].mcp || (method === 'policy.add' && rest.includes('--rules'))) return asCli
+  if (rest.includes('--help')) return exposes(contract[method], 'mcp') ? `the inputSchema of \`${toolName(method)}\` (tools/list)` : asCli
+  if (!exposes(contract[method], 'mcp') || (method === 'policy.add' && rest.includes('--rules'))) return asCli
   const keys = inputKeys(method)
   const args: Record<string, string> = {}
   let complete = true

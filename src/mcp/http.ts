@@ -5,7 +5,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js'
-import { WaiaasError } from '../lib/errors.js'
+import { ERROR_CODES, WaiaasError } from '../lib/errors.js'
 import { VERSION } from '../lib/version.js'
 import type { WireAuth } from '../lib/wire.js'
 import type { DaemonContext } from '../daemon/context.js'
@@ -27,7 +27,7 @@ export async function handleMcpHttp(ctx: DaemonContext, req: IncomingMessage, re
       details: { transport: 'mcp-http' },
       hint: 'Send the agent session token as `Authorization: Bearer <token>`; `waiaas session create` makes one.',
     })
-    sendJson(res, 401, { error: e.toPayload() }, { 'www-authenticate': 'Bearer realm="waiaas"' })
+    sendJson(res, ERROR_CODES[e.code].http, { error: e.toPayload() }, { 'www-authenticate': 'Bearer realm="waiaas"' })
     return
   }
   if (req.method !== 'POST') {

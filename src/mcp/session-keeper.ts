@@ -9,7 +9,7 @@
  * Before renewing it asks the daemon again (session.whoami): the agent (session_renew) or the operator may have
  * renewed the session meanwhile, and a renewal made on stale knowledge would spend one for nothing.
  */
-import type { SessionView } from '../lib/contract.js'
+import type { SessionView } from '../lib/contract/index.js'
 import type { Clock } from '../lib/clock.js'
 import { toWaiaasError } from '../lib/errors.js'
 import type { McpCall } from './tools.js'

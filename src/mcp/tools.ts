@@ -1,18 +1,17 @@
 /**
- * MCP tools derived from the one contract: one tool per method marked `mcp`, named after it (`tx.send` → `tx_send`),
- * with the method's zod schemas as JSON Schema. Failures come back as tool results with `isError`, a text and the
- * error's structured payload: domain failures (denied, out of scope, insufficient funds…) and bad arguments alike
- * (MCP 2025-11-25: input validation errors are tool execution errors, which the model can read and correct). Only
- * an unknown tool name is a protocol error.
+ * MCP tools derived from the one contract: one tool per method whose `transports` include `mcp`, named after it
+ * (`tx.send` → `tx_send`), with the method's zod schemas as JSON Schema. How a failure is shown (a tool result with
+ * `isError`, a text and the error's structured payload; or, for an unknown tool, a protocol error) is the error
+ * table's `mcp` column (src/lib/errors.ts).
  *
  * Uses the SDK's low-level Server, so the JSON Schema is ours and the SDK's own zod version never meets ours.
  * Transport-free: `call` reaches the daemon (over the socket for `waiaas mcp`, in-process for the HTTP plugin).
  */
 import { Server } from '@modelcontextprotocol/sdk/server/index.js'
-import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
+import { CallToolRequestSchema, ListToolsRequestSchema, McpError, type CallToolResult, type Tool } from '@modelcontextprotocol/sdk/types.js'
 import { z } from 'zod'
-import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
-import { toWaiaasError, type WaiaasError } from '../lib/errors.js'
+import { contract, methodsOn, type MethodName } from '../lib/contract/index.js'
+import { ERROR_CODES, toWaiaasError, WaiaasError } from '../lib/errors.js'
 import { errorDetailLines } from '../lib/policy-render.js'
 import { toolAnnotations } from './annotations.js'
 import { checkArguments } from './arguments.js'
@@ -54,8 +53,8 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 /** One entry per MCP-exposed method, built once: schemas do not change while the process runs. */
 function buildTools(): Map<string, ToolEntry> {
   const tools = new Map<string, ToolEntry>()
-  for (const [method, def] of Object.entries(contract) as [MethodName, MethodDef][]) {
-    if (!def.mcp) continue
+  for (const method of methodsOn('mcp')) {
+    const def = contract[method]
     const input = jsonSchema(def.input, 'input')
     if (input.type !== 'object') throw new Error(`MCP tool ${method}: its input schema is not an object`)
     let output = jsonSchema(def.output, 'output')
@@ -113,26 +112,33 @@ export function errorResult(e: WaiaasError, method?: MethodName): CallToolResult
  * An McpError whose message is `message` alone: McpError prefixes "MCP error <code>: ", that text is what goes over
  * the wire, and the client's McpError prefixes it again.
  */
-function protocolError(code: ErrorCode, message: string): McpError {
+function protocolError(code: number, message: string): McpError {
   const e = new McpError(code, message)
   e.message = message
   return e
 }
 
 /**
- * Runs one tool call: a result, or an isError result for bad arguments or a domain failure. An unknown tool is an
- * McpError (InvalidParams): there is no tool whose result could carry it.
+ * A failure as the error table says MCP shows its code: an isError tool result (see errorResult), or thrown as an
+ * McpError, a JSON-RPC protocol error, for what no tool result can carry (an unknown tool).
  */
+export function toolFailure(e: WaiaasError, method?: MethodName): CallToolResult {
+  const shape = ERROR_CODES[e.code].mcp
+  if (shape.as === 'protocol') throw protocolError(shape.code, e.message)
+  return errorResult(e, method)
+}
+
+/** Runs one tool call: a result, or a failure shown as the error table says (see toolFailure). */
 export async function callTool(call: McpCall, name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
   const entry = mcpTools().get(name)
-  if (entry === undefined) throw protocolError(ErrorCode.InvalidParams, `Unknown tool: ${name.slice(0, 64)}`)
+  if (entry === undefined) return toolFailure(new WaiaasError('RPC_METHOD_NOT_FOUND', `Unknown tool: ${name.slice(0, 64)}`, { details: { tool: name.slice(0, 64) } }))
   const bad = checkArguments(name, contract[entry.method].input, entry.tool.inputSchema, args ?? {})
-  if (bad !== undefined) return errorResult(bad, entry.method)
+  if (bad !== undefined) return toolFailure(bad, entry.method)
   let result: unknown
   try {
     result = renderTexts(await call(entry.method, args ?? {}), entry.method)
   } catch (err) {
-    return errorResult(toWaiaasError(err), entry.method)
+    return toolFailure(toWaiaasError(err), entry.method)
   }
   const structured = entry.wrap ? { result } : (result as Record<string, unknown>)
   return { content: [{ type: 'text', text: JSON.stringify(result) }], structuredContent: structured }

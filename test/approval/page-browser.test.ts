@@ -13,7 +13,7 @@ import { base58 } from '@scure/base'
 import { getBytes, JsonRpcProvider, toUtf8String, Wallet as EthersWallet } from 'ethers'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { TxRequestView } from '../../src/lib/contract.js'
+import type { TxRequestView } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { localChain } from '../helpers/chains.js'
 

@@ -14,7 +14,7 @@ import { pruneScheduled, runScheduledBackup } from '../../src/daemon/backup/sche
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import { SCHEMA_VERSION } from '../../src/daemon/store/db.js'
 import type { DaemonClient } from '../../src/lib/client.js'
-import type { Output } from '../../src/lib/contract.js'
+import type { Output } from '../../src/lib/contract/index.js'
 import { connectExisting } from '../../src/lib/launcher.js'
 import { resolvePaths } from '../../src/lib/paths.js'
 import { tempHome } from '../helpers/cli.js'

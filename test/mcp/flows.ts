@@ -8,7 +8,7 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/sdk/types.js'
 import { JsonRpcProvider, parseEther, Wallet as EthersWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contract } from '../../src/lib/contract.js'
+import { contract, exposes } from '../../src/lib/contract/index.js'
 import type { DaemonClient } from '../../src/lib/client.js'
 import { POLICY_TYPES } from '../../src/daemon/policy/types.js'
 import { PASSWORD } from '../helpers/daemon.js'
@@ -133,7 +133,7 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
     it('lists one tool per MCP method of the contract, each with an object input schema', async () => {
       const { tools } = await client.listTools()
       const expected = Object.entries(contract)
-        .filter(([, d]) => d.mcp)
+        .filter(([, d]) => exposes(d, 'mcp'))
         .map(([m]) => m.replaceAll('.', '_'))
       expect(tools.map((t) => t.name).sort()).toEqual(expected.sort())
       expect(expected).toEqual(expect.arrayContaining(['tx_send', 'policy_test', 'balance_get', 'session_whoami', 'tx_cancel']))

@@ -9,7 +9,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import type { Tool } from '@modelcontextprotocol/sdk/types.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { contract, type MethodName } from '../../src/lib/contract.js'
+import { contract, exposes, type MethodName } from '../../src/lib/contract/index.js'
 import type { WireAuth } from '../../src/lib/wire.js'
 import { handleMcpHttp } from '../../src/mcp/http.js'
 import { useDaemon } from '../helpers/daemon.js'
@@ -95,7 +95,7 @@ describe('MCP over Streamable HTTP', () => {
     const seen: string[] = []
     try {
       const { tools } = await revoked.client.listTools()
-      expect(tools.length).toBe(Object.values(contract).filter((d) => d.mcp).length)
+      expect(tools.length).toBe(Object.values(contract).filter((d) => exposes(d, 'mcp')).length)
       for (const tl of tools) {
         const method = tl.name.replace('_', '.') as MethodName
         const permission = contract[method].session?.permission
@@ -110,7 +110,7 @@ describe('MCP over Streamable HTTP', () => {
     } finally {
       for (const s of [...Object.values(lacking), revoked]) await s.client.close()
     }
-    expect(seen.length).toBe(2 * Object.values(contract).filter((d) => d.mcp).length)
+    expect(seen.length).toBe(2 * Object.values(contract).filter((d) => exposes(d, 'mcp')).length)
   })
 
   it('the master password acts as the operator over MCP too (policy-checked like any caller)', async () => {

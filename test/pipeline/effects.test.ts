@@ -10,7 +10,7 @@ import { Contract, Interface, JsonRpcProvider, Transaction, Wallet as EthersWall
 import { Connection, Keypair, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction } from '@solana/web3.js'
 import { ACCOUNT_SIZE, TOKEN_PROGRAM_ID, createInitializeAccount3Instruction, createTransferCheckedInstruction, getAccount, getMinimumBalanceForRentExemptAccount } from '@solana/spl-token'
 import { beforeAll, describe, expect, it } from 'vitest'
-import type { Input, MethodName, Output } from '../../src/lib/contract.js'
+import type { Input, MethodName, Output } from '../../src/lib/contract/index.js'
 import { WaiaasError } from '../../src/lib/errors.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'

@@ -12,7 +12,7 @@ import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transa
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freePort } from '../../src/devnet/anvil.js'
 import { startSolanaRpc, type SolanaRpcHandle } from '../../src/devnet/solana-rpc/server.js'
-import type { Input, MethodName, Output } from '../../src/lib/contract.js'
+import type { Input, MethodName, Output } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { localChain } from '../helpers/chains.js'

@@ -6,7 +6,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest'
 import { restRoutes, type Route } from '../../src/daemon/plugins/rest.js'
-import { contract, type MethodDef } from '../../src/lib/contract.js'
+import { contract, type MethodDef } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { http, type HttpResult } from '../helpers/http.js'
 

@@ -6,7 +6,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { contract } from '../../src/lib/contract.js'
+import { contract, exposes } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { http, tcpServers } from '../helpers/http.js'
 
@@ -40,7 +40,7 @@ describe('the mcp-http plugin', () => {
     const client = await connect(p.listening ?? '', token)
     try {
       const tools = (await client.listTools()).tools.map((x) => x.name).sort()
-      const expected = Object.entries(contract).filter(([, d]) => d.mcp).map(([m]) => m.replaceAll('.', '_')).sort()
+      const expected = Object.entries(contract).filter(([, d]) => exposes(d, 'mcp')).map(([m]) => m.replaceAll('.', '_')).sort()
       expect(tools).toEqual(expected)
       const listed = await client.callTool({ name: 'wallet_list', arguments: {} })
       expect(listed.isError ?? false).toBe(false)

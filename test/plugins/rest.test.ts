@@ -11,14 +11,17 @@ import { join } from 'node:path'
 import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/daemon/daemon.js'
-import { restRoutes, SOCKET_ONLY } from '../../src/daemon/plugins/rest.js'
-import { contract } from '../../src/lib/contract.js'
+import { restRoutes } from '../../src/daemon/plugins/rest.js'
+import { contract, methodsOn, type MethodName } from '../../src/lib/contract/index.js'
 import { connectExisting } from '../../src/lib/launcher.js'
 import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { http, tcpServers } from '../helpers/http.js'
 import { localChain } from '../helpers/chains.js'
+
+/** The methods the contract keeps off REST (only the owner-only socket offers them). */
+const SOCKET_ONLY: ReadonlySet<string> = new Set((Object.keys(contract) as MethodName[]).filter((m) => !methodsOn('rest').includes(m)))
 
 const pricesFile = join(mkdtempSync(join(tmpdir(), 'waiaas-prices-')), 'prices.json')
 writeFileSync(pricesFile, JSON.stringify({ sources: ['static'], static: { prices: { 'eip155:31337/native': '2000' } } }))

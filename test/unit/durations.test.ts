@@ -1,6 +1,6 @@
 /** The one duration grammar (src/lib/durations.ts) and every place that takes a duration through it. */
 import { describe, expect, it } from 'vitest'
-import { contract } from '../../src/lib/contract.js'
+import { contract } from '../../src/lib/contract/index.js'
 import { checkDuration, DURATIONS, durationFlag, formatDuration, parseDuration } from '../../src/lib/durations.js'
 import { sinceFlag } from '../../src/lib/incoming-render.js'
 import { findSetting, parseSetting } from '../../src/lib/settings.js'

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest'
 import PolicyCreate from '../../src/commands/policy/create.js'
 import { validateRules } from '../../src/daemon/policy/rules.js'
-import { contract } from '../../src/lib/contract.js'
+import { contract } from '../../src/lib/contract/index.js'
 import { narrowPolicyCreate, policyCreateHelpType } from '../../src/lib/help.js'
 import { canonicalPolicyType, POLICY_TYPE_ALIASES, POLICY_TYPES, RULE_FIELDS, ruleFlag, typeFlags, type PolicyType, type RuleField, type TypeFlag } from '../../src/lib/policy-fields.js'
 import { flagOfField, policyTypeArg, rulesFromFlags } from '../../src/lib/policy-flags.js'

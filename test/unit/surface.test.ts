@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { contract, TX_STATES } from '../../src/lib/contract.js'
+import { contract, exposes, TX_STATES } from '../../src/lib/contract/index.js'
 import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
 import { TX_STATE_OPTIONS } from '../../src/lib/tx-render.js'
 
@@ -12,7 +12,7 @@ describe('public surface', () => {
   it('lists every contract method with its role, MCP exposure, session access and whether it is read-only', () => {
     const surface = Object.entries(contract).map(
       ([name, d]) =>
-        `${name} ${d.role}${d.mcp ? ' mcp' : ''}${'session' in d && d.session !== undefined ? ` session:${d.session.permission}/${d.session.wallet}` : ''}${'readOnly' in d && d.readOnly === true ? ' read-only' : ''}`,
+        `${name} ${d.role}${exposes(d, 'mcp') ? ' mcp' : ''}${'session' in d && d.session !== undefined ? ` session:${d.session.permission}/${d.session.wallet}` : ''}${'readOnly' in d && d.readOnly === true ? ' read-only' : ''}`,
     )
     expect(surface).toEqual([
       'system.hello public',
@@ -30,14 +30,12 @@ describe('public surface', () => {
       'wallet.show public mcp session:read/param read-only',
       'wallet.rename operator',
       'wallet.delete operator',
+      'wallet.setOwner operator',
       'balance.get public mcp session:read/param read-only',
       'tx.simulate public mcp session:read/param read-only',
       'tx.send agent mcp session:send/param',
       'tx.call agent mcp session:send/param',
       'tx.tokenApprove agent mcp session:send/param',
-      'sign.message agent mcp session:sign/param',
-      'sign.typedData agent mcp session:sign/param',
-      'sign.tx agent mcp session:sign/param',
       'tx.list public mcp session:read/filter read-only',
       'tx.show public mcp session:read/request read-only',
       'tx.wait public mcp session:read/request read-only',
@@ -48,6 +46,9 @@ describe('public surface', () => {
       'tx.approvalLink operator',
       'tx.cancel agent mcp session:send/request',
       'tx.speedUp operator',
+      'sign.message agent mcp session:sign/param',
+      'sign.typedData agent mcp session:sign/param',
+      'sign.tx agent mcp session:sign/param',
       'policy.add agent mcp session:read/param',
       'policy.list public mcp session:read/filter read-only',
       'policy.show public mcp session:read/policy read-only',
@@ -57,7 +58,6 @@ describe('public surface', () => {
       'killswitch.on public session:read/none',
       'killswitch.off operator',
       'killswitch.status public mcp session:read/none read-only',
-      'wallet.setOwner operator',
       'network.list public mcp session:read/none read-only',
       'network.set operator',
       'devnet.start operator',
@@ -90,14 +90,14 @@ describe('public surface', () => {
 
   it('never exposes a method that handles secrets to MCP', () => {
     for (const [name, d] of Object.entries(contract)) {
-      if (d.role === 'operator' || name.startsWith('vault.') || name === 'wallet.export') expect(d.mcp, name).toBe(false)
+      if (d.role === 'operator' || name.startsWith('vault.') || name === 'wallet.export') expect(exposes(d, 'mcp'), name).toBe(false)
     }
   })
 
   it('gives session access to every agent method and every MCP tool, and to no operator method', () => {
     for (const [name, d] of Object.entries(contract)) {
       const access = 'session' in d ? d.session : undefined
-      if (d.role === 'agent' || d.mcp) expect(access, name).toBeDefined()
+      if (d.role === 'agent' || exposes(d, 'mcp')) expect(access, name).toBeDefined()
       if (d.role === 'operator') expect(access, name).toBeUndefined()
     }
   })

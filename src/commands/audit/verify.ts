@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 
 export default class AuditVerify extends BaseCommand {

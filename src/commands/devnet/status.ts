@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { devnetFields } from '../../lib/devnet-render.js'
 
 export default class DevnetStatus extends BaseCommand {

@@ -1,5 +1,5 @@
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { devnetFields } from '../../lib/devnet-render.js'
 
 export default class DevnetStop extends BaseCommand {

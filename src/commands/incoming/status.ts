@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { incomingStatus } from '../../lib/incoming-render.js'
 
 export default class IncomingStatus extends BaseCommand {

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 
 export default class IncomingUnwatch extends BaseCommand {
   static override summary = 'Stop watching a network for incoming transfers'

@@ -1,5 +1,5 @@
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { killSwitchText } from '../../lib/policy-render.js'
 
 export default class KillswitchOff extends BaseCommand {

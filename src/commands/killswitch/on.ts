@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { killSwitchText } from '../../lib/policy-render.js'
 
 export default class KillswitchOn extends BaseCommand {

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
 import type { DaemonClient } from '../../lib/client.js'
-import type { MethodName } from '../../lib/contract.js'
+import type { MethodName } from '../../lib/contract/index.js'
 import { clockOf } from '../../lib/clock.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { readSecretFile } from '../../lib/secrets.js'

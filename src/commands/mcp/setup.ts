@@ -3,7 +3,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Input } from '../../lib/contract.js'
+import type { Input } from '../../lib/contract/index.js'
 import type { DaemonClient } from '../../lib/client.js'
 import { WaiaasError } from '../../lib/errors.js'
 import {

@@ -1,5 +1,5 @@
 import * as Flags from '@oclif/core/flags'
-import type { NotifyChannelView, Output } from '../../lib/contract.js'
+import type { NotifyChannelView, Output } from '../../lib/contract/index.js'
 import NotifyAdd from '../notify/add.js'
 
 type Data = NotifyChannelView & { test?: Output<'notify.test'> }

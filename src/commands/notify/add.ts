@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Input, NotifyChannelView } from '../../lib/contract.js'
+import type { Input, NotifyChannelView } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { NOTIFY_EVENTS, NOTIFY_KINDS, type NotifyKind } from '../../lib/notify-events.js'
 import { channelFields } from '../../lib/notify-render.js'

@@ -1,5 +1,5 @@
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { CHANNEL_COLUMNS, channelTable } from '../../lib/notify-render.js'
 import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 

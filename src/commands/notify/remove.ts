@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { NotifyChannelView } from '../../lib/contract.js'
+import type { NotifyChannelView } from '../../lib/contract/index.js'
 
 export default class NotifyRemove extends BaseCommand {
   static override summary = 'Remove a notification channel'

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 
 export default class NotifyTest extends BaseCommand {

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 
 export default class PasswordChange extends BaseCommand {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { PluginStatus } from '../../lib/contract.js'
+import type { PluginStatus } from '../../lib/contract/index.js'
 import { PLUGIN_NAMES } from '../../lib/plugin-names.js'
 import { pluginState } from '../../lib/plugin-render.js'
 

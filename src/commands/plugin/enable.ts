@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Input, PluginStatus } from '../../lib/contract.js'
+import type { Input, PluginStatus } from '../../lib/contract/index.js'
 import { PLUGIN_NAMES } from '../../lib/plugin-names.js'
 import { pluginState } from '../../lib/plugin-render.js'
 

@@ -1,5 +1,5 @@
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { PLUGIN_COLUMNS, pluginTable } from '../../lib/plugin-render.js'
 import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
-import type { Input, Output } from '../../lib/contract.js'
+import type { Input, Output } from '../../lib/contract/index.js'
 import { jsonFromFlags } from '../../lib/flag-input.js'
 import { policyTypeNames } from '../../lib/policy-fields.js'
 import { policyFields } from '../../lib/policy-render.js'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
-import type { Input, Output } from '../../lib/contract.js'
+import type { Input, Output } from '../../lib/contract/index.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { POLICY_TYPES, policyTypeNames } from '../../lib/policy-fields.js'
 import { flagOfField, policyTypeArg, ruleFlagDefs, rulesFromFlags, typesHelp } from '../../lib/policy-flags.js'

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Input, Output } from '../../lib/contract.js'
+import type { Input, Output } from '../../lib/contract/index.js'
 import { POLICY_COLUMNS, policyTable } from '../../lib/policy-render.js'
 import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 

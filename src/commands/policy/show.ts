@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { policyFields, policyHistoryTable } from '../../lib/policy-render.js'
 
 export default class PolicyShow extends BaseCommand {

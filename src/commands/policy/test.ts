@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Input, Output } from '../../lib/contract.js'
+import type { Input, Output } from '../../lib/contract/index.js'
 import { parseJsonArray, parseJsonObject } from '../../lib/flag-input.js'
 import { policyTestText } from '../../lib/policy-render.js'
 import { networkFlag, walletFlag } from '../../lib/target-flags.js'

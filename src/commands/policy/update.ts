@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Input, Output } from '../../lib/contract.js'
+import type { Input, Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { jsonFromFlags } from '../../lib/flag-input.js'
 import { policyFields } from '../../lib/policy-render.js'

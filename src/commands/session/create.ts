@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Input, Output, SessionView } from '../../lib/contract.js'
+import type { Input, Output, SessionView } from '../../lib/contract/index.js'
 import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'

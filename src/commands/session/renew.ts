@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
-import type { Input, SessionView } from '../../lib/contract.js'
+import type { Input, SessionView } from '../../lib/contract/index.js'
 import { sessionFields } from '../../lib/session-render.js'
 
 export default class SessionRenew extends BaseCommand {

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { SessionView } from '../../lib/contract.js'
+import type { SessionView } from '../../lib/contract/index.js'
 import { sessionFields } from '../../lib/session-render.js'
 
 export default class SessionRevoke extends BaseCommand {

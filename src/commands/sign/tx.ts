@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
-import type { TxRequestView } from '../../lib/contract.js'
+import type { TxRequestView } from '../../lib/contract/index.js'
 import { parseJsonObject, readInputFile } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'
 import { networkFlag, walletFlag } from '../../lib/target-flags.js'

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
-import type { TxRequestView } from '../../lib/contract.js'
+import type { TxRequestView } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { jsonFromFlags } from '../../lib/flag-input.js'
 import { SignCommand } from '../../lib/tx-command.js'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { TxRequestView } from '../../lib/contract.js'
+import type { TxRequestView } from '../../lib/contract/index.js'
 import { readInputFile } from '../../lib/flag-input.js'
 import { requestFields } from '../../lib/tx-render.js'
 

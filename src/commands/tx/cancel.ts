@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
-import type { TxRequestView } from '../../lib/contract.js'
+import type { TxRequestView } from '../../lib/contract/index.js'
 import { requestFields } from '../../lib/tx-render.js'
 
 export default class TxCancel extends BaseCommand {

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Input, Output, TxState } from '../../lib/contract.js'
+import type { Input, Output, TxState } from '../../lib/contract/index.js'
 import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../lib/tx-render.js'
 

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Wallet } from '../../lib/contract.js'
+import type { Wallet } from '../../lib/contract/index.js'
 import { walletFields } from '../../lib/wallet-render.js'
 
 export default class WalletCreate extends BaseCommand {

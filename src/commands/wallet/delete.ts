@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 
 export default class WalletDelete extends BaseCommand {
   static override description = 'Delete a wallet and its encrypted key (irreversible without an export or a backup)'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Output, Wallet } from '../../lib/contract.js'
+import type { Output, Wallet } from '../../lib/contract/index.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 
 interface Exported {

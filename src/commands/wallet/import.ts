@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Input, Wallet } from '../../lib/contract.js'
+import type { Input, Wallet } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { chainOfPrivateKey } from '../../lib/key-file-chain.js'
 import { readSecretFile } from '../../lib/secrets.js'

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import type { Wallet } from '../../lib/contract.js'
+import type { Wallet } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import WalletShow from './show.js'
 

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Output } from '../../lib/contract.js'
+import type { Output } from '../../lib/contract/index.js'
 import { tableFlags, tableOptions } from '../../lib/table-flags.js'
 import { WALLET_COLUMNS, walletTable } from '../../lib/wallet-render.js'
 

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
-import type { Wallet } from '../../lib/contract.js'
+import type { Wallet } from '../../lib/contract/index.js'
 import { walletFields } from '../../lib/wallet-render.js'
 
 export default class WalletRename extends BaseCommand {

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import { BaseCommand } from '../../lib/base-command.js'
-import type { Wallet } from '../../lib/contract.js'
+import type { Wallet } from '../../lib/contract/index.js'
 import { walletFields } from '../../lib/wallet-render.js'
 
 export default class WalletShow extends BaseCommand {

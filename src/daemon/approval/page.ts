@@ -5,7 +5,7 @@
  * the signature back to the same URL. Every value is HTML-escaped; the data the script needs travels as JSON in a
  * non-executable script element, with `<` escaped.
  */
-import type { TxRequestView } from '../../lib/contract.js'
+import type { TxRequestView } from '../../lib/contract/index.js'
 
 export interface ApprovalPageInput {
   nonce: string

@@ -5,7 +5,7 @@ import type { Balance } from '../chains/types.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { effectiveNetwork } from '../networks.js'
 import { findWallet, listWallets, type WalletRow } from '../store/wallets.js'
-import { toWallet } from './wallet.js'
+import { toWallet } from '../wallet-view.js'
 
 const view = (b: Balance): { token: string | null; symbol: string; decimals: number; amount: string; raw: string } => ({
   token: b.token,

@@ -2,7 +2,7 @@ import { parseAmount } from '../../lib/amounts.js'
 import { EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.js'
 import type { Handler } from '../context.js'
 import { findWallet } from '../store/wallets.js'
-import { toWallet } from './wallet.js'
+import { toWallet } from '../wallet-view.js'
 
 export const start: Handler<'devnet.start'> = async (ctx) => {
   const info = await ctx.devnet.start()

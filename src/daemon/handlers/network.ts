@@ -1,4 +1,4 @@
-import type { Network } from '../../lib/contract.js'
+import type { Network } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { redactUrl } from '../../lib/networks.js'
 import type { Handler } from '../context.js'

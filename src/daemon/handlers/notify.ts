@@ -2,7 +2,7 @@
  * Notification channels: add (secrets sealed under the data key), list (secrets redacted), remove, test, and the
  * delivery log. Secrets never appear in an answer, an error, the audit log or the daemon log.
  */
-import type { NotifyChannelView, NotifyDeliveryView } from '../../lib/contract.js'
+import type { NotifyChannelView, NotifyDeliveryView } from '../../lib/contract/index.js'
 import { requireGrant, type Handler } from '../context.js'
 import { channelFromInput, type ChannelInput } from '../notify/channel-input.js'
 import { auditHeadSeq, listDeliveries, queueCounts } from '../notify/outbox.js'

@@ -3,7 +3,7 @@
  * `policy test`, which runs the pipeline's own evaluation without recording or reserving anything.
  */
 import { formatAmount } from '../../lib/amounts.js'
-import type { PolicyView } from '../../lib/contract.js'
+import type { PolicyView } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { canonicalPolicyType, policyTypeNames } from '../../lib/policy-fields.js'
 import type { DaemonContext, Handler } from '../context.js'

@@ -2,7 +2,7 @@
  * Agent sessions: the operator creates, lists and revokes them; a session renews itself within its renewals and
  * reads its own scope. The token leaves the daemon once, in session.create's answer; it is never logged or audited.
  */
-import type { SessionView } from '../../lib/contract.js'
+import type { SessionView } from '../../lib/contract/index.js'
 import { formatAmount, parseAmount } from '../../lib/amounts.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext, Handler } from '../context.js'
@@ -13,7 +13,7 @@ import { findWallet } from '../store/wallets.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
-export function sessionView(ctx: DaemonContext, s: SessionRow, now: number = ctx.now()): SessionView {
+function sessionView(ctx: DaemonContext, s: SessionRow, now: number = ctx.now()): SessionView {
   const wallets = s.walletIds.map((id) => {
     const w = prepared<[string], { name: string; chain: 'evm' | 'solana'; address: string }>(ctx.db, 'SELECT name, chain, address FROM wallets WHERE id = ?').get(id)
     return { id, name: w?.name ?? '(deleted)', chain: w?.chain ?? 'evm', address: w?.address ?? '' }

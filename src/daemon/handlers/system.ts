@@ -1,4 +1,4 @@
-import { PROTOCOL_VERSION } from '../../lib/contract.js'
+import { PROTOCOL_VERSION } from '../../lib/contract/index.js'
 import type { Handler } from '../context.js'
 import { getMeta } from '../store/meta.js'
 import { countWallets } from '../store/wallets.js'
@@ -32,3 +32,6 @@ export const shutdown: Handler<'system.shutdown'> = (ctx) => {
   ctx.requestShutdown()
   return { stopping: true, pid: process.pid }
 }
+
+/** The checks only the daemon can make (src/daemon/doctor.ts). */
+export { doctor } from '../doctor.js'

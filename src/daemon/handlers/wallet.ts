@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import type { Input, Wallet } from '../../lib/contract.js'
+import type { Input, Wallet } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertWalletName } from '../../lib/names.js'
 import { assertNotAnOwner, assertOwnerOutside } from '../approval/owner-rule.js'
@@ -23,21 +23,7 @@ import { recordStarts } from '../store/incoming.js'
 import { assertAddressShape } from '../../lib/address.js'
 import { dropPolicyCache, removeWalletPolicies } from '../store/policies.js'
 import { deleteWallet, findWallet, insertWallet, listWallets, renameWallet, setWalletOwner, type WalletRow } from '../store/wallets.js'
-
-/** The public view of a wallet row: never the sealed key. */
-export function toWallet(row: WalletRow): Wallet {
-  return {
-    id: row.id,
-    name: row.name,
-    chain: row.chain,
-    address: row.address,
-    publicKey: row.publicKey,
-    source: row.source,
-    derivationPath: row.derivationPath,
-    owner: row.owner,
-    createdAt: row.createdAt,
-  }
-}
+import { toWallet } from '../wallet-view.js'
 
 function defaultName(km: KeyMaterial): string {
   const tag = km.chain === 'evm' ? km.address.slice(2, 8).toLowerCase() : km.address.slice(0, 6)
@@ -96,7 +82,7 @@ export const create: Handler<'wallet.create'> = async (ctx, params, caller) => {
   return store(ctx, caller, generateKey(params.chain), 'generated', params.name, 'wallet.create', starts)
 }
 
-export const importWallet: Handler<'wallet.import'> = async (ctx, params, caller) => {
+const importWallet: Handler<'wallet.import'> = async (ctx, params, caller) => {
   // Checked before the (slow) key decoding, so a bad name fails fast.
   if (params.name !== undefined) assertWalletName(params.name)
   const { chain, format } = params
@@ -133,7 +119,7 @@ function assertMnemonicOptions(params: Input<'wallet.import'>): void {
   }
 }
 
-export const exportWallet: Handler<'wallet.export'> = async (ctx, params, caller) => {
+const exportWallet: Handler<'wallet.export'> = async (ctx, params, caller) => {
   const row = findWallet(ctx.db, params.wallet)
   if (row.chain === 'evm') {
     if (params.exportPassword === undefined) {
@@ -174,7 +160,7 @@ export const rename: Handler<'wallet.rename'> = (ctx, params, caller) => {
   })()
 }
 
-export const remove: Handler<'wallet.delete'> = (ctx, params, caller) => {
+const remove: Handler<'wallet.delete'> = (ctx, params, caller) => {
   try {
     return removeInTransaction(ctx, params.wallet, caller.actor)
   } finally {
@@ -220,3 +206,6 @@ export const setOwner: Handler<'wallet.setOwner'> = async (ctx, params, caller) 
     return toWallet(updated)
   })()
 }
+
+// `import`, `export` and `delete` are reserved words: declared under other names, exported under the verb.
+export { exportWallet as export, importWallet as import, remove as delete }

@@ -13,7 +13,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { WaiaasError } from '../../lib/errors.js'
-import type { RequestKind, TxState } from '../../lib/contract.js'
+import type { RequestKind, TxState } from '../../lib/contract/index.js'
 import { approvalMessage, contentHash, parseApprovalMessage, verifyOwnerSignature } from '../approval/owner.js'
 import { assertOwnerOutside, heldWallet } from '../approval/owner-rule.js'
 import type { AnyAdapter } from '../chains/registry.js'

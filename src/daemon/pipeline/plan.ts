@@ -5,7 +5,7 @@
  */
 import type { AccountInfo } from '@solana/web3.js'
 import { formatAmount } from '../../lib/amounts.js'
-import type { RequestKind } from '../../lib/contract.js'
+import type { RequestKind } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertFamily } from '../../lib/networks.js'
 import type { AnyAdapter } from '../chains/registry.js'

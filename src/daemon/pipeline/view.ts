@@ -1,6 +1,6 @@
 /** A request row as every transport shows it (the contract's txRequest). */
 import { formatAmount } from '../../lib/amounts.js'
-import type { TxRequestView } from '../../lib/contract.js'
+import type { TxRequestView } from '../../lib/contract/index.js'
 import { resolveNetwork } from '../../lib/networks.js'
 import { isFinal, type RequestRow } from '../store/requests.js'
 import type { WalletRow } from '../store/wallets.js'

@@ -8,7 +8,7 @@
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import type { PluginName } from '../../lib/contract.js'
+import type { PluginName } from '../../lib/contract/index.js'
 import { ERROR_CODES, toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'

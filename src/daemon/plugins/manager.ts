@@ -4,7 +4,7 @@
  * serialised, take effect at once and persist; a plugin that cannot start at daemon start-up is logged and shown in
  * status, and never stops the daemon.
  */
-import { PLUGIN_NAMES, type PluginName, type PluginStatus } from '../../lib/contract.js'
+import { PLUGIN_NAMES, type PluginName, type PluginStatus } from '../../lib/contract/index.js'
 import type { Env } from '../../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext } from '../context.js'

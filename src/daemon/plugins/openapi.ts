@@ -7,7 +7,7 @@
  */
 import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
-import { contract, NAMED_SCHEMAS, type MethodDef, type MethodName } from '../../lib/contract.js'
+import { contract, NAMED_SCHEMAS, type MethodDef, type MethodName } from '../../lib/contract/index.js'
 import { ERROR_CODES, type ErrorCode } from '../../lib/errors.js'
 import { OPENAPI_PATH, restRoutes, type Route } from './rest.js'
 

@@ -1,18 +1,12 @@
 /**
  * The REST plugin's routes, derived from the contract: every method is `POST /v1/<topic>/<verb>` (the method name
- * with `.` as `/`) taking its params as a JSON body, except the few that only the owner-only socket offers; methods
+ * with `.` as `/`) taking its params as a JSON body, for each method the contract exposes on `rest`; methods
  * the contract marks read-only are also `GET` on the same path, their params in the query string. The seed
  * article's resource spellings are aliases of contract methods, and bodies may say `walletId` for `wallet`.
  */
 import { z } from 'zod'
-import { contract, type MethodName } from '../../lib/contract.js'
+import { contract, methodsOn, type MethodName } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
-
-/**
- * Only on the socket: the connection handshake, stopping the daemon, setting the first master password (nobody
- * could authenticate before it exists) and switching the HTTP plugins themselves on and off.
- */
-export const SOCKET_ONLY: ReadonlySet<string> = new Set<MethodName>(['system.hello', 'system.shutdown', 'vault.init', 'plugin.enable', 'plugin.disable'])
 
 export type Verb = 'GET' | 'POST'
 
@@ -37,11 +31,13 @@ export function methodPath(method: string): string {
   return `/v1/${method.replaceAll('.', '/')}`
 }
 
-/** Every REST route: one POST per contract method offered over HTTP (and a GET for each read-only one), then the aliases. */
+/**
+ * Every REST route: one POST per contract method whose `transports` include `rest` (and a GET for each read-only
+ * one), then the aliases.
+ */
 export function restRoutes(): Route[] {
   const routes: Route[] = []
-  for (const method of Object.keys(contract) as MethodName[]) {
-    if (SOCKET_ONLY.has(method)) continue
+  for (const method of methodsOn('rest')) {
     routes.push({ verb: 'POST', path: methodPath(method), method, alias: false })
     if (contract[method].readOnly === true) routes.push({ verb: 'GET', path: methodPath(method), method, alias: false })
   }

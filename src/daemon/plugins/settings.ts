@@ -3,7 +3,7 @@
  * overridden at start by WAIAAS_REST_* / WAIAAS_MCP_HTTP_ENABLED. Both plugins share one HTTP server, whose address
  * is the rest plugin's host and port.
  */
-import type { PluginName } from '../../lib/contract.js'
+import type { PluginName } from '../../lib/contract/index.js'
 import type { Env } from '../../lib/env.js'
 import type { Db } from '../store/db.js'
 import { getMeta, setMeta } from '../store/meta.js'

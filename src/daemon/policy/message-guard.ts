@@ -14,7 +14,7 @@
  *
  * The check runs on the exact bytes that will be signed, so it holds for every encoding (text is bytes too).
  */
-import type { SIGN_MESSAGE_FORMATS } from '../../lib/contract.js'
+import type { SIGN_MESSAGE_FORMATS } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { APPROVAL_MARK } from '../approval/owner.js'
 import { transactionMessageShape } from '../chains/solana/message-shape.js'

@@ -3,7 +3,7 @@
  * of its state (`transition`), so two actors (a sweep and an operator, say) can never both move the same request.
  * JSON columns keep bigints as `{"$n":"…"}` so amounts survive exactly.
  */
-import type { RequestKind, TxState } from '../../lib/contract.js'
+import type { RequestKind, TxState } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { Action, Decision, Tier } from '../policy/types.js'
 import type { Db } from './db.js'

@@ -4,7 +4,7 @@
  * token and a lookup is by hash (an altered token simply matches nothing).
  */
 import { createHash, randomBytes } from 'node:crypto'
-import type { SessionPermission } from '../../lib/contract.js'
+import type { SessionPermission } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { Db } from './db.js'
 import { prepared } from './statements.js'

@@ -3,12 +3,12 @@
  * named by id), error texts are passed through redaction. Only networks whose RPC URL the operator (or the
  * devnet) set are contacted, each with a short timeout; a built-in public endpoint is never contacted.
  */
-import type { Output } from '../../lib/contract.js'
-import { resolveNetwork } from '../../lib/networks.js'
-import type { Handler } from '../context.js'
-import { redactText } from '../log.js'
-import { verifyAudit } from '../store/audit.js'
-import { listNetworkSettings } from '../store/network-settings.js'
+import type { Output } from '../lib/contract/index.js'
+import { resolveNetwork } from '../lib/networks.js'
+import type { Handler } from './context.js'
+import { redactText } from './log.js'
+import { verifyAudit } from './store/audit.js'
+import { listNetworkSettings } from './store/network-settings.js'
 
 type Check = Output<'system.doctor'>['checks'][number]
 
