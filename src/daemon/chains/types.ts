@@ -131,12 +131,29 @@ export interface ChainAdapter {
   rebuildReason(err: unknown, tx: PreparedTx | null, from: () => string): Promise<string | null>
   /** True when `tx` can no longer land (Solana: its blockhash expired); never for a transaction that cannot expire. */
   isExpired(tx: PreparedTx): Promise<boolean>
+  /**
+   * A transaction the caller built (`sign tx`, EVM fields or a Solana base64 message) read into what policy judges.
+   * Offline, the node is not asked; online, the transaction must be bound to this network (NETWORK_MISMATCH).
+   * INPUT_INVALID for a transaction of the wrong shape.
+   */
+  readCallerTx(transaction: string | Record<string, unknown>, wallet: string, opts: { offline: boolean }): Promise<CallerTx>
   /** Whether a broadcast transaction can be replaced (same nonce, higher fees) by speedUp() or cancel(). */
   readonly replaceable: boolean
   /** A replacement of `prepared` with the same nonce and fees raised by `bumpPercent` (only when `replaceable`). */
   speedUp(prepared: PreparedTx, signedOld: SignedTx, bumpPercent?: number): Promise<PreparedTx>
   /** A 0-value self-transfer with the same nonce and higher fees, which voids `prepared` if it lands first (only when `replaceable`). */
   cancel(prepared: PreparedTx, signedOld: SignedTx, bumpPercent?: number): Promise<PreparedTx>
+}
+
+/** A caller-built transaction as policy judges it (see ChainAdapter.readCallerTx). */
+export interface CallerTx {
+  /** What will be signed, as the request stores it (EVM `{ transaction }`, Solana `{ message }`). */
+  body: Record<string, unknown>
+  actions: Action[]
+  /** The most its fee can cost, in minor units, read from the transaction itself. */
+  maxFee: bigint
+  /** False offline when the actions need the node's data (a token's decimals) before anything but a denial. */
+  complete: boolean
 }
 
 /**

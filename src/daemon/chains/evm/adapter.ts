@@ -5,7 +5,8 @@
  */
 import { Transaction, computeAddress, getAddress, toQuantity } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, CallerTx, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { readEvmCallerTx } from './caller-tx.js'
 import { simulateEvmEffects } from './effects.js'
 import { readTokenBalance, readTokenInfo, type TokenInfo } from './erc20.js'
 import { estimateFees } from './fees.js'
@@ -165,6 +166,11 @@ export class EvmAdapter implements ChainAdapter {
   /** An EVM transaction never expires: it waits until it is mined or replaced. */
   async isExpired(): Promise<boolean> {
     return false
+  }
+
+  /** The caller's EIP-1559 fields, every one given (see caller-tx.ts); bound to this chain by its chainId. */
+  async readCallerTx(transaction: string | Record<string, unknown>, wallet: string, opts: { offline: boolean }): Promise<CallerTx> {
+    return readEvmCallerTx(transaction, wallet, this.chainId, opts.offline)
   }
 
   /** A broadcast transaction can be replaced (same nonce, higher fees). */

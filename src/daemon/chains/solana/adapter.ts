@@ -10,7 +10,8 @@
 import { PublicKey, VersionedMessage, VersionedTransaction } from '@solana/web3.js'
 import { base58 } from '@scure/base'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, CallerTx, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { readSolanaCallerTx } from './caller-tx.js'
 import { simulateSolanaEffects } from './effects.js'
 import { SolanaRpc } from './connection.js'
 import { SolanaTxFailure, isAlreadyProcessed, toSolanaError } from './errors.js'
@@ -140,6 +141,11 @@ export class SolanaAdapter implements ChainAdapter {
   async rebuildReason(err: unknown, tx: PreparedTx | null): Promise<string | null> {
     if (!(err instanceof WaiaasError) || err.code !== 'CHAIN_BLOCKHASH_EXPIRED' || tx === null) return null
     return (await this.isExpired(tx)) ? 'blockhash expired before broadcast' : null
+  }
+
+  /** The caller's base64 message (see caller-tx.ts); online, its blockhash must be live on this network. */
+  readCallerTx(transaction: string | Record<string, unknown>, wallet: string, opts: { offline: boolean }): Promise<CallerTx> {
+    return readSolanaCallerTx(this.rpc, this.network, transaction, wallet, opts.offline)
   }
 
   /** A broadcast Solana transaction cannot be replaced: one that does not land expires with its blockhash. */
