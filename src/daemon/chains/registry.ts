@@ -31,8 +31,8 @@ export class ChainRegistry {
 
   /** The family's signer of what needs no node (loaded on first use; no RPC URL needed). */
   async offlineSigner(family: ChainFamily): Promise<OfflineSigner> {
-    if (family === 'evm') return (await import('./evm/offline-signer.js')).evmOfflineSigner as OfflineSigner
-    return (await import('./solana/offline-signer.js')).solanaOfflineSigner as OfflineSigner
+    if (family === 'evm') return (await import('./evm/offline-signer.js')).evmOfflineSigner
+    return (await import('./solana/offline-signer.js')).solanaOfflineSigner
   }
 
   /** The adapter for a network, from its current settings. Throws CHAIN_RPC_UNREACHABLE when no RPC URL is set. */
