@@ -12,6 +12,7 @@ import { sqliteNonceStore } from '../store/nonces.js'
 import type { EvmAdapter } from './evm/adapter.js'
 import type { NonceManager } from './evm/nonce-manager.js'
 import type { SolanaAdapter } from './solana/adapter.js'
+import type { ChainFamily, OfflineSigner } from './types.js'
 
 export type AnyAdapter = EvmAdapter | SolanaAdapter
 
@@ -26,6 +27,12 @@ export class ChainRegistry {
     const { NonceManager } = await import('./evm/nonce-manager.js')
     this.nonces ??= new NonceManager(sqliteNonceStore(this.db))
     return this.nonces
+  }
+
+  /** The family's signer of what needs no node (loaded on first use; no RPC URL needed). */
+  async offlineSigner(family: ChainFamily): Promise<OfflineSigner> {
+    if (family === 'evm') return (await import('./evm/offline-signer.js')).evmOfflineSigner
+    return (await import('./solana/offline-signer.js')).solanaOfflineSigner
   }
 
   /** The adapter for a network, from its current settings. Throws CHAIN_RPC_UNREACHABLE when no RPC URL is set. */

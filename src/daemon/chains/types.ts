@@ -25,8 +25,11 @@ export interface FeeEstimate {
   details: Record<string, string>
 }
 
-/** A transaction ready to sign: everything fixed except the signature. Serialisable (bigints as strings) for storage. */
-export interface PreparedTx {
+/**
+ * A transaction ready to sign: everything fixed except the signature. Serialisable (bigints as strings) for storage.
+ * A type (not an interface) so that it is a JSON record, as a request row stores it.
+ */
+export type PreparedTx = {
   family: ChainFamily
   network: string
   from: string
@@ -105,4 +108,65 @@ export interface ChainAdapter {
   suggestedFee(from: string, unsigned: Record<string, unknown>, report: EffectReport): Promise<bigint>
   /** Whether a transaction the daemon prepared runs code beyond what its decoded actions say (so it is simulated). */
   runsCode(tx: PreparedTx): boolean
+
+  // What the pipeline needs where chains differ, each named for what it does (the pipeline never asks the family).
+
+  /**
+   * Builds `intent` for a policy decision: fixed in full except what only signing may take (EVM: the nonce, taken by
+   * assignNonce), so a request that waits or is denied holds nothing scarce.
+   */
+  prepareToDecide(from: string, intent: TxIntent): Promise<PreparedTx>
+  /** Whether `tx` still needs assignNonce() before signing (never, where transactions carry no nonce). */
+  hasNonce(tx: PreparedTx): boolean
+  /** Takes the account's next nonce for a transaction from prepareToDecide (returns `tx` where there is none to take). */
+  assignNonce(tx: PreparedTx): Promise<PreparedTx>
+  /** Gives `tx`'s nonce back when it will never be signed or sent (nothing to give back where there is no nonce). */
+  releaseNonce(tx: PreparedTx): Promise<void>
+  /**
+   * Broadcasting stored signed bytes failed with `err`: the reason those bytes can never land, so that the request is
+   * built and signed again under the same decision (EVM: another transaction used the nonce — the account's nonces are
+   * resynchronised from the chain here; Solana: the blockhash expired), or null when `err` stands. `tx` is the stored
+   * prepared transaction, if any; `from` names the sending account.
+   */
+  rebuildReason(err: unknown, tx: PreparedTx | null, from: () => string): Promise<string | null>
+  /** True when `tx` can no longer land (Solana: its blockhash expired); never for a transaction that cannot expire. */
+  isExpired(tx: PreparedTx): Promise<boolean>
+  /**
+   * A transaction the caller built (`sign tx`, EVM fields or a Solana base64 message) read into what policy judges.
+   * Offline, the node is not asked; online, the transaction must be bound to this network (NETWORK_MISMATCH).
+   * INPUT_INVALID for a transaction of the wrong shape.
+   */
+  readCallerTx(transaction: string | Record<string, unknown>, wallet: string, opts: { offline: boolean }): Promise<CallerTx>
+  /** Whether a broadcast transaction can be replaced (same nonce, higher fees) by speedUp() or cancel(). */
+  readonly replaceable: boolean
+  /** A replacement of `prepared` with the same nonce and fees raised by `bumpPercent` (only when `replaceable`). */
+  speedUp(prepared: PreparedTx, signedOld: SignedTx, bumpPercent?: number): Promise<PreparedTx>
+  /** A 0-value self-transfer with the same nonce and higher fees, which voids `prepared` if it lands first (only when `replaceable`). */
+  cancel(prepared: PreparedTx, signedOld: SignedTx, bumpPercent?: number): Promise<PreparedTx>
+}
+
+/** A caller-built transaction as policy judges it (see ChainAdapter.readCallerTx). */
+export interface CallerTx {
+  /** What will be signed, as the request stores it (EVM `{ transaction }`, Solana `{ message }`). */
+  body: Record<string, unknown>
+  actions: Action[]
+  /** The most its fee can cost, in minor units, read from the transaction itself. */
+  maxFee: bigint
+  /** False offline when the actions need the node's data (a token's decimals) before anything but a denial. */
+  complete: boolean
+}
+
+/**
+ * Signing that needs no node (messages, typed data, caller-built transactions): synchronous, so a sign-only request
+ * is signed inside the transaction that records it. `K` is the key object kept per unlock (see signingKey).
+ */
+export interface OfflineSigner<K = unknown> {
+  /** The key object signatures are made with, from the wallet's raw secret (which the caller wipes; this must copy). */
+  signingKey(secret: Buffer): K
+  /** EVM: EIP-191 personal_sign; Solana: ed25519 over the bytes. */
+  signMessage(key: K, message: Uint8Array): string
+  /** EIP-712 typed data (EVM only: buildPlan refuses it elsewhere). */
+  signTypedData(key: K, typedData: unknown): string
+  /** A caller-built transaction (the request body's `transaction` or `message`), signed: its raw signed form. */
+  signTransaction(key: K, wallet: string, body: Record<string, unknown>): string
 }

@@ -3,7 +3,6 @@
  * actions, with display values and the amounts a reservation holds. Nothing here writes; the pipeline stores the
  * plan as the request's row.
  */
-import type { AccountInfo } from '@solana/web3.js'
 import { formatAmount } from '../../lib/amounts.js'
 import type { RequestKind } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
@@ -13,7 +12,7 @@ import type { TxIntent } from '../chains/types.js'
 import type { DaemonContext } from '../context.js'
 import { toIntent } from '../intents.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
-import { actionsFromIntent, addressKey, actionsFromSolanaTx, decodeEvmCall, parseUnsignedEvmTx, typedDataDomain } from '../policy/decode.js'
+import { actionsFromIntent, typedDataDomain } from '../policy/decode.js'
 import { signMessageBody, type MessageFormat } from '../policy/message-guard.js'
 import type { Action } from '../policy/types.js'
 import type { RequestSummary, ReservedAmount } from '../store/requests.js'
@@ -213,6 +212,7 @@ async function txPlan(
   return { wallet, net, kind: intent.kind, body: { intent }, intent, actions, tokens, maxFee: null, complete: true, ...account(actions, net, tokens) }
 }
 
+/** `sign tx`: the caller's transaction read by the network's adapter (decoded, checked, bound to the network). */
 async function signTxPlan(
   ctx: Pick<DaemonContext, 'db' | 'chains'>,
   wallet: WalletRow,
@@ -221,113 +221,7 @@ async function signTxPlan(
   offline: boolean,
 ): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
-  if (net.family === 'evm') {
-    const tx = parseUnsignedEvmTx(transaction, net.chainId ?? 0)
-    for (const field of ['nonce', 'gasLimit', 'maxFeePerGas', 'maxPriorityFeePerGas'] as const) {
-      if (tx[field] === null) {
-        throw new WaiaasError('INPUT_INVALID', `A transaction to sign must carry its ${field}: the caller broadcasts it`, {
-          details: { field: `transaction.${field}` },
-          hint: 'Give nonce, gasLimit, maxFeePerGas and maxPriorityFeePerGas; or use `waiaas send`/`call`, which fill them in.',
-        })
-      }
-    }
-    const actions = decodeEvmCall(tx.to, tx.data, tx.value, { wallet: wallet.address, field: 'transaction.data' })
-    const tokens = offline ? {} : await tokenMeta(adapter, actions)
-    const maxFee = (tx.gasLimit ?? 0n) * (tx.maxFeePerGas ?? 0n)
-    const complete = !offline || !actions.some((a) => a.kind === 'token-transfer' || a.kind === 'token-approve')
-    return { wallet, net, kind: 'sign-tx', body: { transaction: { ...tx, to: addressKey(tx.to) } }, intent: null, actions, tokens, maxFee, complete, ...account(actions, net, tokens) }
-  }
-  if (typeof transaction !== 'string') {
-    throw new WaiaasError('INPUT_INVALID', 'A Solana transaction to sign is a base64 string', { details: { field: 'transaction' } })
-  }
-  if (adapter.family !== 'solana') throw new WaiaasError('INTERNAL', 'adapter family mismatch')
-  const { PublicKey } = await import('@solana/web3.js')
-  const { unpackAccount, getMint } = await import('@solana/spl-token')
-  const connection = adapter.rpc.connection
-  const infos = new Map<string, Promise<AccountInfo<Buffer> | null>>()
-  const accountInfo = (address: string): Promise<AccountInfo<Buffer> | null> => {
-    let p = infos.get(address)
-    if (p === undefined) {
-      const key = new PublicKey(address)
-      p = adapter.rpc.read('read account', (c) => c.getAccountInfo(key))
-      infos.set(address, p)
-    }
-    return p
-  }
-  const lamports = async (address: string): Promise<bigint | null> => {
-    const info = await accountInfo(address)
-    return info === null ? null : BigInt(info.lamports)
-  }
-  const resolve = async (address: string): Promise<{ owner: string; mint: string; decimals: number } | null> => {
-    const key = new PublicKey(address)
-    const info = await accountInfo(address)
-    if (info === null) return null
-    try {
-      const acc = unpackAccount(key, info, info.owner)
-      const mint = await getMint(connection, acc.mint, undefined, info.owner)
-      return { owner: acc.owner.toBase58(), mint: acc.mint.toBase58(), decimals: mint.decimals }
-    } catch {
-      return null
-    }
-  }
-  const decoded = offline ? await actionsFromSolanaTx(transaction, wallet.address, async () => null, async () => null) : await actionsFromSolanaTx(transaction, wallet.address, resolve, lamports)
-  const { VersionedMessage } = await import('@solana/web3.js')
-  const message = VersionedMessage.deserialize(decoded.message)
-  // Offline, a token instruction whose accounts are unknown reads as a call on the token program: leave it to the
-  // online pass, which resolves it (the offline pass only ever denies on what it knows).
-  const actions = offline ? decoded.actions.filter((a) => !(a.kind === 'contract-call' && TOKEN_PROGRAM_IDS.includes(a.contract))) : decoded.actions
-  if (!offline) await assertBlockhashOf(adapter, message)
-  const tokens = offline ? {} : await tokenMeta(adapter, actions)
-  return {
-    wallet,
-    net,
-    kind: 'sign-tx',
-    body: { message: Buffer.from(decoded.message).toString('base64') },
-    intent: null,
-    actions,
-    tokens,
-    // Base fee per signature plus the most its compute-unit price can cost.
-    maxFee: 5000n * BigInt(message.header.numRequiredSignatures) + decoded.priorityFeeLamports,
-    complete: !offline,
-    ...account(actions, net, tokens),
-  }
-}
-
-const TOKEN_PROGRAM_IDS = ['TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA', 'TokenzQdBNbLqP5VEhdkAS6EPFLC1PHnBqCXEpPxuEb']
-
-/**
- * A caller-built Solana transaction is valid on whichever network knows its blockhash, so it is bound to the network
- * it is decided for here: its recent blockhash must be live on that network's node (or, for a durable-nonce
- * transaction, its nonce account there must hold that value). NETWORK_MISMATCH otherwise, CHAIN_RPC_UNREACHABLE when
- * the node cannot be asked (never signed on trust).
- */
-async function assertBlockhashOf(adapter: Extract<AnyAdapter, { family: 'solana' }>, message: import('@solana/web3.js').VersionedMessage): Promise<void> {
-  const { NonceAccount } = await import('@solana/web3.js')
-  const blockhash = message.recentBlockhash
-  const first = message.compiledInstructions[0]
-  const program = first === undefined ? undefined : message.staticAccountKeys[first.programIdIndex]?.toBase58()
-  const durable = first !== undefined && program === '11111111111111111111111111111111' && first.data.length >= 4 && Buffer.from(first.data).readUInt32LE(0) === 4
-  let live: boolean
-  let why: string
-  if (durable) {
-    const nonceKey = message.staticAccountKeys[first.accountKeyIndexes[0] ?? -1]
-    const info = nonceKey === undefined ? null : await adapter.rpc.read('read nonce account', (c) => c.getAccountInfo(nonceKey, adapter.rpc.commitment))
-    let stored: string | null = null
-    try {
-      stored = info === null ? null : NonceAccount.fromAccountData(info.data).nonce
-    } catch {
-      stored = null
-    }
-    live = stored === blockhash
-    why = `its durable nonce ${blockhash} is not the value of nonce account ${nonceKey?.toBase58() ?? '?'} on ${adapter.network}`
-  } else {
-    live = (await adapter.rpc.read('check blockhash', (c) => c.isBlockhashValid(blockhash, { commitment: adapter.rpc.commitment }))).value
-    why = `its recent blockhash ${blockhash} is not a live blockhash of ${adapter.network}`
-  }
-  if (!live) {
-    throw new WaiaasError('NETWORK_MISMATCH', `The transaction cannot be signed for ${adapter.network}: ${why} (built for another network, or expired)`, {
-      details: { field: 'transaction.recentBlockhash', network: adapter.network, blockhash, durableNonce: durable },
-      hint: 'Build the transaction with a recent blockhash from the network you name (getLatestBlockhash on its RPC), and sign it soon after.',
-    })
-  }
+  const read = await adapter.readCallerTx(transaction, wallet.address, { offline })
+  const tokens = offline ? {} : await tokenMeta(adapter, read.actions)
+  return { wallet, net, kind: 'sign-tx', body: read.body, intent: null, actions: read.actions, tokens, maxFee: read.maxFee, complete: read.complete, ...account(read.actions, net, tokens) }
 }

@@ -5,7 +5,8 @@
  */
 import { Transaction, computeAddress, getAddress, toQuantity } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, CallerTx, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { readEvmCallerTx } from './caller-tx.js'
 import { simulateEvmEffects } from './effects.js'
 import { readTokenBalance, readTokenInfo, type TokenInfo } from './erc20.js'
 import { estimateFees } from './fees.js'
@@ -114,6 +115,11 @@ export class EvmAdapter implements ChainAdapter {
     return { family: 'evm', network: this.network, from, intent, fee: feeDetails(fields), unsigned: { ...toUnsigned(fields) } }
   }
 
+  /** For a policy decision: the transaction without a nonce (assignNonce takes one once it may be signed). */
+  prepareToDecide(fromAddress: string, intent: TxIntent): Promise<PreparedTx> {
+    return this.prepare(fromAddress, intent, { nonce: false })
+  }
+
   /** Whether a prepared transaction still needs assignNonce(). */
   hasNonce(tx: PreparedTx): boolean {
     return tx.unsigned.nonce !== UNASSIGNED
@@ -146,6 +152,29 @@ export class EvmAdapter implements ChainAdapter {
     const from = this.normalizeAddress(address, 'address')
     return this.opts.nonces.resync(this.chainId, from, () => this.pendingNonce(from))
   }
+
+  /**
+   * CHAIN_NONCE_TOO_LOW for bytes that are not ours on chain (broadcast() checks that): someone else used this nonce,
+   * so these bytes can never land. Resynchronises the account's nonces from the chain.
+   */
+  async rebuildReason(err: unknown, _tx: PreparedTx | null, from: () => string): Promise<string | null> {
+    if (!(err instanceof WaiaasError) || err.code !== 'CHAIN_NONCE_TOO_LOW') return null
+    await this.resyncNonce(from())
+    return 'nonce already used by another transaction'
+  }
+
+  /** An EVM transaction never expires: it waits until it is mined or replaced. */
+  async isExpired(): Promise<boolean> {
+    return false
+  }
+
+  /** The caller's EIP-1559 fields, every one given (see caller-tx.ts); bound to this chain by its chainId. */
+  async readCallerTx(transaction: string | Record<string, unknown>, wallet: string, opts: { offline: boolean }): Promise<CallerTx> {
+    return readEvmCallerTx(transaction, wallet, this.chainId, opts.offline)
+  }
+
+  /** A broadcast transaction can be replaced (same nonce, higher fees). */
+  readonly replaceable = true
 
   /** eth_call + estimateGas on the prepared fields, never signing; a revert is `ok: false`, not an exception. */
   async simulate(tx: PreparedTx): Promise<SimulationResult> {

@@ -10,7 +10,8 @@
 import { PublicKey, VersionedMessage, VersionedTransaction } from '@solana/web3.js'
 import { base58 } from '@scure/base'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, CallerTx, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import { readSolanaCallerTx } from './caller-tx.js'
 import { simulateSolanaEffects } from './effects.js'
 import { SolanaRpc } from './connection.js'
 import { SolanaTxFailure, isAlreadyProcessed, toSolanaError } from './errors.js'
@@ -117,6 +118,45 @@ export class SolanaAdapter implements ChainAdapter {
           ? { ...intent, to: to.toBase58(), token: mint?.toBase58() ?? intent.token }
           : { ...intent, to: to.toBase58() }
     return { family: 'solana', network: this.network, from: from.toBase58(), intent: canonical, fee, unsigned: { ...unsigned } }
+  }
+
+  /** For a policy decision: the same as prepare() (a Solana transaction holds no nonce; its blockhash expires). */
+  prepareToDecide(fromAddress: string, intent: TxIntent): Promise<PreparedTx> {
+    return this.prepare(fromAddress, intent)
+  }
+
+  /** A Solana transaction carries its blockhash, never a nonce to assign. */
+  hasNonce(): boolean {
+    return true
+  }
+
+  async assignNonce(tx: PreparedTx): Promise<PreparedTx> {
+    return tx
+  }
+
+  /** Nothing to give back: no nonce was taken. */
+  async releaseNonce(): Promise<void> {}
+
+  /** CHAIN_BLOCKHASH_EXPIRED for a stored transaction whose blockhash has really expired: these bytes can never land. */
+  async rebuildReason(err: unknown, tx: PreparedTx | null): Promise<string | null> {
+    if (!(err instanceof WaiaasError) || err.code !== 'CHAIN_BLOCKHASH_EXPIRED' || tx === null) return null
+    return (await this.isExpired(tx)) ? 'blockhash expired before broadcast' : null
+  }
+
+  /** The caller's base64 message (see caller-tx.ts); online, its blockhash must be live on this network. */
+  readCallerTx(transaction: string | Record<string, unknown>, wallet: string, opts: { offline: boolean }): Promise<CallerTx> {
+    return readSolanaCallerTx(this.rpc, this.network, transaction, wallet, opts.offline)
+  }
+
+  /** A broadcast Solana transaction cannot be replaced: one that does not land expires with its blockhash. */
+  readonly replaceable = false
+
+  speedUp(): Promise<PreparedTx> {
+    return Promise.reject(new WaiaasError('TX_STATE_CONFLICT', 'A Solana transaction cannot be replaced', { details: { network: this.network } }))
+  }
+
+  cancel(): Promise<PreparedTx> {
+    return Promise.reject(new WaiaasError('TX_STATE_CONFLICT', 'A Solana transaction cannot be replaced', { details: { network: this.network } }))
   }
 
   /** simulateTransaction of the unsigned message (sigVerify off); a program failure is `ok: false` with its code. */
