@@ -4,6 +4,7 @@
  * type or field gets its flags, its help and its validation from one row. The seed article's type names are accepted
  * as aliases of ours. Pure data (no zod, no ethers): the CLI loads it.
  */
+import { DEFAULT_DELAY_SECONDS } from './resolve-settings.js'
 
 export const POLICY_TYPES = [
   'SPENDING_LIMIT',
@@ -94,7 +95,7 @@ export type RuleField = RuleValue & {
 
 const usd = <F extends string>(flag: F, doc: string) => ({ kind: 'usd', flag, unit: 'usd', doc: `${doc} (USD, ≤ 6 decimals)` }) as const
 const native = <F extends string>(flag: F, doc: string) => ({ kind: 'amount', flag, unit: 'native', doc: `${doc} (native unit, or --token's units)` }) as const
-const delaySeconds = { kind: 'seconds', min: 1, max: THIRTY_DAYS, doc: 'How long a DELAY waits, e.g. 300 or 5m (default 900 s when the tier is DELAY)' } as const
+const delaySeconds = { kind: 'seconds', min: 1, max: THIRTY_DAYS, doc: `How long a DELAY waits, e.g. 300 or 5m (default ${DEFAULT_DELAY_SECONDS} s when the tier is DELAY)` } as const
 const tier = <const V extends readonly [string, ...string[]]>(values: V, doc: string) => ({ kind: 'enum', values, required: true, doc }) as const
 const tierOr = <const V extends readonly [string, ...string[]]>(values: V, dflt: V[number], doc: string) =>
   ({ kind: 'enum', values, default: dflt, doc: `${doc} (default ${dflt})` }) as const

@@ -25,9 +25,10 @@ import { WaiaasError } from '../../lib/errors.js'
 import { POLICY_TYPE_DOCS, policyTypeNames, ruleFieldsHelp } from '../../lib/policy-fields.js'
 import { DAYS, places, ruleAddress, ruleSchemas, shown, type ParsedRules, type RuleChecks } from '../../lib/rule-schemas.js'
 import { POLICY_TYPES, type PolicyType, type Tier } from './types.js'
+import { DEFAULT_DELAY_SECONDS } from '../../lib/resolve-settings.js'
 
-/** The delay of a DELAY tier when the rules do not give one. */
-export const DEFAULT_DELAY_SECONDS = 900
+/** The delay of a DELAY tier when the rules do not give one: the resolver's default, re-exported for the engine. */
+export { DEFAULT_DELAY_SECONDS }
 
 /**
  * Types whose policies only ever restrict: adding one (where it hides no policy of its type) can raise a tier or
