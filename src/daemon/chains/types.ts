@@ -105,4 +105,9 @@ export interface ChainAdapter {
   suggestedFee(from: string, unsigned: Record<string, unknown>, report: EffectReport): Promise<bigint>
   /** Whether a transaction the daemon prepared runs code beyond what its decoded actions say (so it is simulated). */
   runsCode(tx: PreparedTx): boolean
+  /**
+   * The latest block's time (unix seconds; null when the node does not say), in one request without retry, through
+   * the adapter's connection and its credential handling: `doctor`'s probe of reachability and clock skew.
+   */
+  latestBlockTime(): Promise<number | null>
 }
