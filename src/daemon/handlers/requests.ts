@@ -10,11 +10,11 @@ import { getRequest, listRequests, type RequestRow } from '../store/requests.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { findWallet } from '../store/wallets.js'
 import type { DaemonContext } from '../context.js'
-import { prepared } from '../store/statements.js'
+import { walletSummary } from '../store/wallet-summary.js'
 
 /** The view of a row, with its wallet's name and address (a deleted wallet shows as such). */
 export function view(ctx: DaemonContext, row: RequestRow): ReturnType<typeof requestView> {
-  const w = prepared<[string], { name: string; address: string }>(ctx.db, 'SELECT name, address FROM wallets WHERE id = ?').get(row.walletId)
+  const w = walletSummary(ctx.db, row.walletId)
   return requestView(row, w)
 }
 
