@@ -6,7 +6,6 @@
  * the total is a whole number of that unit (`1.5h` is 5400 s; `0.5s` is no whole number of seconds). Each field has
  * its bounds, said in the error with the grammar. Pure: the CLI, the daemon and the settings table share it.
  */
-import { z } from 'zod'
 import { WaiaasError } from './errors.js'
 
 /** The unit a field counts in (what a plain number means and what the parse returns). */
@@ -24,12 +23,15 @@ export interface DurationSpec {
   plain?: DurationUnit
 }
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
+/** Milliseconds per unit of the grammar. */
+export const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
 const TERM = /(\d{1,15}(?:\.\d{1,9})?)(ms|s|m|h|d|w)/y
 const PLAIN = /^\d{1,15}(?:\.\d{1,9})?$/
-const MAX_TEXT = 64
+/** The longest text of the grammar read (longer is not a duration). */
+export const MAX_TEXT = 64
 
-const UNIT_WORD: Record<DurationUnit, string> = { ms: 'milliseconds', s: 'seconds', m: 'minutes', h: 'hours' }
+/** A unit in words, for messages. */
+export const UNIT_WORD: Record<DurationUnit, string> = { ms: 'milliseconds', s: 'seconds', m: 'minutes', h: 'hours' }
 
 /** The grammar in words, for errors, hints and `--help`. */
 export function durationGrammar(plain: DurationUnit): string {
@@ -106,37 +108,6 @@ export function parseDuration(input: string | number, spec: DurationSpec): numbe
     },
     hint: `${spec.field} takes ${durationGrammar(spec.plain ?? spec.unit)}; ${durationBounds(spec)}.`,
   })
-}
-
-/**
- * The one zod schema of a duration for `spec` (contract fields, rule fields, settings): a number in the plain unit or
- * a text of the grammar, parsed to a whole number of `spec.unit`. A bad value is a custom issue whose message is the
- * reason ("must be at most 30d (from 1s to 30d)") and whose `params.issue` is not-a-duration, not-whole, too-small,
- * too-large or invalid_type. Its JSON Schema: an integer within the bounds, or a string of the grammar.
- */
-export function durationSchema(spec: Omit<DurationSpec, 'field'>, description?: string) {
-  const plain = spec.plain ?? spec.unit
-  const inPlain = (v: number): number => Math.floor((v * UNIT_MS[spec.unit]) / UNIT_MS[plain])
-  return z
-    .unknown()
-    .transform((v, ctx): number => {
-      const fail = (issue: string, message: string): never => {
-        ctx.issues.push({ code: 'custom', message, input: v, params: { issue } })
-        return z.NEVER
-      }
-      if (typeof v !== 'number' && typeof v !== 'string') {
-        return fail('invalid_type', `must be a number of ${UNIT_WORD[plain]} or a duration such as "5m", not ${v === null ? 'null' : typeof v}`)
-      }
-      const r = checkDuration(v, spec)
-      return r.ok ? r.value : fail(r.issue, r.reason)
-    })
-    .meta({
-      anyOf: [
-        { type: 'integer', minimum: inPlain(spec.min), maximum: inPlain(spec.max) },
-        { type: 'string', maxLength: MAX_TEXT, description: durationGrammar(plain) },
-      ],
-      ...(description === undefined ? {} : { description: `${description}: ${durationGrammar(plain)}` }),
-    })
 }
 
 /** Durations every command shares, with their bounds. */

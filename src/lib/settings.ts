@@ -4,7 +4,7 @@
  * lists and edits from it. Precedence: flags (per command), then the environment, then `<data dir>/config.json`,
  * then the default. Secrets and the settings that locate the data directory are environment-only.
  */
-import { durationBounds, durationSchema, type DurationUnit } from './durations.js'
+import { checkDuration, durationBounds, type DurationUnit } from './durations.js'
 import type { Env } from './env.js'
 
 export type SettingType =
@@ -160,8 +160,8 @@ export function parseSetting(setting: Setting, raw: unknown): { ok: true; value:
       return { ok: true, value: n }
     }
     case 'duration': {
-      const r = durationSchema(t).safeParse(/^\d+$/.test(text) ? Number(text) : text)
-      return r.success ? { ok: true, value: r.data } : bad(`${r.error.issues[0]?.message ?? 'must be a duration'}, got "${text.slice(0, 64)}"`)
+      const r = checkDuration(/^\d+$/.test(text) ? Number(text) : text, t)
+      return r.ok ? { ok: true, value: r.value } : bad(`${r.reason}, got "${text.slice(0, 64)}"`)
     }
     case 'bool': {
       const v = text.toLowerCase()

@@ -1,7 +1,8 @@
 /** The one zod helper of the duration grammar: what contract fields, rule fields and settings parse with. */
 import { z } from 'zod'
 import { describe, expect, it } from 'vitest'
-import { DURATIONS, durationSchema } from '../../src/lib/durations.js'
+import { durationSchema } from '../../src/lib/duration-schema.js'
+import { DURATIONS } from '../../src/lib/durations.js'
 import { findSetting, parseSetting } from '../../src/lib/settings.js'
 
 describe('durationSchema', () => {
@@ -16,7 +17,7 @@ describe('durationSchema', () => {
   it('refuses with a custom issue naming the kind of problem', () => {
     const issueOf = (v: unknown): unknown => {
       const r = ttl.safeParse(v)
-      return r.success ? null : r.error.issues[0]?.params
+      return r.success ? null : (r.error.issues[0] as { params?: unknown } | undefined)?.params
     }
     expect(issueOf('31d')).toEqual({ issue: 'too-large' })
     expect(issueOf('0.5s')).toEqual({ issue: 'not-whole' })
@@ -25,13 +26,13 @@ describe('durationSchema', () => {
   })
 
   it('describes itself in JSON Schema as a bounded integer or a grammar string', () => {
-    const js = z.toJSONSchema(z.object({ ttl }), { io: 'input' }) as { properties: { ttl: Record<string, any> } }
+    const js: any = z.toJSONSchema(z.object({ ttl }), { io: 'input' })
     expect(js.properties.ttl.anyOf[0]).toMatchObject({ type: 'integer', minimum: 1, maximum: 2_592_000 })
     expect(js.properties.ttl.anyOf[1]).toMatchObject({ type: 'string', maxLength: 64 })
     expect(js.properties.ttl.description).toMatch(/^How long it waits: /)
   })
 
-  it('is what the settings table parses durations with (same value, same reason)', () => {
+  it('gives the same value and reason as the settings table, which parses with the grammar itself', () => {
     const s = findSetting('approval.ttlSeconds')!
     expect(parseSetting(s, '2d')).toEqual({ ok: true, value: 172_800 })
     const bad = parseSetting(s, '31d')
