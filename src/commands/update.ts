@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../lib/base-command.js'
 import { readSettings } from '../lib/env.js'
+import { resolveSettings } from '../lib/resolve-settings.js'
 import { redactUrl } from '../lib/networks.js'
 import { VERSION } from '../lib/version.js'
 
@@ -55,7 +56,7 @@ export default class Update extends BaseCommand {
   }
 
   protected override async exec(): Promise<UpdateCheck> {
-    const registry = readSettings(this.paths.config).npmRegistry ?? 'https://registry.npmjs.org'
+    const registry = resolveSettings(readSettings(this.paths.config)).npmRegistry
     const base = { current: VERSION, command: null, registry: redactUrl(registry) }
     const skipped = (reason: string): UpdateCheck => ({
       ...base, latest: null, status: 'skipped', reason, hint: 'Try again later; `waiaas config get update.registry` shows where it asks.',

@@ -2,6 +2,7 @@ import { WaiaasError } from '../lib/errors.js'
 import type { MethodName, Output, Params, Role } from '../lib/contract/index.js'
 import type { Clock } from '../lib/clock.js'
 import type { Paths } from '../lib/paths.js'
+import type { ResolvedSettings } from '../lib/resolve-settings.js'
 import type { ChainRegistry } from './chains/registry.js'
 import type { Devnet } from './devnet.js'
 import type { Keyring, KeyGrant } from './keyring.js'
@@ -37,6 +38,8 @@ export interface DaemonContext {
   now: Clock
   /** Started by the CLI's launcher (so a CLI of another version may restart it). */
   managed: boolean
+  /** Every setting as resolved at start (environment, config file, default): what `waiaas config list` shows. */
+  settings: ResolvedSettings
   /** The prices.json in use (WAIAAS_PRICES_FILE, else <data dir>/prices.json when present); backups include it. */
   pricesFile?: string | undefined
   /** The base URL approval links are given under, when the owner reaches the REST plugin through another address. */

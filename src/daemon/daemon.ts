@@ -8,6 +8,7 @@ import { MAX_FRAME_BYTES } from '../lib/contract/index.js'
 import { readConfigFile, readEnv, withConfigFile, type Env, type LogLevel } from '../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import { ensureDataDirs, resolvePaths, type Paths } from '../lib/paths.js'
+import { resolveSettings } from '../lib/resolve-settings.js'
 import { passwordFromSources } from '../lib/secrets.js'
 import { VERSION } from '../lib/version.js'
 import type { DaemonContext } from './context.js'
@@ -25,7 +26,6 @@ import { Monitor } from './monitor/monitor.js'
 import { claimPidFile, listenSocket, releasePidFile } from './lifecycle.js'
 import { createLogger, type Logger } from './log.js'
 import { Notifier } from './notify/notifier.js'
-import { DEFAULT_TELEGRAM_API } from './notify/channels/telegram.js'
 import { createSocketServer, type SocketServer } from './server.js'
 import { openDatabase, type Db } from './store/db.js'
 import { getMeta } from './store/meta.js'
@@ -67,13 +67,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
   const fromEnv = opts.env ?? readEnv()
   const paths = resolvePaths(opts.home, fromEnv)
   ensureDataDirs(paths)
-  // The one place the config file is merged: the environment wins, the file fills the rest, read once at start.
-  const env = withConfigFile(fromEnv, readConfigFile(paths.config))
+  // The one place the config file is merged: the environment wins, the file fills the rest, read once at start;
+  // the settings table's defaults fill what neither sets (src/lib/resolve-settings.ts).
+  const env = resolveSettings(withConfigFile(fromEnv, readConfigFile(paths.config)))
   const log = createLogger(paths.logFile, {
-    level: opts.logLevel ?? env.logLevel ?? 'info',
-    format: env.logFormat ?? 'text',
-    ...(env.logMaxBytes !== undefined ? { maxBytes: env.logMaxBytes } : {}),
-    ...(env.logFiles !== undefined ? { files: env.logFiles } : {}),
+    level: opts.logLevel ?? env.logLevel,
+    format: env.logFormat,
+    maxBytes: env.logMaxBytes,
+    files: env.logFiles,
     ...(opts.logEcho ? { echo: opts.logEcho } : {}),
   })
   const undo: (() => void | Promise<void>)[] = [() => log.close()]
@@ -109,7 +110,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     })
     const pipeline = new Pipeline(
       { db, keyring, chains, log: log.child('pipeline') },
-      { prices, tickMs: env.pipelineTickMs ?? 500, approvalTtlMs: (env.approvalTtlSeconds ?? 86_400) * 1000, crashAt: env.testCrashAt, now },
+      { prices, tickMs: env.pipelineTickMs, approvalTtlMs: env.approvalTtlSeconds * 1000, crashAt: env.testCrashAt, now },
     )
 
     let requestShutdown = (): void => {}
@@ -124,7 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       plugins: new PluginManager(db, log.child('plugins'), env),
       notifier: new Notifier(
         { db, keyring, log: log.child('notify'), pipeline },
-        { intervalMs: env.notifyIntervalMs ?? 1000, retryBaseMs: env.notifyRetryBaseMs ?? 1000, telegramApi: env.telegramApiUrl ?? DEFAULT_TELEGRAM_API },
+        { intervalMs: env.notifyIntervalMs, retryBaseMs: env.notifyRetryBaseMs, telegramApi: env.telegramApiUrl },
       ),
       monitor: new Monitor({ db, chains, devnet, log: log.child('monitor') }, env.monitorIntervalMs),
       version: opts.version ?? VERSION,
@@ -132,6 +133,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       now,
       managed: opts.managed ?? false,
       requestShutdown: () => requestShutdown(),
+      settings: env,
       pricesFile: priceFile,
       restPublicUrl: env.restPublicUrl,
     }

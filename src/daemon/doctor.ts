@@ -1,7 +1,8 @@
 /**
  * `system.doctor`: the checks only the daemon can make. Each is secret-free: RPC URLs never appear (networks are
  * named by id), error texts are passed through redaction. Only networks whose RPC URL the operator (or the
- * devnet) set are contacted, each with a short timeout; a built-in public endpoint is never contacted.
+ * devnet) set are contacted, through their chain adapters, each with a short timeout; a built-in public endpoint is
+ * never contacted.
  */
 import type { Output } from '../lib/contract/index.js'
 import { resolveNetwork } from '../lib/networks.js'
@@ -9,6 +10,7 @@ import type { Handler } from './context.js'
 import { redactText } from './log.js'
 import { verifyAudit } from './store/audit.js'
 import { listNetworkSettings } from './store/network-settings.js'
+import { effectiveNetwork } from './networks.js'
 
 type Check = Output<'system.doctor'>['checks'][number]
 
@@ -16,38 +18,14 @@ const RPC_TIMEOUT_MS = 3000
 /** A node clock further than this from ours is reported. */
 const CLOCK_SKEW_WARN_S = 300
 
-async function rpc(url: string, method: string, params: unknown[]): Promise<unknown> {
-  const { request } = await import('undici')
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }),
-    headersTimeout: RPC_TIMEOUT_MS,
-    bodyTimeout: RPC_TIMEOUT_MS,
-    signal: AbortSignal.timeout(RPC_TIMEOUT_MS),
+/** `promise`, or a rejection naming the timeout when it takes longer than `ms`. */
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms)
+    timer.unref()
   })
-  if (res.statusCode !== 200) {
-    await res.body.dump()
-    throw new Error(`HTTP ${res.statusCode}`)
-  }
-  const body = (await res.body.json()) as { result?: unknown; error?: { message?: unknown } }
-  if (body.error !== undefined) throw new Error(`RPC error: ${String(body.error.message ?? 'unknown')}`)
-  return body.result
-}
-
-/** The latest block's time (unix seconds), or null when the node does not say. */
-async function latestBlockTime(family: 'evm' | 'solana', url: string): Promise<number | null> {
-  if (family === 'evm') {
-    const block = (await rpc(url, 'eth_getBlockByNumber', ['latest', false])) as { timestamp?: string } | null
-    return typeof block?.timestamp === 'string' ? Number.parseInt(block.timestamp, 16) : null
-  }
-  const slot = await rpc(url, 'getSlot', [])
-  try {
-    const t = await rpc(url, 'getBlockTime', [slot])
-    return typeof t === 'number' ? t : null
-  } catch {
-    return null
-  }
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
 async function networkChecks(ctx: Parameters<Handler<'system.doctor'>>[0]): Promise<Check[]> {
@@ -56,10 +34,12 @@ async function networkChecks(ctx: Parameters<Handler<'system.doctor'>>[0]): Prom
     configured.map(async (s): Promise<Check[]> => {
       const net = resolveNetwork(s.network)
       const label = net.aliases[0] ?? net.id
-      const url = s.rpcUrl as string
       try {
         const started = Date.now()
-        const blockTime = await latestBlockTime(net.family, url)
+        // Through the network's adapter: its credential handling (URL userinfo as an Authorization header), its
+        // error mapping, one request without retry.
+        const adapter = await ctx.chains.adapter(effectiveNetwork(ctx.db, s.network))
+        const blockTime = await within(adapter.latestBlockTime(), RPC_TIMEOUT_MS)
         const ms = Date.now() - started
         const out: Check[] = [{ name: `rpc ${label}`, status: 'ok', message: `${net.id} answered in ${ms} ms`, fix: null }]
         if (blockTime !== null) {

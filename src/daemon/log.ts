@@ -2,6 +2,7 @@ import fs from 'node:fs'
 import type { LogFormat, LogLevel } from '../lib/env.js'
 import { redactUrl } from '../lib/networks.js'
 import { openPrivateForAppend } from '../lib/paths.js'
+import { settingDefault } from '../lib/resolve-settings.js'
 
 /** A namespaced, levelled logger that appends secret-free lines to the daemon's log file. */
 export interface Logger {
@@ -53,10 +54,6 @@ function formatLine(format: LogFormat, level: LogLevel, ns: string, msg: string,
   return `${JSON.stringify(line)}\n`
 }
 
-/** Default rotation: daemon.log is rotated past 10 MiB, and five old files are kept. */
-export const DEFAULT_LOG_MAX_BYTES = 10 * 1024 * 1024
-export const DEFAULT_LOG_FILES = 5
-
 /**
  * Opens (creating with mode 0600) the log file and returns the root logger. When the file passes `maxBytes` it is
  * rotated: daemon.log.N-1 → daemon.log.N … daemon.log → daemon.log.1 (the oldest dropped), each 0600.
@@ -65,8 +62,9 @@ export function createLogger(
   file: string,
   opts: { level?: LogLevel; format?: LogFormat; echo?: NodeJS.WritableStream; maxBytes?: number; files?: number } = {},
 ): Logger {
-  const maxBytes = opts.maxBytes ?? DEFAULT_LOG_MAX_BYTES
-  const files = opts.files ?? DEFAULT_LOG_FILES
+  // Unset options take the settings table's defaults (log.maxBytes, log.files, log.level, log.format).
+  const maxBytes = opts.maxBytes ?? settingDefault('logMaxBytes')
+  const files = opts.files ?? settingDefault('logFiles')
   const openLog = (): number => {
     const fd = openPrivateForAppend(file)
     fs.fchmodSync(fd, 0o600)
@@ -74,7 +72,7 @@ export function createLogger(
   }
   let fd = openLog()
   let size = fs.fstatSync(fd).size
-  const min = RANK[opts.level ?? 'info']
+  const min = RANK[opts.level ?? settingDefault('logLevel')]
   let open = true
   const rotate = (): void => {
     fs.closeSync(fd)
@@ -92,7 +90,7 @@ export function createLogger(
   }
   const write = (level: LogLevel, ns: string, msg: string, fields?: Record<string, unknown>): void => {
     if (!open || RANK[level] < min) return
-    const line = formatLine(opts.format ?? 'text', level, ns, msg, fields)
+    const line = formatLine(opts.format ?? settingDefault('logFormat'), level, ns, msg, fields)
     try {
       if (size > 0 && size + Buffer.byteLength(line) > maxBytes) rotate()
       size += fs.writeSync(fd, line)

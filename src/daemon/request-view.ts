@@ -6,11 +6,11 @@ import type { DaemonContext } from './context.js'
 import type { SubmitInput } from './pipeline/plan.js'
 import { requestView } from './pipeline/view.js'
 import type { RequestRow } from './store/requests.js'
-import { prepared } from './store/statements.js'
+import { walletSummary } from './store/wallet-summary.js'
 
 /** The view of a row, with its wallet's name and address (a deleted wallet shows as such). */
 export function view(ctx: DaemonContext, row: RequestRow): ReturnType<typeof requestView> {
-  const w = prepared<[string], { name: string; address: string }>(ctx.db, 'SELECT name, address FROM wallets WHERE id = ?').get(row.walletId)
+  const w = walletSummary(ctx.db, row.walletId)
   return requestView(row, w)
 }
 

@@ -7,7 +7,10 @@ import type { ConfigFile } from './env.js'
 
 export interface SettingView {
   key: string
-  /** The value in force; null when unset with no default, or when the setting is a secret (never shown). */
+  /**
+   * The value in force; null when unset with no default, when the setting is a secret (never shown), or when it is a
+   * stored plugin setting that neither the environment nor the file sets (`waiaas plugin list` shows it).
+   */
   value: string | number | boolean | null
   source: 'env' | 'file' | 'default'
   default: string | number | boolean | null
@@ -22,7 +25,8 @@ export interface SettingView {
 export function viewSetting(s: Setting, procEnv: NodeJS.ProcessEnv, file: ConfigFile): SettingView {
   const raw = procEnv[s.env]
   let source: SettingView['source'] = 'default'
-  let value: SettingView['value'] = s.default
+  // A stored plugin setting sits between the file and the default: only the daemon knows which is in force.
+  let value: SettingView['value'] = s.stored ? null : s.default
   if (raw !== undefined && raw !== '') {
     source = 'env'
     const r = parseSetting(s, raw)

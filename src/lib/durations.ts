@@ -23,12 +23,15 @@ export interface DurationSpec {
   plain?: DurationUnit
 }
 
-const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
+/** Milliseconds per unit of the grammar. */
+export const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const
 const TERM = /(\d{1,15}(?:\.\d{1,9})?)(ms|s|m|h|d|w)/y
 const PLAIN = /^\d{1,15}(?:\.\d{1,9})?$/
-const MAX_TEXT = 64
+/** The longest text of the grammar read (longer is not a duration). */
+export const MAX_TEXT = 64
 
-const UNIT_WORD: Record<DurationUnit, string> = { ms: 'milliseconds', s: 'seconds', m: 'minutes', h: 'hours' }
+/** A unit in words, for messages. */
+export const UNIT_WORD: Record<DurationUnit, string> = { ms: 'milliseconds', s: 'seconds', m: 'minutes', h: 'hours' }
 
 /** The grammar in words, for errors, hints and `--help`. */
 export function durationGrammar(plain: DurationUnit): string {

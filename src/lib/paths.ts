@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Env } from './env.js'
 import { WaiaasError } from './errors.js'
+import { settingDefault } from './resolve-settings.js'
 
 /** Every file waiaas keeps, derived from one data directory. */
 export interface Paths {
@@ -24,7 +25,7 @@ export const MAX_SOCKET_PATH_BYTES = 103
 
 /** The data directory: `--data-dir`, then WAIAAS_DATA_DIR, then ~/.waiaas. Always absolute. */
 export function resolveDataDir(flag: string | undefined, env: Env): string {
-  const raw = flag ?? env.dataDir ?? path.join(os.homedir(), '.waiaas')
+  const raw = flag ?? env.dataDir ?? path.join(os.homedir(), settingDefault('dataDir').replace(/^~\//, ''))
   return path.resolve(raw)
 }
 

@@ -35,6 +35,11 @@ export interface Setting {
   envOnly: boolean
   /** Who reads it: the daemon (at start: a change needs a restart) or the CLI (on each run). */
   readBy: 'daemon' | 'cli'
+  /**
+   * An HTTP plugin setting: between the config file and the default sits the daemon's stored plugin setting
+   * (`waiaas plugin enable|disable`), so `config list` shows no value of its own when neither env nor file sets it.
+   */
+  stored: boolean
 }
 
 const int = (min: number, max: number): SettingType => ({ kind: 'int', min, max })
@@ -48,8 +53,9 @@ export const LOG_LEVELS = ['debug', 'info', 'warn', 'error'] as const
 /** How daemon.log lines are written: text for people, json (one object per line) for log shippers. */
 export const LOG_FORMATS = ['text', 'json'] as const
 
-type Row = Omit<Setting, 'secret' | 'secretFile' | 'envOnly' | 'readBy'> & Partial<Pick<Setting, 'secret' | 'secretFile' | 'envOnly' | 'readBy'>>
-const s = (r: Row): Setting => ({ secret: false, secretFile: false, envOnly: false, readBy: 'daemon', ...r })
+type Flags = 'secret' | 'secretFile' | 'envOnly' | 'readBy' | 'stored'
+type Row = Omit<Setting, Flags> & Partial<Pick<Setting, Flags>>
+const s = (r: Row): Setting => ({ secret: false, secretFile: false, envOnly: false, readBy: 'daemon', stored: false, ...r })
 
 export const SETTINGS: readonly Setting[] = [
   s({ key: 'dataDir', env: 'WAIAAS_DATA_DIR', field: 'dataDir', type: PATH, default: '~/.waiaas', description: 'The data directory (the --data-dir flag wins)', envOnly: true, readBy: 'cli' }),
@@ -73,12 +79,12 @@ export const SETTINGS: readonly Setting[] = [
   s({ key: 'monitor.intervalMs', env: 'WAIAAS_MONITOR_INTERVAL_MS', field: 'monitorIntervalMs', type: duration('ms', 10, 3_600_000), default: 5000, description: 'How often watched networks are scanned for incoming transfers (ms)' }),
   s({ key: 'daemon.hostname', env: 'WAIAAS_DAEMON_HOSTNAME', field: 'daemonHostname', type: STRING, default: null, description: 'Serve the REST plugin on this address; a non-loopback one (0.0.0.0 in a container) is itself the opt-in of rest.allowNonLoopback', envOnly: true }),
   s({ key: 'daemon.port', env: 'WAIAAS_DAEMON_PORT', field: 'daemonPort', type: int(1, 65_535), default: null, description: 'Serve the REST plugin on this port', envOnly: true }),
-  s({ key: 'rest.enabled', env: 'WAIAAS_REST_ENABLED', field: 'restEnabled', type: BOOL, default: null, description: 'Override the stored REST plugin setting at start' }),
-  s({ key: 'rest.host', env: 'WAIAAS_REST_HOST', field: 'restHost', type: STRING, default: null, description: 'Override the address the HTTP plugins listen on' }),
-  s({ key: 'rest.port', env: 'WAIAAS_REST_PORT', field: 'restPort', type: int(1, 65_535), default: null, description: 'Override the port the HTTP plugins listen on' }),
-  s({ key: 'rest.allowNonLoopback', env: 'WAIAAS_REST_ALLOW_NON_LOOPBACK', field: 'restAllowNonLoopback', type: BOOL, default: null, description: 'Allow the HTTP plugins on a non-loopback address' }),
+  s({ key: 'rest.enabled', env: 'WAIAAS_REST_ENABLED', field: 'restEnabled', type: BOOL, default: false, stored: true, description: 'Override the stored REST plugin setting at start' }),
+  s({ key: 'rest.host', env: 'WAIAAS_REST_HOST', field: 'restHost', type: STRING, default: '127.0.0.1', stored: true, description: 'Override the address the HTTP plugins listen on' }),
+  s({ key: 'rest.port', env: 'WAIAAS_REST_PORT', field: 'restPort', type: int(1, 65_535), default: 3100, stored: true, description: 'Override the port the HTTP plugins listen on' }),
+  s({ key: 'rest.allowNonLoopback', env: 'WAIAAS_REST_ALLOW_NON_LOOPBACK', field: 'restAllowNonLoopback', type: BOOL, default: false, stored: true, description: 'Allow the HTTP plugins on a non-loopback address' }),
   s({ key: 'rest.publicUrl', env: 'WAIAAS_REST_PUBLIC_URL', field: 'restPublicUrl', type: URL_T, default: null, description: "The base URL clients reach the HTTP plugins at, e.g. behind a reverse proxy: approval links use it, and its host passes the DNS-rebinding check" }),
-  s({ key: 'mcpHttp.enabled', env: 'WAIAAS_MCP_HTTP_ENABLED', field: 'mcpHttpEnabled', type: BOOL, default: null, description: 'Override the stored MCP-over-HTTP plugin setting at start' }),
+  s({ key: 'mcpHttp.enabled', env: 'WAIAAS_MCP_HTTP_ENABLED', field: 'mcpHttpEnabled', type: BOOL, default: false, stored: true, description: 'Override the stored MCP-over-HTTP plugin setting at start' }),
   s({ key: 'backup.intervalHours', env: 'WAIAAS_BACKUP_INTERVAL_HOURS', field: 'backupIntervalHours', type: duration('h', 0, 24 * 365), default: 0, description: 'Hours between automatic backups (0: off; they need a password file or recovery.key to run unattended)' }),
   s({ key: 'backup.keep', env: 'WAIAAS_BACKUP_KEEP', field: 'backupKeep', type: int(1, 1000), default: 7, description: 'How many automatic backups to keep' }),
   s({ key: 'update.registry', env: 'WAIAAS_NPM_REGISTRY', field: 'npmRegistry', type: URL_T, default: 'https://registry.npmjs.org', description: 'The npm registry `waiaas update --check` asks', readBy: 'cli' }),

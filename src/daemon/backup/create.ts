@@ -9,6 +9,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { assertCanWrite, ensurePrivateDir, writeSecretFile, type Paths } from '../../lib/paths.js'
 import type { Db } from '../store/db.js'
+import { sealSnapshot, type SnapshotFacts } from '../store/snapshot.js'
 import type { KdfParams } from '../keystore/kdf.js'
 import { BACKUP_EXTENSION, writeBackup, type BackupMeta } from './format.js'
 
@@ -27,12 +28,6 @@ function uniquePath(dir: string, prefix: string, now: Date): string {
   return candidate
 }
 
-interface SnapshotFacts {
-  schemaVersion: number
-  walletCount: number
-  auditHead: { seq: number; hash: string }
-}
-
 /**
  * Copies the live database to a fresh 0600 file, consistent as of one moment, without blocking the event loop; returns
  * its bytes and facts read from the copy itself (the live database has moved on).
@@ -42,21 +37,7 @@ async function snapshot(db: Db, dataDir: string): Promise<{ bytes: Buffer; facts
   fs.closeSync(fs.openSync(tmp, 'wx', 0o600))
   try {
     await db.backup(tmp)
-    // The copy inherits WAL mode; store it in rollback-journal mode so the image stands alone (one file, and
-    // readable in memory). Opening it with openDatabase switches it back to WAL.
-    const copy = new Database(tmp)
-    let facts: SnapshotFacts
-    try {
-      copy.pragma('journal_mode = DELETE')
-      const last = copy.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1').get()
-      facts = {
-        schemaVersion: Number(copy.pragma('user_version', { simple: true })),
-        walletCount: copy.prepare<[], { n: number }>('SELECT count(*) AS n FROM wallets').get()?.n ?? 0,
-        auditHead: last ?? { seq: 0, hash: '' },
-      }
-    } finally {
-      copy.close()
-    }
+    const facts = sealSnapshot(tmp)
     return { bytes: fs.readFileSync(tmp), facts }
   } finally {
     for (const f of [tmp, `${tmp}-journal`, `${tmp}-wal`, `${tmp}-shm`]) fs.rmSync(f, { force: true })

@@ -8,14 +8,13 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import type { Env } from '../../lib/env.js'
+import type { ResolvedSettings } from '../../lib/resolve-settings.js'
 import { passwordFromSources } from '../../lib/secrets.js'
 import type { DaemonContext } from '../context.js'
 import { appendAudit } from '../store/audit.js'
 import { getMeta } from '../store/meta.js'
 import { BACKUP_EXTENSION } from './format.js'
 import { createBackup, SCHEDULED_PREFIX, type CreatedBackup } from './create.js'
-
-export const DEFAULT_BACKUP_KEEP = 7
 
 export interface BackupSchedule {
   stop(): Promise<void>
@@ -60,10 +59,10 @@ export function pruneScheduled(dir: string, keep: number): string[] {
 }
 
 /** Starts the timer when WAIAAS_BACKUP_INTERVAL_HOURS is set and not 0; runs never overlap. */
-export function startBackupSchedule(ctx: DaemonContext, env: Env, passwordFile: string | undefined): BackupSchedule {
-  const hours = env.backupIntervalHours ?? 0
+export function startBackupSchedule(ctx: DaemonContext, env: ResolvedSettings, passwordFile: string | undefined): BackupSchedule {
+  const hours = env.backupIntervalHours
   if (hours <= 0) return { stop: async () => {} }
-  const keep = env.backupKeep ?? DEFAULT_BACKUP_KEEP
+  const keep = env.backupKeep
   let running: Promise<unknown> | undefined
   const timer = setInterval(() => {
     if (running !== undefined) return

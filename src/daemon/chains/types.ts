@@ -143,6 +143,11 @@ export interface ChainAdapter {
   speedUp(prepared: PreparedTx, signedOld: SignedTx, bumpPercent?: number): Promise<PreparedTx>
   /** A 0-value self-transfer with the same nonce and higher fees, which voids `prepared` if it lands first (only when `replaceable`). */
   cancel(prepared: PreparedTx, signedOld: SignedTx, bumpPercent?: number): Promise<PreparedTx>
+  /**
+   * The latest block's time (unix seconds; null when the node does not say), in one request without retry, through
+   * the adapter's connection and its credential handling: `doctor`'s probe of reachability and clock skew.
+   */
+  latestBlockTime(): Promise<number | null>
 }
 
 /** A caller-built transaction as policy judges it (see ChainAdapter.readCallerTx). */

@@ -14,11 +14,12 @@ import { RESTRICTING_TYPES, validateRules } from '../policy/rules.js'
 import type { PolicyType, Verdict } from '../policy/types.js'
 import { appendAudit } from '../store/audit.js'
 import { allPolicies, dropPolicyCache, getPolicy, insertPolicy, policyHistory, policyRevision, removePolicy, updatePolicy, type PolicyRow } from '../store/policies.js'
-import { inTransaction, prepared } from '../store/statements.js'
+import { inTransaction } from '../store/statements.js'
+import { walletSummary } from '../store/wallet-summary.js'
 import { findWallet } from '../store/wallets.js'
 
 function toView(ctx: DaemonContext, p: PolicyRow): PolicyView {
-  const name = p.walletId === null ? null : (prepared<[string], { name: string }>(ctx.db, 'SELECT name FROM wallets WHERE id = ?').get(p.walletId)?.name ?? null)
+  const name = p.walletId === null ? null : (walletSummary(ctx.db, p.walletId)?.name ?? null)
   return {
     id: p.id,
     scope: p.walletId === null ? 'global' : p.network === null ? 'wallet' : 'wallet-network',

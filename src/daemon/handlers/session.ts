@@ -8,14 +8,15 @@ import { WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { appendAudit } from '../store/audit.js'
 import { getSession, insertSession, listSessions, renewSession, revokeSession, type SessionRow } from '../store/sessions.js'
-import { inTransaction, prepared } from '../store/statements.js'
+import { inTransaction } from '../store/statements.js'
+import { walletSummary } from '../store/wallet-summary.js'
 import { findWallet } from '../store/wallets.js'
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
 
 function sessionView(ctx: DaemonContext, s: SessionRow, now: number = ctx.now()): SessionView {
   const wallets = s.walletIds.map((id) => {
-    const w = prepared<[string], { name: string; chain: 'evm' | 'solana'; address: string }>(ctx.db, 'SELECT name, chain, address FROM wallets WHERE id = ?').get(id)
+    const w = walletSummary(ctx.db, id)
     return { id, name: w?.name ?? '(deleted)', chain: w?.chain ?? 'evm', address: w?.address ?? '' }
   })
   return {

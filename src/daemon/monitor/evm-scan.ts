@@ -12,8 +12,9 @@
  * MAX_BLOCKS_PER_TICK blocks, so a tick stays bounded and a fast chain is caught up over a few ticks.
  * Not seen: native value moved by contracts (internal transactions), which needs a tracing node.
  */
-import { AbiCoder, decodeBytes32String, getAddress, id as keccakId } from 'ethers'
+import { AbiCoder, getAddress } from 'ethers'
 import { WaiaasError } from '../../lib/errors.js'
+import { decodeSymbolResult, encodeDecimals, encodeSymbol, TRANSFER_TOPIC } from '../chains/evm/erc20.js'
 import type { EvmRpc } from '../chains/evm/provider.js'
 import type { EffectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
@@ -21,7 +22,6 @@ import { commitScan, cursorsOf, type CursorWrite, type FoundTransfer } from '../
 import type { WalletRow } from '../store/wallets.js'
 import { parseStart, START_SKEW_MS } from './watch-start.js'
 
-const TRANSFER_TOPIC = keccakId('Transfer(address,address,uint256)')
 const MIN_SPAN = 1
 const MAX_SPAN = 2000
 const START_SPAN = 100
@@ -140,7 +140,7 @@ async function tokenMeta(rpc: EvmRpc, state: EvmScanState, token: string): Promi
       return null
     }
   }
-  const [decRaw, symRaw] = await Promise.all([call('0x313ce567'), call('0x95d89b41')])
+  const [decRaw, symRaw] = await Promise.all([call(encodeDecimals()), call(encodeSymbol())])
   const coder = AbiCoder.defaultAbiCoder()
   let decimals: number | null = null
   try {
@@ -149,18 +149,7 @@ async function tokenMeta(rpc: EvmRpc, state: EvmScanState, token: string): Promi
   } catch {
     decimals = null
   }
-  let symbol: string | null = null
-  if (symRaw !== null) {
-    try {
-      symbol = String(coder.decode(['string'], symRaw)[0])
-    } catch {
-      try {
-        symbol = decodeBytes32String(symRaw.slice(0, 66))
-      } catch {
-        symbol = null
-      }
-    }
-  }
+  let symbol = symRaw === null ? null : decodeSymbolResult(symRaw)
   // A symbol is shown to people: printable and short, or nothing.
   if (symbol !== null) symbol = /^[\x20-\x7e]{1,32}$/.test(symbol) ? symbol : null
   const meta = { decimals, symbol }

@@ -27,7 +27,6 @@ import { listWallets } from '../store/wallets.js'
 import type { EvmScanState } from './evm-scan.js'
 import { readStarts, timeStart } from './watch-start.js'
 
-export const DEFAULT_MONITOR_INTERVAL_MS = 5000
 /** How long shutdown waits for scans in flight (a hung endpoint must not hold the daemon up). */
 const STOP_WAIT_MS = 3000
 
@@ -70,7 +69,8 @@ export class Monitor {
 
   constructor(
     private readonly deps: MonitorDeps,
-    readonly intervalMs: number = DEFAULT_MONITOR_INTERVAL_MS,
+    /** monitor.intervalMs as resolved (src/lib/resolve-settings.ts). */
+    readonly intervalMs: number,
   ) {}
 
   /** Whether the devnet watches `network` now (one of its local networks while it runs), whatever the operator's list says. */

@@ -8,7 +8,7 @@ import type { NotifyEvent } from '../../lib/notify-events.js'
 import type { AuditEntry } from '../store/audit.js'
 import type { Db } from '../store/db.js'
 import { findRequest } from '../store/requests.js'
-import { prepared } from '../store/statements.js'
+import { walletSummary } from '../store/wallet-summary.js'
 
 /** The JSON body of a notification (webhooks get exactly this; chat channels a text made from it). */
 export interface EventPayload {
@@ -84,7 +84,7 @@ export function payloadOf(db: Db, e: AuditEntry, event: NotifyEvent): EventPaylo
 }
 
 function walletName(db: Db, id: string): string | null {
-  return prepared<[string], { name: string }>(db, 'SELECT name FROM wallets WHERE id = ?').get(id)?.name ?? null
+  return walletSummary(db, id)?.name ?? null
 }
 
 const TITLES: Record<NotifyEvent | 'test', string> = {

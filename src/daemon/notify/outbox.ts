@@ -1,7 +1,8 @@
 /**
  * The outbox: from audit entries to queued deliveries, and the delivery log. `collect` advances the notifier's
  * cursor over the audit log and inserts the rows for every matching channel in ONE transaction, so across a crash an
- * event is queued exactly once (and delivered at least once: receivers dedupe on the stable event id).
+ * event is queued exactly once (and delivered at least once: receivers dedupe on the stable event id). The rows are
+ * src/daemon/store/notify-deliveries.ts's and src/daemon/store/telegram-approvals.ts's.
  */
 import { randomBytes } from 'node:crypto'
 import type { NotifyEvent } from '../../lib/notify-events.js'
@@ -9,64 +10,18 @@ import { AUDIT_HEAD_KEY, listAudit } from '../store/audit.js'
 import type { Db } from '../store/db.js'
 import { getMeta, setMeta } from '../store/meta.js'
 import { findRequest } from '../store/requests.js'
-import { inTransaction, prepared } from '../store/statements.js'
-import { eventOf, payloadOf, type EventPayload } from './events.js'
+import { queueDelivery } from '../store/notify-deliveries.js'
+import { inTransaction } from '../store/statements.js'
+import { insertApprovalButton } from '../store/telegram-approvals.js'
+import { eventOf, payloadOf } from './events.js'
 import { listChannels, type ChannelRow } from './store.js'
+
+export { headOfQueue, listDeliveries, queueCounts, recordAttempt, type DeliveryRow, type DeliveryState } from '../store/notify-deliveries.js'
+export { buttonsOf } from '../store/telegram-approvals.js'
 
 /** meta key: the seq of the last audit entry the notifier has turned into deliveries. */
 export const CURSOR_KEY = 'notify_cursor'
 const BATCH = 500
-
-export type DeliveryState = 'queued' | 'delivered' | 'failed'
-
-export interface DeliveryRow {
-  id: number
-  channelId: string
-  eventId: string
-  event: string
-  payload: EventPayload
-  state: DeliveryState
-  attempts: number
-  nextAttemptAt: number
-  lastStatus: number | null
-  lastError: string | null
-  createdAt: number
-  deliveredAt: number | null
-}
-
-interface DbDelivery {
-  id: number
-  channel_id: string
-  event_id: string
-  event: string
-  payload: string
-  state: string
-  attempts: number
-  next_attempt_at: number
-  last_status: number | null
-  last_error: string | null
-  created_at: number
-  delivered_at: number | null
-}
-
-const COLUMNS = 'id, channel_id, event_id, event, payload, state, attempts, next_attempt_at, last_status, last_error, created_at, delivered_at'
-
-function toRow(r: DbDelivery): DeliveryRow {
-  return {
-    id: r.id,
-    channelId: r.channel_id,
-    eventId: r.event_id,
-    event: r.event,
-    payload: JSON.parse(r.payload) as EventPayload,
-    state: r.state as DeliveryState,
-    attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at,
-    lastStatus: r.last_status,
-    lastError: r.last_error,
-    createdAt: r.created_at,
-    deliveredAt: r.delivered_at,
-  }
-}
 
 /** The audit head's seq (0 for an empty log). */
 export function auditHeadSeq(db: Db): number {
@@ -104,15 +59,11 @@ export function collect(db: Db, now: number = Date.now()): number {
         if (targets.length === 0) continue
         const payload = payloadOf(db, e, event)
         for (const ch of targets) {
-          const { changes, lastInsertRowid } = prepared(
-            db,
-            `INSERT INTO notify_deliveries (channel_id, event_id, event, payload, state, attempts, next_attempt_at, created_at)
-             VALUES (?, ?, ?, ?, 'queued', 0, ?, ?) ON CONFLICT (channel_id, event_id) DO NOTHING`,
-          ).run(ch.id, payload.id, event, JSON.stringify(payload), now, now)
-          if (changes === 0) continue
+          const deliveryId = queueDelivery(db, { channelId: ch.id, eventId: payload.id, event, payload, now })
+          if (deliveryId === undefined) continue
           queued += 1
           if (event === 'tx.awaiting_approval' && ch.kind === 'telegram' && typeof ch.config.approverUserId === 'string' && e.target !== null) {
-            addApprovalButtons(db, ch.id, Number(lastInsertRowid), e.target, now)
+            addApprovalButtons(db, ch.id, deliveryId, e.target, now)
           }
         }
       }
@@ -132,58 +83,7 @@ function addApprovalButtons(db: Db, channelId: string, deliveryId: number, reque
   for (const decision of ['approve', 'reject'] as const) {
     // 32 bytes base64url = 43 characters: well within Telegram's 64-byte callback_data.
     const token = `${decision === 'approve' ? 'a' : 'r'}_${randomBytes(32).toString('base64url')}`
-    prepared(
-      db,
-      `INSERT INTO telegram_approvals (token, channel_id, delivery_id, request_id, content_hash, decision, expires_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-    ).run(token, channelId, deliveryId, requestId, row.contentHash, decision, row.expiresAt, now)
+    insertApprovalButton(db, { token, channelId, deliveryId, requestId, contentHash: row.contentHash, decision, expiresAt: row.expiresAt, now })
   }
 }
 
-/** The buttons of a queued Telegram approval message, if it has them. */
-export function buttonsOf(db: Db, deliveryId: number): { approve: string; reject: string } | undefined {
-  const rows = prepared<[number], { token: string; decision: string }>(db, 'SELECT token, decision FROM telegram_approvals WHERE delivery_id = ?').all(deliveryId)
-  const approve = rows.find((r) => r.decision === 'approve')?.token
-  const reject = rows.find((r) => r.decision === 'reject')?.token
-  return approve !== undefined && reject !== undefined ? { approve, reject } : undefined
-}
-
-/** The oldest queued delivery of a channel (deliveries of one channel go out in order). */
-export function headOfQueue(db: Db, channelId: string): DeliveryRow | undefined {
-  const r = prepared<[string], DbDelivery>(db, `SELECT ${COLUMNS} FROM notify_deliveries WHERE channel_id = ? AND state = 'queued' ORDER BY id LIMIT 1`).get(channelId)
-  return r === undefined ? undefined : toRow(r)
-}
-
-/** Records one attempt. */
-export function recordAttempt(
-  db: Db,
-  id: number,
-  r: { state: DeliveryState; status: number | null; error: string | null; nextAttemptAt: number; now: number },
-): void {
-  prepared(
-    db,
-    `UPDATE notify_deliveries SET state = ?, attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?,
-       delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END WHERE id = ?`,
-  ).run(r.state, r.status, r.error, r.nextAttemptAt, r.state, r.now, id)
-}
-
-/** The delivery log, newest first. */
-export function listDeliveries(db: Db, opts: { limit: number; channelId?: string | undefined }): DeliveryRow[] {
-  if (opts.channelId !== undefined) {
-    return prepared<[string, number], DbDelivery>(db, `SELECT ${COLUMNS} FROM notify_deliveries WHERE channel_id = ? ORDER BY id DESC LIMIT ?`)
-      .all(opts.channelId, opts.limit)
-      .map(toRow)
-  }
-  return prepared<[number], DbDelivery>(db, `SELECT ${COLUMNS} FROM notify_deliveries ORDER BY id DESC LIMIT ?`).all(opts.limit).map(toRow)
-}
-
-/** Queued and failed counts per channel. */
-export function queueCounts(db: Db): Map<string, { queued: number; failed: number; delivered: number }> {
-  const rows = prepared<[], { channel_id: string; state: string; n: number }>(db, 'SELECT channel_id, state, count(*) AS n FROM notify_deliveries GROUP BY channel_id, state').all()
-  const out = new Map<string, { queued: number; failed: number; delivered: number }>()
-  for (const r of rows) {
-    const c = out.get(r.channel_id) ?? { queued: 0, failed: 0, delivered: 0 }
-    if (r.state === 'queued' || r.state === 'failed' || r.state === 'delivered') c[r.state] = r.n
-    out.set(r.channel_id, c)
-  }
-  return out
-}

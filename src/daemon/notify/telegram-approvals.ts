@@ -14,7 +14,7 @@ import { WaiaasError } from '../../lib/errors.js'
 import { appendAudit } from '../store/audit.js'
 import { getMeta, setMeta } from '../store/meta.js'
 import { findRequest } from '../store/requests.js'
-import { inTransaction, prepared } from '../store/statements.js'
+import { findGrant, useGrant } from '../store/telegram-approvals.js'
 import { telegramCall } from './channels/telegram.js'
 import { post } from './http.js'
 import type { NotifierEnv } from './notifier.js'
@@ -23,17 +23,6 @@ import { listChannels, openSecrets, scrub, secretStrings, type ChannelRow, type 
 /** Long-poll wait asked of Telegram, seconds. */
 const POLL_SECONDS = 20
 const MAX_ERROR_BACKOFF_MS = 60_000
-
-interface Grant {
-  token: string
-  channel_id: string
-  delivery_id: number
-  request_id: string
-  content_hash: string
-  decision: 'approve' | 'reject'
-  expires_at: number
-  used_at: number | null
-}
 
 interface CallbackQuery {
   id?: unknown
@@ -148,7 +137,7 @@ export class TelegramApprovals {
     const chatId = typeof cq.message?.chat?.id === 'number' || typeof cq.message?.chat?.id === 'string' ? String(cq.message.chat.id) : ''
     const userId = typeof cq.from?.id === 'number' || typeof cq.from?.id === 'string' ? String(cq.from.id) : ''
     const token = typeof cq.data === 'string' ? cq.data.slice(0, 64) : ''
-    const grant = prepared<[string], Grant>(db, 'SELECT * FROM telegram_approvals WHERE token = ?').get(token)
+    const grant = findGrant(db, token)
     const ch = grant === undefined ? undefined : channels.find((c) => c.id === grant.channel_id)
     const actor = `telegram:${userId || 'unknown'}`
 
@@ -175,11 +164,7 @@ export class TelegramApprovals {
     if (row.contentHash !== grant.content_hash) return refuse('the request is not the one this message showed')
 
     // Use the token, and its sibling, before acting: a replay finds it used.
-    const used = inTransaction(db, () => {
-      const { changes } = prepared(db, 'UPDATE telegram_approvals SET used_at = ? WHERE token = ? AND used_at IS NULL').run(Date.now(), grant.token)
-      if (changes === 1) prepared(db, 'UPDATE telegram_approvals SET used_at = ? WHERE delivery_id = ? AND used_at IS NULL').run(Date.now(), grant.delivery_id)
-      return changes === 1
-    })
+    const used = useGrant(db, grant, Date.now())
     if (!used) return refuse('this button was already used')
 
     let outcome: string

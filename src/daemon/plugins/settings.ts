@@ -5,6 +5,7 @@
  */
 import type { PluginName } from '../../lib/contract/index.js'
 import type { Env } from '../../lib/env.js'
+import { settingDefault } from '../../lib/resolve-settings.js'
 import type { Db } from '../store/db.js'
 import { getMeta, setMeta } from '../store/meta.js'
 
@@ -13,12 +14,19 @@ export interface PluginSettings {
   'mcp-http': { enabled: boolean }
 }
 
-export const DEFAULT_HOST = '127.0.0.1'
-export const DEFAULT_PORT = 3100
 const META_KEY = 'plugins'
 
+/** The defaults of the settings table (rest.*, mcpHttp.enabled), under what is stored. */
 export function defaultPluginSettings(): PluginSettings {
-  return { rest: { enabled: false, host: DEFAULT_HOST, port: DEFAULT_PORT, allowNonLoopback: false }, 'mcp-http': { enabled: false } }
+  return {
+    rest: {
+      enabled: settingDefault('restEnabled'),
+      host: settingDefault('restHost'),
+      port: settingDefault('restPort'),
+      allowNonLoopback: settingDefault('restAllowNonLoopback'),
+    },
+    'mcp-http': { enabled: settingDefault('mcpHttpEnabled') },
+  }
 }
 
 /** The stored settings over the defaults; a field missing or of the wrong type keeps its default. */

@@ -222,6 +222,11 @@ export class EvmAdapter implements ChainAdapter {
     return tx.intent.kind === 'contract-call' || (tx.intent.kind === 'native-transfer' && BigInt(String(tx.unsigned.gasLimit)) > 21_000n)
   }
 
+  async latestBlockTime(): Promise<number | null> {
+    const block = await this.rpc.write<{ timestamp?: string } | null>('read latest block', 'eth_getBlockByNumber', ['latest', false])
+    return typeof block?.timestamp === 'string' ? Number.parseInt(block.timestamp, 16) : null
+  }
+
   private callOf(from: string, unsigned: Record<string, unknown>): { from: string; to: string; data: string; value: bigint; gas?: bigint } {
     const big = (v: unknown, field: string): bigint => {
       if (typeof v === 'bigint') return v

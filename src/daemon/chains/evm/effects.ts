@@ -19,10 +19,9 @@ import { AbiCoder, id, toQuantity } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
 import type { Action } from '../../policy/types.js'
 import type { EffectReport } from '../types.js'
+import { APPROVAL_TOPIC as APPROVAL, encodeAllowance, TRANSFER_TOPIC as TRANSFER } from './erc20.js'
 import type { EvmRpc } from './provider.js'
 
-const TRANSFER = id('Transfer(address,address,uint256)')
-const APPROVAL = id('Approval(address,address,uint256)')
 const APPROVAL_FOR_ALL = id('ApprovalForAll(address,address,bool)')
 const TRANSFER_SINGLE = id('TransferSingle(address,address,address,uint256,uint256)')
 const TRANSFER_BATCH = id('TransferBatch(address,address,address,uint256[],uint256[])')
@@ -145,9 +144,10 @@ export async function simulateEvmEffects(rpc: EvmRpc, call: EvmCall): Promise<Ef
 
 /** The allowance (ERC-20) or operator approval (max when set) the wallet gives `spender` now; 0 when unreadable. */
 async function currentApproval(rpc: EvmRpc, token: string, owner: string, spender: string, kind: 'erc20' | 'all'): Promise<bigint> {
-  const coder = AbiCoder.defaultAbiCoder()
-  const selector = kind === 'erc20' ? id('allowance(address,address)').slice(0, 10) : id('isApprovedForAll(address,address)').slice(0, 10)
-  const data = selector + coder.encode(['address', 'address'], [owner, spender]).slice(2)
+  const data =
+    kind === 'erc20'
+      ? encodeAllowance(owner, spender)
+      : id('isApprovedForAll(address,address)').slice(0, 10) + AbiCoder.defaultAbiCoder().encode(['address', 'address'], [owner, spender]).slice(2)
   try {
     const out = await rpc.read<string>('read allowance', 'eth_call', [{ to: token, data }, 'latest'])
     const v = word(out, 0) ?? 0n

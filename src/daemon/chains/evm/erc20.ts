@@ -1,6 +1,8 @@
 /**
- * ERC-20 as the adapter uses it: the ABI fragments, calldata for transfer and approve, and token info reads
- * (decimals, symbol) that tolerate old tokens whose symbol() returns bytes32.
+ * ERC-20, the one module that encodes and decodes it: the ABI fragments, calldata for transfer, approve, balanceOf,
+ * allowance, decimals and symbol, the Transfer and Approval log topics, and token info reads (decimals, symbol) that
+ * tolerate old tokens whose symbol() returns bytes32. The adapter, the effect simulation (effects.ts) and the
+ * incoming-transfer monitor (monitor/evm-scan.ts) all use it.
  */
 import { AbiCoder, Interface, decodeBytes32String } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
@@ -15,9 +17,34 @@ export const ERC20_ABI = [
   'function decimals() view returns (uint8)',
   'function symbol() view returns (string)',
   'event Transfer(address indexed from, address indexed to, uint256 value)',
+  'event Approval(address indexed owner, address indexed spender, uint256 value)',
 ] as const
 
 export const erc20 = new Interface(ERC20_ABI)
+
+/** topics[0] of a Transfer log (ERC-20, and ERC-721 with the token id as a 4th topic). */
+export const TRANSFER_TOPIC = erc20.getEvent('Transfer')!.topicHash
+/** topics[0] of an Approval log (ERC-20, and ERC-721 with the token id as a 4th topic). */
+export const APPROVAL_TOPIC = erc20.getEvent('Approval')!.topicHash
+
+/** Calldata of the read-only calls: decimals(), symbol(), balanceOf(owner), allowance(owner, spender). */
+export const encodeDecimals = (): string => erc20.encodeFunctionData('decimals')
+export const encodeSymbol = (): string => erc20.encodeFunctionData('symbol')
+export const encodeBalanceOf = (owner: string): string => encodeBalanceOf(owner)
+export const encodeAllowance = (owner: string, spender: string): string => erc20.encodeFunctionData('allowance', [owner, spender])
+
+/** The answer of symbol(): an ABI string, or the bytes32 of old tokens (MKR); null when it is neither. */
+export function decodeSymbolResult(raw: string): string | null {
+  try {
+    return String(AbiCoder.defaultAbiCoder().decode(['string'], raw)[0])
+  } catch {
+    try {
+      return decodeBytes32String(raw.slice(0, 66)) // MKR-style bytes32 symbol
+    } catch {
+      return null
+    }
+  }
+}
 
 export interface TokenInfo {
   symbol: string
@@ -47,8 +74,8 @@ async function call(rpc: EvmRpc, token: string, data: string): Promise<string> {
 /** decimals() and symbol() of `token`; INPUT_INVALID_ADDRESS when it is not a contract that answers them. */
 export async function readTokenInfo(rpc: EvmRpc, token: string): Promise<TokenInfo> {
   const [decRaw, symRaw] = await Promise.all([
-    call(rpc, token, erc20.encodeFunctionData('decimals')),
-    call(rpc, token, erc20.encodeFunctionData('symbol')),
+    call(rpc, token, encodeDecimals()),
+    call(rpc, token, encodeSymbol()),
   ])
   if (decRaw === '0x' || symRaw === '0x') throw notToken(token, 'no decimals() or symbol()')
   let decimals: number
@@ -61,15 +88,9 @@ export async function readTokenInfo(rpc: EvmRpc, token: string): Promise<TokenIn
 }
 
 function decodeSymbol(token: string, raw: string): string {
-  try {
-    return String(AbiCoder.defaultAbiCoder().decode(['string'], raw)[0])
-  } catch {
-    try {
-      return decodeBytes32String(raw.slice(0, 66)) // MKR-style bytes32 symbol
-    } catch (err) {
-      throw notToken(token, 'symbol() is neither string nor bytes32', err)
-    }
-  }
+  const symbol = decodeSymbolResult(raw)
+  if (symbol === null) throw notToken(token, 'symbol() is neither string nor bytes32')
+  return symbol
 }
 
 /** balanceOf(owner) of `token`, in the token's minor units. */

@@ -197,6 +197,16 @@ export class SolanaAdapter implements ChainAdapter {
     return false
   }
 
+  /** The slot's block time; null when the node has none for it (getBlockTime fails for a slot it skipped or pruned). */
+  async latestBlockTime(): Promise<number | null> {
+    const slot = await this.rpc.write('read slot', (c) => c.getSlot())
+    try {
+      return await this.rpc.write('read block time', (c) => c.getBlockTime(slot))
+    } catch {
+      return null
+    }
+  }
+
   /** Signs the stored message with the 32-byte seed, no network. INPUT_INVALID when the key is not `from`'s. */
   async sign(tx: PreparedTx, key: Buffer): Promise<SignedTx> {
     const u = solanaUnsigned(tx)

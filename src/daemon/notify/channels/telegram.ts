@@ -6,8 +6,6 @@ import { describe, type EventPayload } from '../events.js'
 import type { Outgoing } from '../http.js'
 import type { ChannelConfig, ChannelSecrets } from '../store.js'
 
-export const DEFAULT_TELEGRAM_API = 'https://api.telegram.org'
-
 /** A Bot API method call. The URL holds the bot token: never log or keep it. */
 export function telegramCall(apiBase: string, secrets: ChannelSecrets, method: string, params: Record<string, unknown>): Outgoing {
   return {
