@@ -13,12 +13,6 @@ const STORE = path.join('daemon', 'store') + path.sep
 /** Files allowed to hold SQL outside src/daemon/store/: none. */
 const ALLOWED: readonly string[] = []
 
-/**
- * TEMPORARY, for the integrator of issue 15: the pipeline's SQL moves under store/ in the pipeline split (another
- * branch). Once that branch is merged, delete this list and its use below: the test must then pass with ALLOWED empty.
- */
-const PIPELINE_PENDING: readonly string[] = ['daemon/pipeline/']
-
 // The text of a string literal or template (its parts joined, each substitution as `?`) that starts like SQL.
 const STATEMENT = /^\s*(SELECT\b[\s\S]*\bFROM\b|INSERT\s+(OR\s+\w+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b|DELETE\s+FROM\b|(CREATE|DROP|ALTER)\s+(TABLE|INDEX|VIEW|TRIGGER)\b|WITH\s+\w+\s+AS\s*\(|PRAGMA\s+\w+)/
 
@@ -62,7 +56,6 @@ describe('SQL only under src/daemon/store/', () => {
     const found = sourceFiles(ROOT)
       .filter((f) => !path.relative(ROOT, f).startsWith(STORE))
       .filter((f) => !ALLOWED.includes(rel(f)))
-      .filter((f) => !PIPELINE_PENDING.some((prefix) => rel(f).startsWith(prefix))) // TEMPORARY: see PIPELINE_PENDING
       .flatMap(sqlIn)
     expect(found).toEqual([])
   })
