@@ -13,7 +13,7 @@
 import { base58 } from '@scure/base'
 import { z } from 'zod'
 import { parseAmount } from './amounts.js'
-import { checkDuration, durationGrammar } from './durations.js'
+import { durationSchema } from './duration-schema.js'
 import { WaiaasError } from './errors.js'
 import { resolveNetwork } from './networks.js'
 import { DAYS, POLICY_TYPE_DOCS, POLICY_TYPES, RULE_FIELDS, type PolicyType, type RuleField } from './policy-fields.js'
@@ -156,19 +156,6 @@ function selector(checks: RuleChecks) {
     .meta({ type: 'string', maxLength: MAX_TEXT, description: 'A 4-byte selector ("0xa9059cbb") or a function signature ("transfer(address,uint256)")' })
 }
 
-/** Whole seconds: a number, or a text of the one duration grammar ("5m", "1.5h"), stored as the number. */
-function seconds(min: number, max: number) {
-  return z
-    .unknown()
-    .transform((v, ctx): number => {
-      if (typeof v !== 'number' && typeof v !== 'string') {
-        return issue(ctx, v, 'invalid_type', `must be a number of seconds or a duration such as "5m", not ${v === null ? 'null' : typeof v}`)
-      }
-      const r = checkDuration(v, { unit: 's', min, max })
-      return r.ok ? r.value : issue(ctx, v, r.issue, r.reason)
-    })
-    .meta({ anyOf: [{ type: 'integer', minimum: min, maximum: max }, { type: 'string', maxLength: 64, description: durationGrammar('s') }] })
-}
 const list = <T extends z.ZodType>(item: T) => z.array(item).max(MAX_LIST)
 const HHMM = /^([01][0-9]|2[0-3]):([0-5][0-9])$/
 
@@ -244,7 +231,7 @@ function valueSchema(checks: RuleChecks, f: RuleField): z.ZodType {
     case 'int':
       return z.number().int().min(f.min).max(f.max)
     case 'seconds':
-      return seconds(f.min, f.max)
+      return durationSchema({ unit: 's', min: f.min, max: f.max })
     case 'clock':
       return clock(f.allow24)
     case 'timezone':

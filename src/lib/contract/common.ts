@@ -4,7 +4,8 @@
  */
 import { z } from 'zod'
 import type { ErrorCode } from '../errors.js'
-import { checkDuration, durationGrammar, type DurationSpec } from '../durations.js'
+import { durationSchema } from '../duration-schema.js'
+import type { DurationSpec } from '../durations.js'
 
 /**
  * Who may call a method. `public`: anyone who can open the owner-only socket (read-only status and listings, and
@@ -85,17 +86,7 @@ export const listLimit = z.number().int().min(1).max(1000).default(50).describe(
  * A length of time: a number in the field's unit, or a text of the one duration grammar (src/lib/durations.ts), e.g.
  * `"2w"` or `"1.5h"`; the handler always sees the whole number of the unit.
  */
-export function duration(spec: Omit<DurationSpec, 'field'>, description: string) {
-  return z
-    .union([z.number(), z.string().max(64)])
-    .transform((v, ctx): number => {
-      const r = checkDuration(v, spec)
-      if (r.ok) return r.value
-      ctx.issues.push({ code: 'custom', message: r.reason, input: v, params: { issue: r.issue } })
-      return z.NEVER
-    })
-    .describe(`${description}: ${durationGrammar(spec.plain ?? spec.unit)}`)
-}
+export const duration = (spec: Omit<DurationSpec, 'field'>, description: string) => durationSchema(spec, description)
 
 export const TX_STATES = [
   'pending', 'queued', 'awaiting_approval', 'approved', 'signed', 'submitted', 'confirmed',
