@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import type { Input, Output } from '../lib/contract.js'
-import { table } from '../lib/render.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { table } from '../cli/render.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
 export default class Balance extends BaseCommand {
   static override description = "Show a wallet's balances on a network: the native coin, every token it holds on Solana, or one token"

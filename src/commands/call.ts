@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract.js'
-import { parseJsonArray } from '../lib/flag-input.js'
-import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { parseJsonArray } from '../cli/flag-input.js'
+import { SubmitCommand, submitFlags } from '../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
 export default class Call extends SubmitCommand {
   static override summary = 'Call a contract (EVM), checked against the policies'

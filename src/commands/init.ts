@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../cli/base-command.js'
 import type { Output } from '../lib/contract.js'
 import { WaiaasError } from '../lib/errors.js'
-import { fields } from '../lib/render.js'
+import { fields } from '../cli/render.js'
 import { passwordFromSources, recoveryKeyWarning } from '../lib/secrets.js'
 
 const MIN = 12

@@ -1,5 +1,5 @@
 import type { ParserOutput } from '@oclif/core/interfaces'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import { WaiaasError } from '../lib/errors.js'
 
 // oclif's FlagOutput / ArgOutput, which its public entry points do not export.

@@ -1,17 +1,17 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, interactive, passwordFlags } from '../lib/base-command.js'
-import type { DaemonClient } from '../lib/client.js'
+import { BaseCommand, interactive, passwordFlags } from '../cli/base-command.js'
+import type { DaemonClient } from '../cli/client.js'
 import type { Output, TxRequestView, Wallet } from '../lib/contract.js'
 import { WaiaasError } from '../lib/errors.js'
 import { assertCanWrite, writeSecretFile } from '../lib/paths.js'
 import {
   AGENT_SESSION_DEFAULTS, chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
   type Chain, type QuicksetMode, type QuicksetResult as Data,
-} from '../lib/quickset.js'
+} from '../cli/quickset.js'
 import { passwordFromSources, readSecretFile, recoveryKeyWarning } from '../lib/secrets.js'
-import { requestOutcome, waitUntilFinal } from '../lib/tx-command.js'
+import { requestOutcome, waitUntilFinal } from '../cli/tx-command.js'
 
 const CHAINS: Chain[] = ['evm', 'solana']
 const TRANSFER_TIMEOUT_MS = 60_000

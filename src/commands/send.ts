@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract.js'
-import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { SubmitCommand, submitFlags } from '../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
 export default class Send extends SubmitCommand {
   static override summary = 'Send native coins or a token, checked against the policies'

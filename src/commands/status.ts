@@ -1,9 +1,9 @@
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import type { Output } from '../lib/contract.js'
-import { pluginsLine } from '../lib/plugin-render.js'
-import { preferencesFile } from '../lib/preferences.js'
-import { preferencesPairs, preferencesView, type PreferencesView } from '../lib/preferences-render.js'
-import { fields } from '../lib/render.js'
+import { pluginsLine } from '../cli/plugin-render.js'
+import { preferencesFile } from '../cli/preferences.js'
+import { preferencesPairs, preferencesView, type PreferencesView } from '../cli/preferences-render.js'
+import { fields } from '../cli/render.js'
 
 type Data = Output<'system.status'> & { preferences: PreferencesView }
 

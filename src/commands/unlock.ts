@@ -1,4 +1,4 @@
-import { BaseCommand, passwordFlags } from '../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../cli/base-command.js'
 import type { Output } from '../lib/contract.js'
 
 export default class Unlock extends BaseCommand {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import { readSettings } from '../lib/env.js'
 import { redactUrl } from '../lib/networks.js'
 import { VERSION } from '../lib/version.js'

@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import { WaiaasError } from '../lib/errors.js'
-import { assertNotSecret, defaultsFor, OUTPUTS, preferencesFile, readPreferences, resetPreferences, writePreferences, type OutputStyle, type Preferences } from '../lib/preferences.js'
-import { preferencesPairs, preferencesView, type PreferencesView } from '../lib/preferences-render.js'
-import { fields } from '../lib/render.js'
+import { assertNotSecret, defaultsFor, OUTPUTS, preferencesFile, readPreferences, resetPreferences, writePreferences, type OutputStyle, type Preferences } from '../cli/preferences.js'
+import { preferencesPairs, preferencesView, type PreferencesView } from '../cli/preferences-render.js'
+import { fields } from '../cli/render.js'
 
 export default class Use extends BaseCommand {
   static override summary = 'Set your default wallet and network, and your preferred output'

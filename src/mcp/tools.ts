@@ -13,7 +13,7 @@ import { CallToolRequestSchema, ErrorCode, ListToolsRequestSchema, McpError, typ
 import { z } from 'zod'
 import { contract, type MethodDef, type MethodName } from '../lib/contract.js'
 import { toWaiaasError, type WaiaasError } from '../lib/errors.js'
-import { errorDetailLines } from '../lib/policy-render.js'
+import { errorDetailLines } from '../lib/error-details.js'
 import { toolAnnotations } from './annotations.js'
 import { checkArguments } from './arguments.js'
 import { forMcp, renderTexts, toolName } from './hints.js'

@@ -2,7 +2,7 @@
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
 import { inject } from 'vitest'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import type { WireAuth } from '../../src/lib/wire.js'
 
 export interface SolanaTokenWallet {

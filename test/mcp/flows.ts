@@ -9,7 +9,7 @@ import { ErrorCode, McpError, type CallToolResult } from '@modelcontextprotocol/
 import { JsonRpcProvider, parseEther, Wallet as EthersWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { contract } from '../../src/lib/contract.js'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import { POLICY_TYPES } from '../../src/daemon/policy/types.js'
 import { PASSWORD } from '../helpers/daemon.js'
 

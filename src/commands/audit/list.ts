@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 const COLUMNS: readonly Column[] = [['seq', 'SEQ'], ['ts', 'TIME'], ['actor', 'ACTOR'], ['action', 'ACTION'], ['outcome', 'OUTCOME'], ['target', 'TARGET']]
 

@@ -1,4 +1,4 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 
 const INSTALL = 'waiaas autocomplete script fish > ~/.config/fish/completions/waiaas.fish'
 

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertOutputPath } from '../../lib/paths.js'

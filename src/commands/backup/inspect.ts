@@ -1,5 +1,5 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { BackupMeta } from '../../daemon/backup/format.js'
 
 type Data = { file: string; verified: true; meta: BackupMeta; supported: boolean }

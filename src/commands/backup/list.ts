@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { BaseCommand } from '../../lib/base-command.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 /** FILE (the full path) only when asked for with --columns. */
 const COLUMNS: readonly Column[] = [['modifiedAt', 'TIME'], ['bytes', 'BYTES'], ['name', 'NAME'], ['file', 'FILE']]

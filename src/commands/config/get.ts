@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
-import { viewSetting, type SettingView } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { viewSetting, type SettingView } from '../../cli/config-view.js'
 import { readConfigFile } from '../../lib/env.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { closeKeys, findSetting } from '../../lib/settings.js'

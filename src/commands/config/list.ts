@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../lib/base-command.js'
-import { viewAll, type SettingView } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { viewAll, type SettingView } from '../../cli/config-view.js'
 import { readConfigFile, readEnv } from '../../lib/env.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 const COLUMNS: readonly Column[] = [
   ['key', 'KEY'],

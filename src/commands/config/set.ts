@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
-import { daemonRunning, fileSetting } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { daemonRunning, fileSetting } from '../../cli/config-view.js'
 import { readConfigFile, writeConfigFile } from '../../lib/env.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { ensureDataDirs } from '../../lib/paths.js'

@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertCanWrite, writeFileAtomic } from '../../lib/paths.js'
-import { assertPasswordFile, enableCommand, launchdPlist, systemdUnit, unitPath, type ServiceKind } from '../../lib/service-unit.js'
+import { assertPasswordFile, enableCommand, launchdPlist, systemdUnit, unitPath, type ServiceKind } from '../../cli/service-unit.js'
 
 interface Installed {
   kind: ServiceKind

@@ -1,6 +1,6 @@
 import fs from 'node:fs'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
 
 export default class DaemonLogs extends BaseCommand {

@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
-import { connectExisting, startAndConnect } from '../../lib/launcher.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { connectExisting, startAndConnect } from '../../cli/launcher.js'
 import { WaiaasError } from '../../lib/errors.js'
 
 interface Started {

@@ -1,6 +1,6 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { connectExisting, waitForExit } from '../../lib/launcher.js'
+import { connectExisting, waitForExit } from '../../cli/launcher.js'
 
 export default class DaemonStop extends BaseCommand {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */

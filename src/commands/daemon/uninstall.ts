@@ -1,8 +1,8 @@
 import fs from 'node:fs'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { disableCommand, unitPath, type ServiceKind } from '../../lib/service-unit.js'
+import { disableCommand, unitPath, type ServiceKind } from '../../cli/service-unit.js'
 
 interface Removed {
   removed: { kind: ServiceKind; file: string; disable: string }[]

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { table } from '../../lib/render.js'
+import { table } from '../../cli/render.js'
 
 export default class DevnetFund extends BaseCommand {
   static override description = "Fund a wallet on its chain's local network with native coins and the devnet test token (6 decimals)"

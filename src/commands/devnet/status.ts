@@ -1,6 +1,6 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { devnetFields } from '../../lib/devnet-render.js'
+import { devnetFields } from '../../cli/devnet-render.js'
 
 export default class DevnetStatus extends BaseCommand {
   static override description = 'Show whether the local playground runs and where'

@@ -1,6 +1,6 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { devnetFields } from '../../lib/devnet-render.js'
+import { devnetFields } from '../../cli/devnet-render.js'
 
 export default class DevnetStop extends BaseCommand {
   static override description = "Stop the local playground and discard its chains' state: the next start is a new chain (stopping the daemon keeps it)"

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { INCOMING_COLUMNS, incomingTable, sinceFlag } from '../../lib/incoming-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { INCOMING_COLUMNS, incomingTable, sinceFlag } from '../../cli/incoming-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 export default class IncomingList extends BaseCommand {
   static override summary = 'List incoming transfers to your wallets, newest first'

@@ -1,6 +1,6 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { killSwitchText } from '../../lib/policy-render.js'
+import { killSwitchText } from '../../cli/policy-render.js'
 
 export default class KillswitchOff extends BaseCommand {
   static override summary = 'Resume signing'

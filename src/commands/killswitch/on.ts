@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { killSwitchText } from '../../lib/policy-render.js'
+import { killSwitchText } from '../../cli/policy-render.js'
 
 export default class KillswitchOn extends BaseCommand {
   static override summary = 'Stop all signing at once'

@@ -1,6 +1,6 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { killSwitchText } from '../../lib/policy-render.js'
+import { killSwitchText } from '../../cli/policy-render.js'
 
 export default class KillswitchStatus extends BaseCommand {
   static override summary = 'Whether the kill switch is on'

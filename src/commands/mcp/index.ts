@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
-import type { DaemonClient } from '../../lib/client.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import type { DaemonClient } from '../../cli/client.js'
 import type { MethodName } from '../../lib/contract.js'
 import { clockOf } from '../../lib/clock.js'
 import { WaiaasError } from '../../lib/errors.js'

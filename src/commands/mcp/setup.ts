@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input } from '../../lib/contract.js'
-import type { DaemonClient } from '../../lib/client.js'
+import type { DaemonClient } from '../../cli/client.js'
 import { WaiaasError } from '../../lib/errors.js'
 import {
   assertHttpClient,
@@ -24,9 +24,9 @@ import {
   type McpClient,
   type McpEntry,
   type McpScope,
-} from '../../lib/mcp-clients.js'
+} from '../../cli/mcp-clients.js'
 import { assertCanWrite, ensurePrivateDir, writeSecretFile } from '../../lib/paths.js'
-import { AGENT_SESSION_DEFAULTS, mcpServerEntry } from '../../lib/quickset.js'
+import { AGENT_SESSION_DEFAULTS, mcpServerEntry } from '../../cli/quickset.js'
 import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 
 type Data = {

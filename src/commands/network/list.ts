@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 /** CUSTOM marks a network whose RPC URL or confirmations were set (`network set`). */
 const COLUMNS: readonly Column[] = [['alias', 'ALIAS'], ['id', 'CAIP-2'], ['conf', 'CONF'], ['mark', 'CUSTOM'], ['rpc', 'RPC']]

@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, NotifyChannelView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { NOTIFY_EVENTS, NOTIFY_KINDS, type NotifyKind } from '../../lib/notify-events.js'
-import { channelFields } from '../../lib/notify-render.js'
+import { channelFields } from '../../cli/notify-render.js'
 import { readSecretFile } from '../../lib/secrets.js'
 
 type F = {

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { DELIVERY_COLUMNS, deliveryTable } from '../../lib/notify-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { DELIVERY_COLUMNS, deliveryTable } from '../../cli/notify-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 export default class NotifyDeliveries extends BaseCommand {
   static override summary = 'Show the notification delivery log'

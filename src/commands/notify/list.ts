@@ -1,7 +1,7 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { CHANNEL_COLUMNS, channelTable } from '../../lib/notify-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { CHANNEL_COLUMNS, channelTable } from '../../cli/notify-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 export default class NotifyList extends BaseCommand {
   static override summary = 'List notification channels'

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { PluginStatus } from '../../lib/contract.js'
 import { PLUGIN_NAMES } from '../../lib/plugin-names.js'
-import { pluginState } from '../../lib/plugin-render.js'
+import { pluginState } from '../../cli/plugin-render.js'
 
 export default class PluginDisable extends BaseCommand {
   static override description = 'Disable an HTTP plugin now and at every daemon start; the HTTP server stops when no plugin needs it'

@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, PluginStatus } from '../../lib/contract.js'
 import { PLUGIN_NAMES } from '../../lib/plugin-names.js'
-import { pluginState } from '../../lib/plugin-render.js'
+import { pluginState } from '../../cli/plugin-render.js'
 
 export default class PluginEnable extends BaseCommand {
   static override description =

@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { jsonFromFlags } from '../../lib/flag-input.js'
+import { jsonFromFlags } from '../../cli/flag-input.js'
 import { policyTypeNames } from '../../lib/policy-fields.js'
-import { policyFields } from '../../lib/policy-render.js'
+import { policyFields } from '../../cli/policy-render.js'
 
 
 export default class PolicyAdd extends BaseCommand {

@@ -1,11 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { POLICY_TYPES, policyTypeNames } from '../../lib/policy-fields.js'
-import { flagOfField, policyTypeArg, ruleFlagDefs, rulesFromFlags, typesHelp } from '../../lib/policy-flags.js'
-import { policyFields } from '../../lib/policy-render.js'
+import { flagOfField, policyTypeArg, ruleFlagDefs, rulesFromFlags, typesHelp } from '../../cli/policy-flags.js'
+import { policyFields } from '../../cli/policy-render.js'
 
 type Data = Output<'policy.add'> & { scope: 'global' | 'wallet' | 'wallet-network'; warnings: string[] }
 

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { POLICY_COLUMNS, policyTable } from '../../lib/policy-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { POLICY_COLUMNS, policyTable } from '../../cli/policy-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 export default class PolicyList extends BaseCommand {
   static override summary = 'List policies'

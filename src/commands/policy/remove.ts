@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
 
 export default class PolicyRemove extends BaseCommand {

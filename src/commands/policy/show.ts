@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { policyFields, policyHistoryTable } from '../../lib/policy-render.js'
+import { policyFields, policyHistoryTable } from '../../cli/policy-render.js'
 
 export default class PolicyShow extends BaseCommand {
   static override summary = 'Show one policy with its earlier versions'

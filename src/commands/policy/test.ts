@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
-import { parseJsonArray, parseJsonObject } from '../../lib/flag-input.js'
-import { policyTestText } from '../../lib/policy-render.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { parseJsonArray, parseJsonObject } from '../../cli/flag-input.js'
+import { policyTestText } from '../../cli/policy-render.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
 export default class PolicyTest extends BaseCommand {
   static override summary = 'Which tier a request would get, which rule decides, and what would pass'

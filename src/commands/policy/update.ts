@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { jsonFromFlags } from '../../lib/flag-input.js'
-import { policyFields } from '../../lib/policy-render.js'
+import { jsonFromFlags } from '../../cli/flag-input.js'
+import { policyFields } from '../../cli/policy-render.js'
 
 export default class PolicyUpdate extends BaseCommand {
   static override summary = "Replace a policy's rules, or enable or disable it"

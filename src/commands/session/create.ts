@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output, SessionView } from '../../lib/contract.js'
 import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
-import { sessionFields } from '../../lib/session-render.js'
+import { sessionFields } from '../../cli/session-render.js'
 
 const PERMISSIONS = ['read', 'send', 'sign'] as const
 

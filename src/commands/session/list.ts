@@ -1,7 +1,7 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { SESSION_COLUMNS, sessionTable } from '../../lib/session-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { SESSION_COLUMNS, sessionTable } from '../../cli/session-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 export default class SessionList extends BaseCommand {
   static override summary = 'List agent sessions'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { Input, SessionView } from '../../lib/contract.js'
-import { sessionFields } from '../../lib/session-render.js'
+import { sessionFields } from '../../cli/session-render.js'
 
 export default class SessionRenew extends BaseCommand {
   static override summary = 'Renew an agent session for another TTL'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { SessionView } from '../../lib/contract.js'
-import { sessionFields } from '../../lib/session-render.js'
+import { sessionFields } from '../../cli/session-render.js'
 
 export default class SessionRevoke extends BaseCommand {
   static override summary = 'Revoke an agent session'

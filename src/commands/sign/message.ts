@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
-import { readInputFile } from '../../lib/flag-input.js'
-import { SignCommand } from '../../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { readInputFile } from '../../cli/flag-input.js'
+import { SignCommand } from '../../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
 export default class SignMessage extends SignCommand {
   static override summary = 'Sign a message (EIP-191 personal_sign, or a Solana message, raw or in the off-chain format)'

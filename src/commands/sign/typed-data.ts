@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { jsonFromFlags } from '../../lib/flag-input.js'
-import { SignCommand } from '../../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { jsonFromFlags } from '../../cli/flag-input.js'
+import { SignCommand } from '../../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
 export default class SignTypedData extends SignCommand {
   static override summary = 'Sign EIP-712 typed data (the eth_signTypedData_v4 JSON)'

@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
-import { readInputFile } from '../../lib/flag-input.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { readInputFile } from '../../cli/flag-input.js'
+import { requestFields } from '../../cli/tx-render.js'
 
 export default class TxApprove extends BaseCommand {
   static override summary = 'Approve a request that awaits approval'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { requestFields } from '../../cli/tx-render.js'
 
 export default class TxCancel extends BaseCommand {
   static override summary = 'Cancel a request, or replace a broadcast EVM transaction with a cancellation'

@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output, TxState } from '../../lib/contract.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
-import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../lib/tx-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
+import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../cli/tx-render.js'
 
 export default class TxList extends BaseCommand {
   static override summary = 'List transaction requests, newest first'

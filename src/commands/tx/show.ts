@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
-import { nextStep, requestFields } from '../../lib/tx-render.js'
+import { nextStep, requestFields } from '../../cli/tx-render.js'
 
 export default class TxShow extends BaseCommand {
   static override summary = 'Show one transaction request'

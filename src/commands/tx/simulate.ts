@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { fields } from '../../lib/render.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { fields } from '../../cli/render.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
 export default class TxSimulate extends BaseCommand {
   static override description = 'Dry run a transfer, token transfer, contract call or approval: fee and node simulation, nothing signed or sent'

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { requestFields } from '../../cli/tx-render.js'
 
 export default class TxSpeedUp extends BaseCommand {
   static override summary = 'Rebroadcast a stuck EVM transaction with higher fees'

@@ -1,7 +1,7 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Wallet } from '../../lib/contract.js'
-import { walletFields } from '../../lib/wallet-render.js'
+import { walletFields } from '../../cli/wallet-render.js'
 
 export default class WalletCreate extends BaseCommand {
   static override description = 'Create a wallet with a new random key (EVM secp256k1 or Solana ed25519)'

@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output, Wallet } from '../../lib/contract.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 

@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Wallet } from '../../lib/contract.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { chainOfPrivateKey } from '../../lib/key-file-chain.js'
+import { chainOfPrivateKey } from '../../cli/key-file-chain.js'
 import { readSecretFile } from '../../lib/secrets.js'
-import { walletFields } from '../../lib/wallet-render.js'
+import { walletFields } from '../../cli/wallet-render.js'
 
 const SOURCES = ['private-key-file', 'keystore-file', 'mnemonic-file', 'keypair-file'] as const
 

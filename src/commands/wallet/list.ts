@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
-import { WALLET_COLUMNS, walletTable } from '../../lib/wallet-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
+import { WALLET_COLUMNS, walletTable } from '../../cli/wallet-render.js'
 
 export default class WalletList extends BaseCommand {
   static override description = 'List wallets'

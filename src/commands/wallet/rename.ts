@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Wallet } from '../../lib/contract.js'
-import { walletFields } from '../../lib/wallet-render.js'
+import { walletFields } from '../../cli/wallet-render.js'
 
 export default class WalletRename extends BaseCommand {
   static override description = 'Rename a wallet'

@@ -1,7 +1,7 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Wallet } from '../../lib/contract.js'
-import { walletFields } from '../../lib/wallet-render.js'
+import { walletFields } from '../../cli/wallet-render.js'
 
 export default class WalletShow extends BaseCommand {
   static override description = 'Show one wallet'

@@ -1,5 +1,5 @@
-import { BaseCommand } from '../../../lib/base-command.js'
-import { fishCompletion } from '../../../lib/fish-completion.js'
+import { BaseCommand } from '../../../cli/base-command.js'
+import { fishCompletion } from '../../../cli/fish-completion.js'
 
 /** `autocomplete script fish`: the plugin's `autocomplete script` knows bash, zsh and PowerShell; this adds fish. */
 export default class AutocompleteScriptFish extends BaseCommand {

@@ -1,5 +1,5 @@
 /** Human views of transaction requests: one short block, a table, and what to do next. */
-import type { TxRequestView } from './contract.js'
+import type { TxRequestView } from '../lib/contract.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 
 /**

@@ -5,9 +5,9 @@
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from './base-command.js'
 import type { DaemonClient } from './client.js'
-import type { Input, TxRequestView } from './contract.js'
-import { DURATIONS, durationBounds, durationFlag } from './durations.js'
-import { WaiaasError } from './errors.js'
+import type { Input, TxRequestView } from '../lib/contract.js'
+import { DURATIONS, durationBounds, durationFlag } from '../lib/durations.js'
+import { WaiaasError } from '../lib/errors.js'
 import { nextStep, requestFields } from './tx-render.js'
 
 /** tx.wait holds a call open at most this long; longer waits are several calls. */

@@ -5,14 +5,14 @@
 import { Command } from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import type { DaemonClient } from './client.js'
-import type { Input, MethodName, Output } from './contract.js'
-import { readEnv, type Env } from './env.js'
-import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from './errors.js'
+import type { Input, MethodName, Output } from '../lib/contract.js'
+import { readEnv, type Env } from '../lib/env.js'
+import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from '../lib/errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'
-import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
+import { resolveDataDir, resolvePaths, type Paths } from '../lib/paths.js'
 import { defaultsFor, readPreferences, type Preferences } from './preferences.js'
 import { reportError } from './report-error.js'
-import { passwordFromSources, readSecretFile } from './secrets.js'
+import { passwordFromSources, readSecretFile } from '../lib/secrets.js'
 import { applyTargetDefaults } from './target-flags.js'
 import { usageError } from './usage-error.js'
 
@@ -85,7 +85,7 @@ export abstract class BaseCommand extends Command {
       } catch (err) {
         throw usageError(err, this.id)
       }
-      // The defaults of `waiaas use` for --wallet/--network (src/lib/target-flags.ts), for this data directory only.
+      // The defaults of `waiaas use` for --wallet/--network (src/cli/target-flags.ts), for this data directory only.
       applyTargetDefaults((this.constructor as typeof BaseCommand).flags ?? {}, this.flags, () => defaultsFor(this.preferences, this.paths.dataDir))
       const data = await this.exec()
       if (this.json) process.stdout.write(`${JSON.stringify({ ok: true, data })}\n`)

@@ -5,7 +5,7 @@
  * (Flags that choose a policy's scope or filter a list never take a default: their absence means something.)
  */
 import * as Flags from '@oclif/core/flags'
-import { WaiaasError } from './errors.js'
+import { WaiaasError } from '../lib/errors.js'
 
 const TARGET = Symbol.for('waiaas.target-flag')
 
