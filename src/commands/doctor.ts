@@ -17,7 +17,7 @@ export interface DoctorCheck {
 
 const ok = (name: string, message: string): DoctorCheck => ({ name, status: 'ok', message, fix: null })
 
-export default class Doctor extends BaseCommand {
+export default class Doctor extends BaseCommand<typeof Doctor> {
   static override description =
     'Check the install: data directory and file permissions, the config file, the daemon and its version, database integrity, the audit chain, RPC reachability and clock per configured network, and plugins. Prints a fix for each problem; exits 1 when a check fails. Its output holds no secrets.'
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']

@@ -7,7 +7,7 @@ import { fields } from '../cli/render.js'
 
 type Data = Output<'system.status'> & { preferences: PreferencesView }
 
-export default class Status extends BaseCommand {
+export default class Status extends BaseCommand<typeof Status> {
   static override description =
     'Show the daemon, its version, whether it is locked, the data directory, the wallet count, and your defaults (`waiaas use`)'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']

@@ -42,7 +42,7 @@ export function compareVersions(a: string, b: string): number {
   return 0
 }
 
-export default class Update extends BaseCommand {
+export default class Update extends BaseCommand<typeof Update> {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
   static override aliases = ['upgrade']
   static override description =

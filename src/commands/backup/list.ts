@@ -9,7 +9,7 @@ const COLUMNS: readonly Column[] = [['modifiedAt', 'TIME'], ['bytes', 'BYTES'], 
 
 type Data = { dir: string; backups: { file: string; name: string; bytes: number; modifiedAt: string }[] }
 
-export default class BackupList extends BaseCommand {
+export default class BackupList extends BaseCommand<typeof BackupList> {
   static override summary = 'List the backups in <data dir>/backups'
   static override description =
     'File facts only (name, size, time), oldest first: reading what is inside a backup needs the password (`waiaas backup inspect FILE`).'

@@ -13,7 +13,7 @@ const COLUMNS: readonly Column[] = [
   ['description', 'DESCRIPTION'],
 ]
 
-export default class ConfigList extends BaseCommand {
+export default class ConfigList extends BaseCommand<typeof ConfigList> {
   static override description =
     'List every setting: its value and where it comes from (env, file or default), its default, its environment variable and what it does; secrets are never shown'
   static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json', '<%= config.bin %> config list --columns key,value,source']

@@ -8,7 +8,7 @@ interface Removed {
   removed: { kind: ServiceKind; file: string; disable: string }[]
 }
 
-export default class DaemonUninstall extends BaseCommand {
+export default class DaemonUninstall extends BaseCommand<typeof DaemonUninstall> {
   static override description = 'Remove the user service written by `daemon install` (stop it first with the command it prints)'
   static override examples = ['<%= config.bin %> daemon uninstall', '<%= config.bin %> daemon uninstall --systemd --json']
   static override flags = {

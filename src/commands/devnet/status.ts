@@ -2,7 +2,7 @@ import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract.js'
 import { devnetFields } from '../../cli/devnet-render.js'
 
-export default class DevnetStatus extends BaseCommand {
+export default class DevnetStatus extends BaseCommand<typeof DevnetStatus> {
   static override description = 'Show whether the local playground runs and where'
   static override examples = ['<%= config.bin %> devnet status', '<%= config.bin %> devnet status --json']
 

@@ -10,7 +10,7 @@ const PERMISSIONS = ['read', 'send', 'sign'] as const
 
 type Data = { session: SessionView; token?: string; tokenFile?: string }
 
-export default class SessionCreate extends BaseCommand {
+export default class SessionCreate extends BaseCommand<typeof SessionCreate> {
   static override summary = 'Create an agent session and its token'
   static override description =
     'A session is what an agent (waiaas mcp, the REST plugin, a cron job) authenticates with instead of the master password: ' +
@@ -32,7 +32,7 @@ export default class SessionCreate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
-    const f = this.flags as { wallet: string[]; name?: string; ttl?: string; 'max-renewals'?: number; methods?: string; 'limit-usd-per-day'?: string; out?: string }
+    const f = this.flags
     const params: Input<'session.create'> = { wallets: f.wallet }
     if (f.name !== undefined) params.name = f.name
     if (f.ttl !== undefined) params.ttlSeconds = durationFlag(f.ttl, '--ttl', DURATIONS.sessionTtl)

@@ -4,7 +4,7 @@ import type { Input, Output, TxState } from '../../lib/contract.js'
 import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../cli/tx-render.js'
 
-export default class TxList extends BaseCommand {
+export default class TxList extends BaseCommand<typeof TxList> {
   static override summary = 'List transaction requests, newest first'
   static override description = 'Every request the daemon has seen (sends, calls, approvals, signatures), newest first: state, tier, amount and recipient.'
   static override examples = [
@@ -21,7 +21,7 @@ export default class TxList extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'tx.list'>> {
-    const f = this.flags as { wallet?: string; state?: TxState; limit: number; before?: string }
+    const f = this.flags
     const params: Input<'tx.list'> = { limit: f.limit }
     if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.state !== undefined) params.state = f.state
