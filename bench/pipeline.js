@@ -137,7 +137,7 @@ const isSigned = (r) => r?.state === 'signed' && typeof r.signature === 'string'
 
 // ------------------------------------------------------------------------------------------------- client worker
 if (values.worker) {
-  const { connectExisting } = await import(dist('lib/launcher.js'))
+  const { connectExisting } = await import(dist('cli/launcher.js'))
   let clients = []
   process.on('message', async (m) => {
     if (m.type === 'connect') {
@@ -254,7 +254,7 @@ async function benchSign() {
   const WARMUP = Number(values.warmup)
   const CHAINS = values.chains.split(',').map((s) => s.trim())
   const { startDaemon } = await import(dist('daemon/daemon.js'))
-  const { connectExisting } = await import(dist('lib/launcher.js'))
+  const { connectExisting } = await import(dist('cli/launcher.js'))
   const { dispatch } = await import(dist('daemon/dispatch.js'))
   const { verifyMessage } = await import('ethers')
   const { base58 } = await import('@scure/base')
@@ -561,7 +561,7 @@ async function benchE2e() {
   const ROUNDS = Math.max(1, Number(values.rounds))
   const TICKS = values.ticks.split(',').map(Number)
   const { startDaemon } = await import(dist('daemon/daemon.js'))
-  const { connectExisting } = await import(dist('lib/launcher.js'))
+  const { connectExisting } = await import(dist('cli/launcher.js'))
   const { startAnvil } = await import(dist('devnet/anvil.js'))
   const { EVM_LOCAL_ID } = await import(dist('lib/networks.js'))
   const { JsonRpcProvider, Network, Wallet, toQuantity, parseEther } = await import('ethers')

@@ -17,7 +17,7 @@ const runs = Number(values.runs)
 const calls = Number(values.calls)
 
 const { startDaemon } = await import(path.join(root, 'dist/daemon/daemon.js'))
-const { connectExisting } = await import(path.join(root, 'dist/lib/launcher.js'))
+const { connectExisting } = await import(path.join(root, 'dist/cli/launcher.js'))
 
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-bench-'))
 const dataDir = path.join(home, 'd')

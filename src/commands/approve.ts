@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract/index.js'
-import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { SubmitCommand, submitFlags } from '../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
-export default class Approve extends SubmitCommand {
+export default class Approve extends SubmitCommand<typeof Approve> {
   static override summary = 'Let a spender spend an amount of a token (ERC-20 / SPL approve), checked against the policies'
   static override description =
     'Approves --spender to spend --amount (whole units) of --token from the wallet. Unlimited approvals are denied unless a ' +
@@ -23,7 +23,7 @@ export default class Approve extends SubmitCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network: string; token: string; spender: string; amount: string }
+    const f = this.flags
     return this.submit('tx.tokenApprove', { wallet: f.wallet, network: f.network, token: f.token, spender: f.spender, amount: f.amount, ...this.idempotency() })
   }
 }

@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import type { Input, Output } from '../lib/contract/index.js'
-import { table } from '../lib/render.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { table } from '../cli/render.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
-export default class Balance extends BaseCommand {
+export default class Balance extends BaseCommand<typeof Balance> {
   static override description = "Show a wallet's balances on a network: the native coin, every token it holds on Solana, or one token"
   static override examples = [
     '<%= config.bin %> balance --wallet treasury --network base',
@@ -18,7 +18,7 @@ export default class Balance extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'balance.get'>> {
-    const f = this.flags as { wallet?: string; network?: string; token?: string }
+    const f = this.flags
     const params: Input<'balance.get'> = {}
     if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.network !== undefined) params.network = f.network

@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract/index.js'
-import { parseJsonArray } from '../lib/flag-input.js'
-import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { parseJsonArray } from '../cli/flag-input.js'
+import { SubmitCommand, submitFlags } from '../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
-export default class Call extends SubmitCommand {
+export default class Call extends SubmitCommand<typeof Call> {
   static override summary = 'Call a contract (EVM), checked against the policies'
   static override description =
     'Calls the contract at --to with calldata (--data 0x…) or a function signature and its arguments (--function, --args), ' +
@@ -26,7 +26,7 @@ export default class Call extends SubmitCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network: string; to: string; data?: string; function?: string; args?: string; amount?: string }
+    const f = this.flags
     return this.submit('tx.call', {
       wallet: f.wallet,
       network: f.network,

@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { BaseCommand } from '../lib/base-command.js'
-import { connectExisting } from '../lib/launcher.js'
+import { BaseCommand } from '../cli/base-command.js'
+import { connectExisting } from '../cli/launcher.js'
 import { readConfigFile, readEnv } from '../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../lib/errors.js'
 import { recoveryKeyWarning } from '../lib/secrets.js'
@@ -17,7 +17,7 @@ export interface DoctorCheck {
 
 const ok = (name: string, message: string): DoctorCheck => ({ name, status: 'ok', message, fix: null })
 
-export default class Doctor extends BaseCommand {
+export default class Doctor extends BaseCommand<typeof Doctor> {
   static override description =
     'Check the install: data directory and file permissions, the config file, the daemon and its version, database integrity, the audit chain, RPC reachability and clock per configured network, and plugins. Prints a fix for each problem; exits 1 when a check fails. Its output holds no secrets.'
   static override examples = ['<%= config.bin %> doctor', '<%= config.bin %> doctor --json']

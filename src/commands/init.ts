@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../cli/base-command.js'
 import type { Output } from '../lib/contract/index.js'
 import { WaiaasError } from '../lib/errors.js'
-import { fields } from '../lib/render.js'
+import { fields } from '../cli/render.js'
 import { passwordFromSources, recoveryKeyWarning } from '../lib/secrets.js'
 
 const MIN = 12
 
-export default class Init extends BaseCommand {
+export default class Init extends BaseCommand<typeof Init> {
   static override description = 'Create the data directory and database and set the master password'
   static override examples = [
     '<%= config.bin %> init',
@@ -30,7 +30,7 @@ export default class Init extends BaseCommand {
     }
     let password: string | undefined
     if (!auto) {
-      const found = passwordFromSources({ file: this.flags['password-file'] as string | undefined, env: this.env })
+      const found = passwordFromSources({ file: this.flags['password-file'], env: this.env })
       password =
         found?.password ??
         (await this.askSecret('New master password', '--password-file', {

@@ -1,7 +1,7 @@
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import type { Output } from '../lib/contract/index.js'
 
-export default class Lock extends BaseCommand {
+export default class Lock extends BaseCommand<typeof Lock> {
   static override description = 'Lock the keystore: the daemon forgets its keys until unlocked again'
   static override examples = ['<%= config.bin %> lock']
 

@@ -1,5 +1,5 @@
 import type { ParserOutput } from '@oclif/core/interfaces'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import { WaiaasError } from '../lib/errors.js'
 
 // oclif's FlagOutput / ArgOutput, which its public entry points do not export.
@@ -9,7 +9,7 @@ type Out = { [name: string]: any }
  * The seed's second compose service runs `push-relay`. It is not built yet: this says so with a stable code
  * (FEATURE_UNAVAILABLE, exit 1), whatever arguments it is given, instead of an argument error.
  */
-export default class PushRelay extends BaseCommand {
+export default class PushRelay extends BaseCommand<typeof PushRelay> {
   static override summary = 'Relay events to phones (web push, FCM): not yet available'
   static override description =
     'WAIaaS runs this as the second service of its compose file. waiaas does not have it yet: the command fails with ' +

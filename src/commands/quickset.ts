@@ -1,23 +1,23 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, interactive, passwordFlags } from '../lib/base-command.js'
-import type { DaemonClient } from '../lib/client.js'
+import { BaseCommand, interactive, passwordFlags } from '../cli/base-command.js'
+import type { DaemonClient } from '../cli/client.js'
 import type { Output, TxRequestView, Wallet } from '../lib/contract/index.js'
 import { WaiaasError } from '../lib/errors.js'
 import { assertCanWrite, writeSecretFile } from '../lib/paths.js'
 import {
   AGENT_SESSION_DEFAULTS, chainPlan, freshAddress, mcpConfig, QUICKSET_MODES, quicksetNames, quicksetSteps, starterPolicies,
   type Chain, type QuicksetMode, type QuicksetResult as Data,
-} from '../lib/quickset.js'
+} from '../cli/quickset.js'
 import { passwordFromSources, readSecretFile, recoveryKeyWarning } from '../lib/secrets.js'
-import { requestOutcome, waitUntilFinal } from '../lib/tx-command.js'
+import { requestOutcome, waitUntilFinal } from '../cli/tx-command.js'
 
 const CHAINS: Chain[] = ['evm', 'solana']
 const TRANSFER_TIMEOUT_MS = 60_000
 const MODE_FLAGS = '--local, --testnet or --mainnet (or --mode local|testnet|mainnet)'
 
-export default class Quickset extends BaseCommand {
+export default class Quickset extends BaseCommand<typeof Quickset> {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
   static override aliases = ['quickstart']
   static override summary = 'Set up an EVM and a Solana wallet, starter policies and an agent session, and print the MCP config'
@@ -49,7 +49,7 @@ export default class Quickset extends BaseCommand {
     // Wallets, policies and sessions are the operator's to make: never as an agent session.
     this.assertNoSession()
     const mode = await this.mode()
-    const prefix = this.flags.prefix as string
+    const prefix = this.flags.prefix
     if (!/^[a-z0-9][a-z0-9_-]{0,40}$/i.test(prefix)) {
       throw new WaiaasError('USAGE', `--prefix must be 1 to 41 letters, digits, - or _, starting with a letter or digit; got "${prefix}"`, { details: { flag: '--prefix' } })
     }
@@ -103,7 +103,7 @@ export default class Quickset extends BaseCommand {
 
   /** The one mode the flags name; on a terminal without one, a question; otherwise USAGE naming the flags. */
   private async mode(): Promise<QuicksetMode> {
-    const f = this.flags as { local: boolean; testnet: boolean; mainnet: boolean; mode?: QuicksetMode }
+    const f = this.flags
     const chosen = f.mode ?? QUICKSET_MODES.find((m) => f[m])
     if (chosen !== undefined) return chosen
     if (!interactive()) {
@@ -125,7 +125,7 @@ export default class Quickset extends BaseCommand {
    */
   private async vault(client: DaemonClient): Promise<{ password: string; initialized: boolean; recoveryKeyFile: string | null }> {
     if ((await client.call('system.status', {})).initialized) return { password: await this.operatorPassword(), initialized: false, recoveryKeyFile: null }
-    const found = passwordFromSources({ file: this.flags['password-file'] as string | undefined, env: this.env })
+    const found = passwordFromSources({ file: this.flags['password-file'], env: this.env })
     const password =
       found?.password ??
       (interactive()

@@ -1,6 +1,7 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import { WaiaasError } from '../lib/errors.js'
+import type { CommandFlags } from '../cli/base-command.js'
 import BackupRestore from './backup/restore.js'
 
 /** WAIaaS's `restore --from FILE [--force]`: our `backup restore FILE [--yes]`, which the alias note names. */
@@ -18,8 +19,11 @@ export default class Restore extends BackupRestore {
     yes: Flags.boolean({ char: 'y', aliases: ['force'], description: 'Do not ask for confirmation (--force too)' }),
   }
 
+  /** This alias's own flags (--from), on top of those of `backup restore`. */
+  protected declare flags: CommandFlags<typeof Restore>
+
   protected override async exec(): ReturnType<BackupRestore['exec']> {
-    const file = (this.args.file ?? this.flags.from) as string | undefined
+    const file = this.args.file ?? this.flags.from
     if (file === undefined) throw new WaiaasError('USAGE', 'Name the backup file: `waiaas restore --from FILE`', { details: { flag: '--from' }, hint: 'See `waiaas backup restore --help`; `waiaas backup list` lists the backups.' })
     this.args = { ...this.args, file }
     return super.exec()

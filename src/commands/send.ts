@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
 import type { TxRequestView } from '../lib/contract/index.js'
-import { SubmitCommand, submitFlags } from '../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../lib/target-flags.js'
+import { SubmitCommand, submitFlags } from '../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../cli/target-flags.js'
 
-export default class Send extends SubmitCommand {
+export default class Send extends SubmitCommand<typeof Send> {
   static override summary = 'Send native coins or a token, checked against the policies'
   static override description =
     'Sends --amount (whole units, e.g. 0.01) of the native coin, or of --token, to --to. The policies decide the tier: ' +
@@ -26,7 +26,7 @@ export default class Send extends SubmitCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network: string; to: string; amount: string; token?: string }
+    const f = this.flags
     return this.submit('tx.send', {
       wallet: f.wallet,
       network: f.network,

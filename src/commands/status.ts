@@ -1,13 +1,13 @@
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import type { Output } from '../lib/contract/index.js'
-import { pluginsLine } from '../lib/plugin-render.js'
-import { preferencesFile } from '../lib/preferences.js'
-import { preferencesPairs, preferencesView, type PreferencesView } from '../lib/preferences-render.js'
-import { fields } from '../lib/render.js'
+import { pluginsLine } from '../cli/plugin-render.js'
+import { preferencesFile } from '../cli/preferences.js'
+import { preferencesPairs, preferencesView, type PreferencesView } from '../cli/preferences-render.js'
+import { fields } from '../cli/render.js'
 
 type Data = Output<'system.status'> & { preferences: PreferencesView }
 
-export default class Status extends BaseCommand {
+export default class Status extends BaseCommand<typeof Status> {
   static override description =
     'Show the daemon, its version, whether it is locked, the data directory, the wallet count, and your defaults (`waiaas use`)'
   static override examples = ['<%= config.bin %> status', '<%= config.bin %> status --json']

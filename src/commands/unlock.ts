@@ -1,7 +1,7 @@
-import { BaseCommand, passwordFlags } from '../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../cli/base-command.js'
 import type { Output } from '../lib/contract/index.js'
 
-export default class Unlock extends BaseCommand {
+export default class Unlock extends BaseCommand<typeof Unlock> {
   static override description = 'Unlock the keystore so the daemon can sign'
   static override examples = ['<%= config.bin %> unlock', '<%= config.bin %> unlock --password-file ./master.txt --json']
   static override flags = { ...passwordFlags }

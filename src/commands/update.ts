@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import { readSettings } from '../lib/env.js'
 import { resolveSettings } from '../lib/resolve-settings.js'
 import { redactUrl } from '../lib/networks.js'
@@ -43,7 +43,7 @@ export function compareVersions(a: string, b: string): number {
   return 0
 }
 
-export default class Update extends BaseCommand {
+export default class Update extends BaseCommand<typeof Update> {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
   static override aliases = ['upgrade']
   static override description =

@@ -1,12 +1,12 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 import { WaiaasError } from '../lib/errors.js'
-import { assertNotSecret, defaultsFor, OUTPUTS, preferencesFile, readPreferences, resetPreferences, writePreferences, type OutputStyle, type Preferences } from '../lib/preferences.js'
-import { preferencesPairs, preferencesView, type PreferencesView } from '../lib/preferences-render.js'
-import { fields } from '../lib/render.js'
+import { assertNotSecret, defaultsFor, OUTPUTS, preferencesFile, readPreferences, resetPreferences, writePreferences, type OutputStyle, type Preferences } from '../cli/preferences.js'
+import { preferencesPairs, preferencesView, type PreferencesView } from '../cli/preferences-render.js'
+import { fields } from '../cli/render.js'
 
-export default class Use extends BaseCommand {
+export default class Use extends BaseCommand<typeof Use> {
   static override summary = 'Set your default wallet and network, and your preferred output'
   static override description =
     'send, call, approve, sign, balance, tx simulate and policy test use the default wallet and network when --wallet or --network ' +
@@ -24,14 +24,14 @@ export default class Use extends BaseCommand {
   static override args = { wallet: Args.string({ description: 'The default wallet (id or name)' }) }
   static override flags = {
     network: Flags.string({ char: 'n', description: 'The default network (CAIP-2 id or alias)', exclusive: ['clear', 'reset'] }),
-    output: Flags.string({ description: 'Preferred output of every command', options: [...OUTPUTS], exclusive: ['reset'] }),
+    output: Flags.option({ description: 'Preferred output of every command', options: OUTPUTS, exclusive: ['reset'] })(),
     clear: Flags.boolean({ description: 'Forget the default wallet and network', exclusive: ['network', 'reset'] }),
     reset: Flags.boolean({ description: 'Remove the preferences file (every preference), e.g. after editing it by hand went wrong' }),
   }
 
   protected override async exec(): Promise<PreferencesView> {
-    const f = this.flags as { network?: string; output?: OutputStyle; clear?: boolean; reset?: boolean }
-    const wallet = this.args.wallet as string | undefined
+    const f = this.flags
+    const wallet = this.args.wallet
     if (wallet !== undefined && (f.clear === true || f.reset === true)) {
       throw new WaiaasError('USAGE', 'Give a WALLET or --clear/--reset, not both', { details: { flag: f.clear === true ? '--clear' : '--reset' } })
     }

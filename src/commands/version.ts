@@ -1,4 +1,4 @@
-import { BaseCommand } from '../lib/base-command.js'
+import { BaseCommand } from '../cli/base-command.js'
 
 interface Data {
   version: string
@@ -8,7 +8,7 @@ interface Data {
 }
 
 /** `waiaas version`; `waiaas --version` and `waiaas -v` print the same line (oclif's version flags). */
-export default class Version extends BaseCommand {
+export default class Version extends BaseCommand<typeof Version> {
   static override summary = 'Show the waiaas version, Node.js version and platform'
   static override description = 'The same line as `waiaas --version` and `waiaas -v`; with --json, the parts as fields.'
   static override examples = ['<%= config.bin %> version', '<%= config.bin %> version --json']

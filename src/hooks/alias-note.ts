@@ -5,7 +5,7 @@
  * a static `aliasOf` (where WAIaaS's flags differ, e.g. `restore --from FILE`).
  */
 import type { Hook } from '@oclif/core/hooks'
-import { commandLine } from '../lib/usage-error.js'
+import { commandLine } from '../cli/usage-error.js'
 
 /** Our command's id when `id` is an alias, else undefined. */
 function canonicalOf(id: string, config: Parameters<Hook.Init>[0]['config']): string | undefined {

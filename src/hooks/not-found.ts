@@ -5,10 +5,10 @@
  * 127, prints no suggestion without a terminal, ignores --json and would race this one.
  */
 import type { Hook } from '@oclif/core/hooks'
-import { didYouMean } from '../lib/did-you-mean.js'
+import { didYouMean } from '../cli/did-you-mean.js'
 import { WaiaasError } from '../lib/errors.js'
-import { reportError } from '../lib/report-error.js'
-import { commandLine } from '../lib/usage-error.js'
+import { reportError } from '../cli/report-error.js'
+import { commandLine } from '../cli/usage-error.js'
 
 const hook: Hook.CommandNotFound = async function (opts) {
   const argv = opts.argv ?? []

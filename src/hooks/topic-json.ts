@@ -5,8 +5,8 @@
  */
 import type { Hook } from '@oclif/core/hooks'
 import { WaiaasError } from '../lib/errors.js'
-import { reportError } from '../lib/report-error.js'
-import { commandLine } from '../lib/usage-error.js'
+import { reportError } from '../cli/report-error.js'
+import { commandLine } from '../cli/usage-error.js'
 
 const hook: Hook.Init = async function (opts) {
   if (opts.id === undefined || !opts.argv.includes('--json') || opts.argv.includes('--help')) return

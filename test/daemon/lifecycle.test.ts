@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
 import { WaiaasError } from '../../src/lib/errors.js'
-import { connectDaemon, connectExisting } from '../../src/lib/launcher.js'
+import { connectDaemon, connectExisting } from '../../src/cli/launcher.js'
 import { resolvePaths, socketIsFallback, MAX_SOCKET_PATH_BYTES } from '../../src/lib/paths.js'
 import { tempHome } from '../helpers/cli.js'
 

@@ -7,9 +7,9 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { connectExisting } from '../../src/lib/launcher.js'
+import { connectExisting } from '../../src/cli/launcher.js'
 import { resolvePaths } from '../../src/lib/paths.js'
-import { quicksetSteps } from '../../src/lib/quickset.js'
+import { quicksetSteps } from '../../src/cli/quickset.js'
 import { BIN, cliEnv, runCli, stopDaemon, tempHome } from '../helpers/cli.js'
 
 const PASSWORD = 'correct horse battery staple'

@@ -4,9 +4,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import { WaiaasError } from '../../src/lib/errors.js'
-import { connectExisting } from '../../src/lib/launcher.js'
+import { connectExisting } from '../../src/cli/launcher.js'
 import { resolvePaths, type Paths } from '../../src/lib/paths.js'
 import { BIN, cliEnv } from './cli.js'
 

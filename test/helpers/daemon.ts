@@ -1,9 +1,9 @@
 /** An initialised in-process daemon on a temporary home for one test file, reached through its real socket. */
 import { afterAll, beforeAll } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import type { Env } from '../../src/lib/env.js'
-import { connectExisting } from '../../src/lib/launcher.js'
+import { connectExisting } from '../../src/cli/launcher.js'
 import { tempHome } from './cli.js'
 
 export const PASSWORD = 'correct horse battery staple'

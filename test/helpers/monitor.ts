@@ -4,10 +4,10 @@
  */
 import fs from 'node:fs'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import type { Output } from '../../src/lib/contract/index.js'
 import type { Env } from '../../src/lib/env.js'
-import { connectExisting } from '../../src/lib/launcher.js'
+import { connectExisting } from '../../src/cli/launcher.js'
 import { tempHome } from './cli.js'
 import { PASSWORD } from './daemon.js'
 import { waitFor } from './e2e.js'

@@ -1,8 +1,8 @@
 /** A daemon wallet on the local Solana chain holding SOL and a fresh SPL token, for the attack tests. */
 import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { TOKEN_PROGRAM_ID, createMint, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
-
-import type { DaemonClient } from '../../src/lib/client.js'
+import { inject } from 'vitest'
+import type { DaemonClient } from '../../src/cli/client.js'
 import type { WireAuth } from '../../src/lib/wire.js'
 import { localChain } from './chains.js'
 

@@ -12,7 +12,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { claudeAddJson, httpEntry, MCP_TOKEN_ENV, projectConfigPath, shellWord } from '../../src/lib/mcp-clients.js'
+import { claudeAddJson, httpEntry, MCP_TOKEN_ENV, projectConfigPath, shellWord } from '../../src/cli/mcp-clients.js'
 import { BIN, cliEnv, runCli, tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 

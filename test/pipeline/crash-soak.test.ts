@@ -14,7 +14,7 @@ import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.j
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest'
 import { startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import { TX_STATES } from '../../src/lib/contract/index.js'
 import { tempHome } from '../helpers/cli.js'
 import { exitWithin, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js'

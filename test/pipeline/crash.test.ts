@@ -7,9 +7,9 @@
  */
 import Database from 'better-sqlite3'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
-import { afterEach, describe, expect, it, onTestFailed } from 'vitest'
+import { afterEach, describe, expect, inject, it, onTestFailed } from 'vitest'
 import { TX_STATES } from '../../src/lib/contract/index.js'
-import type { DaemonClient } from '../../src/lib/client.js'
+import type { DaemonClient } from '../../src/cli/client.js'
 import { tempHome } from '../helpers/cli.js'
 import { daemonLog, exitWithin, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js'
 import { catchAsync } from '../helpers/errors.js'

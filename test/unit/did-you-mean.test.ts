@@ -1,6 +1,6 @@
 /** The suggestion an unknown command gets (src/hooks/not-found.ts prints it; test/e2e/cli-habits.test.ts runs it). */
 import { describe, expect, it } from 'vitest'
-import { didYouMean } from '../../src/lib/did-you-mean.js'
+import { didYouMean } from '../../src/cli/did-you-mean.js'
 
 const KNOWN = ['wallet', 'wallet:list', 'wallet:show', 'mcp', 'mcp:setup', 'policy', 'policy:add', 'policy:update', 'status', 'tx', 'tx:list']
 

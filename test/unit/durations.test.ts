@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { contract } from '../../src/lib/contract/index.js'
 import { checkDuration, DURATIONS, durationFlag, formatDuration, parseDuration } from '../../src/lib/durations.js'
-import { sinceFlag } from '../../src/lib/incoming-render.js'
+import { sinceFlag } from '../../src/cli/incoming-render.js'
 import { findSetting, parseSetting } from '../../src/lib/settings.js'
 import { catchErr } from '../helpers/errors.js'
 

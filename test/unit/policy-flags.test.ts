@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest'
 import PolicyCreate from '../../src/commands/policy/create.js'
 import { validateRules } from '../../src/daemon/policy/rules.js'
 import { contract } from '../../src/lib/contract/index.js'
-import { narrowPolicyCreate, policyCreateHelpType } from '../../src/lib/help.js'
+import { narrowPolicyCreate, policyCreateHelpType } from '../../src/cli/help.js'
 import { canonicalPolicyType, POLICY_TYPE_ALIASES, POLICY_TYPES, RULE_FIELDS, ruleFlag, typeFlags, type PolicyType, type RuleField, type TypeFlag } from '../../src/lib/policy-fields.js'
-import { flagOfField, policyTypeArg, rulesFromFlags } from '../../src/lib/policy-flags.js'
+import { flagOfField, policyTypeArg, rulesFromFlags } from '../../src/cli/policy-flags.js'
 import { catchErr } from '../helpers/errors.js'
 
 const A1 = '0x' + '11'.repeat(20)

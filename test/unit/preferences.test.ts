@@ -1,5 +1,5 @@
 /**
- * The CLI's preferences (src/lib/preferences.ts): written by conf where WAIAAS_CONFIG_DIR says, read back by the
+ * The CLI's preferences (src/cli/preferences.ts): written by conf where WAIAAS_CONFIG_DIR says, read back by the
  * plain reader every command uses, never holding anything but their own keys (no secret), and defaults that apply
  * only to the data directory they were set for.
  */
@@ -8,8 +8,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { readEnv } from '../../src/lib/env.js'
-import { assertNotSecret, defaultsFor, preferencesFile, readPreferences, resetPreferences, writePreferences } from '../../src/lib/preferences.js'
-import { applyTargetDefaults, networkFlag, walletFlag } from '../../src/lib/target-flags.js'
+import { assertNotSecret, defaultsFor, preferencesFile, readPreferences, resetPreferences, writePreferences } from '../../src/cli/preferences.js'
+import { applyTargetDefaults, networkFlag, walletFlag } from '../../src/cli/target-flags.js'
 import { catchErr } from '../helpers/errors.js'
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-prefs-'))

@@ -6,7 +6,7 @@ import fs from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { contract, exposes, TX_STATES } from '../../src/lib/contract/index.js'
 import { ERROR_CODES, EXIT } from '../../src/lib/errors.js'
-import { TX_STATE_OPTIONS } from '../../src/lib/tx-render.js'
+import { TX_STATE_OPTIONS } from '../../src/cli/tx-render.js'
 
 describe('public surface', () => {
   it('lists every contract method with its role, MCP exposure, session access and whether it is read-only', () => {

@@ -4,7 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import { parse } from '@oclif/core/parser'
 import { describe, expect, it } from 'vitest'
 import { WaiaasError } from '../../src/lib/errors.js'
-import { usageError } from '../../src/lib/usage-error.js'
+import { usageError } from '../../src/cli/usage-error.js'
 
 const INPUT = {
   flags: { wallet: Flags.string(), limit: Flags.integer({ min: 1 }), csv: Flags.boolean({ exclusive: ['json'] }), json: Flags.boolean() },

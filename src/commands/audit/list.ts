@@ -1,12 +1,12 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 const COLUMNS: readonly Column[] = [['seq', 'SEQ'], ['ts', 'TIME'], ['actor', 'ACTOR'], ['action', 'ACTION'], ['outcome', 'OUTCOME'], ['target', 'TARGET']]
 
-export default class AuditList extends BaseCommand {
+export default class AuditList extends BaseCommand<typeof AuditList> {
   static override description = 'List audit log entries, newest first'
   static override examples = ['<%= config.bin %> audit list', '<%= config.bin %> audit list --action wallet.export --json']
   static override flags = {
@@ -18,7 +18,7 @@ export default class AuditList extends BaseCommand {
 
   protected override async exec(): Promise<Output<'audit.list'>> {
     const client = await this.daemon()
-    const f = this.flags as { limit: number; before?: number; action?: string }
+    const f = this.flags
     return client.call('audit.list', {
       limit: f.limit,
       ...(f.before === undefined ? {} : { beforeSeq: f.before }),

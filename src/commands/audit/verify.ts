@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 
-export default class AuditVerify extends BaseCommand {
+export default class AuditVerify extends BaseCommand<typeof AuditVerify> {
   static override description = 'Recompute the audit hash chain; fails (exit 1, AUDIT_CHAIN_BROKEN) at the first altered, removed or reordered entry'
   static override examples = ['<%= config.bin %> audit verify', '<%= config.bin %> audit verify --json']
 

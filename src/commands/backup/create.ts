@@ -1,11 +1,11 @@
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertOutputPath } from '../../lib/paths.js'
 
-export default class BackupCreate extends BaseCommand {
+export default class BackupCreate extends BaseCommand<typeof BackupCreate> {
   static override summary = 'Make an encrypted backup while the daemon runs'
   static override description =
     'A consistent snapshot of the database (taken while requests keep running) and prices.json, in one file encrypted and ' +
@@ -25,7 +25,7 @@ export default class BackupCreate extends BaseCommand {
         hint: 'Drop --no-encrypt; `waiaas backup inspect FILE` shows what a backup holds without its secrets.',
       })
     }
-    const out = this.flags.out as string | undefined
+    const out = this.flags.out
     const params: Input<'backup.create'> = {}
     if (out !== undefined) {
       assertOutputPath(out)

@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { BackupMeta } from '../../daemon/backup/format.js'
 
 type Data = { file: string; verified: true; meta: BackupMeta; supported: boolean }
 
-export default class BackupInspect extends BaseCommand {
+export default class BackupInspect extends BaseCommand<typeof BackupInspect> {
   static override summary = 'Verify a backup and show what it holds (no secrets)'
   static override description =
     'Checks the whole file (integrity and password) and the database inside it, then prints its metadata: when and by ' +
@@ -15,7 +15,7 @@ export default class BackupInspect extends BaseCommand {
   static override flags = { ...passwordFlags }
 
   protected override async exec(): Promise<Data> {
-    const file = this.args.file as string
+    const file = this.args.file
     const password = await this.operatorPassword()
     const { verifyBackupFile } = await import('../../daemon/backup/restore.js')
     const { meta } = await verifyBackupFile(file, password)

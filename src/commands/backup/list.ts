@@ -1,15 +1,15 @@
 import fs from 'node:fs'
 import path from 'node:path'
-import { BaseCommand } from '../../lib/base-command.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 /** FILE (the full path) only when asked for with --columns. */
 const COLUMNS: readonly Column[] = [['modifiedAt', 'TIME'], ['bytes', 'BYTES'], ['name', 'NAME'], ['file', 'FILE']]
 
 type Data = { dir: string; backups: { file: string; name: string; bytes: number; modifiedAt: string }[] }
 
-export default class BackupList extends BaseCommand {
+export default class BackupList extends BaseCommand<typeof BackupList> {
   static override summary = 'List the backups in <data dir>/backups'
   static override description =
     'File facts only (name, size, time), oldest first: reading what is inside a backup needs the password (`waiaas backup inspect FILE`).'

@@ -1,11 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { RestoreResult } from '../../daemon/backup/restore.js'
 
 type Data = RestoreResult & { file: string; dataDir: string }
 
-export default class BackupRestore extends BaseCommand {
+export default class BackupRestore extends BaseCommand<typeof BackupRestore> {
   static override summary = 'Restore a backup into the data directory (daemon stopped)'
   static override description =
     'Verifies the file, the password (the master password in use when the backup was made), the schema version and the ' +
@@ -20,7 +20,7 @@ export default class BackupRestore extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
-    const file = this.args.file as string
+    const file = this.args.file
     await this.confirm(`Replace the database in ${this.paths.dataDir} with ${file}`)
     const password = await this.operatorPassword()
     const { restoreBackup } = await import('../../daemon/backup/restore.js')

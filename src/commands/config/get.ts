@@ -1,17 +1,17 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
-import { viewSetting, type SettingView } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { viewSetting, type SettingView } from '../../cli/config-view.js'
 import { readConfigFile } from '../../lib/env.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { closeKeys, findSetting } from '../../lib/settings.js'
 
-export default class ConfigGet extends BaseCommand {
+export default class ConfigGet extends BaseCommand<typeof ConfigGet> {
   static override description = 'Show one setting: its value in force, where it comes from, its default and its environment variable'
   static override examples = ['<%= config.bin %> config get log.level', '<%= config.bin %> config get pipeline.tickMs --json']
   static override args = { key: Args.string({ required: true, description: 'The setting, e.g. log.level (`waiaas config list` shows them all)' }) }
 
   protected override async exec(): Promise<SettingView> {
-    const key = this.args.key as string
+    const key = this.args.key
     const s = findSetting(key)
     if (s === undefined) {
       const close = closeKeys(key)

@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../lib/base-command.js'
-import { viewAll, type SettingView } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { viewAll, type SettingView } from '../../cli/config-view.js'
 import { readConfigFile, readEnv } from '../../lib/env.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 const COLUMNS: readonly Column[] = [
   ['key', 'KEY'],
@@ -13,7 +13,7 @@ const COLUMNS: readonly Column[] = [
   ['description', 'DESCRIPTION'],
 ]
 
-export default class ConfigList extends BaseCommand {
+export default class ConfigList extends BaseCommand<typeof ConfigList> {
   static override description =
     'List every setting: its value and where it comes from (env, file or default), its default, its environment variable and what it does; secrets are never shown'
   static override examples = ['<%= config.bin %> config list', '<%= config.bin %> config list --json', '<%= config.bin %> config list --columns key,value,source']

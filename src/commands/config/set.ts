@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
-import { daemonRunning, fileSetting } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { daemonRunning, fileSetting } from '../../cli/config-view.js'
 import { readConfigFile, writeConfigFile } from '../../lib/env.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { ensureDataDirs } from '../../lib/paths.js'
@@ -16,7 +16,7 @@ export interface ConfigChange {
   restartRequired: boolean
 }
 
-export default class ConfigSet extends BaseCommand {
+export default class ConfigSet extends BaseCommand<typeof ConfigSet> {
   static override description = 'Set a setting in the config file (<data dir>/config.json, mode 0600) after validating it; the daemon reads the file at start'
   static override examples = ['<%= config.bin %> config set log.level debug', '<%= config.bin %> config set pipeline.tickMs 1000']
   static override args = {
@@ -25,9 +25,9 @@ export default class ConfigSet extends BaseCommand {
   }
 
   protected override async exec(): Promise<ConfigChange> {
-    const key = this.args.key as string
+    const key = this.args.key
     const s = fileSetting(key)
-    const r = parseSetting(s, this.args.value as string)
+    const r = parseSetting(s, this.args.value)
     if (!r.ok) throw new WaiaasError('CONFIG_INVALID', `${key} ${r.reason}`, { details: { key, accepts: r.reason } })
     ensureDataDirs(this.paths)
     const file = readConfigFile(this.paths.config)

@@ -1,16 +1,16 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
-import { fileSetting } from '../../lib/config-view.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { fileSetting } from '../../cli/config-view.js'
 import { readConfigFile, writeConfigFile } from '../../lib/env.js'
 import { changeResult, renderNotes, type ConfigChange } from './set.js'
 
-export default class ConfigUnset extends BaseCommand {
+export default class ConfigUnset extends BaseCommand<typeof ConfigUnset> {
   static override description = 'Remove a setting from the config file, so its environment variable or default applies'
   static override examples = ['<%= config.bin %> config unset log.level']
   static override args = { key: Args.string({ required: true, description: 'The setting, e.g. log.level' }) }
 
   protected override async exec(): Promise<ConfigChange & { removed: boolean }> {
-    const key = this.args.key as string
+    const key = this.args.key
     const s = fileSetting(key)
     const file = readConfigFile(this.paths.config)
     const removed = Object.hasOwn(file, key)

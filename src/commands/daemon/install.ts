@@ -1,10 +1,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertCanWrite, writeFileAtomic } from '../../lib/paths.js'
-import { assertPasswordFile, enableCommand, launchdPlist, systemdUnit, unitPath, type ServiceKind } from '../../lib/service-unit.js'
+import { assertPasswordFile, enableCommand, launchdPlist, systemdUnit, unitPath, type ServiceKind } from '../../cli/service-unit.js'
 
 interface Installed {
   kind: ServiceKind
@@ -14,7 +14,7 @@ interface Installed {
   enable: string
 }
 
-export default class DaemonInstall extends BaseCommand {
+export default class DaemonInstall extends BaseCommand<typeof DaemonInstall> {
   static override description = 'Write a user service (systemd or launchd) that starts the daemon at login, unlocked with the password in a file'
   static override examples = [
     '<%= config.bin %> daemon install --systemd --password-file ~/.config/waiaas/master_password',
@@ -31,7 +31,7 @@ export default class DaemonInstall extends BaseCommand {
 
   protected override async exec(): Promise<Installed> {
     const kind: ServiceKind = this.flags.launchd === true ? 'launchd' : this.flags.systemd === true ? 'systemd' : process.platform === 'darwin' ? 'launchd' : 'systemd'
-    const pwFlag = this.flags['password-file'] as string | undefined
+    const pwFlag = this.flags['password-file']
     const pwSource = pwFlag !== undefined ? '--password-file' : 'WAIAAS_MASTER_PASSWORD_FILE'
     const pw = pwFlag ?? this.env.masterPasswordFile
     const passwordFile = pw !== undefined ? assertPasswordFile(pw, pwSource) : undefined

@@ -1,9 +1,9 @@
 import fs from 'node:fs'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
 
-export default class DaemonLogs extends BaseCommand {
+export default class DaemonLogs extends BaseCommand<typeof DaemonLogs> {
   static override description = 'Print the end of the daemon log; --follow keeps printing new lines until interrupted'
   static override examples = ['<%= config.bin %> daemon logs', '<%= config.bin %> daemon logs --lines 200', '<%= config.bin %> daemon logs --follow']
   static override flags = {
@@ -19,7 +19,7 @@ export default class DaemonLogs extends BaseCommand {
     } catch (err) {
       throw new WaiaasError('INPUT_FILE_UNREADABLE', `No daemon log at ${file}`, { details: { path: file }, hint: 'The daemon has not run with this data directory yet.', cause: err })
     }
-    const lines = text.trimEnd().split('\n').slice(-(this.flags.lines as number))
+    const lines = text.trimEnd().split('\n').slice(-(this.flags.lines))
     if (this.flags.follow !== true || this.json) return { file, lines }
     this.log(lines.join('\n'))
     await follow(file, Buffer.byteLength(text), (chunk) => process.stdout.write(chunk))

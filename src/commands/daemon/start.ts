@@ -1,6 +1,6 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
-import { connectExisting, startAndConnect } from '../../lib/launcher.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import { connectExisting, startAndConnect } from '../../cli/launcher.js'
 import { WaiaasError } from '../../lib/errors.js'
 
 interface Started {
@@ -10,7 +10,7 @@ interface Started {
   logFile: string
 }
 
-export default class DaemonStart extends BaseCommand {
+export default class DaemonStart extends BaseCommand<typeof DaemonStart> {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
   static override aliases = ['start']
   static override description = 'Start the daemon in the background, or in the foreground with --foreground (for systemd, Docker or a terminal)'
@@ -61,7 +61,7 @@ export default class DaemonStart extends BaseCommand {
       home: this.paths.dataDir,
       env,
       managed: this.flags.managed === true,
-      ...(this.flags['password-file'] !== undefined ? { passwordFile: this.flags['password-file'] as string } : {}),
+      ...(this.flags['password-file'] !== undefined ? { passwordFile: this.flags['password-file'] } : {}),
       ...(this.flags.quiet === true || this.json ? {} : { logEcho: process.stderr }),
     })
     const stop = (): void => void handle.close()

@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { connectExisting, waitForExit } from '../../lib/launcher.js'
+import { connectExisting, waitForExit } from '../../cli/launcher.js'
 
-export default class DaemonStop extends BaseCommand {
+export default class DaemonStop extends BaseCommand<typeof DaemonStop> {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
   static override aliases = ['stop']
   static override description = 'Stop the daemon: it finishes in-flight calls, wipes its keys and removes its socket'

@@ -1,14 +1,14 @@
 import fs from 'node:fs'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { disableCommand, unitPath, type ServiceKind } from '../../lib/service-unit.js'
+import { disableCommand, unitPath, type ServiceKind } from '../../cli/service-unit.js'
 
 interface Removed {
   removed: { kind: ServiceKind; file: string; disable: string }[]
 }
 
-export default class DaemonUninstall extends BaseCommand {
+export default class DaemonUninstall extends BaseCommand<typeof DaemonUninstall> {
   static override description = 'Remove the user service written by `daemon install` (stop it first with the command it prints)'
   static override examples = ['<%= config.bin %> daemon uninstall', '<%= config.bin %> daemon uninstall --systemd --json']
   static override flags = {

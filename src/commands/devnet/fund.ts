@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
-import { table } from '../../lib/render.js'
+import { table } from '../../cli/render.js'
 
-export default class DevnetFund extends BaseCommand {
+export default class DevnetFund extends BaseCommand<typeof DevnetFund> {
   static override description = "Fund a wallet on its chain's local network with native coins and the devnet test token (6 decimals)"
   static override examples = ['<%= config.bin %> devnet fund treasury', '<%= config.bin %> devnet fund sol-hot --amount 2.5 --token-amount 50 --json']
   static override args = { wallet: Args.string({ required: true, description: 'Wallet id or name' }) }
@@ -15,7 +15,7 @@ export default class DevnetFund extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'devnet.fund'>> {
-    const params: Input<'devnet.fund'> = { wallet: this.args.wallet as string, amount: this.flags.amount as string, tokenAmount: this.flags['token-amount'] as string }
+    const params: Input<'devnet.fund'> = { wallet: this.args.wallet, amount: this.flags.amount, tokenAmount: this.flags['token-amount'] }
     return this.operatorCall('devnet.fund', params)
   }
 

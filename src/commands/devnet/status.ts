@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { devnetFields } from '../../lib/devnet-render.js'
+import { devnetFields } from '../../cli/devnet-render.js'
 
-export default class DevnetStatus extends BaseCommand {
+export default class DevnetStatus extends BaseCommand<typeof DevnetStatus> {
   static override description = 'Show whether the local playground runs and where'
   static override examples = ['<%= config.bin %> devnet status', '<%= config.bin %> devnet status --json']
 

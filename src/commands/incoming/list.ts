@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
-import { INCOMING_COLUMNS, incomingTable, sinceFlag } from '../../lib/incoming-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { INCOMING_COLUMNS, incomingTable, sinceFlag } from '../../cli/incoming-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
-export default class IncomingList extends BaseCommand {
+export default class IncomingList extends BaseCommand<typeof IncomingList> {
   static override summary = 'List incoming transfers to your wallets, newest first'
   static override description =
     'Native and token transfers the daemon found on watched networks (`waiaas incoming watch`, and the local ones while the devnet runs). Each transfer is reported once.'
@@ -22,7 +22,7 @@ export default class IncomingList extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'incoming.list'>> {
-    const f = this.flags as { wallet?: string; network?: string; since?: string; limit: number }
+    const f = this.flags
     const params: Input<'incoming.list'> = { limit: f.limit }
     if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.network !== undefined) params.network = f.network

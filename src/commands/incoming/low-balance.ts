@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 
-export default class IncomingLowBalance extends BaseCommand {
+export default class IncomingLowBalance extends BaseCommand<typeof IncomingLowBalance> {
   static override summary = "Alert once when a wallet's native balance on a network falls below a threshold"
   static override description =
     'Checked after each scan of a watched network. One `balance.low` event per crossing: it re-arms when the balance is back at or above the threshold.'
@@ -21,9 +21,9 @@ export default class IncomingLowBalance extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'incoming.setLowBalance'>> {
-    const f = this.flags as { network: string; below?: string; clear?: boolean }
+    const f = this.flags
     if (f.below === undefined && f.clear !== true) throw new WaiaasError('USAGE', 'Give --below AMOUNT or --clear', { details: { flag: '--below' } })
-    return this.operatorCall('incoming.setLowBalance', { wallet: this.args.wallet as string, network: f.network, threshold: f.clear === true ? null : (f.below ?? null) })
+    return this.operatorCall('incoming.setLowBalance', { wallet: this.args.wallet, network: f.network, threshold: f.clear === true ? null : (f.below ?? null) })
   }
 
   protected override render(d: Output<'incoming.setLowBalance'>): void {

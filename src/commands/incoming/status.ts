@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { incomingStatus } from '../../lib/incoming-render.js'
+import { incomingStatus } from '../../cli/incoming-render.js'
 
-export default class IncomingStatus extends BaseCommand {
+export default class IncomingStatus extends BaseCommand<typeof IncomingStatus> {
   static override summary = 'Which networks are watched for incoming transfers, how far each is scanned, and the low-balance thresholds'
   static override examples = ['<%= config.bin %> incoming status', '<%= config.bin %> incoming status --json']
 

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 
-export default class IncomingUnwatch extends BaseCommand {
+export default class IncomingUnwatch extends BaseCommand<typeof IncomingUnwatch> {
   static override summary = 'Stop watching a network for incoming transfers'
   static override description = 'Its scan position is forgotten: watching it again starts at its head.'
   static override examples = ['<%= config.bin %> incoming unwatch base']
@@ -10,7 +10,7 @@ export default class IncomingUnwatch extends BaseCommand {
   static override flags = { ...passwordFlags }
 
   protected override async exec(): Promise<Output<'incoming.unwatch'>> {
-    return this.operatorCall('incoming.unwatch', { network: this.args.network as string })
+    return this.operatorCall('incoming.unwatch', { network: this.args.network })
   }
 
   protected override render(d: Output<'incoming.unwatch'>): void {

@@ -1,8 +1,8 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 
-export default class IncomingWatch extends BaseCommand {
+export default class IncomingWatch extends BaseCommand<typeof IncomingWatch> {
   static override summary = 'Watch a network for incoming transfers to your wallets'
   static override description =
     "Every wallet of the network's chain is watched from the network's current confirmed head on (earlier history is not scanned). " +
@@ -12,7 +12,7 @@ export default class IncomingWatch extends BaseCommand {
   static override flags = { ...passwordFlags }
 
   protected override async exec(): Promise<Output<'incoming.watch'>> {
-    return this.operatorCall('incoming.watch', { network: this.args.network as string })
+    return this.operatorCall('incoming.watch', { network: this.args.network })
   }
 
   protected override render(d: Output<'incoming.watch'>): void {

@@ -1,8 +1,8 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { killSwitchText } from '../../lib/policy-render.js'
+import { killSwitchText } from '../../cli/policy-render.js'
 
-export default class KillswitchOff extends BaseCommand {
+export default class KillswitchOff extends BaseCommand<typeof KillswitchOff> {
   static override summary = 'Resume signing'
   static override description = 'Turns the kill switch off (operator: needs the master password); held work continues where it stopped.'
   static override examples = ['<%= config.bin %> killswitch off', '<%= config.bin %> killswitch off --password-file ./pw.txt --json']

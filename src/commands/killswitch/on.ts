@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { killSwitchText } from '../../lib/policy-render.js'
+import { killSwitchText } from '../../cli/policy-render.js'
 
-export default class KillswitchOn extends BaseCommand {
+export default class KillswitchOn extends BaseCommand<typeof KillswitchOn> {
   static override summary = 'Stop all signing at once'
   static override description =
     'Nothing is signed or broadcast until `waiaas killswitch off`; queued and approved work is held, not lost. Needs no ' +
@@ -12,7 +12,7 @@ export default class KillswitchOn extends BaseCommand {
   static override flags = { reason: Flags.string({ description: 'Why, for the audit log and notifications' }) }
 
   protected override async exec(): Promise<Output<'killswitch.on'>> {
-    const reason = this.flags.reason as string | undefined
+    const reason = this.flags.reason
     const client = await this.daemon()
     return client.call('killswitch.on', reason === undefined ? {} : { reason })
   }

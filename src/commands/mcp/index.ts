@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
-import type { DaemonClient } from '../../lib/client.js'
+import { BaseCommand } from '../../cli/base-command.js'
+import type { DaemonClient } from '../../cli/client.js'
 import type { MethodName } from '../../lib/contract/index.js'
 import { clockOf } from '../../lib/clock.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { readSecretFile } from '../../lib/secrets.js'
 import { VERSION } from '../../lib/version.js'
 
-export default class Mcp extends BaseCommand {
+export default class Mcp extends BaseCommand<typeof Mcp> {
   static override summary = 'Run an MCP server on stdio for one agent session'
   static override description =
     'Speaks the Model Context Protocol on stdin/stdout, with one tool per agent-facing method (tx_send, policy_test, ' +
@@ -28,7 +28,7 @@ export default class Mcp extends BaseCommand {
   }
 
   protected override async exec(): Promise<undefined> {
-    const file = this.flags['token-file'] as string | undefined
+    const file = this.flags['token-file']
     const token = file !== undefined ? readSecretFile(file, '--token-file') : this.sessionToken()
     if (token === undefined) {
       throw new WaiaasError('AUTH_REQUIRED', 'waiaas mcp needs an agent session token; it never runs with the master password', {

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input } from '../../lib/contract/index.js'
-import type { DaemonClient } from '../../lib/client.js'
+import type { DaemonClient } from '../../cli/client.js'
 import { WaiaasError } from '../../lib/errors.js'
 import {
   assertHttpClient,
@@ -24,9 +24,9 @@ import {
   type McpClient,
   type McpEntry,
   type McpScope,
-} from '../../lib/mcp-clients.js'
+} from '../../cli/mcp-clients.js'
 import { assertCanWrite, ensurePrivateDir, writeSecretFile } from '../../lib/paths.js'
-import { AGENT_SESSION_DEFAULTS, mcpServerEntry } from '../../lib/quickset.js'
+import { AGENT_SESSION_DEFAULTS, mcpServerEntry } from '../../cli/quickset.js'
 import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 
 type Data = {
@@ -60,7 +60,7 @@ function previousToken(file: string): string | undefined {
 /** A project's own suffix for its token file and session name: the first 8 hex digits of its path's SHA-256. */
 const projectTag = (dir: string): string => `project-${createHash('sha256').update(dir).digest('hex').slice(0, 8)}`
 
-export default class McpSetup extends BaseCommand {
+export default class McpSetup extends BaseCommand<typeof McpSetup> {
   static override summary = 'Connect Claude Desktop, Claude Code or Cursor to waiaas over MCP'
   static override description =
     'Creates an agent session for the given wallets (7 days, renewed by `waiaas mcp` before it expires up to 4 times, like ' +
@@ -81,12 +81,12 @@ export default class McpSetup extends BaseCommand {
   ]
   static override flags = {
     ...passwordFlags,
-    client: Flags.string({ description: 'The MCP client to configure', options: [...MCP_CLIENTS], default: 'claude-desktop' }),
-    scope: Flags.string({
+    client: Flags.option({ description: 'The MCP client to configure', options: MCP_CLIENTS, default: 'claude-desktop' as const })(),
+    scope: Flags.option({
       description: "Whose config: the user's (every project) or one project's (Claude Code .mcp.json, Cursor .cursor/mcp.json)",
-      options: [...MCP_SCOPES],
-      default: 'user',
-    }),
+      options: MCP_SCOPES,
+      default: 'user' as const,
+    })(),
     'project-dir': Flags.string({ description: 'With --scope project: the project folder (default: the current directory)' }),
     http: Flags.boolean({ description: `Reach the MCP-over-HTTP plugin by URL instead of running \`waiaas mcp\`; the client reads the token from ${MCP_TOKEN_ENV}` }),
     wallet: Flags.string({ char: 'w', description: 'A wallet the agent may use (id or name); repeat for more', multiple: true, exclusive: ['all'] }),
@@ -103,19 +103,7 @@ export default class McpSetup extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
-    const f = this.flags as {
-      client: McpClient
-      scope: McpScope
-      'project-dir'?: string
-      http?: boolean
-      wallet?: string[]
-      all?: boolean
-      ttl?: string
-      'max-renewals'?: number
-      name: string
-      config?: string
-      print?: boolean
-    }
+    const f = this.flags
     if (f.wallet === undefined && f.all !== true) {
       throw new WaiaasError('USAGE', 'Name the wallets the agent may use: --wallet W (repeatable) or --all', { details: { flags: ['--wallet', '--all'] } })
     }

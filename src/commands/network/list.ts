@@ -1,13 +1,13 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { table, type Column } from '../../lib/render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { table, type Column } from '../../cli/render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
 /** CUSTOM marks a network whose RPC URL or confirmations were set (`network set`). */
 const COLUMNS: readonly Column[] = [['alias', 'ALIAS'], ['id', 'CAIP-2'], ['conf', 'CONF'], ['mark', 'CUSTOM'], ['rpc', 'RPC']]
 
-export default class NetworkList extends BaseCommand {
+export default class NetworkList extends BaseCommand<typeof NetworkList> {
   static override description = 'List networks: CAIP-2 id, alias, RPC URL (credentials never shown) and confirmation depth'
   static override examples = ['<%= config.bin %> network list', '<%= config.bin %> network list --family solana --json']
   static override flags = {
@@ -17,7 +17,7 @@ export default class NetworkList extends BaseCommand {
 
   protected override async exec(): Promise<Output<'network.list'>> {
     const client = await this.daemon()
-    const family = this.flags.family as 'evm' | 'solana' | undefined
+    const family = this.flags.family
     return client.call('network.list', family === undefined ? {} : { family })
   }
 

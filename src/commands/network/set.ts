@@ -1,11 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Network } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { readSecretFile } from '../../lib/secrets.js'
 
-export default class NetworkSet extends BaseCommand {
+export default class NetworkSet extends BaseCommand<typeof NetworkSet> {
   static override description = "Set a network's RPC URL and/or confirmation depth; --reset-rpc-url goes back to the default"
   static override examples = [
     '<%= config.bin %> network set base --rpc-url https://base.example.org',
@@ -21,8 +21,8 @@ export default class NetworkSet extends BaseCommand {
   }
 
   protected override async exec(): Promise<Network> {
-    const f = this.flags as { 'rpc-url'?: string; 'rpc-url-file'?: string; 'reset-rpc-url'?: boolean; confirmations?: number }
-    const params: Input<'network.set'> = { network: this.args.network as string }
+    const f = this.flags
+    const params: Input<'network.set'> = { network: this.args.network }
     if (f['rpc-url'] !== undefined) params.rpcUrl = f['rpc-url']
     if (f['rpc-url-file'] !== undefined) params.rpcUrl = readSecretFile(f['rpc-url-file'], '--rpc-url-file').trim()
     if (f['reset-rpc-url'] === true) params.rpcUrl = null

@@ -1,5 +1,6 @@
 import * as Flags from '@oclif/core/flags'
 import type { NotifyChannelView, Output } from '../../lib/contract/index.js'
+import type { CommandFlags } from '../../cli/base-command.js'
 import NotifyAdd from '../notify/add.js'
 
 type Data = NotifyChannelView & { test?: Output<'notify.test'> }
@@ -27,6 +28,9 @@ export default class NotificationSetup extends NotifyAdd {
     this.password ??= super.operatorPassword()
     return this.password
   }
+
+  /** This command's own flags (--test), on top of those of `notify add`. */
+  protected declare flags: CommandFlags<typeof NotificationSetup>
 
   protected override async exec(): Promise<Data> {
     this.args = { ...this.args, kind: 'telegram' }

@@ -1,27 +1,13 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, NotifyChannelView } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { NOTIFY_EVENTS, NOTIFY_KINDS, type NotifyKind } from '../../lib/notify-events.js'
-import { channelFields } from '../../lib/notify-render.js'
+import { channelFields } from '../../cli/notify-render.js'
 import { readSecretFile } from '../../lib/secrets.js'
 
-type F = {
-  name?: string
-  events?: string
-  url?: string
-  'url-file'?: string
-  'secret-file'?: string
-  'bot-token-file'?: string
-  'chat-id'?: string
-  'approver-user-id'?: string
-  server?: string
-  topic?: string
-  'token-file'?: string
-}
-
-export default class NotifyAdd extends BaseCommand {
+export default class NotifyAdd extends BaseCommand<typeof NotifyAdd> {
   static override summary = 'Add a notification channel: webhook, telegram, slack, discord or ntfy'
   static override description =
     'Events (denied, delayed, awaiting approval, approved, rejected, expired, submitted, confirmed, failed, incoming, low balance, ' +
@@ -35,7 +21,7 @@ export default class NotifyAdd extends BaseCommand {
     '<%= config.bin %> notify add discord --url-file ./discord.url',
     '<%= config.bin %> notify add ntfy --server https://ntfy.sh --topic my-wallet-alerts --token-file ./ntfy.token',
   ]
-  static override args = { kind: Args.string({ required: true, options: [...NOTIFY_KINDS], description: 'Channel kind' }) }
+  static override args = { kind: Args.option({ options: NOTIFY_KINDS, description: 'Channel kind' })({ required: true }) }
   static override flags = {
     ...passwordFlags,
     name: Flags.string({ description: 'A label for the channel' }),
@@ -52,12 +38,12 @@ export default class NotifyAdd extends BaseCommand {
   }
 
   protected override async exec(): Promise<NotifyChannelView> {
-    const kind = this.args.kind as NotifyKind
-    const f = this.flags as F
+    const kind = this.args.kind
+    const f = this.flags
     const params: Input<'notify.add'> = { kind }
     if (f.name !== undefined) params.name = f.name
     if (f.events !== undefined) params.events = f.events.split(',').map((e) => e.trim()).filter((e) => e !== '')
-    const misplaced = (flag: keyof F, kinds: NotifyKind[]): void => {
+    const misplaced = (flag: keyof typeof NotifyAdd.flags, kinds: NotifyKind[]): void => {
       if (f[flag] !== undefined && !kinds.includes(kind)) throw new WaiaasError('USAGE', `--${flag} is not for ${kind} channels`, { details: { flag: `--${flag}` } })
     }
     misplaced('url', ['webhook'])

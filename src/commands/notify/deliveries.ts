@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
-import { DELIVERY_COLUMNS, deliveryTable } from '../../lib/notify-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { DELIVERY_COLUMNS, deliveryTable } from '../../cli/notify-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
-export default class NotifyDeliveries extends BaseCommand {
+export default class NotifyDeliveries extends BaseCommand<typeof NotifyDeliveries> {
   static override summary = 'Show the notification delivery log'
   static override description = 'Newest first: each event sent to each channel, its attempts, the last HTTP status and error, and when it is retried.'
   static override examples = ['<%= config.bin %> notify deliveries', '<%= config.bin %> notify deliveries --channel alerts --limit 20 --json']
@@ -16,7 +16,7 @@ export default class NotifyDeliveries extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'notify.deliveries'>> {
-    const f = this.flags as { channel?: string; limit?: number }
+    const f = this.flags
     const params: Input<'notify.deliveries'> = {}
     if (f.channel !== undefined) params.channel = f.channel
     if (f.limit !== undefined) params.limit = f.limit

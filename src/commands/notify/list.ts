@@ -1,9 +1,9 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { CHANNEL_COLUMNS, channelTable } from '../../lib/notify-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { CHANNEL_COLUMNS, channelTable } from '../../cli/notify-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
-export default class NotifyList extends BaseCommand {
+export default class NotifyList extends BaseCommand<typeof NotifyList> {
   static override summary = 'List notification channels'
   static override description = 'Each channel with where it delivers (secrets redacted), its event filter and its delivery counts; a failing channel shows when it is retried.'
   static override examples = ['<%= config.bin %> notify list', '<%= config.bin %> notify list --json']

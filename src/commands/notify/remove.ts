@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { NotifyChannelView } from '../../lib/contract/index.js'
 
-export default class NotifyRemove extends BaseCommand {
+export default class NotifyRemove extends BaseCommand<typeof NotifyRemove> {
   static override summary = 'Remove a notification channel'
   static override description = 'Deliveries still queued for it are dropped; the delivery log keeps what was sent. Asks first on a terminal; pass --yes in scripts.'
   static override examples = ['<%= config.bin %> notify remove nch_0123456789abcdef', '<%= config.bin %> notify remove alerts --yes --json']
@@ -12,7 +12,7 @@ export default class NotifyRemove extends BaseCommand {
 
   protected override async exec(): Promise<NotifyChannelView> {
     await this.confirm(`Remove the notification channel ${String(this.args.id)}?`)
-    return this.operatorCall('notify.remove', { id: this.args.id as string })
+    return this.operatorCall('notify.remove', { id: this.args.id })
   }
 
   protected override render(c: NotifyChannelView): void {

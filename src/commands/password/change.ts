@@ -1,8 +1,8 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 
-export default class PasswordChange extends BaseCommand {
+export default class PasswordChange extends BaseCommand<typeof PasswordChange> {
   /** WAIaaS's name for it; src/hooks/alias-note.ts says which command runs. */
   static override aliases = ['set-master']
   static override description = 'Change the master password (re-wraps the data key; wallet keys are not re-encrypted)'

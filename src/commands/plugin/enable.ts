@@ -1,11 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, PluginStatus } from '../../lib/contract/index.js'
 import { PLUGIN_NAMES } from '../../lib/plugin-names.js'
-import { pluginState } from '../../lib/plugin-render.js'
+import { pluginState } from '../../cli/plugin-render.js'
 
-export default class PluginEnable extends BaseCommand {
+export default class PluginEnable extends BaseCommand<typeof PluginEnable> {
   static override description =
     'Enable an HTTP plugin now and at every daemon start: rest (the contract as REST under /v1, OpenAPI at /v1/openapi.json) or ' +
     'mcp-http (MCP over Streamable HTTP at /mcp). Both share one server, 127.0.0.1:3100 by default; /health needs no credential. ' +
@@ -24,8 +24,8 @@ export default class PluginEnable extends BaseCommand {
   }
 
   protected override async exec(): Promise<PluginStatus> {
-    const f = this.flags as { host?: string; port?: number; 'allow-non-loopback'?: boolean }
-    const params: Input<'plugin.enable'> = { name: this.args.name as string }
+    const f = this.flags
+    const params: Input<'plugin.enable'> = { name: this.args.name }
     if (f.host !== undefined) params.host = f.host
     if (f.port !== undefined) params.port = f.port
     if (f['allow-non-loopback'] !== undefined) params.allowNonLoopback = f['allow-non-loopback']

@@ -1,12 +1,12 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
-import { jsonFromFlags } from '../../lib/flag-input.js'
+import { jsonFromFlags } from '../../cli/flag-input.js'
 import { policyTypeNames } from '../../lib/policy-fields.js'
-import { policyFields } from '../../lib/policy-render.js'
+import { policyFields } from '../../cli/policy-render.js'
 
 
-export default class PolicyAdd extends BaseCommand {
+export default class PolicyAdd extends BaseCommand<typeof PolicyAdd> {
   static override summary = 'Add a policy: global, for a wallet, or for a wallet on one network'
   static override description =
     `Wallets are default-deny: a wallet with no policy may move nothing. Types: ${policyTypeNames()}. ` +
@@ -31,7 +31,7 @@ export default class PolicyAdd extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'policy.add'>> {
-    const f = this.flags as { wallet?: string; network?: string; global: boolean; type: string; rules?: string; file?: string }
+    const f = this.flags
     const params: Input<'policy.add'> = { type: f.type, rules: jsonFromFlags({ flag: '--rules', value: f.rules }, { flag: '--file', value: f.file }) }
     if (f.global) params.global = true
     if (f.wallet !== undefined) params.wallet = f.wallet

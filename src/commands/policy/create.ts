@@ -1,15 +1,15 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { POLICY_TYPES, policyTypeNames } from '../../lib/policy-fields.js'
-import { flagOfField, policyTypeArg, ruleFlagDefs, rulesFromFlags, typesHelp } from '../../lib/policy-flags.js'
-import { policyFields } from '../../lib/policy-render.js'
+import { flagOfField, policyTypeArg, ruleFlagDefs, rulesFromFlags, typesHelp } from '../../cli/policy-flags.js'
+import { policyFields } from '../../cli/policy-render.js'
 
 type Data = Output<'policy.add'> & { scope: 'global' | 'wallet' | 'wallet-network'; warnings: string[] }
 
-export default class PolicyCreate extends BaseCommand {
+export default class PolicyCreate extends BaseCommand<typeof PolicyCreate> {
   static override summary = 'Create a policy from flags, one per rule field'
   static override description =
     'The same as `policy add --rules`, with a flag for each rule field of TYPE (`waiaas policy create TYPE --help` lists them). ' +
@@ -37,7 +37,7 @@ export default class PolicyCreate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
-    const f = this.flags as Record<string, unknown> & { wallet?: string; network?: string; global?: boolean; native?: boolean }
+    const f = this.flags
     if (this.args.type === undefined) {
       throw new WaiaasError('USAGE', `Give the policy TYPE first: ${policyTypeNames()}`, {
         details: { arg: 'TYPE', types: [...POLICY_TYPES] },
@@ -46,7 +46,8 @@ export default class PolicyCreate extends BaseCommand {
     }
     const given = String(this.args.type)
     const type = policyTypeArg(given)
-    const rules = rulesFromFlags(type, f, { native: f.native === true || f.token !== undefined })
+    // The rule flags come from the policy types' table (ruleFlagDefs), so they are read by name.
+    const rules = rulesFromFlags(type, this.parsedFlags, { native: f.native === true || this.parsedFlags.token !== undefined })
     const warnings: string[] = []
     if (f.wallet === undefined && f.global !== true) {
       warnings.push('No --wallet given: the policy is global (it applies to every wallet). Pass --wallet W to scope it, or --global to choose global without this note.')

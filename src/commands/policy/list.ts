@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
-import { POLICY_COLUMNS, policyTable } from '../../lib/policy-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { POLICY_COLUMNS, policyTable } from '../../cli/policy-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
-export default class PolicyList extends BaseCommand {
+export default class PolicyList extends BaseCommand<typeof PolicyList> {
   static override summary = 'List policies'
   static override description = 'All policies, or those that apply to one wallet (its own and the global ones), with the current policy revision.'
   static override examples = ['<%= config.bin %> policy list', '<%= config.bin %> policy list --wallet treasury --type SPENDING_LIMIT --json']
@@ -15,7 +15,7 @@ export default class PolicyList extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'policy.list'>> {
-    const f = this.flags as { wallet?: string; type?: string }
+    const f = this.flags
     const params: Input<'policy.list'> = {}
     if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.type !== undefined) params.type = f.type

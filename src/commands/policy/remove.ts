@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 
-export default class PolicyRemove extends BaseCommand {
+export default class PolicyRemove extends BaseCommand<typeof PolicyRemove> {
   static override summary = 'Remove a policy'
   static override description =
     'Removing an allowing policy can leave a wallet default-deny; removing a limit loosens it. Its history stays for the ' +
@@ -14,7 +14,7 @@ export default class PolicyRemove extends BaseCommand {
 
   protected override async exec(): Promise<Output<'policy.remove'>> {
     const client = await this.daemon()
-    const { policy } = await client.call('policy.show', { id: this.args.id as string })
+    const { policy } = await client.call('policy.show', { id: this.args.id })
     const scope = policy.scope === 'global' ? 'global' : `for ${policy.walletName ?? policy.walletId ?? '?'}${policy.network === null ? '' : ` on ${policy.network}`}`
     await this.confirm(`Remove the ${policy.type} policy ${policy.id} (${scope})?`)
     const password = await this.operatorPassword()

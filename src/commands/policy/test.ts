@@ -1,11 +1,11 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
-import { parseJsonArray, parseJsonObject } from '../../lib/flag-input.js'
-import { policyTestText } from '../../lib/policy-render.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { parseJsonArray, parseJsonObject } from '../../cli/flag-input.js'
+import { policyTestText } from '../../cli/policy-render.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
-export default class PolicyTest extends BaseCommand {
+export default class PolicyTest extends BaseCommand<typeof PolicyTest> {
   static override summary = 'Which tier a request would get, which rule decides, and what would pass'
   static override description =
     'Describe a request with the same flags as `send`, `call`, `approve` or `sign` and see its outcome (INSTANT, NOTIFY, ' +
@@ -30,7 +30,7 @@ export default class PolicyTest extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'policy.test'>> {
-    const f = this.flags as Record<string, string | undefined>
+    const f = this.flags
     const params: Input<'policy.test'> = { wallet: f.wallet ?? '', network: f.network ?? '' }
     for (const k of ['to', 'amount', 'token', 'data', 'function', 'spender', 'message'] as const) if (f[k] !== undefined) params[k] = f[k]
     if (f.args !== undefined) params.args = parseJsonArray(f.args, '--args')

@@ -1,12 +1,12 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { jsonFromFlags } from '../../lib/flag-input.js'
-import { policyFields } from '../../lib/policy-render.js'
+import { jsonFromFlags } from '../../cli/flag-input.js'
+import { policyFields } from '../../cli/policy-render.js'
 
-export default class PolicyUpdate extends BaseCommand {
+export default class PolicyUpdate extends BaseCommand<typeof PolicyUpdate> {
   static override summary = "Replace a policy's rules, or enable or disable it"
   static override description =
     'The new rules replace the old ones whole (they are not merged). The policy\'s version and the policy revision go up, ' +
@@ -25,8 +25,8 @@ export default class PolicyUpdate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'policy.update'>> {
-    const f = this.flags as { rules?: string; file?: string; enable?: boolean; disable?: boolean }
-    const params: Input<'policy.update'> = { id: this.args.id as string }
+    const f = this.flags
+    const params: Input<'policy.update'> = { id: this.args.id }
     const rules = jsonFromFlags({ flag: '--rules', value: f.rules }, { flag: '--file', value: f.file })
     if (rules !== undefined) params.rules = rules
     if (f.enable === true) params.enabled = true

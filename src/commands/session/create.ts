@@ -1,16 +1,16 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Output, SessionView } from '../../lib/contract/index.js'
 import { DURATIONS, durationBounds, durationFlag } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
-import { sessionFields } from '../../lib/session-render.js'
+import { sessionFields } from '../../cli/session-render.js'
 
 const PERMISSIONS = ['read', 'send', 'sign'] as const
 
 type Data = { session: SessionView; token?: string; tokenFile?: string }
 
-export default class SessionCreate extends BaseCommand {
+export default class SessionCreate extends BaseCommand<typeof SessionCreate> {
   static override summary = 'Create an agent session and its token'
   static override description =
     'A session is what an agent (waiaas mcp, the REST plugin, a cron job) authenticates with instead of the master password: ' +
@@ -32,7 +32,7 @@ export default class SessionCreate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Data> {
-    const f = this.flags as { wallet: string[]; name?: string; ttl?: string; 'max-renewals'?: number; methods?: string; 'limit-usd-per-day'?: string; out?: string }
+    const f = this.flags
     const params: Input<'session.create'> = { wallets: f.wallet }
     if (f.name !== undefined) params.name = f.name
     if (f.ttl !== undefined) params.ttlSeconds = durationFlag(f.ttl, '--ttl', DURATIONS.sessionTtl)

@@ -1,9 +1,9 @@
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { SESSION_COLUMNS, sessionTable } from '../../lib/session-render.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
+import { SESSION_COLUMNS, sessionTable } from '../../cli/session-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
 
-export default class SessionList extends BaseCommand {
+export default class SessionList extends BaseCommand<typeof SessionList> {
   static override summary = 'List agent sessions'
   static override description = 'Every session with its wallets, permissions, status (active, expired, revoked), expiry and renewals. Tokens are never shown again.'
   static override examples = ['<%= config.bin %> session list', '<%= config.bin %> session list --json']

@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { Input, SessionView } from '../../lib/contract/index.js'
-import { sessionFields } from '../../lib/session-render.js'
+import { sessionFields } from '../../cli/session-render.js'
 
-export default class SessionRenew extends BaseCommand {
+export default class SessionRenew extends BaseCommand<typeof SessionRenew> {
   static override summary = 'Renew an agent session for another TTL'
   static override description =
     'With a session token (--session-token-file, WAIAAS_SESSION_TOKEN_FILE or WAIAAS_SESSION_TOKEN) the session renews itself; ' +
@@ -14,7 +14,7 @@ export default class SessionRenew extends BaseCommand {
 
   protected override async exec(): Promise<SessionView> {
     const params: Input<'session.renew'> = {}
-    if (this.args.id !== undefined) params.id = this.args.id as string
+    if (this.args.id !== undefined) params.id = this.args.id
     return this.agentCall('session.renew', params)
   }
 

@@ -1,11 +1,11 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { readInputFile } from '../../lib/flag-input.js'
-import { SignCommand } from '../../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { readInputFile } from '../../cli/flag-input.js'
+import { SignCommand } from '../../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
-export default class SignMessage extends SignCommand {
+export default class SignMessage extends SignCommand<typeof SignMessage> {
   static override summary = 'Sign a message (EIP-191 personal_sign, or a Solana message, raw or in the off-chain format)'
   static override description =
     'Signs the message if the wallet\'s SIGNING_RULES policy allows it (`allow_personal_sign`); without one it is denied ' +
@@ -28,15 +28,15 @@ export default class SignMessage extends SignCommand {
     message: Flags.string({ char: 'm', description: 'The message, as text (or 0x hex with --hex)', exactlyOne: ['message', 'message-file'] }),
     'message-file': Flags.string({ description: 'Read the message from this file, exactly as it is', exactlyOne: ['message', 'message-file'] }),
     hex: Flags.boolean({ description: 'The message is 0x hex bytes, not text' }),
-    format: Flags.string({
+    format: Flags.option({
       description: 'raw: the bytes as given (EVM: always EIP-191); solana-offchain: Solana\'s off-chain message format, never a transaction',
-      options: ['raw', 'solana-offchain'],
-      default: 'raw',
-    }),
+      options: ['raw', 'solana-offchain'] as const,
+      default: 'raw' as const,
+    })(),
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network?: string; message?: string; 'message-file'?: string; hex: boolean; format: 'raw' | 'solana-offchain' }
+    const f = this.flags
     let message = f.message ?? readInputFile(f['message-file'] ?? '', '--message-file')
     if (f.hex) message = message.trim()
     return this.sign('sign.message', {

@@ -1,11 +1,11 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { parseJsonObject, readInputFile } from '../../lib/flag-input.js'
-import { SignCommand } from '../../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { parseJsonObject, readInputFile } from '../../cli/flag-input.js'
+import { SignCommand } from '../../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
-export default class SignTx extends SignCommand {
+export default class SignTx extends SignCommand<typeof SignTx> {
   static override summary = 'Sign a transaction you broadcast yourself, checked against the policies'
   static override description =
     'Decodes the transaction, checks what it does against the policies like `send` or `call` would, and signs it without ' +
@@ -26,7 +26,7 @@ export default class SignTx extends SignCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network: string; transaction?: string; file?: string; 'idempotency-key'?: string }
+    const f = this.flags
     const flag = f.transaction === undefined ? '--file' : '--transaction'
     const text = (f.transaction ?? readInputFile(f.file ?? '', '--file')).trim()
     const transaction = text.startsWith('{') ? parseJsonObject(text, flag) : text

@@ -1,12 +1,12 @@
 import * as Flags from '@oclif/core/flags'
-import { passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { jsonFromFlags } from '../../lib/flag-input.js'
-import { SignCommand } from '../../lib/tx-command.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { jsonFromFlags } from '../../cli/flag-input.js'
+import { SignCommand } from '../../cli/tx-command.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
-export default class SignTypedData extends SignCommand {
+export default class SignTypedData extends SignCommand<typeof SignTypedData> {
   static override summary = 'Sign EIP-712 typed data (the eth_signTypedData_v4 JSON)'
   static override description =
     'Signs the typed data if the wallet\'s SIGNING_RULES policy lists its domain in `typed_data_domains`; otherwise it is ' +
@@ -26,7 +26,7 @@ export default class SignTypedData extends SignCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { wallet: string; network?: string; 'typed-data'?: string; file?: string }
+    const f = this.flags
     const typedData = jsonFromFlags({ flag: '--typed-data', value: f['typed-data'] }, { flag: '--file', value: f.file })
     if (typedData === null || typeof typedData !== 'object' || Array.isArray(typedData)) {
       throw new WaiaasError('USAGE', 'The typed data must be a JSON object with types, primaryType, domain and message', { details: { flag: f.file === undefined ? '--typed-data' : '--file' } })

@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 
 type Link = Output<'tx.approvalLink'>
 
-export default class TxApprovalLink extends BaseCommand {
+export default class TxApprovalLink extends BaseCommand<typeof TxApprovalLink> {
   static override summary = "Make a one-time link where the wallet's owner approves or rejects a request with their own wallet"
   static override description =
     'The link opens the approval page, served by the REST plugin (`waiaas plugin enable rest`): it shows the decoded ' +
@@ -16,7 +16,7 @@ export default class TxApprovalLink extends BaseCommand {
   static override flags = { ...passwordFlags }
 
   protected override exec(): Promise<Link> {
-    return this.operatorCall('tx.approvalLink', { id: this.args.id as string })
+    return this.operatorCall('tx.approvalLink', { id: this.args.id })
   }
 
   protected override render(l: Link): void {

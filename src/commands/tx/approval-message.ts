@@ -1,12 +1,12 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 
 type Message = Output<'tx.approvalMessage'> & { file?: string }
 
-export default class TxApprovalMessage extends BaseCommand {
+export default class TxApprovalMessage extends BaseCommand<typeof TxApprovalMessage> {
   static override summary = "Print the message the wallet's owner signs to approve (or reject) a request"
   static override description =
     'The message binds the request id, its content hash, the policy revision, an expiry and a single-use nonce. Sign it ' +
@@ -25,10 +25,10 @@ export default class TxApprovalMessage extends BaseCommand {
   }
 
   protected override async exec(): Promise<Message> {
-    const out = this.flags.out as string | undefined
+    const out = this.flags.out
     if (out !== undefined) assertOutputPath(out, { overwrite: this.flags.yes === true })
     const client = await this.daemon()
-    const m = await client.call('tx.approvalMessage', { id: this.args.id as string, decision: this.flags.reject === true ? 'reject' : 'approve' })
+    const m = await client.call('tx.approvalMessage', { id: this.args.id, decision: this.flags.reject === true ? 'reject' : 'approve' })
     if (out === undefined) return m
     writeSecretFile(out, m.message, { overwrite: this.flags.yes === true })
     return { ...m, file: out }
@@ -36,7 +36,7 @@ export default class TxApprovalMessage extends BaseCommand {
 
   protected override render(m: Message): void {
     const verb = this.flags.reject === true ? 'reject' : 'approve'
-    const id = this.args.id as string
+    const id = this.args.id
     if (m.file !== undefined) {
       this.log(`Wrote the ${verb} message for ${id} to ${m.file}. Sign it with the owner key ${m.owner} before ${m.expiresAt}, then:`)
       this.log(`  waiaas tx ${verb} ${id} --signature SIG --message-file ${m.file}`)

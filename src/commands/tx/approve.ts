@@ -1,11 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { readInputFile } from '../../lib/flag-input.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { readInputFile } from '../../cli/flag-input.js'
+import { requestFields } from '../../cli/tx-render.js'
 
-export default class TxApprove extends BaseCommand {
+export default class TxApprove extends BaseCommand<typeof TxApprove> {
   static override summary = 'Approve a request that awaits approval'
   static override description =
     'As the operator (master password), or as the wallet\'s owner without any password: sign the message from ' +
@@ -23,8 +23,8 @@ export default class TxApprove extends BaseCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { signature?: string; 'message-file'?: string }
-    const id = this.args.id as string
+    const f = this.flags
+    const id = this.args.id
     if (f.signature !== undefined) {
       const client = await this.daemon()
       return client.call('tx.ownerDecide', { id, message: readInputFile(f['message-file'] ?? '', '--message-file'), signature: f.signature.trim() })

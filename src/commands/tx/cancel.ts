@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand, passwordFlags, sessionFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags, sessionFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { requestFields } from '../../cli/tx-render.js'
 
-export default class TxCancel extends BaseCommand {
+export default class TxCancel extends BaseCommand<typeof TxCancel> {
   static override summary = 'Cancel a request, or replace a broadcast EVM transaction with a cancellation'
   static override description =
     'A request that is queued (DELAY), awaiting approval or approved is cancelled at once. A broadcast EVM transaction ' +
@@ -15,7 +15,7 @@ export default class TxCancel extends BaseCommand {
   static override flags = { ...passwordFlags, ...sessionFlags }
 
   protected override async exec(): Promise<TxRequestView> {
-    return this.agentCall('tx.cancel', { id: this.args.id as string })
+    return this.agentCall('tx.cancel', { id: this.args.id })
   }
 
   protected override render(r: TxRequestView): void {

@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output, TxState } from '../../lib/contract/index.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
-import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../lib/tx-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
+import { requestTable, TX_COLUMNS, TX_STATE_OPTIONS } from '../../cli/tx-render.js'
 
-export default class TxList extends BaseCommand {
+export default class TxList extends BaseCommand<typeof TxList> {
   static override summary = 'List transaction requests, newest first'
   static override description = 'Every request the daemon has seen (sends, calls, approvals, signatures), newest first: state, tier, amount and recipient.'
   static override examples = [
@@ -21,7 +21,7 @@ export default class TxList extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'tx.list'>> {
-    const f = this.flags as { wallet?: string; state?: TxState; limit: number; before?: string }
+    const f = this.flags
     const params: Input<'tx.list'> = { limit: f.limit }
     if (f.wallet !== undefined) params.wallet = f.wallet
     if (f.state !== undefined) params.state = f.state

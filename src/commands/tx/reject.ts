@@ -1,11 +1,11 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { readInputFile } from '../../lib/flag-input.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { readInputFile } from '../../cli/flag-input.js'
+import { requestFields } from '../../cli/tx-render.js'
 
-export default class TxReject extends BaseCommand {
+export default class TxReject extends BaseCommand<typeof TxReject> {
   static override summary = 'Reject a request that awaits approval or waits out a delay'
   static override description =
     'Nothing is signed and the amount it reserved against cumulative limits is released. As the operator (master ' +
@@ -24,8 +24,8 @@ export default class TxReject extends BaseCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    const f = this.flags as { reason?: string; signature?: string; 'message-file'?: string }
-    const id = this.args.id as string
+    const f = this.flags
+    const id = this.args.id
     if (f.signature !== undefined) {
       const client = await this.daemon()
       return client.call('tx.ownerDecide', { id, message: readInputFile(f['message-file'] ?? '', '--message-file'), signature: f.signature.trim() })

@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { nextStep, requestFields } from '../../lib/tx-render.js'
+import { nextStep, requestFields } from '../../cli/tx-render.js'
 
-export default class TxShow extends BaseCommand {
+export default class TxShow extends BaseCommand<typeof TxShow> {
   static override summary = 'Show one transaction request'
   static override description = 'Its state, tier and why, amount, recipient, transaction hash or signature, and what can be done next.'
   static override examples = ['<%= config.bin %> tx show req_4f1c2a9b7d3e5f6a8b0c', '<%= config.bin %> tx show req_4f1c2a9b7d3e5f6a8b0c --json']
@@ -11,7 +11,7 @@ export default class TxShow extends BaseCommand {
 
   protected override async exec(): Promise<TxRequestView> {
     const client = await this.daemon()
-    return client.call('tx.show', { id: this.args.id as string })
+    return client.call('tx.show', { id: this.args.id })
   }
 
   protected override render(r: TxRequestView): void {

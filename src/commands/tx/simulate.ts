@@ -1,11 +1,11 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Input, Output } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { fields } from '../../lib/render.js'
-import { networkFlag, walletFlag } from '../../lib/target-flags.js'
+import { fields } from '../../cli/render.js'
+import { networkFlag, walletFlag } from '../../cli/target-flags.js'
 
-export default class TxSimulate extends BaseCommand {
+export default class TxSimulate extends BaseCommand<typeof TxSimulate> {
   static override description = 'Dry run a transfer, token transfer, contract call or approval: fee and node simulation, nothing signed or sent'
   static override examples = [
     '<%= config.bin %> tx simulate --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.01',
@@ -26,7 +26,7 @@ export default class TxSimulate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Output<'tx.simulate'>> {
-    const f = this.flags as Record<string, string | undefined>
+    const f = this.flags
     const params: Input<'tx.simulate'> = { wallet: f.wallet ?? '', network: f.network ?? '' }
     for (const k of ['to', 'amount', 'token', 'data', 'function', 'spender'] as const) if (f[k] !== undefined) params[k] = f[k]
     if (f.args !== undefined) {

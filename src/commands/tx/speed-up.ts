@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { TxRequestView } from '../../lib/contract/index.js'
-import { requestFields } from '../../lib/tx-render.js'
+import { requestFields } from '../../cli/tx-render.js'
 
-export default class TxSpeedUp extends BaseCommand {
+export default class TxSpeedUp extends BaseCommand<typeof TxSpeedUp> {
   static override summary = 'Rebroadcast a stuck EVM transaction with higher fees'
   static override description =
     'Replaces a submitted transaction with the same nonce and fees raised by --bump-percent (within the FEE_CAP policy). ' +
@@ -17,7 +17,7 @@ export default class TxSpeedUp extends BaseCommand {
   }
 
   protected override async exec(): Promise<TxRequestView> {
-    return this.operatorCall('tx.speedUp', { id: this.args.id as string, bumpPercent: this.flags['bump-percent'] as number })
+    return this.operatorCall('tx.speedUp', { id: this.args.id, bumpPercent: this.flags['bump-percent'] })
   }
 
   protected override render(r: TxRequestView): void {

@@ -1,9 +1,9 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Wallet } from '../../lib/contract/index.js'
-import { walletFields } from '../../lib/wallet-render.js'
+import { walletFields } from '../../cli/wallet-render.js'
 
-export default class WalletCreate extends BaseCommand {
+export default class WalletCreate extends BaseCommand<typeof WalletCreate> {
   static override description = 'Create a wallet with a new random key (EVM secp256k1 or Solana ed25519)'
   static override examples = ['<%= config.bin %> wallet create --chain evm --name treasury', '<%= config.bin %> wallet create --chain solana --json']
   static override flags = {
@@ -13,8 +13,8 @@ export default class WalletCreate extends BaseCommand {
   }
 
   protected override async exec(): Promise<Wallet> {
-    const name = this.flags.name as string | undefined
-    return this.operatorCall('wallet.create', { chain: this.flags.chain as 'evm' | 'solana', ...(name === undefined ? {} : { name }) })
+    const name = this.flags.name
+    return this.operatorCall('wallet.create', { chain: this.flags.chain, ...(name === undefined ? {} : { name }) })
   }
 
   protected override render(w: Wallet): void {

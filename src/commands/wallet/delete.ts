@@ -1,9 +1,9 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
 
-export default class WalletDelete extends BaseCommand {
+export default class WalletDelete extends BaseCommand<typeof WalletDelete> {
   static override description = 'Delete a wallet and its encrypted key (irreversible without an export or a backup)'
   static override examples = ['<%= config.bin %> wallet delete treasury --yes']
   static override args = { wallet: Args.string({ required: true, description: 'Wallet id or name' }) }
@@ -11,7 +11,7 @@ export default class WalletDelete extends BaseCommand {
 
   protected override async exec(): Promise<Output<'wallet.delete'>> {
     const client = await this.daemon()
-    const wallet = await client.call('wallet.show', { wallet: this.args.wallet as string })
+    const wallet = await client.call('wallet.show', { wallet: this.args.wallet })
     await this.confirm(`Delete wallet ${wallet.name} (${wallet.address})? Its key is gone for good unless exported`)
     const password = await this.operatorPassword()
     // Delete by id, so a rename between the question and the answer cannot redirect it.

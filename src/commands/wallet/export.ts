@@ -1,6 +1,6 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Output, Wallet } from '../../lib/contract/index.js'
 import { assertOutputPath, writeSecretFile } from '../../lib/paths.js'
 
@@ -10,7 +10,7 @@ interface Exported {
   file: string
 }
 
-export default class WalletExport extends BaseCommand {
+export default class WalletExport extends BaseCommand<typeof WalletExport> {
   static override description = 'Export a private key to a 0600 file: EVM as keystore v3 (scrypt), Solana as a keypair JSON. Never printed.'
   static override examples = [
     '<%= config.bin %> wallet export treasury --out ./treasury.json --export-password-file ./ks-pass.txt --yes',
@@ -25,9 +25,9 @@ export default class WalletExport extends BaseCommand {
   }
 
   protected override async exec(): Promise<Exported> {
-    const out = this.flags.out as string
+    const out = this.flags.out
     const client = await this.daemon()
-    const wallet = await client.call('wallet.show', { wallet: this.args.wallet as string })
+    const wallet = await client.call('wallet.show', { wallet: this.args.wallet })
     // Check the target before the key leaves the daemon, so a bad path exports (and audits) nothing.
     assertOutputPath(out, { overwrite: this.flags.yes === true })
     await this.confirm(`Export the private key of ${wallet.name} (${wallet.address}) to ${out}?`)

@@ -1,14 +1,14 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Input, Wallet } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { chainOfPrivateKey } from '../../lib/key-file-chain.js'
+import { chainOfPrivateKey } from '../../cli/key-file-chain.js'
 import { readSecretFile } from '../../lib/secrets.js'
-import { walletFields } from '../../lib/wallet-render.js'
+import { walletFields } from '../../cli/wallet-render.js'
 
 const SOURCES = ['private-key-file', 'keystore-file', 'mnemonic-file', 'keypair-file'] as const
 
-export default class WalletImport extends BaseCommand {
+export default class WalletImport extends BaseCommand<typeof WalletImport> {
   static override summary = 'Import a wallet from a file: a private key, keystore v3, Solana keypair JSON or BIP-39 mnemonic'
   static override description =
     'Secrets are read from files only, never from arguments. --private-key-file takes an EVM hex key or a Solana base58 ' +
@@ -44,7 +44,7 @@ export default class WalletImport extends BaseCommand {
   }
 
   protected override async exec(): Promise<Wallet> {
-    const f = this.flags as Record<string, string | number | undefined>
+    const f = this.flags
     const source = SOURCES.find((s) => f[s] !== undefined) ?? 'private-key-file'
     const format = ({ 'private-key-file': 'private-key', 'keystore-file': 'keystore', 'mnemonic-file': 'mnemonic', 'keypair-file': 'keypair' } as const)[source]
     const secret = readSecretFile(f[source] as string, `--${source}`)

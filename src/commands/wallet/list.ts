@@ -1,10 +1,10 @@
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand } from '../../lib/base-command.js'
+import { BaseCommand } from '../../cli/base-command.js'
 import type { Output } from '../../lib/contract/index.js'
-import { tableFlags, tableOptions } from '../../lib/table-flags.js'
-import { WALLET_COLUMNS, walletTable } from '../../lib/wallet-render.js'
+import { tableFlags, tableOptions } from '../../cli/table-flags.js'
+import { WALLET_COLUMNS, walletTable } from '../../cli/wallet-render.js'
 
-export default class WalletList extends BaseCommand {
+export default class WalletList extends BaseCommand<typeof WalletList> {
   static override description = 'List wallets'
   static override examples = ['<%= config.bin %> wallet list', '<%= config.bin %> wallet list --chain solana --json', '<%= config.bin %> wallet list --columns name,address --csv']
   static override flags = {
@@ -14,7 +14,7 @@ export default class WalletList extends BaseCommand {
 
   protected override async exec(): Promise<Output<'wallet.list'>> {
     const client = await this.daemon()
-    const chain = this.flags.chain as 'evm' | 'solana' | undefined
+    const chain = this.flags.chain
     return client.call('wallet.list', chain === undefined ? {} : { chain })
   }
 

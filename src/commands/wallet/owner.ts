@@ -1,10 +1,10 @@
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
-import { BaseCommand, passwordFlags } from '../../lib/base-command.js'
+import { BaseCommand, passwordFlags } from '../../cli/base-command.js'
 import type { Wallet } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 
-export default class WalletOwner extends BaseCommand {
+export default class WalletOwner extends BaseCommand<typeof WalletOwner> {
   static override summary = "Show or set the wallet's owner: the address whose signature may approve its requests"
   static override description =
     'With ADDRESS, sets the owner (operator: needs the master password); with --clear, removes it; with neither, shows ' +
@@ -22,8 +22,8 @@ export default class WalletOwner extends BaseCommand {
   static override flags = { ...passwordFlags, clear: Flags.boolean({ description: 'Remove the owner' }) }
 
   protected override async exec(): Promise<Wallet> {
-    const wallet = this.args.wallet as string
-    const address = this.args.address as string | undefined
+    const wallet = this.args.wallet
+    const address = this.args.address
     const clear = this.flags.clear === true
     if (clear && address !== undefined) throw new WaiaasError('USAGE', 'Give an ADDRESS or --clear, not both', { details: { flag: '--clear' } })
     if (!clear && address === undefined) {

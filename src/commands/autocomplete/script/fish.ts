@@ -1,8 +1,8 @@
-import { BaseCommand } from '../../../lib/base-command.js'
-import { fishCompletion } from '../../../lib/fish-completion.js'
+import { BaseCommand } from '../../../cli/base-command.js'
+import { fishCompletion } from '../../../cli/fish-completion.js'
 
 /** `autocomplete script fish`: the plugin's `autocomplete script` knows bash, zsh and PowerShell; this adds fish. */
-export default class AutocompleteScriptFish extends BaseCommand {
+export default class AutocompleteScriptFish extends BaseCommand<typeof AutocompleteScriptFish> {
   /** Hidden like the plugin's own `autocomplete script`: `waiaas autocomplete fish` says how to use it. */
   static override hidden = true
   static override summary = 'Print the fish completion script'

@@ -2,12 +2,13 @@
  * What `send`, `call` and `approve` share: the idempotency key, `--wait` with its timeout, the request block as
  * human output, and the exit code a request ends the run with.
  */
+import type { Command } from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand, passwordFlags, sessionFlags } from './base-command.js'
 import type { DaemonClient } from './client.js'
-import type { Input, TxRequestView } from './contract/index.js'
-import { DURATIONS, durationBounds, durationFlag } from './durations.js'
-import { WaiaasError } from './errors.js'
+import type { Input, TxRequestView } from '../lib/contract/index.js'
+import { DURATIONS, durationBounds, durationFlag } from '../lib/durations.js'
+import { WaiaasError } from '../lib/errors.js'
 import { nextStep, requestFields } from './tx-render.js'
 
 /** tx.wait holds a call open at most this long; longer waits are several calls. */
@@ -60,10 +61,10 @@ export async function waitUntilFinal(client: DaemonClient, request: TxRequestVie
 type SubmitMethod = 'tx.send' | 'tx.call' | 'tx.tokenApprove'
 
 /** Base of the commands that submit a transaction request. */
-export abstract class SubmitCommand extends BaseCommand {
+export abstract class SubmitCommand<T extends typeof Command> extends BaseCommand<T> {
   /** The idempotency key flag, ready to spread into params. */
   protected idempotency(): { idempotencyKey?: string } {
-    const key = this.flags['idempotency-key'] as string | undefined
+    const key = this.stringFlag('idempotency-key')
     return key === undefined ? {} : { idempotencyKey: key }
   }
 
@@ -72,8 +73,8 @@ export abstract class SubmitCommand extends BaseCommand {
    * sets the exit code from the request it ends with.
    */
   protected async submit<M extends SubmitMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
-    const wait = this.flags.wait === true
-    const timeoutMs = durationFlag((this.flags.timeout as string | undefined) ?? DEFAULT_TIMEOUT, '--timeout', DURATIONS.waitTimeout)
+    const wait = this.parsedFlags.wait === true
+    const timeoutMs = durationFlag(this.stringFlag('timeout') ?? DEFAULT_TIMEOUT, '--timeout', DURATIONS.waitTimeout)
     const auth = await this.agentAuth()
     const client = await this.daemon()
     const submitted: TxRequestView = await client.call(method, params, auth)
@@ -105,7 +106,7 @@ type SignMethod = 'sign.message' | 'sign.typedData' | 'sign.tx'
  * Base of the `sign` commands. Human output is the signature alone, so a script can capture it; a request the
  * policies queued or sent for approval has none yet: then the request is shown and the run exits 5.
  */
-export abstract class SignCommand extends BaseCommand {
+export abstract class SignCommand<T extends typeof Command> extends BaseCommand<T> {
   protected async sign<M extends SignMethod>(method: M, params: Input<M>): Promise<TxRequestView> {
     const r: TxRequestView = await this.agentCall(method, params)
     // No signature yet (delayed or held for approval) is "still going": exit 5 with the request in the details.

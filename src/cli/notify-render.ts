@@ -1,5 +1,5 @@
 /** Human views of notification channels and the delivery log (secrets are never in what the daemon returns). */
-import type { NotifyChannelView, NotifyDeliveryView } from './contract/index.js'
+import type { NotifyChannelView, NotifyDeliveryView } from '../lib/contract/index.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 
 const eventsText = (c: NotifyChannelView): string => (c.events === null ? 'all' : c.events.join(', '))

@@ -9,8 +9,8 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { WaiaasError } from './errors.js'
-import { assertCanWrite, writeFileAtomic } from './paths.js'
+import { WaiaasError } from '../lib/errors.js'
+import { assertCanWrite, writeFileAtomic } from '../lib/paths.js'
 import type { McpServerEntry } from './quickset.js'
 
 export const MCP_CLIENTS = ['claude-desktop', 'claude-code', 'cursor'] as const

@@ -5,7 +5,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { WaiaasError } from './errors.js'
+import { WaiaasError } from '../lib/errors.js'
 
 export type ServiceKind = 'systemd' | 'launchd'
 

@@ -4,7 +4,7 @@
  * own value) is kept as it is.
  */
 import { stripVTControlCharacters } from 'node:util'
-import { WaiaasError } from './errors.js'
+import { WaiaasError } from '../lib/errors.js'
 
 /** Flags that would put a secret on the command line; other tools (and WAIaaS) take them, we take a file instead. */
 const SECRET_FLAGS: Record<string, string> = {

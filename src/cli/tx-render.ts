@@ -1,5 +1,5 @@
 /** Human views of transaction requests: one short block, a table, and what to do next. */
-import type { TxRequestView } from './contract/index.js'
+import type { TxRequestView } from '../lib/contract/index.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 
 /**

@@ -5,9 +5,9 @@
  */
 import { randomBytes } from 'node:crypto'
 import path from 'node:path'
-import { formatAmount } from './amounts.js'
-import type { Input, Output, PolicyView, SessionView, TxRequestView, Wallet } from './contract/index.js'
-import { resolveNetwork } from './networks.js'
+import { formatAmount } from '../lib/amounts.js'
+import type { Input, Output, PolicyView, SessionView, TxRequestView, Wallet } from '../lib/contract/index.js'
+import { resolveNetwork } from '../lib/networks.js'
 
 export const QUICKSET_MODES = ['local', 'testnet', 'mainnet'] as const
 export type QuicksetMode = (typeof QUICKSET_MODES)[number]

@@ -5,7 +5,8 @@
  * (Flags that choose a policy's scope or filter a list never take a default: their absence means something.)
  */
 import * as Flags from '@oclif/core/flags'
-import { WaiaasError } from './errors.js'
+import type { OptionFlag } from '@oclif/core/interfaces'
+import { WaiaasError } from '../lib/errors.js'
 
 const TARGET = Symbol.for('waiaas.target-flag')
 
@@ -16,19 +17,36 @@ interface TargetMark {
 
 type Marked<F> = F & { [TARGET]: TargetMark }
 
+/** What a target flag takes besides `required`. */
+interface TargetFlagOptions {
+  description?: string
+  fallback?: string
+}
+
 /** Where an absent flag's value comes from, for its help. */
 const defaultText = (fallback: string | undefined): string => `(default: the one set with \`waiaas use\`${fallback === undefined ? '' : `, else ${fallback}`})`
 
-/** `--wallet`/`-w`; `required`: the command fails without it when `waiaas use` set none; `fallback`: what the daemon picks then. */
-export function walletFlag(opts: { required: boolean; description?: string; fallback?: string }) {
+/**
+ * `--wallet`/`-w`; `required`: the command fails without it when `waiaas use` set none; `fallback`: what the daemon
+ * picks then. A required one is typed `string`: by the time a command runs the base command has filled it from
+ * `waiaas use` or failed with USAGE. (The TARGET mark is in the object, not its type: oclif's InferredFlags infers
+ * nothing from a flag type with extra keys.)
+ */
+export function walletFlag(opts: TargetFlagOptions & { required: true }): OptionFlag<string>
+export function walletFlag(opts: TargetFlagOptions & { required: false }): OptionFlag<string | undefined>
+export function walletFlag(opts: TargetFlagOptions & { required: boolean }): OptionFlag<string> | OptionFlag<string | undefined> {
   const flag = Flags.string({ char: 'w', description: `${opts.description ?? 'Wallet id or name'} ${defaultText(opts.fallback)}` })
-  return { ...flag, [TARGET]: { kind: 'wallet', required: opts.required } } as Marked<typeof flag>
+  const marked: Marked<typeof flag> = { ...flag, [TARGET]: { kind: 'wallet', required: opts.required } }
+  return marked as OptionFlag<string> | OptionFlag<string | undefined>
 }
 
-/** `--network`/`-n`; `required`: the command fails without it when `waiaas use` set none; `fallback`: what the daemon picks then. */
-export function networkFlag(opts: { required: boolean; description?: string; fallback?: string }) {
+/** `--network`/`-n`; `required`: as for walletFlag; `fallback`: what the daemon picks then. */
+export function networkFlag(opts: TargetFlagOptions & { required: true }): OptionFlag<string>
+export function networkFlag(opts: TargetFlagOptions & { required: false }): OptionFlag<string | undefined>
+export function networkFlag(opts: TargetFlagOptions & { required: boolean }): OptionFlag<string> | OptionFlag<string | undefined> {
   const flag = Flags.string({ char: 'n', description: `${opts.description ?? 'CAIP-2 id or alias'} ${defaultText(opts.fallback)}` })
-  return { ...flag, [TARGET]: { kind: 'network', required: opts.required } } as Marked<typeof flag>
+  const marked: Marked<typeof flag> = { ...flag, [TARGET]: { kind: 'network', required: opts.required } }
+  return marked as OptionFlag<string> | OptionFlag<string | undefined>
 }
 
 /**

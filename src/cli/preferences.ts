@@ -11,8 +11,8 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import envPaths from 'env-paths'
-import type { Env } from './env.js'
-import { WaiaasError } from './errors.js'
+import type { Env } from '../lib/env.js'
+import { WaiaasError } from '../lib/errors.js'
 
 export const OUTPUTS = ['human', 'json'] as const
 export type OutputStyle = (typeof OUTPUTS)[number]

@@ -5,14 +5,14 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { childEnv, passwordForDaemon } from './child-env.js'
+import { childEnv, passwordForDaemon } from '../lib/child-env.js'
 import { DaemonClient, unreachable } from './client.js'
-import type { Output } from './contract/index.js'
-import { WaiaasError } from './errors.js'
-import { ensureDataDirs, openPrivateForAppend, type Paths } from './paths.js'
-import { processAlive, readPidFile, socketAnswers } from './process.js'
-import { VERSION } from './version.js'
-import { PROTOCOL_VERSION } from './wire.js'
+import type { Output } from '../lib/contract/index.js'
+import { WaiaasError } from '../lib/errors.js'
+import { ensureDataDirs, openPrivateForAppend, type Paths } from '../lib/paths.js'
+import { processAlive, readPidFile, socketAnswers } from '../lib/process.js'
+import { VERSION } from '../lib/version.js'
+import { PROTOCOL_VERSION } from '../lib/wire.js'
 
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 10_000

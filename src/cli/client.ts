@@ -3,9 +3,9 @@
  * WaiaasError. Imports the contract as types only, so a command that talks to the daemon never loads zod.
  */
 import net from 'node:net'
-import type { Input, MethodName, Output } from './contract/index.js'
-import { WaiaasError, type ErrorPayload } from './errors.js'
-import { encodeFrame, FrameReader, type WireAuth } from './wire.js'
+import type { Input, MethodName, Output } from '../lib/contract/index.js'
+import { WaiaasError, type ErrorPayload } from '../lib/errors.js'
+import { encodeFrame, FrameReader, type WireAuth } from '../lib/wire.js'
 
 /** Responses may be larger than requests (listings), but never unbounded. */
 const MAX_RESPONSE_BYTES = 16 * 1024 * 1024

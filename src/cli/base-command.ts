@@ -4,15 +4,16 @@
  */
 import { Command } from '@oclif/core/command'
 import * as Flags from '@oclif/core/flags'
+import type { InferredArgs, InferredFlags } from '@oclif/core/interfaces'
 import type { DaemonClient } from './client.js'
-import type { Input, MethodName, Output } from './contract/index.js'
-import { readEnv, type Env } from './env.js'
-import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from './errors.js'
+import type { Input, MethodName, Output } from '../lib/contract/index.js'
+import { readEnv, type Env } from '../lib/env.js'
+import { EXIT, toWaiaasError, WaiaasError, type ExitCode } from '../lib/errors.js'
 import { connectDaemon, connectExisting } from './launcher.js'
-import { resolveDataDir, resolvePaths, type Paths } from './paths.js'
+import { resolveDataDir, resolvePaths, type Paths } from '../lib/paths.js'
 import { defaultsFor, readPreferences, type Preferences } from './preferences.js'
 import { reportError } from './report-error.js'
-import { passwordFromSources, readSecretFile } from './secrets.js'
+import { passwordFromSources, readSecretFile } from '../lib/secrets.js'
 import { applyTargetDefaults } from './target-flags.js'
 import { usageError } from './usage-error.js'
 
@@ -50,7 +51,16 @@ export function canAnimate(): boolean {
   return interactive() && (process.stderr.columns ?? 0) > 0
 }
 
-export abstract class BaseCommand extends Command {
+/** The parsed flags of command class `T`: its own `static flags` and the base command's global flags, typed. */
+export type CommandFlags<T extends typeof Command> = InferredFlags<(typeof BaseCommand)['baseFlags'] & T['flags']>
+/** The parsed arguments of command class `T`, typed from its `static args`. */
+export type CommandArgs<T extends typeof Command> = InferredArgs<T['args']>
+
+/**
+ * `T` is the command's own class (`class Send extends BaseCommand<typeof Send>`), so `this.flags` and `this.args` are
+ * typed from its static `flags` and `args`, as oclif's own docs do it: a command reads `this.flags.wallet` without a cast.
+ */
+export abstract class BaseCommand<T extends typeof Command = typeof Command> extends Command {
   static override baseFlags = {
     json: Flags.boolean({
       description: 'Print one JSON envelope on stdout and nothing else (--no-json: human output even when `waiaas use --output json` is set)',
@@ -65,8 +75,15 @@ export abstract class BaseCommand extends Command {
   private _paths: Paths | undefined
   private _preferences: Preferences | undefined
   private clients: DaemonClient[] = []
-  protected flags: Record<string, unknown> = {}
-  protected args: Record<string, unknown> = {}
+  /** The parsed flags, typed from the command's static `flags` (set before `exec` runs). */
+  protected flags!: CommandFlags<T>
+  /** The parsed arguments, typed from the command's static `args` (set before `exec` runs). */
+  protected args!: CommandArgs<T>
+  /**
+   * The same parsed flags by name, for what the base and shared command classes read whatever the command (and where
+   * the `waiaas use` defaults are filled in, before `exec`).
+   */
+  protected parsedFlags: Record<string, unknown> = {}
   /** Does the work and returns the data of the `ok` envelope. */
   protected abstract exec(): Promise<unknown>
   /** Human rendering of the data; the default prints it as JSON. */
@@ -78,15 +95,18 @@ export abstract class BaseCommand extends Command {
     this.json = this.argv.includes('--json') || (!this.argv.includes('--no-json') && this.preferences.output === 'json')
     try {
       try {
-        const parsed = await this.parse(this.constructor as typeof BaseCommand)
-        this.flags = parsed.flags as Record<string, unknown>
-        this.args = parsed.args as Record<string, unknown>
-        this.json = (this.flags.json as boolean | undefined) ?? this.preferences.output === 'json'
+        const parsed = await this.parse(this.constructor as T)
+        // The one place the parser's output meets the class's type parameter (as in oclif's own BaseCommand example).
+        this.flags = parsed.flags as CommandFlags<T>
+        this.args = parsed.args as CommandArgs<T>
+        this.parsedFlags = parsed.flags
+        const json = this.parsedFlags.json
+        this.json = typeof json === 'boolean' ? json : this.preferences.output === 'json'
       } catch (err) {
         throw usageError(err, this.id)
       }
-      // The defaults of `waiaas use` for --wallet/--network (src/lib/target-flags.ts), for this data directory only.
-      applyTargetDefaults((this.constructor as typeof BaseCommand).flags ?? {}, this.flags, () => defaultsFor(this.preferences, this.paths.dataDir))
+      // The defaults of `waiaas use` for --wallet/--network (src/cli/target-flags.ts), for this data directory only.
+      applyTargetDefaults((this.constructor as T).flags ?? {}, this.parsedFlags, () => defaultsFor(this.preferences, this.paths.dataDir))
       const data = await this.exec()
       if (this.json) process.stdout.write(`${JSON.stringify({ ok: true, data })}\n`)
       else this.render(data)
@@ -97,6 +117,12 @@ export abstract class BaseCommand extends Command {
     } finally {
       for (const c of this.clients) c.close()
     }
+  }
+
+  /** A string flag by name, whichever command defines it; undefined when absent or not a string flag. */
+  protected stringFlag(name: string): string | undefined {
+    const v = this.parsedFlags[name]
+    return typeof v === 'string' ? v : undefined
   }
 
   protected get env(): Env {
@@ -127,7 +153,7 @@ export abstract class BaseCommand extends Command {
   }
 
   protected get paths(): Paths {
-    this._paths ??= resolvePaths(resolveDataDir(this.flags['data-dir'] as string | undefined, this.env), this.env)
+    this._paths ??= resolvePaths(resolveDataDir(this.stringFlag('data-dir'), this.env), this.env)
     return this._paths
   }
 
@@ -187,7 +213,7 @@ export abstract class BaseCommand extends Command {
 
   /** Where this run's session token comes from, if one is given (without reading it). */
   protected sessionTokenSource(): '--session-token-file' | 'WAIAAS_SESSION_TOKEN_FILE' | 'WAIAAS_SESSION_TOKEN' | undefined {
-    if (this.flags['session-token-file'] !== undefined) return '--session-token-file'
+    if (this.parsedFlags['session-token-file'] !== undefined) return '--session-token-file'
     if (this.env.sessionTokenFile !== undefined) return 'WAIAAS_SESSION_TOKEN_FILE'
     if (this.env.sessionToken !== undefined) return 'WAIAAS_SESSION_TOKEN'
     return undefined
@@ -215,7 +241,7 @@ export abstract class BaseCommand extends Command {
   protected async operatorPassword(): Promise<string> {
     this.assertNoSession()
     const found = passwordFromSources({
-      file: this.flags['password-file'] as string | undefined,
+      file: this.stringFlag('password-file'),
       env: this.env,
       recoveryKeyFile: this.paths.recoveryKey,
     })
@@ -232,7 +258,7 @@ export abstract class BaseCommand extends Command {
 
   /** The agent session token given to this run (--session-token-file, WAIAAS_SESSION_TOKEN_FILE, WAIAAS_SESSION_TOKEN). */
   protected sessionToken(): string | undefined {
-    const file = this.flags['session-token-file'] as string | undefined
+    const file = this.stringFlag('session-token-file')
     if (file !== undefined) return readSecretFile(file, '--session-token-file')
     if (this.env.sessionTokenFile !== undefined) return readSecretFile(this.env.sessionTokenFile, 'WAIAAS_SESSION_TOKEN_FILE')
     return this.env.sessionToken
@@ -277,14 +303,14 @@ export abstract class BaseCommand extends Command {
 
   /** A secret from a file flag when given, else from a prompt on a terminal. */
   protected async secretFromFlagOrPrompt(flag: string, message: string, opts: { confirm?: boolean } = {}): Promise<string | undefined> {
-    const file = this.flags[flag] as string | undefined
+    const file = this.stringFlag(flag)
     if (file !== undefined) return readSecretFile(file, `--${flag}`)
     return this.askSecret(message, `--${flag}`, opts)
   }
 
   /** Asks for confirmation of a destructive act unless --yes was given; without a terminal, --yes is required. */
   protected async confirm(message: string): Promise<void> {
-    if (this.flags.yes === true) return
+    if (this.parsedFlags.yes === true) return
     if (!interactive()) {
       throw new WaiaasError('CONFIRMATION_REQUIRED', `${message}: pass --yes to confirm`, { details: { flag: '--yes' } })
     }

@@ -1,4 +1,4 @@
-import type { Wallet } from './contract/index.js'
+import type { Wallet } from '../lib/contract/index.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 
 /** The human view of one wallet. */

@@ -1,5 +1,5 @@
 /** Human views of agent sessions (never a token: the create command prints that itself, once). */
-import type { SessionView } from './contract/index.js'
+import type { SessionView } from '../lib/contract/index.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 
 const walletNames = (s: SessionView): string => s.wallets.map((w) => w.name).join(', ')

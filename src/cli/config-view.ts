@@ -1,9 +1,9 @@
 /** What `waiaas config` shows of one setting: its value in force, where that came from, and what it accepts. */
-import { WaiaasError } from './errors.js'
-import { readPidFile, processAlive } from './process.js'
-import type { Paths } from './paths.js'
-import { closeKeys, describeType, FILE_SETTINGS, findSetting, parseSetting, SETTINGS, type Setting } from './settings.js'
-import type { ConfigFile } from './env.js'
+import { WaiaasError } from '../lib/errors.js'
+import { readPidFile, processAlive } from '../lib/process.js'
+import type { Paths } from '../lib/paths.js'
+import { closeKeys, describeType, FILE_SETTINGS, findSetting, parseSetting, SETTINGS, type Setting } from '../lib/settings.js'
+import type { ConfigFile } from '../lib/env.js'
 
 export interface SettingView {
   key: string

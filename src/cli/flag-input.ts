@@ -1,6 +1,6 @@
 /** Structured input from flags: JSON given inline or in a file, parsed in the CLI so a mistake names its flag. */
 import fs from 'node:fs'
-import { WaiaasError } from './errors.js'
+import { WaiaasError } from '../lib/errors.js'
 
 /** Parses JSON from a flag's value; USAGE naming the flag when it is not JSON. */
 export function parseJson(text: string, flag: string): unknown {

@@ -1,7 +1,7 @@
 /** Flag parsing and human output of `waiaas incoming …`. Pure: the CLI loads it. */
-import type { Output } from './contract/index.js'
-import { DURATIONS, durationBounds, durationFlag, durationGrammar } from './durations.js'
-import { WaiaasError } from './errors.js'
+import type { Output } from '../lib/contract/index.js'
+import { DURATIONS, durationBounds, durationFlag, durationGrammar } from '../lib/durations.js'
+import { WaiaasError } from '../lib/errors.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 
 /**

@@ -3,8 +3,8 @@
  * command): with --json, one `{ ok: false, error }` envelope on stdout and nothing else; without it, the message, its
  * code, the details worth reading and the hint on stderr. The caller sets the exit code (`e.exitCode`).
  */
-import type { WaiaasError } from './errors.js'
-import { errorDetailLines } from './policy-render.js'
+import type { WaiaasError } from '../lib/errors.js'
+import { errorDetailLines } from '../lib/error-details.js'
 
 /** Prints `e` as the envelope (json) or as human lines on stderr. Never prints a stack unless WAIAAS_DEBUG=1. */
 export async function reportError(e: WaiaasError, json: boolean): Promise<void> {

@@ -4,7 +4,7 @@
  */
 import type { Command } from '@oclif/core/command'
 import { Help } from '@oclif/core/help'
-import { canonicalPolicyType, POLICY_TYPE_DOCS, typeFlags, type PolicyType } from './policy-fields.js'
+import { canonicalPolicyType, POLICY_TYPE_DOCS, typeFlags, type PolicyType } from '../lib/policy-fields.js'
 import { RULE_FLAGS_GROUP, ruleFlagDescription } from './policy-flags.js'
 
 const POLICY_CREATE = 'policy:create'

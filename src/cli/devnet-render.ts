@@ -1,4 +1,4 @@
-import type { Output } from './contract/index.js'
+import type { Output } from '../lib/contract/index.js'
 import { fields } from './render.js'
 
 type ChainState = NonNullable<Output<'devnet.status'>['evm']>['state']

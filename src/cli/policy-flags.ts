@@ -6,10 +6,10 @@
  * error, durations take the one duration grammar; the daemon then validates the rules like any `--rules`.
  */
 import * as Flags from '@oclif/core/flags'
-import { durationBounds, durationFlag } from './durations.js'
-import { WaiaasError } from './errors.js'
+import { durationBounds, durationFlag } from '../lib/durations.js'
+import { WaiaasError } from '../lib/errors.js'
 import { parseJson } from './flag-input.js'
-import { canonicalPolicyType, describeRuleValue, flagTypes, POLICY_TYPE_DOCS, POLICY_TYPES, policyTypeNames, typeFlags, type PolicyType, type RuleField, type TypeFlag } from './policy-fields.js'
+import { canonicalPolicyType, describeRuleValue, flagTypes, POLICY_TYPE_DOCS, POLICY_TYPES, policyTypeNames, typeFlags, type PolicyType, type RuleField, type TypeFlag } from '../lib/policy-fields.js'
 
 export const RULE_FLAGS_GROUP = 'RULE'
 

@@ -1,5 +1,5 @@
 /** Human renderings of the HTTP plugins' state, for `plugin list|enable|disable` and `status`. */
-import type { PluginStatus } from './contract/index.js'
+import type { PluginStatus } from '../lib/contract/index.js'
 import { table, type Column, type TableOptions } from './render.js'
 
 /** `listening at http://127.0.0.1:3100/v1`, `off`, or `enabled, not running: <why>`. */
