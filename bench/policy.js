@@ -413,7 +413,8 @@ try {
   const applying = applicablePolicies([...allPolicies(db)], wallet.id, BASE)
   if (applying.length !== 20) throw new Error(`expected 20 applicable policies, got ${applying.length}`)
 
-  // Cold: the first decision after start rebuilds the wallet's ledger from SQLite (countedSince over 30 days).
+  // Cold: the first decision after start builds the wallet's ledger from SQLite (hourly totals; the first time after
+  // the history was written behind the store's back, a rebuild of those totals from every counted request).
   // The same steps as decideOnce, with a clock between them: policies read from SQL, ledger rebuilt from SQLite,
   // rules compiled (and re-validated) by the engine on first sight.
   const pipe = newPipeline()

@@ -448,13 +448,3 @@ export function hasPaid(db: Db, walletId: string, recipient: string): boolean {
     ) !== undefined
   )
 }
-
-/** What the spend ledger is rebuilt from: a wallet's counted requests accepted since `sinceMs`. */
-export function countedSince(db: Db, walletId: string, sinceMs: number): { acceptedAt: number; network: string; usdMicros: bigint | null; amounts: ReservedAmount[] }[] {
-  return prepared<[string, number], { accepted_at: number; network: string; usd_text: string | null; amounts: string }>(
-    db,
-    'SELECT accepted_at, network, CAST(usd_micros AS TEXT) AS usd_text, amounts FROM requests WHERE wallet_id = ? AND accepted_at >= ? AND counted = 1',
-  )
-    .all(walletId, sinceMs)
-    .map((r) => ({ acceptedAt: r.accepted_at, network: r.network, usdMicros: r.usd_text === null ? null : BigInt(r.usd_text), amounts: fromJsonText<ReservedAmount[]>(r.amounts) }))
-}
