@@ -368,12 +368,20 @@ function sqlFacts(pipe, walletId, network, now) {
        CAST(sum(usd_micros) AS TEXT) AS usd_month,
        total(CASE WHEN accepted_at >= @day AND network = @network AND amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS native_day,
        total(CASE WHEN accepted_at >= @week AND network = @network AND amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS native_week,
-       total(CASE WHEN network = @network AND amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS native_month
+       total(CASE WHEN network = @network AND amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS native_month,
+       total(CASE WHEN accepted_at >= @day AND amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS class_day,
+       total(CASE WHEN accepted_at >= @week AND amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS class_week,
+       total(CASE WHEN amounts LIKE '[{"asset":"native"%' THEN json_extract(amounts, '$[0].amount."$n"') END) AS class_month
      FROM requests INDEXED BY requests_wallet_time
      WHERE wallet_id = @wallet AND accepted_at >= @month AND counted = 1`,
   ).get({ day: now - WINDOW_MS.day, week: now - WINDOW_MS.week, month: now - WINDOW_MS.month, wallet: walletId, network })
-  const w = (usd, native) => ({ usdMicros: BigInt(usd ?? '0'), native: BigInt(Math.round(native)), tokens: {} })
-  return { ...pipe.facts(walletId, network, now), spent: { day: w(row.usd_day, row.native_day), week: w(row.usd_week, row.native_week), month: w(row.usd_month, row.native_month) } }
+  // nativeClass (the native coin over every network of its asset class, for SPENDING_LIMITs without a network): the
+  // history's two networks (Base, Ethereum) are both ETH, so it is every native amount.
+  const w = (usd, native, cls) => ({ usdMicros: BigInt(usd ?? '0'), native: BigInt(Math.round(native)), nativeClass: BigInt(Math.round(cls)), tokens: {} })
+  return {
+    ...pipe.facts(walletId, network, now),
+    spent: { day: w(row.usd_day, row.native_day, row.class_day), week: w(row.usd_week, row.native_week, row.class_week), month: w(row.usd_month, row.native_month, row.class_month) },
+  }
 }
 
 /** Times `fn(i)` n times, or fewer when `budgetS` seconds run out first (slow stages on a big history). */
@@ -405,7 +413,8 @@ try {
   const applying = applicablePolicies([...allPolicies(db)], wallet.id, BASE)
   if (applying.length !== 20) throw new Error(`expected 20 applicable policies, got ${applying.length}`)
 
-  // Cold: the first decision after start rebuilds the wallet's ledger from SQLite (countedSince over 30 days).
+  // Cold: the first decision after start builds the wallet's ledger from SQLite (hourly totals; the first time after
+  // the history was written behind the store's back, a rebuild of those totals from every counted request).
   // The same steps as decideOnce, with a clock between them: policies read from SQL, ledger rebuilt from SQLite,
   // rules compiled (and re-validated) by the engine on first sight.
   const pipe = newPipeline()

@@ -42,7 +42,7 @@ describe('openDatabase', () => {
     const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").all().map((r) => r.name)
     expect(tables).toEqual([
       'approval_links', 'approval_nonces', 'audit', 'evm_nonces', 'incoming', 'incoming_cursors', 'incoming_watch', 'low_balance', 'meta',
-      'network_settings', 'notify_channels', 'notify_deliveries', 'policies', 'policy_versions', 'requests', 'sessions', 'sqlite_sequence',
+      'network_settings', 'notify_channels', 'notify_deliveries', 'policies', 'policy_versions', 'requests', 'sessions', 'spend_hours', 'sqlite_sequence',
       'telegram_approvals', 'wallets',
     ])
     // The WAL side files exist while the database is open, and are owner-only too.

@@ -5,14 +5,17 @@
  * Why this is still race-free: the daemon is the only writer, better-sqlite3 is synchronous, and the pipeline reads
  * the ledger, evaluates and writes the reservation in one synchronous block inside one SQLite transaction; the
  * ledger is updated right after that transaction commits, in the same block, so no other request can run between.
- * The ledger is rebuilt from SQLite per wallet on first use, so a restart loses nothing.
+ * The ledger is rebuilt from SQLite per wallet on first use, so a restart loses nothing: from the hourly totals
+ * the store keeps in the same transactions as the requests (spend-hours.ts), ~720 rows per wallet however many
+ * requests it has; acceptance times (RATE_LIMIT) are read only as far back as a window asks.
  *
  * Windows are counted in whole hours and rounded up: a spend counts against a 24 h limit for at least 24 and at most
  * 25 hours (the bucket of the current hour plus the 24 before it). The error is always on the strict side.
  */
 import { nativeAssetClass } from '../../lib/networks.js'
 import type { Db } from '../store/db.js'
-import { acceptedTimesSince, countedSince, type ReservedAmount } from '../store/requests.js'
+import { acceptedTimesSince, type ReservedAmount } from '../store/requests.js'
+import { spendHoursSince, spendKeys, type Sums } from '../store/spend-hours.js'
 import { WINDOWS, type PolicyFacts, type WindowName } from '../policy/types.js'
 
 const HOUR = 3_600_000
@@ -20,13 +23,12 @@ const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[]
 const WINDOW_HOURS: Record<WindowName, number> = { day: WINDOWS.day / 3600, week: WINDOWS.week / 3600, month: WINDOWS.month / 3600 }
 const OLDEST_HOURS = WINDOW_HOURS.month
 
-/** Amounts per key: `usd` (micro-dollars, all networks) and `<network>|<asset>` (minor units). */
-type Sums = Map<string, bigint>
-
 interface WalletLedger {
   buckets: Map<number, Sums>
   /** When each request was accepted (whatever became of it later), ascending, for RATE_LIMIT: exact counts by search. */
   accepted: Times
+  /** `accepted` holds every acceptance from this time on (older ones are read from SQLite when a window needs them). */
+  acceptedFrom: number
   /** Totals per window as of `hour`; recomputed when the hour moves on. */
   hour: number
   totals: Record<WindowName, Sums>
@@ -55,9 +57,7 @@ function add(s: Sums, key: string, v: bigint): void {
 }
 
 function entryKeys(e: SpendEntry): [string, bigint][] {
-  const out: [string, bigint][] = e.amounts.map((a) => [`${e.network}|${a.asset}`, a.amount])
-  if (e.usdMicros !== null && e.usdMicros > 0n) out.push([USD, e.usdMicros])
-  return out
+  return spendKeys(e.network, e.usdMicros, e.amounts)
 }
 
 export class SpendLedger {
@@ -96,7 +96,15 @@ export class SpendLedger {
 
   /** Requests of the wallet accepted in the last `seconds`, exactly (a binary search, whatever the window). */
   countSince(walletId: string, now: number, seconds: number): number {
-    return this.wallet(walletId, now).accepted.countFrom(now - seconds * 1000)
+    const w = this.wallet(walletId, now)
+    // Never further back than the longest spending window (what the ledger has always kept).
+    const from = Math.max(now - seconds * 1000, (w.hour - OLDEST_HOURS - 1) * HOUR)
+    if (from < w.acceptedFrom) {
+      // Everything from `from` on, read again: acceptances added since the load are in SQLite too.
+      w.accepted = new Times(acceptedTimesSince(this.db, walletId, from))
+      w.acceptedFrom = from
+    }
+    return w.accepted.countFrom(from)
   }
 
   /** A reservation was settled to what the mined transaction really moved and paid (same acceptance time). */
@@ -143,13 +151,10 @@ export class SpendLedger {
     const hour = Math.floor(now / HOUR)
     let w = this.wallets.get(walletId)
     if (w === undefined) {
-      w = { buckets: new Map(), accepted: new Times(acceptedTimesSince(this.db, walletId, (hour - OLDEST_HOURS - 1) * HOUR)), hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
-      for (const e of countedSince(this.db, walletId, (hour - OLDEST_HOURS) * HOUR)) {
-        const b = Math.floor(e.acceptedAt / HOUR)
-        let bucket = w.buckets.get(b)
-        if (bucket === undefined) w.buckets.set(b, (bucket = new Map()))
-        for (const [key, v] of entryKeys(e)) add(bucket, key, v)
-      }
+      // Acceptances of the current hour on (and any later, after a clock step back); older ones on demand.
+      const acceptedFrom = hour * HOUR
+      w = { buckets: new Map(), accepted: new Times(acceptedTimesSince(this.db, walletId, acceptedFrom)), acceptedFrom, hour: -1, totals: { day: new Map(), week: new Map(), month: new Map() } }
+      for (const b of spendHoursSince(this.db, walletId, hour - OLDEST_HOURS)) w.buckets.set(b.hour, b.sums)
       this.wallets.set(walletId, w)
     }
     if (w.hour !== hour) this.recompute(w, hour)
@@ -160,6 +165,7 @@ export class SpendLedger {
   private recompute(w: WalletLedger, hour: number): void {
     w.hour = hour
     w.accepted.dropBefore((hour - OLDEST_HOURS - 1) * HOUR)
+    w.acceptedFrom = Math.max(w.acceptedFrom, (hour - OLDEST_HOURS - 1) * HOUR)
     w.totals = { day: new Map(), week: new Map(), month: new Map() }
     for (const [b, sums] of w.buckets) {
       if (b < hour - OLDEST_HOURS) {

@@ -36,11 +36,37 @@ export function openDatabase(file: string): Db {
     db.pragma('foreign_keys = ON')
     applyMigrations(db)
     for (const suffix of ['-wal', '-shm']) chmodIfPresent(file + suffix)
+    checkpointWhenIdle(db)
     return db
   } catch (err) {
     db.close()
     throw mapOpenError(err, file)
   }
+}
+
+/** How often the WAL is copied back into the database, and the WAL size at which a commit does it itself. */
+const CHECKPOINT_EVERY_MS = 250
+const CHECKPOINT_BACKSTOP_PAGES = 10_000
+
+/**
+ * Checkpoints off the request path. By default SQLite copies the WAL back into the database inside the commit that
+ * takes it past 1,000 pages, so one request in ~200 paid for everyone's pages (milliseconds, plus an fsync of the
+ * database file). Here a timer does it between requests (PASSIVE: it never waits for, or blocks, a writer), and a
+ * commit checkpoints by itself only if the WAL ever reaches 10,000 pages. Durability is unchanged: a commit still
+ * syncs the WAL (synchronous=FULL) before it returns.
+ */
+function checkpointWhenIdle(db: Db): void {
+  db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`)
+  const timer = setInterval(() => {
+    if (!db.open) return clearInterval(timer)
+    if (db.inTransaction) return
+    try {
+      db.pragma('wal_checkpoint(PASSIVE)')
+    } catch {
+      // Busy or closing: the next tick (or the backstop) does it.
+    }
+  }, CHECKPOINT_EVERY_MS)
+  timer.unref()
 }
 
 /** Creates the file owner-only before SQLite sees it, so it is never briefly readable by others. */

@@ -360,4 +360,37 @@ export const migrations: Migration[] = [
       CREATE INDEX approval_links_request ON approval_links (request_id);
     `,
   },
+  {
+    version: 8,
+    name: 'fewer index pages per request; hourly spend totals',
+    up: `
+      -- Every request writes one entry in every index of requests, and each entry is a page the commit writes and
+      -- syncs. Three indexes on state served the same queries: one (state, kind, wallet_id) serves the sweep
+      -- (state, then kind), due delays and expiries (one state, few rows) and a wallet's open count (state, kind,
+      -- wallet_id). The recipient index holds only requests that have a recipient (hasPaid asks for one), so
+      -- sign-only requests no longer write it. Query plans: test/unit/store-query-plans.test.ts.
+      DROP INDEX requests_state;
+      DROP INDEX requests_state_kind;
+      DROP INDEX requests_wallet_state;
+      DROP INDEX requests_recipient;
+      CREATE INDEX requests_state_kind_wallet ON requests (state, kind, wallet_id);
+      CREATE INDEX requests_recipient ON requests (wallet_id, recipient) WHERE counted = 1 AND recipient IS NOT NULL;
+
+      -- What counted requests add up to per wallet and hour of acceptance (the spend ledger's buckets), kept by
+      -- requests.ts in the transaction that changes a request's counted amounts, so the daemon starts without
+      -- reading every request of the last month. sums: JSON object of key -> decimal string, keys as in ledger.ts
+      -- (usd in micro-dollars; <network>|<asset> in minor units). Filled from requests once (meta spend_hours).
+      CREATE TABLE spend_hours (
+        wallet_id TEXT NOT NULL,
+        hour      INTEGER NOT NULL,
+        sums      TEXT NOT NULL,
+        PRIMARY KEY (wallet_id, hour)
+      ) WITHOUT ROWID;
+      -- The daemon never deletes requests; when something else does, the totals are rebuilt at their next read.
+      CREATE TRIGGER requests_delete_spend AFTER DELETE ON requests WHEN OLD.counted = 1
+      BEGIN
+        DELETE FROM meta WHERE key = 'spend_hours';
+      END;
+    `,
+  },
 ]

@@ -7,7 +7,8 @@ import type { RequestKind, TxState } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { Action, Decision, Tier } from '../policy/types.js'
 import type { Db } from './db.js'
-import { prepared, sqliteCode } from './statements.js'
+import { addToHour, type CountedEntry } from './spend-hours.js'
+import { inTransaction, prepared, sqliteCode } from './statements.js'
 
 /** States after which nothing more happens to a request. `signed` is final only for sign-only kinds. */
 export const FINAL_STATES: readonly TxState[] = ['confirmed', 'failed', 'denied', 'cancelled', 'rejected', 'expired', 'replaced']
@@ -243,6 +244,7 @@ export function insertRequest(db: Db, r: RequestRow): void {
     r.acceptedAt,
     r.updatedAt,
   )
+  if (r.counted && r.acceptedAt !== null) addToHour(db, { walletId: r.walletId, acceptedAt: r.acceptedAt, network: r.network, usdMicros: r.usdMicros, amounts: r.amounts }, 1n)
 }
 
 export function findRequest(db: Db, id: string): RequestRow | undefined {
@@ -329,7 +331,30 @@ export function transition(db: Db, id: string, from: readonly TxState[], to: TxS
   const sets = ['state = ?', 'updated_at = ?', ...keys.map((k) => `${COLUMN[k]} = ?`)]
   const sql = `UPDATE requests SET ${sets.join(', ')} WHERE id = ? AND state IN (${from.map(() => '?').join(', ')})`
   const values = [to, now, ...keys.map((k) => encode(k, patch[k])), id, ...from]
-  return prepared(db, sql).run(...values).changes === 1
+  if (!keys.some((k) => SPEND_COLUMNS.has(k))) return prepared(db, sql).run(...values).changes === 1
+  // The counted amounts change: the hourly totals follow in the same transaction.
+  const move = (): boolean => {
+    const before = countedEntry(db, id)
+    if (prepared(db, sql).run(...values).changes !== 1) return false
+    const after = countedEntry(db, id)
+    if (before !== null) addToHour(db, before, -1n)
+    if (after !== null) addToHour(db, after, 1n)
+    return true
+  }
+  return db.inTransaction ? move() : inTransaction(db, move)
+}
+
+/** The patch keys that change what a request adds to its wallet's hourly totals. */
+const SPEND_COLUMNS = new Set<keyof RequestPatch>(['counted', 'usdMicros', 'amounts', 'acceptedAt'])
+
+/** What request `id` adds to its hour now, or null when it is not counted. */
+function countedEntry(db: Db, id: string): CountedEntry | null {
+  const r = prepared<[string], { wallet_id: string; network: string; counted: number; accepted_at: number | null; usd_text: string | null; amounts: string }>(
+    db,
+    'SELECT wallet_id, network, counted, accepted_at, CAST(usd_micros AS TEXT) AS usd_text, amounts FROM requests WHERE id = ?',
+  ).get(id)
+  if (r === undefined || r.counted !== 1 || r.accepted_at === null) return null
+  return { walletId: r.wallet_id, acceptedAt: r.accepted_at, network: r.network, usdMicros: r.usd_text === null ? null : BigInt(r.usd_text), amounts: fromJsonText<ReservedAmount[]>(r.amounts) }
 }
 
 /** Sets columns without a state change (e.g. the hashes of a speed-up), only while in `state`. */
@@ -399,7 +424,8 @@ export function countOpen(db: Db, walletId: string): number {
   return (
     prepared<[string, string], { n: number }>(
       db,
-      `SELECT (SELECT count(*) FROM requests WHERE wallet_id = ? AND state IN (${open.join(', ')}))
+      // By state first: open requests are few in all, where a wallet can have a million finished ones.
+      `SELECT (SELECT count(*) FROM requests INDEXED BY requests_state_kind_wallet WHERE wallet_id = ? AND state IN (${open.join(', ')}))
             + (SELECT count(*) FROM requests WHERE wallet_id = ? AND state = 'signed' AND kind IN (${sent.join(', ')})) AS n`,
     ).get(walletId, walletId)?.n ?? 0
   )
@@ -421,14 +447,4 @@ export function hasPaid(db: Db, walletId: string, recipient: string): boolean {
       recipient,
     ) !== undefined
   )
-}
-
-/** What the spend ledger is rebuilt from: a wallet's counted requests accepted since `sinceMs`. */
-export function countedSince(db: Db, walletId: string, sinceMs: number): { acceptedAt: number; network: string; usdMicros: bigint | null; amounts: ReservedAmount[] }[] {
-  return prepared<[string, number], { accepted_at: number; network: string; usd_text: string | null; amounts: string }>(
-    db,
-    'SELECT accepted_at, network, CAST(usd_micros AS TEXT) AS usd_text, amounts FROM requests WHERE wallet_id = ? AND accepted_at >= ? AND counted = 1',
-  )
-    .all(walletId, sinceMs)
-    .map((r) => ({ acceptedAt: r.accepted_at, network: r.network, usdMicros: r.usd_text === null ? null : BigInt(r.usd_text), amounts: fromJsonText<ReservedAmount[]>(r.amounts) }))
 }
