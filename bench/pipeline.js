@@ -541,7 +541,7 @@ async function benchStart() {
   const ROWS = Number(values['start-rows'])
   const ROUNDS = Math.max(1, Number(values['start-rounds']))
   const { startDaemon } = await import(dist('daemon/daemon.js'))
-  const { connectExisting } = await import(dist('lib/launcher.js'))
+  const { connectExisting } = await import(dist('cli/launcher.js'))
   const { openDatabase } = await import(dist('daemon/store/db.js'))
   const spendHours = await import(dist('daemon/store/spend-hours.js')).catch(() => undefined)
   const homes = { empty: fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-bench-start-')), history: fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-bench-start-')) }
