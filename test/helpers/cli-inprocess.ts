@@ -90,7 +90,6 @@ export function runInProcess(args: string[], opts: { env: NodeJS.ProcessEnv; inp
 
 async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; cwd?: string }): Promise<RawResult> {
   const what = `waiaas ${args.join(' ')}`
-  const loaded = await cliConfig()
   // The queue makes this impossible; anything that gets around it would share this process's stdio and environment.
   if (running !== undefined) throw new Error(`in-process CLI runs overlap: \`${what}\` started while \`${running}\` runs`)
   running = what
@@ -124,6 +123,8 @@ async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: 
       processExitCalled = code ?? 'undefined'
       throw new Error(`process.exit(${String(code)}) called in-process by \`${what}\`: run it with { spawn: true }`)
     }) as typeof process.exit
+    // Loaded (the first time) under the run's environment, as bin/run.js loads it.
+    const loaded = await cliConfig()
     await execute({ args, loadOptions: loaded })
     const exitCode = exitedWith ?? Number(process.exitCode ?? 0)
     if (processExitCalled !== undefined) throw new Error(`\`${what}\` called process.exit(${String(processExitCalled)}): run it with { spawn: true }`)

@@ -44,11 +44,12 @@ export function tempHome(prefix = 'waiaas-test-'): { root: string; dataDir: stri
 
 /**
  * The environment for a CLI run: the test's data dir, preferences (`waiaas use`) beside it rather than the user's,
- * no inherited WAIAAS_* settings, no colour.
+ * no inherited WAIAAS_* settings, no colour, and no NODE_ENV (vitest sets it to `test`, which puts oclif in its
+ * development mode: TypeScript path lookups and warnings a user's CLI never prints).
  */
 export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WAIAAS_')) env[k] = v
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WAIAAS_') && k !== 'NODE_ENV') env[k] = v
   return { ...env, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, WAIAAS_CONFIG_DIR: `${dataDir}.prefs`, ...extra }
 }
 
