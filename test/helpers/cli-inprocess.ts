@@ -96,8 +96,8 @@ async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: 
   const out = new Sink()
   const err = new Sink()
   const stdin = Readable.from(opts.input === undefined || opts.input === '' ? [] : [Buffer.from(opts.input)])
-  Object.assign(stdin, { isTTY: undefined, fd: 0 })
-  const listenersBefore = WATCHED_EVENTS.map((e) => process.listenerCount(e))
+  Object.assign(stdin, { isTTY: undefined })
+  let listenersBefore: number[] | undefined
   const savedExitCode = process.exitCode
   const savedConsole = globalThis.console
   const savedCwd = process.cwd()
@@ -125,6 +125,7 @@ async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: 
     }) as typeof process.exit
     // Loaded (the first time) under the run's environment, as bin/run.js loads it.
     const loaded = await cliConfig()
+    listenersBefore = WATCHED_EVENTS.map((e) => process.listenerCount(e))
     await execute({ args, loadOptions: loaded })
     const exitCode = exitedWith ?? Number(process.exitCode ?? 0)
     if (processExitCalled !== undefined) throw new Error(`\`${what}\` called process.exit(${String(processExitCalled)}): run it with { spawn: true }`)
@@ -138,7 +139,7 @@ async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: 
     for (const restore of restores.reverse()) restore()
     if (process.cwd() !== savedCwd) process.chdir(savedCwd)
     running = undefined
-    const leaked = WATCHED_EVENTS.filter((e, i) => process.listenerCount(e) !== listenersBefore[i])
+    const leaked = WATCHED_EVENTS.filter((e, i) => listenersBefore !== undefined && process.listenerCount(e) !== listenersBefore[i])
     if (leaked.length > 0) {
       // eslint-disable-next-line no-unsafe-finally
       throw new Error(`\`${what}\` left process listeners behind (${leaked.join(', ')}): a command that handles signals must run with { spawn: true }`)
