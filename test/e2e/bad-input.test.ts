@@ -288,7 +288,7 @@ describe('a data directory open to other users', () => {
     fails(await cli.run(['wallet', 'create', '--chain', 'evm', '--password-file', pw]), 'DATA_DIR_INSECURE', 1)
     fails(await cli.run(['daemon', 'start']), 'DATA_DIR_INSECURE', 1)
     // the daemon itself refuses it too, not only the CLI that would launch it
-    fails(await cli.run(['daemon', 'start', '--foreground', '--password-file', pw], { timeoutMs: 20_000 }), 'DATA_DIR_INSECURE', 1)
+    fails(await cli.run(['daemon', 'start', '--foreground', '--password-file', pw], { timeoutMs: 20_000, spawn: true }), 'DATA_DIR_INSECURE', 1)
     fails(await cli.run(['status']), 'DAEMON_NOT_RUNNING', 3)
 
     expect(snapshotDir(home.dataDir)).toEqual(before)

@@ -16,7 +16,8 @@ afterAll(async () => {
 describe('concurrent auto-start', () => {
   it('lets four commands race to start the daemon; all succeed and one daemon runs', async () => {
     const env = cliEnv(home.dataDir)
-    const results = await Promise.all([1, 2, 3, 4].map(() => runCli(['wallet', 'list', '--json'], { env })))
+    // Real processes: in-process runs take turns, and the race is between processes.
+    const results = await Promise.all([1, 2, 3, 4].map(() => runCli(['wallet', 'list', '--json'], { env, spawn: true })))
     for (const r of results) {
       expect(r.code, r.stdout + r.stderr).toBe(0)
       expect(r.json?.ok).toBe(true)

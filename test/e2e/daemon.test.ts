@@ -63,8 +63,8 @@ describe('daemon lifecycle', () => {
   })
 
   it('a live daemon is never stolen: daemon start --foreground is DAEMON_ALREADY_RUNNING (exit 8)', async () => {
-    fails(await cli.run(['daemon', 'start', '--foreground'], { timeoutMs: 20_000 }), 'DAEMON_ALREADY_RUNNING', 8)
-    fails(await cli.run(['daemon', 'start', '--foreground', '--password-file', pw], { timeoutMs: 20_000 }), 'DAEMON_ALREADY_RUNNING', 8)
+    fails(await cli.run(['daemon', 'start', '--foreground'], { timeoutMs: 20_000, spawn: true }), 'DAEMON_ALREADY_RUNNING', 8)
+    fails(await cli.run(['daemon', 'start', '--foreground', '--password-file', pw], { timeoutMs: 20_000, spawn: true }), 'DAEMON_ALREADY_RUNNING', 8)
     // the first daemon still answers, on the same socket, with its pid file intact
     const s = ok(await cli.run(['daemon', 'status']))
     expect(s.pid).toBe(firstPid)

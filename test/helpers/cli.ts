@@ -1,9 +1,16 @@
-/** Runs the built `bin/run.js` as a user would, in a temporary home, and parses its --json envelope. */
+/**
+ * Runs the built CLI as a user would, in a temporary home, and parses its --json envelope: by default inside this
+ * test process (./cli-inprocess.ts: the same oclif entry as bin/run.js, ~100× cheaper than a process), or with
+ * `{ spawn: true }` as a real `bin/run.js` process, for what only a process shows (signals, a foreground daemon, the
+ * stdio MCP server, a crash). test/e2e/spawn-per-command.test.ts keeps one real spawn per command and checks that
+ * both ways give the same exit code and envelope.
+ */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { currentRun, runInProcess } from './cli-inprocess.js'
 
 export const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
 
@@ -40,16 +47,58 @@ export const TEST_KDF_ENV = { WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_KDF: 'fast' } 
 
 /**
  * The environment for a CLI run: the test's data dir, preferences (`waiaas use`) beside it rather than the user's,
- * no inherited WAIAAS_* settings except the test KDF cost, no colour.
+ * no inherited WAIAAS_* settings except the test KDF cost, no colour, and no NODE_ENV (vitest sets it to `test`,
+ * which puts oclif in its development mode: TypeScript path lookups and warnings a user's CLI never prints).
  */
 export function cliEnv(dataDir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {}
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WAIAAS_')) env[k] = v
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('WAIAAS_') && k !== 'NODE_ENV') env[k] = v
   return { ...env, ...TEST_KDF_ENV, NO_COLOR: '1', WAIAAS_DATA_DIR: dataDir, WAIAAS_CONFIG_DIR: `${dataDir}.prefs`, ...extra }
 }
 
+export interface CliOptions {
+  env: NodeJS.ProcessEnv
+  /** Written to stdin, which then ends (empty by default). */
+  input?: string
+  timeoutMs?: number
+  /** Working directory of the run (default this process's). */
+  cwd?: string
+  /** Run a real `bin/run.js` process instead of in this one. */
+  spawn?: boolean
+}
+
+/** The envelope when stdout is exactly one JSON line. */
+export function parseEnvelope(stdout: string): CliResult['json'] {
+  const lines = stdout.trim().split('\n')
+  if (lines.length !== 1 || !lines[0]?.startsWith('{')) return undefined
+  try {
+    return JSON.parse(lines[0])
+  } catch {
+    return undefined
+  }
+}
+
 /** Runs `waiaas ...args` with no TTY (in `cwd`, default this process's) and resolves with exit code, output and the parsed envelope. */
-export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: string; timeoutMs?: number; cwd?: string }): Promise<CliResult> {
+export function runCli(args: string[], opts: CliOptions): Promise<CliResult> {
+  return opts.spawn === true ? spawnCli(args, opts) : inProcessCli(args, opts)
+}
+
+/** `runCli` in this process: a run that outlives `timeoutMs` fails (and, still running, fails the next run too). */
+async function inProcessCli(args: string[], opts: CliOptions): Promise<CliResult> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`waiaas ${args.join(' ')} timed out (in-process; running: ${currentRun() ?? 'none'})`)), opts.timeoutMs ?? 60_000)
+  })
+  try {
+    const r = await Promise.race([runInProcess(args, { env: opts.env, ...(opts.input === undefined ? {} : { input: opts.input }), ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) }), timeout])
+    return { ...r, json: parseEnvelope(r.stdout) }
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+/** `runCli` as a real `bin/run.js` process. */
+export function spawnCli(args: string[], opts: CliOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'], ...(opts.cwd === undefined ? {} : { cwd: opts.cwd }) })
     let stdout = ''
@@ -63,16 +112,7 @@ export function runCli(args: string[], opts: { env: NodeJS.ProcessEnv; input?: s
     child.on('error', reject)
     child.on('close', (code) => {
       clearTimeout(timer)
-      let json: CliResult['json']
-      const lines = stdout.trim().split('\n')
-      if (lines.length === 1 && lines[0]?.startsWith('{')) {
-        try {
-          json = JSON.parse(lines[0])
-        } catch {
-          json = undefined
-        }
-      }
-      resolve({ code, stdout, stderr, json })
+      resolve({ code, stdout, stderr, json: parseEnvelope(stdout) })
     })
     child.stdin.end(opts.input ?? '')
   })

@@ -17,7 +17,7 @@ export interface Runner {
   /** Every stdout and stderr this runner has seen, for "never printed" checks. */
   transcript: string[]
   /** Runs `waiaas ...args --json` and checks that stdout is exactly one envelope whose `ok` matches the exit code. */
-  run(args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number }): Promise<CliResult>
+  run(args: string[], opts?: { env?: Record<string, string>; timeoutMs?: number; spawn?: boolean }): Promise<CliResult>
 }
 
 export function runner(dataDir: string, baseEnv: Record<string, string> = {}): Runner {
@@ -26,7 +26,7 @@ export function runner(dataDir: string, baseEnv: Record<string, string> = {}): R
     dataDir,
     transcript,
     async run(args, opts = {}) {
-      const r = await runCli([...args, '--json'], { env: cliEnv(dataDir, { ...baseEnv, ...opts.env }), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}) })
+      const r = await runCli([...args, '--json'], { env: cliEnv(dataDir, { ...baseEnv, ...opts.env }), ...(opts.timeoutMs ? { timeoutMs: opts.timeoutMs } : {}), ...(opts.spawn === true ? { spawn: true } : {}) })
       transcript.push(r.stdout, r.stderr)
       const where = `waiaas ${args.join(' ')}\nexit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`
       expect(r.stdout.endsWith('\n') && r.stdout.trim().split('\n').length === 1, `one line on stdout: ${where}`).toBe(true)

@@ -63,7 +63,7 @@ describe('unattended start', () => {
       expect(fs.statSync(dataDir).uid).not.toBe(uid)
     }
     const cli = runner(dataDir, { WAIAAS_AUTO_PROVISION: 'true' })
-    const e = fails(await cli.run(['daemon', 'start', '--foreground']), 'DATA_DIR_FOREIGN_OWNER', 1)
+    const e = fails(await cli.run(['daemon', 'start', '--foreground'], { spawn: true }), 'DATA_DIR_FOREIGN_OWNER', 1)
     expect(e.message).toContain(dataDir)
     expect(e.details).toMatchObject({ path: dataDir, owner: fs.statSync(dataDir).uid, uid })
     expect(e.hint).toMatch(/user who owns the data directory/)
