@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FREE_FAILURES, retryAfter } from '../../src/daemon/auth-throttle.js'
 import { tempHome } from '../helpers/cli.js'
 import { MASTER_PASSWORD, fails, modeOf, ok, runner, snapshotDir, type Runner, stopDaemonSurely } from '../helpers/e2e.js'
 
@@ -17,7 +18,10 @@ async function unchanged(cli: Runner, act: () => Promise<void>): Promise<void> {
 
 describe('bad input against an initialised data directory', () => {
   const home = tempHome('wb-')
-  const cli = runner(home.dataDir)
+  // The daemon's clock (src/lib/clock.ts): the password throttle's waits pass by moving it, not by sleeping.
+  const clock = home.file('clock-ms', '0')
+  const advance = (ms: number): void => fs.writeFileSync(clock, String(Number(fs.readFileSync(clock, 'utf8')) + ms))
+  const cli = runner(home.dataDir, { WAIAAS_TEST_CLOCK_FILE: clock })
   const pw = home.file('master.txt', MASTER_PASSWORD)
   const wrong = home.file('wrong.txt', 'definitely not the password')
   const ksPw = home.file('ks-pw.txt', 'some keystore password')
@@ -60,6 +64,9 @@ describe('bad input against an initialised data directory', () => {
     expect(ok(await cli.run(['status'])).locked).toBe(false)
     const entries = ok(await cli.run(['audit', 'list', '--action', 'vault.unlock'])).entries as any[]
     expect(entries.some((e) => e.outcome === 'denied')).toBe(true)
+    // That was the third failure, which starts the throttle's first wait: the daemon's clock moves past it, so the
+    // next tests' right passwords are not held (as the seconds between spawned CLI runs used to let it pass).
+    advance(retryAfter({ count: FREE_FAILURES, lastAt: 0 }, 0))
   })
 
   it('a garbage keystore file is INPUT_INVALID_KEY_FILE', async () => {
@@ -208,7 +215,10 @@ describe('init with bad input', () => {
 
 describe('throttling of repeated wrong passwords', () => {
   const home = tempHome('wbt-')
-  const cli = runner(home.dataDir)
+  // The daemon's clock (src/lib/clock.ts): a throttle's wait passes by moving it, not by sleeping.
+  const clock = home.file('clock-ms', '0')
+  const advance = (ms: number): void => fs.writeFileSync(clock, String(Number(fs.readFileSync(clock, 'utf8')) + ms))
+  const cli = runner(home.dataDir, { WAIAAS_TEST_CLOCK_FILE: clock })
   const pw = home.file('master.txt', MASTER_PASSWORD)
   const wrong = home.file('wrong.txt', 'definitely not the password')
 
@@ -237,6 +247,8 @@ describe('throttling of repeated wrong passwords', () => {
         throttled = r.json.error
         expect(typeof throttled?.details.retryAfterMs).toBe('number')
         expect(throttled?.details.retryAfterMs).toBeGreaterThan(0)
+        // The wait passes on the daemon's clock, so the next attempt is a counted failure and the wait doubles.
+        if (throttled!.details.retryAfterMs < 3000) advance(throttled!.details.retryAfterMs)
       } else expect(r.json?.error?.code).toBe('AUTH_BAD_PASSWORD')
     }
     expect(throttled, 'an attempt was throttled').toBeDefined()
