@@ -2,11 +2,11 @@
  * What the pipeline facade takes and returns, as plain data, so interface files (src/daemon/ports.ts) can name
  * them without loading the pipeline.
  */
-import type { SIGN_MESSAGE_FORMATS } from '../../lib/contract/index.js'
+import type { SignMessageFormat } from '../../lib/contract/index.js'
 import type { Decision } from '../../lib/policy-types/model.js'
 
 /** How a message is framed before it is signed (see policy/message-guard.ts). */
-type MessageFormat = (typeof SIGN_MESSAGE_FORMATS)[number]
+type MessageFormat = SignMessageFormat
 
 export type SubmitInput =
   | { kind: 'transfer'; wallet: string; network: string; to: string; amount: string; token?: string | undefined; idempotencyKey?: string | undefined }
