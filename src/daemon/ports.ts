@@ -7,8 +7,7 @@
 import type { Database } from 'better-sqlite3'
 import type { PluginName, PluginStatus } from '../lib/contract/index.js'
 import type { NetworkFamily } from '../lib/networks.js'
-import type { PolicyFacts } from '../lib/policy-types/model.js'
-import type { Balance, ChainAdapter, ChainFamily, OfflineSigner, PreparedTx } from './chains/types.js'
+import type { Balance, ChainAdapter, ChainFamily, OfflineSigner } from './chains/types.js'
 import type { DaemonContext } from './context.js'
 import type { KdfParams } from './keystore/kdf-params.js'
 import type { EffectiveNetwork } from './network-types.js'
@@ -85,7 +84,6 @@ export interface ChainsPort {
 export interface PipelinePort {
   submit(input: SubmitInput, actor: string): Promise<RequestRow>
   test(input: SubmitInput, actor?: string): Promise<TestResult>
-  execute(id: string, hint?: PreparedTx): Promise<void>
   approve(id: string, actor: string): Promise<RequestRow>
   reject(id: string, actor: string, reason: string | undefined): RequestRow
   cancel(id: string, actor: string): Promise<RequestRow>
@@ -96,7 +94,6 @@ export interface PipelinePort {
   killSwitch(): KillSwitchState
   setKillSwitch(on: boolean, actor: string, reason: string | null): KillSwitchState
   wait(id: string, timeoutMs: number): Promise<RequestRow>
-  facts(walletId: string, network: string, now: number): PolicyFacts
 }
 
 /**
@@ -121,7 +118,6 @@ export interface FundResult {
 /** The local playground (src/daemon/devnet.ts). */
 export interface DevnetPort {
   info(): DevnetInfo
-  epochs(): { evm: string; solana: string } | null
   start(): Promise<DevnetInfo>
   stop(): Promise<DevnetInfo>
   fundEvm(address: string, wei: bigint, tokens: bigint): Promise<FundResult[]>
