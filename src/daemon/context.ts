@@ -1,37 +1,43 @@
-import { WaiaasError } from '../lib/errors.js'
+/**
+ * The context handlers run with and who is calling. Interfaces only: the parts are named by their ports
+ * (src/daemon/ports.ts), so this file loads no implementation (test/unit/context-interface.test.ts).
+ */
 import type { MethodName, Output, Params, Role } from '../lib/contract/index.js'
 import type { Clock } from '../lib/clock.js'
 import type { Paths } from '../lib/paths.js'
 import type { ResolvedSettings } from '../lib/resolve-settings.js'
-import type { ChainRegistry } from './chains/registry.js'
-import type { Devnet } from './devnet.js'
-import type { Keyring, KeyGrant } from './keyring.js'
-import type { Logger } from './log.js'
-import type { Notifier } from './notify/notifier.js'
-import type { Monitor } from './monitor/monitor.js'
-import type { Pipeline } from './pipeline/pipeline.js'
-import type { PluginManager } from './plugins/manager.js'
-import type { Db } from './store/db.js'
-import type { SessionRow } from './store/sessions.js'
+import type {
+  ChainsPort,
+  Db,
+  DevnetPort,
+  KeyGrant,
+  KeyringPort,
+  Logger,
+  MonitorPort,
+  NotifierPort,
+  PipelinePort,
+  PluginsPort,
+} from './ports.js'
+import type { SessionRow } from './store/session-types.js'
 
 /** Everything a handler may use, built once at start-up and passed down; there are no singletons. */
 export interface DaemonContext {
   paths: Paths
   db: Db
-  keyring: Keyring
+  keyring: KeyringPort
   log: Logger
   /** Chain adapters per network, built on first use. */
-  chains: ChainRegistry
+  chains: ChainsPort
   /** Requests from validation to confirmation: policy, reservations, delays, approvals, signing, following. */
-  pipeline: Pipeline
+  pipeline: PipelinePort
   /** The local playground; its chain modules load only when it starts. */
-  devnet: Devnet
+  devnet: DevnetPort
   /** The optional HTTP plugins (REST, MCP over HTTP); their server module loads only when one is enabled. */
-  plugins: PluginManager
+  plugins: PluginsPort
   /** Watches networks for incoming transfers and low balances (src/daemon/monitor). */
-  monitor: Monitor
+  monitor: MonitorPort
   /** Notification channels: follows the audit log, delivers to webhooks, Telegram, Slack, Discord, ntfy. */
-  notifier: Notifier
+  notifier: NotifierPort
   version: string
   startedAt: Date
   /** What agent sessions' expiry and renewal are measured by: the wall clock, or a test's clock (src/lib/clock.ts). */
@@ -67,9 +73,3 @@ export interface Caller {
 export type Handler<M extends MethodName> = (ctx: DaemonContext, params: Params<M>, caller: Caller) => Promise<Output<M>> | Output<M>
 
 export type HandlerTable = { [M in MethodName]: Handler<M> }
-
-/** The key grant of an operator call; the server attaches one to every operator method before its handler runs. */
-export function requireGrant(caller: Caller): KeyGrant {
-  if (caller.grant === undefined) throw new WaiaasError('INTERNAL', 'Operator method called without a key grant')
-  return caller.grant
-}

@@ -16,6 +16,7 @@ import type { AnvilHandle } from '../devnet/anvil.js'
 import type { SolanaRpcHandle } from '../devnet/solana-rpc/server.js'
 import { devnetFiles, newEpoch, readRecord, removeDevnetState, writeRecord, type DevnetFiles, type DevnetRecord } from './devnet-record.js'
 import type { Logger } from './log.js'
+import type { ChainState, DevnetInfo, DevnetPort, FundResult } from './ports.js'
 import type { Db } from './store/db.js'
 import { setNetworkSetting } from './store/network-settings.js'
 
@@ -28,24 +29,7 @@ const PREFERRED = { evm: 8545, solana: 8899 }
 /** How often anvil writes its state file; a daemon crash loses nothing (anvil runs on), an anvil crash at most this. */
 const ANVIL_STATE_INTERVAL_SECONDS = 5
 
-/**
- * Whether a chain goes on from before: `new` (first start, or after `devnet stop`), `resumed` (same chain, balances
- * kept), `reset` (there was one, but its state could not be kept: wallets need `devnet fund` again).
- */
-export type ChainState = 'new' | 'resumed' | 'reset'
-
-export interface DevnetInfo {
-  running: boolean
-  evm: { network: string; url: string; chainId: number; pid: number; testToken: string | null; state: ChainState } | null
-  solana: { network: string; url: string; wsUrl: string; testToken: string | null; state: ChainState } | null
-}
-
-export interface FundResult {
-  network: string
-  asset: string
-  amount: string
-  tx: string | null
-}
+export type { ChainState, DevnetInfo, FundResult } from './ports.js'
 
 interface Running {
   anvil: AnvilHandle
@@ -80,7 +64,7 @@ async function receipt(provider: import('ethers').JsonRpcProvider, hash: string)
   throw new WaiaasError('CHAIN_RPC_UNREACHABLE', `devnet transaction ${hash} was not mined within 20 s`, { details: { hash } })
 }
 
-export class Devnet {
+export class Devnet implements DevnetPort {
   private running: Running | undefined
   private starting: Promise<DevnetInfo> | undefined
   private readonly files: DevnetFiles

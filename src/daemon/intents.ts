@@ -4,8 +4,7 @@
  */
 import { parseAmount } from '../lib/amounts.js'
 import { WaiaasError } from '../lib/errors.js'
-import type { AnyAdapter } from './chains/registry.js'
-import type { TxIntent } from './chains/types.js'
+import type { ChainAdapter, TxIntent } from './chains/types.js'
 import type { EffectiveNetwork } from './networks.js'
 
 export interface IntentRequest {
@@ -28,9 +27,9 @@ function required(value: string | undefined, field: string): string {
  * `offline`: never asks the node; a token amount (which needs the token's decimals) is then left at 0 and
  * `complete` is false, for the policy pass that needs no chain data.
  */
-export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest): Promise<TxIntent>
-export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest, opts: { offline: true }): Promise<{ intent: TxIntent; complete: boolean }>
-export async function toIntent(adapter: AnyAdapter, net: EffectiveNetwork, r: IntentRequest, opts?: { offline: true }): Promise<TxIntent | { intent: TxIntent; complete: boolean }> {
+export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest): Promise<TxIntent>
+export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest, opts: { offline: true }): Promise<{ intent: TxIntent; complete: boolean }>
+export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest, opts?: { offline: true }): Promise<TxIntent | { intent: TxIntent; complete: boolean }> {
   const offline = opts?.offline === true
   const decimalsOf = async (token: string): Promise<number | null> => (offline ? null : (await adapter.tokenInfo(token)).decimals)
   const done = (intent: TxIntent, complete = true): TxIntent | { intent: TxIntent; complete: boolean } => (offline ? { intent, complete } : intent)

@@ -9,6 +9,7 @@ import { AuthThrottle, SOCKET_SOURCE, retryAfter } from './auth-throttle.js'
 import { wipe } from './keystore/aead.js'
 import { createVault, rewrapDataKey, unwrapDataKey, type VaultRecord } from './keystore/vault.js'
 import type { Logger } from './log.js'
+import type { KeyGrant, KeyringPort } from './ports.js'
 import { appendAudit } from './store/audit.js'
 import type { Db } from './store/db.js'
 import { getMeta, setMeta } from './store/meta.js'
@@ -19,11 +20,7 @@ export const MIN_PASSWORD_LENGTH = 12
 /** Attempts of one HTTP source that may wait for a check; more are refused at once (AUTH_THROTTLED). */
 const MAX_WAITING_PER_SOURCE = 8
 
-/** A data key handed to one operator request; `release` wipes it unless it is the daemon's unlocked key. */
-export interface KeyGrant {
-  dataKey: Buffer
-  release(): void
-}
+export type { KeyGrant } from './ports.js'
 
 /** Throws INPUT_WEAK_PASSWORD for a password shorter than MIN_PASSWORD_LENGTH characters. */
 export function assertStrongPassword(password: string, field = 'password'): void {
@@ -34,7 +31,7 @@ export function assertStrongPassword(password: string, field = 'password'): void
   }
 }
 
-export class Keyring {
+export class Keyring implements KeyringPort {
   private dataKey: Buffer | undefined
   /** HMAC of the password under a per-process random key: lets an unlocked daemon check operator passwords fast. */
   private verifier: Buffer | undefined

@@ -3,16 +3,9 @@ import type { LogFormat, LogLevel } from '../lib/env.js'
 import { redactUrl } from '../lib/networks.js'
 import { openPrivateForAppend } from '../lib/paths.js'
 import { settingDefault } from '../lib/resolve-settings.js'
+import type { Logger } from './ports.js'
 
-/** A namespaced, levelled logger that appends secret-free lines to the daemon's log file. */
-export interface Logger {
-  debug(msg: string, fields?: Record<string, unknown>): void
-  info(msg: string, fields?: Record<string, unknown>): void
-  warn(msg: string, fields?: Record<string, unknown>): void
-  error(msg: string, fields?: Record<string, unknown>): void
-  child(ns: string): Logger
-  close(): void
-}
+export type { Logger } from './ports.js'
 
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 

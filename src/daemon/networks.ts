@@ -3,14 +3,11 @@
  * are built from this, so an RPC URL change takes effect on the next call.
  */
 import { listNetworks, resolveNetwork, type NetworkInfo } from '../lib/networks.js'
+import type { EffectiveNetwork } from './network-types.js'
 import type { Db } from './store/db.js'
 import { listNetworkSettings, type NetworkSetting } from './store/network-settings.js'
 
-export interface EffectiveNetwork extends NetworkInfo {
-  /** The RPC URL in force, unredacted (may hold credentials: never print it). */
-  rpcUrl: string | null
-  customized: boolean
-}
+export type { EffectiveNetwork } from './network-types.js'
 
 function apply(net: NetworkInfo, settings: Map<string, NetworkSetting>): EffectiveNetwork {
   const s = settings.get(net.id)

@@ -7,6 +7,7 @@
 import { solanaCommitment } from '../../lib/networks.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { EffectiveNetwork } from '../networks.js'
+import type { ChainsPort } from '../ports.js'
 import type { Db } from '../store/db.js'
 import { sqliteNonceStore } from '../store/nonces.js'
 import type { EvmAdapter } from './evm/adapter.js'
@@ -16,7 +17,7 @@ import type { ChainFamily, OfflineSigner } from './types.js'
 
 export type AnyAdapter = EvmAdapter | SolanaAdapter
 
-export class ChainRegistry {
+export class ChainRegistry implements ChainsPort {
   private readonly adapters = new Map<string, { key: string; adapter: AnyAdapter }>()
   private nonces: NonceManager | undefined
 

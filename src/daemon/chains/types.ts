@@ -5,7 +5,7 @@
  * without signing twice. All amounts are bigint in minor units; decimal strings exist only at the edges.
  */
 
-import type { Action } from '../policy/types.js'
+import type { Action } from '../../lib/policy-types/model.js'
 
 export type ChainFamily = 'evm' | 'solana'
 

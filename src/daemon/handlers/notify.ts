@@ -3,7 +3,8 @@
  * delivery log. Secrets never appear in an answer, an error, the audit log or the daemon log.
  */
 import type { NotifyChannelView, NotifyDeliveryView } from '../../lib/contract/index.js'
-import { requireGrant, type Handler } from '../context.js'
+import type { Handler } from '../context.js'
+import { requireGrant } from '../grant.js'
 import { channelFromInput, type ChannelInput } from '../notify/channel-input.js'
 import { auditHeadSeq, listDeliveries, queueCounts } from '../notify/outbox.js'
 import { deleteChannel, getChannel, insertChannel, listChannels, newChannelId, sealSecrets, type ChannelRow } from '../notify/store.js'

@@ -4,16 +4,9 @@
  */
 import { randomBytes, scrypt } from 'node:crypto'
 import { WaiaasError } from '../../lib/errors.js'
+import type { KdfParams } from './kdf-params.js'
 
-export interface KdfParams {
-  name: 'scrypt'
-  N: number
-  r: number
-  p: number
-  keyLen: 32
-  /** base64 of 16 random bytes */
-  salt: string
-}
+export type { KdfParams } from './kdf-params.js'
 
 const DEFAULT_N = 2 ** 17
 const MIN_N = 2 ** 14

@@ -18,6 +18,7 @@ import { redactUrls } from '../chains/evm/errors.js'
 import type { ChainRegistry } from '../chains/registry.js'
 import type { Devnet } from '../devnet.js'
 import type { Logger } from '../log.js'
+import type { MonitorPort, NetworkScanStatus, WatchSource } from '../ports.js'
 import { effectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
 import { forgetCursors, recordStarts } from '../store/incoming.js'
@@ -30,21 +31,10 @@ import { readStarts, timeStart } from './watch-start.js'
 /** How long shutdown waits for scans in flight (a hung endpoint must not hold the daemon up). */
 const STOP_WAIT_MS = 3000
 
-export type WatchSource = 'operator' | 'devnet'
+export type { NetworkScanStatus, WatchSource } from '../ports.js'
 
 /** The devnet chain epochs the local networks' cursors belong to (meta key). */
 const DEVNET_EPOCHS_KEY = 'monitor.devnetEpochs'
-
-export interface NetworkScanStatus {
-  network: string
-  source: WatchSource
-  /** Every wallet is scanned through this block (EVM) / slot (Solana); null before the first scan. */
-  scannedThrough: number | null
-  /** Completed scans since the daemon started. */
-  scans: number
-  lastScanAt: Date | null
-  lastError: { code: string; message: string; at: Date } | null
-}
 
 interface NetState {
   status: NetworkScanStatus
@@ -60,7 +50,7 @@ export interface MonitorDeps {
 }
 
 
-export class Monitor {
+export class Monitor implements MonitorPort {
   private readonly nets = new Map<string, NetState>()
   private timer: NodeJS.Timeout | undefined
   private stopped = true

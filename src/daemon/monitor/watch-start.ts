@@ -10,7 +10,7 @@
  * allows for this machine's clock and the chain's disagreeing; a transfer in that minute before is reported too.
  * Never "the head when the scan finally runs", which would skip whatever arrived in between.
  */
-import type { ChainRegistry } from '../chains/registry.js'
+import type { ChainsPort } from '../ports.js'
 import { effectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
 
@@ -30,7 +30,7 @@ export function parseStart(position: string): { at: number } | { time: number } 
 }
 
 /** The head of one network now, or undefined when it does not answer in time. Never throws. */
-async function head(db: Db, chains: ChainRegistry, network: string): Promise<number | undefined> {
+async function head(db: Db, chains: ChainsPort, network: string): Promise<number | undefined> {
   const read = (async (): Promise<number> => {
     const adapter = await chains.adapter(effectiveNetwork(db, network))
     if (adapter.family === 'evm') return Number(BigInt(await adapter.rpc.write<string>('read block number', 'eth_blockNumber', [])))
@@ -52,7 +52,7 @@ async function head(db: Db, chains: ChainRegistry, network: string): Promise<num
  * Where watching starts now on each of `networks` (by CAIP-2 id): its head, else the time `at` (ms, taken before
  * the reads). Reads the networks in parallel, at most START_READ_MS.
  */
-export async function readStarts(deps: { db: Db; chains: ChainRegistry }, networks: readonly string[], at: number = Date.now()): Promise<Map<string, string>> {
+export async function readStarts(deps: { db: Db; chains: ChainsPort }, networks: readonly string[], at: number = Date.now()): Promise<Map<string, string>> {
   const heads = await Promise.all(networks.map((n) => head(deps.db, deps.chains, n)))
   return new Map(networks.map((n, i) => [n, heads[i] === undefined ? timeStart(at) : String(heads[i])]))
 }

@@ -9,6 +9,7 @@
 import { randomBytes } from 'node:crypto'
 import type { Agent } from 'undici'
 import type { DaemonContext } from '../context.js'
+import type { ChannelTestResult as TestResult, NotifierPort } from '../ports.js'
 import { buildRequest } from './channels/index.js'
 import type { EventPayload } from './events.js'
 import { notifyAgent, post, type HttpResult } from './http.js'
@@ -32,11 +33,7 @@ export interface NotifierOptions {
   maxAttempts?: number
 }
 
-export interface TestResult {
-  ok: boolean
-  status: number | null
-  error: string | null
-}
+export type { ChannelTestResult as TestResult } from '../ports.js'
 
 const MAX_BACKOFF_MS = 5 * 60_000
 /** Retry-After is honoured up to this. */
@@ -57,7 +54,7 @@ export function backoffMs(base: number, failures: number, random: () => number =
   return Math.round(full / 2 + (random() * full) / 2)
 }
 
-export class Notifier {
+export class Notifier implements NotifierPort {
   readonly telegram: TelegramApprovals
   private readonly agent: Agent
   private readonly running = new Map<string, Promise<void>>()

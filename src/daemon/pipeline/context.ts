@@ -7,6 +7,7 @@ import type { PreparedTx, EffectReport } from '../chains/types.js'
 import type { DaemonContext } from '../context.js'
 import type { PriceService } from '../prices/index.js'
 import type { RequestRow } from '../store/requests.js'
+import type { KillSwitchState } from './facade-types.js'
 import type { GroupCommit } from './group-commit.js'
 import type { KeyCache } from './keys.js'
 import type { SpendLedger } from './ledger.js'
@@ -27,12 +28,7 @@ export interface PipelineOptions {
   crashAt?: string | undefined
 }
 
-export interface KillSwitchState {
-  on: boolean
-  since: string | null
-  actor: string | null
-  reason: string | null
-}
+export type { KillSwitchState } from './facade-types.js'
 
 export interface PipelineCtx {
   readonly env: PipelineEnv

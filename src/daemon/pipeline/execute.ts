@@ -3,8 +3,7 @@
  * between the two resumes without signing twice. Nonces are taken only here, and recorded before signing.
  */
 import { WaiaasError } from '../../lib/errors.js'
-import type { AnyAdapter } from '../chains/registry.js'
-import type { PreparedTx } from '../chains/types.js'
+import type { ChainAdapter, PreparedTx } from '../chains/types.js'
 import { effectiveNetwork } from '../networks.js'
 import type { Action } from '../policy/types.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
@@ -78,7 +77,7 @@ async function signStage(ctx: PipelineCtx, row: RequestRow, hint?: PreparedTx): 
  * Simulates `unsigned` again and refuses (POLICY_EFFECT_CHANGED) when it now moves more out of the wallet, grants
  * more, or changes an authority, beyond the actions the decision judged; or when it can no longer be simulated.
  */
-async function assertEffectCovered(row: RequestRow, wallet: WalletRow, adapter: AnyAdapter, unsigned: Record<string, unknown>, maxFee: bigint): Promise<void> {
+async function assertEffectCovered(row: RequestRow, wallet: WalletRow, adapter: ChainAdapter, unsigned: Record<string, unknown>, maxFee: bigint): Promise<void> {
   const report = await adapter.simulateEffects(wallet.address, unsigned, maxFee)
   if (report.status === 'simulated') {
     const extra = uncovered(row.actions, report.actions)

@@ -3,9 +3,8 @@
  * after; sign-only requests with a key object kept per unlock (see KeyCache), synchronously, so they sign inside the
  * transaction that records them.
  */
-import type { AnyAdapter } from '../chains/registry.js'
-import type { OfflineSigner, PreparedTx, SignedTx } from '../chains/types.js'
-import type { Keyring } from '../keyring.js'
+import type { ChainAdapter, OfflineSigner, PreparedTx, SignedTx } from '../chains/types.js'
+import type { KeyringPort } from '../ports.js'
 import { wipe } from '../keystore/aead.js'
 import { openPrivateKey } from '../keystore/vault.js'
 import { messageBytes } from '../policy/message-guard.js'
@@ -21,7 +20,7 @@ import { payloadOf, type PipelineCtx } from './context.js'
 export class KeyCache {
   private readonly cache = new Map<string, { epoch: number; key: unknown }>()
 
-  constructor(private readonly keyring: Keyring) {}
+  constructor(private readonly keyring: KeyringPort) {}
 
   /** The wallet's key object for `signer`, from the cache or opened from its sealed key. */
   get(wallet: WalletRow, signer: OfflineSigner): unknown {
@@ -50,7 +49,7 @@ export class KeyCache {
 }
 
 /** Signs `tx` with the wallet's key, decrypted for this one signature and wiped right after. */
-export async function signWith(ctx: PipelineCtx, adapter: AnyAdapter, wallet: WalletRow, tx: PreparedTx, dataKey = ctx.env.keyring.heldDataKey()): Promise<SignedTx> {
+export async function signWith(ctx: PipelineCtx, adapter: ChainAdapter, wallet: WalletRow, tx: PreparedTx, dataKey = ctx.env.keyring.heldDataKey()): Promise<SignedTx> {
   const key = openPrivateKey(dataKey, wallet.id, wallet.address, wallet.sealedKey)
   try {
     return await adapter.sign(tx, key)

@@ -16,6 +16,7 @@
 import type { RequestKind } from '../../lib/contract/index.js'
 import type { PreparedTx } from '../chains/types.js'
 import type { PolicyFacts } from '../policy/types.js'
+import type { PipelinePort } from '../ports.js'
 import type { RequestRow } from '../store/requests.js'
 import type { KillSwitchState, PipelineCtx, PipelineEnv, PipelineOptions } from './context.js'
 import { facts } from './decide.js'
@@ -36,7 +37,7 @@ import { InFlight } from './work.js'
 export type { KillSwitchState, PipelineEnv, PipelineOptions } from './context.js'
 export type { TestResult } from './policy-test.js'
 
-export class Pipeline {
+export class Pipeline implements PipelinePort {
   readonly ledger: SpendLedger
   private readonly ctx: PipelineCtx
   private timer: NodeJS.Timeout | undefined

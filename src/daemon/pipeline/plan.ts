@@ -7,35 +7,19 @@ import { formatAmount } from '../../lib/amounts.js'
 import type { RequestKind } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertFamily } from '../../lib/networks.js'
-import type { AnyAdapter } from '../chains/registry.js'
-import type { TxIntent } from '../chains/types.js'
+import type { ChainAdapter, TxIntent } from '../chains/types.js'
+import type { SubmitInput } from './facade-types.js'
 import type { DaemonContext } from '../context.js'
 import { toIntent } from '../intents.js'
 import { effectiveNetwork, type EffectiveNetwork } from '../networks.js'
 import { actionsFromIntent, typedDataDomain } from '../policy/decode.js'
-import { signMessageBody, type MessageFormat } from '../policy/message-guard.js'
+import { signMessageBody } from '../policy/message-guard.js'
 import type { Action } from '../policy/types.js'
 import type { RequestSummary, ReservedAmount } from '../store/requests.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
 
 /** What callers may ask for; field names are the contract's. */
-export type SubmitInput =
-  | { kind: 'transfer'; wallet: string; network: string; to: string; amount: string; token?: string | undefined; idempotencyKey?: string | undefined }
-  | {
-      kind: 'call'
-      wallet: string
-      network: string
-      to: string
-      data?: string | undefined
-      function?: string | undefined
-      args?: unknown[] | undefined
-      amount?: string | undefined
-      idempotencyKey?: string | undefined
-    }
-  | { kind: 'approve'; wallet: string; network: string; token: string; spender: string; amount: string; idempotencyKey?: string | undefined }
-  | { kind: 'sign-message'; wallet: string; network?: string | undefined; message: string; encoding: 'utf8' | 'hex'; format?: MessageFormat | undefined }
-  | { kind: 'sign-typed-data'; wallet: string; network?: string | undefined; typedData: string | Record<string, unknown> }
-  | { kind: 'sign-tx'; wallet: string; network: string; transaction: string | Record<string, unknown>; idempotencyKey?: string | undefined }
+export type { SubmitInput } from './facade-types.js'
 
 export interface TokenMeta {
   symbol: string
@@ -119,7 +103,7 @@ function signOnly(wallet: WalletRow, net: EffectiveNetwork, kind: RequestKind, b
 }
 
 /** Symbol and decimals of every token the actions name that `known` does not have yet. */
-export async function tokenMeta(adapter: AnyAdapter, actions: Action[], known: Record<string, TokenMeta> = {}): Promise<Record<string, TokenMeta>> {
+export async function tokenMeta(adapter: ChainAdapter, actions: Action[], known: Record<string, TokenMeta> = {}): Promise<Record<string, TokenMeta>> {
   const out: Record<string, TokenMeta> = { ...known }
   for (const a of actions) {
     if ((a.kind === 'token-transfer' || a.kind === 'token-approve') && out[a.token] === undefined) {

@@ -6,19 +6,12 @@ import { allPolicies, policyRevision } from '../store/policies.js'
 import type { Payload, PipelineCtx } from './context.js'
 import { facts, offlineRequest, OFFLINE_FIRST } from './decide.js'
 import { gather, type Judged } from './gather.js'
-import { buildPlan, type SubmitInput } from './plan.js'
+import type { SubmitInput, TestResult } from './facade-types.js'
+import { buildPlan } from './plan.js'
 import { sessionCap } from './session-cap.js'
 
 /** What `policy test` reports. */
-export interface TestResult {
-  decision: Decision
-  revision: number
-  usdMicros: bigint | null
-  /** The most the fee can cost (native minor units), when the request is a transaction and it is known. */
-  maxFee: bigint | null
-  nativeDecimals: number
-  policies: string[]
-}
+export type { TestResult } from './facade-types.js'
 
 export async function policyTest(ctx: PipelineCtx, input: SubmitInput, actor: string): Promise<TestResult> {
   const db = ctx.env.db

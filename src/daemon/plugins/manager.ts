@@ -9,16 +9,13 @@ import type { Env } from '../../lib/env.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import type { DaemonContext } from '../context.js'
 import type { Logger } from '../log.js'
+import type { EnableOptions, PluginsPort } from '../ports.js'
 import { appendAudit } from '../store/audit.js'
 import type { Db } from '../store/db.js'
 import type { HttpServerHandle } from './http.js'
 import { clone, isLoopbackHost, savePluginSettings, serverWanted, storedPluginSettings, withEnv, type PluginSettings } from './settings.js'
 
-export interface EnableOptions {
-  host?: string | undefined
-  port?: number | undefined
-  allowNonLoopback?: boolean | undefined
-}
+export type { EnableOptions } from '../ports.js'
 
 /** The plugin called `name`, or PLUGIN_UNKNOWN naming the ones there are. */
 export function pluginName(name: string): PluginName {
@@ -28,7 +25,7 @@ export function pluginName(name: string): PluginName {
   })
 }
 
-export class PluginManager {
+export class PluginManager implements PluginsPort {
   /** The effective settings: stored, overridden by the environment at start, then changed live. */
   private settings: PluginSettings
   private server: HttpServerHandle | undefined

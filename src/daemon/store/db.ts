@@ -2,10 +2,11 @@ import fs from 'node:fs'
 import Database from 'better-sqlite3'
 import { WaiaasError } from '../../lib/errors.js'
 import { openPrivateForAppend } from '../../lib/paths.js'
+import type { Db } from '../ports.js'
 import { APPLICATION_ID, migrations, type Migration } from './migrations.js'
 import { inTransaction, sqliteCode } from './statements.js'
 
-export type Db = import('better-sqlite3').Database
+export type { Db } from '../ports.js'
 
 /** The schema version this code writes: the number of the latest migration. */
 export const SCHEMA_VERSION: number = migrations.reduce((max, m) => Math.max(max, m.version), 0)

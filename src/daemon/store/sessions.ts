@@ -7,26 +7,13 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { SessionPermission } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { Db } from './db.js'
+import type { SessionRow } from './session-types.js'
 import { prepared } from './statements.js'
 
 /** Prefix of every token, so a leaked one is recognisable (secret scanners, logs) and never mistaken for a password. */
 export const TOKEN_PREFIX = 'wsk_'
 
-export interface SessionRow {
-  id: string
-  name: string
-  walletIds: string[]
-  permissions: SessionPermission[]
-  ttlSeconds: number
-  expiresAt: number
-  maxRenewals: number
-  renewals: number
-  /** Micro-dollars per rolling 24 h, on top of the wallets' policies; null: no session cap. */
-  limitUsdPerDayMicros: bigint | null
-  createdAt: number
-  revokedAt: number | null
-  lastUsedAt: number | null
-}
+export type { SessionRow } from './session-types.js'
 
 interface DbSession {
   id: string

@@ -38,6 +38,7 @@ export {
   REQUEST_KINDS,
   SESSION_PERMISSIONS,
   SIGN_MESSAGE_FORMATS,
+  type SignMessageFormat,
   TIER_NAMES,
   TX_STATES,
   type MethodDef,

@@ -1,0 +1,8 @@
+/** A network as the daemon uses it: the registry entry with the operator's overrides applied (plain data). */
+import type { NetworkInfo } from '../lib/networks.js'
+
+export interface EffectiveNetwork extends NetworkInfo {
+  /** The RPC URL in force, unredacted (may hold credentials: never print it). */
+  rpcUrl: string | null
+  customized: boolean
+}
