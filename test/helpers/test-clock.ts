@@ -5,6 +5,7 @@
  * The daemon sees the jump at its next read (the pipeline's next sweep tick).
  */
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { fileClock } from '../../src/lib/clock.js'
 
@@ -17,8 +18,16 @@ export interface TestClock {
   advance(ms: number): void
 }
 
-/** A test clock whose offset file lives in `dir` (starts at the wall clock: offset 0). */
-export function testClock(dir: string): TestClock {
+/**
+ * A test clock whose offset file lives in `dir` (starts at the wall clock: offset 0); without `dir`, in a new temporary
+ * folder that the process removes when it exits.
+ */
+export function testClock(dir?: string): TestClock {
+  if (dir === undefined) {
+    const own = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-clock-'))
+    process.once('exit', () => fs.rmSync(own, { recursive: true, force: true }))
+    dir = own
+  }
   const file = path.join(dir, 'test-clock')
   fs.writeFileSync(file, '0', { mode: 0o600 })
   const read = fileClock(file)
