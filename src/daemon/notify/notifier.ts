@@ -79,7 +79,7 @@ export class Notifier {
     this.maxAttempts = opts.maxAttempts ?? 8
     this.now = opts.now ?? Date.now
     this.agent = notifyAgent(this.timeoutMs)
-    this.telegram = new TelegramApprovals(env, { telegramApi: opts.telegramApi, intervalMs: opts.intervalMs, agent: this.agent, signal: this.abort.signal })
+    this.telegram = new TelegramApprovals(env, { telegramApi: opts.telegramApi, intervalMs: opts.intervalMs, agent: this.agent, signal: this.abort.signal, now: this.now })
   }
 
   /** Sets the cursor the first time (at the audit head), then runs every intervalMs; starts the Telegram poller. */
