@@ -125,7 +125,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       plugins: new PluginManager(db, log.child('plugins'), env),
       notifier: new Notifier(
         { db, keyring, log: log.child('notify'), pipeline },
-        { intervalMs: env.notifyIntervalMs, retryBaseMs: env.notifyRetryBaseMs, telegramApi: env.telegramApiUrl },
+        { intervalMs: env.notifyIntervalMs, retryBaseMs: env.notifyRetryBaseMs, telegramApi: env.telegramApiUrl, now },
       ),
       monitor: new Monitor({ db, chains, devnet, log: log.child('monitor') }, env.monitorIntervalMs),
       version: opts.version ?? VERSION,

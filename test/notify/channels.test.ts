@@ -12,11 +12,14 @@ import { Webhook, WebhookVerificationError } from 'standardwebhooks'
 import type { Input, NotifyChannelView, NotifyDeliveryView } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { testClock } from '../helpers/test-clock.js'
 import { startReceiver, until, type Receiver, type Received } from './receiver.js'
 
 /** Stands in for the Telegram Bot API (WAIAAS_TELEGRAM_API_URL). */
 const telegramApi = await startReceiver()
-const t = useDaemon({ env: { notifyIntervalMs: 50, notifyRetryBaseMs: 1000, telegramApiUrl: telegramApi.url } })
+// Retry backoffs pass on the daemon's test clock; receivers stamp requests with it, so gaps are in the daemon's time.
+const clock = testClock()
+const t = useDaemon({ env: { notifyIntervalMs: 50, notifyRetryBaseMs: 1000, telegramApiUrl: telegramApi.url, testClockFile: clock.file } })
 afterAll(() => telegramApi.close())
 const op = { password: PASSWORD }
 
@@ -33,7 +36,7 @@ afterEach(async () => {
 })
 
 async function receiver(): Promise<Receiver> {
-  const r = await startReceiver()
+  const r = await startReceiver(clock.now)
   cleanup.push(() => r.close())
   return r
 }
@@ -51,6 +54,19 @@ async function toggle(on: boolean): Promise<string> {
   const { entries } = await t.client.call('audit.list', { limit: 1, action: on ? 'killswitch.on' : 'killswitch.off' })
   return `evt_${entries[0]?.seq}`
 }
+
+/** Clock steps per poll of `passing`: fine enough that a retry is seen at most a few hundred ms (test time) late. */
+const STEP_MS = 100
+/** `until`, moving the daemon's clock STEP_MS forward at each poll: backoffs pass without sleeping through them. */
+const passing = <T>(what: string, cond: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs?: number): Promise<T> =>
+  until(
+    what,
+    () => {
+      clock.advance(STEP_MS)
+      return cond()
+    },
+    timeoutMs,
+  )
 
 const json = (r: Received): Record<string, any> => JSON.parse(r.body) as Record<string, any>
 const forEvent = (r: Receiver, id: string, pick: (q: Received) => string = (q) => String(json(q).id)): Received[] => r.requests.filter((q) => pick(q) === id)
@@ -203,7 +219,7 @@ describe('retries', () => {
     r.respond = () => (failed++ === 0 ? { status: 500, body: 'boom' } : { status: 200 })
     const c = await channel({ kind: 'webhook', url: `${r.url}/h`, secret: WEBHOOK_SECRET, events: ['killswitch.on'] })
     const id = await toggle(true)
-    const d = await until('delivered after a retry', () => delivery(c.id, id).then((x) => (x?.state === 'delivered' ? x : undefined)))
+    const d = await passing('delivered after a retry', () => delivery(c.id, id).then((x) => (x?.state === 'delivered' ? x : undefined)))
     expect(d).toMatchObject({ attempts: 2, lastStatus: 200 })
     const reqs = forEvent(r, id)
     expect(reqs).toHaveLength(2)
@@ -232,7 +248,7 @@ describe('retries', () => {
     r.respond = () => (n++ === 0 ? { status: 429, headers: { 'retry-after': '2' } } : { status: 200 })
     const c = await channel({ kind: 'webhook', url: `${r.url}/h`, secret: WEBHOOK_SECRET, events: ['killswitch.on'] })
     const id = await toggle(true)
-    await until('delivered', () => delivery(c.id, id).then((x) => x?.state === 'delivered'))
+    await passing('delivered', () => delivery(c.id, id).then((x) => x?.state === 'delivered'))
     const reqs = forEvent(r, id)
     expect(reqs).toHaveLength(2)
     expect((reqs[1]?.at ?? 0) - (reqs[0]?.at ?? 0)).toBeGreaterThanOrEqual(1900)
@@ -245,8 +261,8 @@ describe('retries', () => {
     const ids = [await toggle(true), await toggle(false), await toggle(true), await toggle(false)]
     await until('the first attempt', () => r.requests.length >= 1)
     const start = r.requests[0]?.at ?? 0
-    // Measure what arrives over 3.4 s: with 1 s base backoff (jittered to 0.5-1 s, then 1-2 s, 2-4 s) at most 3.
-    await until('3.4 s of failures', () => Date.now() - start >= 3400 || undefined, 10_000)
+    // Measure what arrives over 3.4 s of the daemon's clock: with 1 s base backoff (jittered to 0.5-1 s, then 1-2 s, 2-4 s) at most 3.
+    await passing('3.4 s of failures', () => clock.now() - start >= 3400 || undefined, 10_000)
     const inWindow = r.requests.filter((q) => q.at - start < 3400)
     expect(inWindow.length).toBeGreaterThanOrEqual(2)
     expect(inWindow.length).toBeLessThanOrEqual(3)
@@ -257,7 +273,7 @@ describe('retries', () => {
     expect(listed?.failures).toBeGreaterThanOrEqual(2)
 
     r.respond = () => ({ status: 200 })
-    await until('all four delivered', async () => (await Promise.all(ids.map((id) => delivery(c.id, id)))).every((d) => d?.state === 'delivered'), 20_000)
+    await passing('all four delivered', async () => (await Promise.all(ids.map((id) => delivery(c.id, id)))).every((d) => d?.state === 'delivered'), 20_000)
     const delivered = r.requests.filter((q) => q.at > start).map((q) => json(q).id as string)
     // In event order, each delivered once after the receiver recovered.
     const firstOk = delivered.lastIndexOf(ids[0] as string)

@@ -15,6 +15,7 @@ import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { startReceiver, until, type Received, type Receiver } from './receiver.js'
 import { localChain } from '../helpers/chains.js'
+import { testClock } from '../helpers/test-clock.js'
 
 const SECRET = 'events-test-secret-0123456789'
 const op = { password: PASSWORD }
@@ -23,7 +24,9 @@ const fresh = (): string => EthersWallet.createRandom().address
 const body = (q: Received): { id: string; event: string; at: string; data: Record<string, unknown> } => JSON.parse(q.body) as never
 
 let hook: Receiver
-const t = useDaemon({ env: { pipelineTickMs: 50, notifyIntervalMs: 50, approvalTtlSeconds: 3 } })
+// The delay, the approval TTL and the password throttle pass on the daemon's test clock, moved by the tests.
+const clock = testClock()
+const t = useDaemon({ env: { pipelineTickMs: 50, notifyIntervalMs: 50, approvalTtlSeconds: 3600, testClockFile: clock.file } })
 
 beforeAll(async () => {
   hook = await startReceiver()
@@ -65,6 +68,7 @@ describe('events from the pipeline', () => {
   it('DELAY → tx.delayed with when it executes, then submitted and confirmed', async () => {
     const r = await send('ev', '0.03')
     expect(r.state).toBe('queued')
+    clock.advance(1000)
     await t.client.call('tx.wait', { id: r.id, timeoutMs: 20_000 })
     await until('confirmed', () => about(r.id).includes('tx.confirmed'))
     expect(about(r.id)).toEqual(['tx.delayed', 'tx.submitted', 'tx.confirmed'])
@@ -90,6 +94,7 @@ describe('events from the pipeline', () => {
     expect(about(b.id)).toEqual(['tx.awaiting_approval', 'tx.rejected'])
 
     const c = await send('ev', '0.5')
+    clock.advance(3_600_000)
     expect((await t.client.call('tx.wait', { id: c.id, timeoutMs: 15_000 })).state).toBe('expired')
     await until('expired', () => about(c.id).includes('tx.expired'))
     expect(about(c.id)).toEqual(['tx.awaiting_approval', 'tx.expired'])
@@ -117,7 +122,8 @@ describe('events from the pipeline', () => {
     const ids = hook.requests.map((q) => body(q).id)
     expect(ids.every((id) => /^evt_\d+$/.test(id))).toBe(true)
     expect(new Set(ids).size).toBe(ids.length)
-    // The password throttle after the failures above lasts a second: ask until it lets us through.
+    // The password throttle after the failures above lasts a second (of the daemon's clock): ask until it lets us through.
+    clock.advance(1000)
     const { deliveries } = await until('the password throttle to pass', () =>
       t.client.call('notify.deliveries', { limit: 1000 }, op).catch((err: unknown) => {
         if ((err as { code?: string }).code === 'AUTH_THROTTLED') return undefined

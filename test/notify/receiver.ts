@@ -29,13 +29,14 @@ export interface Receiver {
   close(): Promise<void>
 }
 
-export async function startReceiver(): Promise<Receiver> {
+/** `now` stamps each request's `at` (default the wall clock; a test clock to measure in the daemon's time). */
+export async function startReceiver(now: () => number = Date.now): Promise<Receiver> {
   const r: Receiver = { url: '', requests: [], respond: () => ({ status: 200, body: '{"ok":true}' }), close: async () => undefined }
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
-      const rec: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() }
+      const rec: Received = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: now() }
       r.requests.push(rec)
       const reply = r.respond(rec)
       if (reply === 'hang') return

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { startReceiver, until, type Received } from './receiver.js'
 import { localChain } from '../helpers/chains.js'
+import { testClock } from '../helpers/test-clock.js'
 
 const BOT = '987654321:AAFakeBotTokenForTests_0123456789abcd'
 const CHAT = -1001234567
@@ -34,7 +35,10 @@ api.respond = (q) => {
   return { status: 200, body: '{"ok":true,"result":true}' }
 }
 
-const t = useDaemon({ env: { pipelineTickMs: 50, notifyIntervalMs: 50, approvalTtlSeconds: 5, telegramApiUrl: api.url } })
+// Approvals last an hour of the daemon's test clock; the expiry test moves the clock past it instead of waiting.
+const TTL_MS = 3_600_000
+const clock = testClock()
+const t = useDaemon({ env: { pipelineTickMs: 50, notifyIntervalMs: 50, approvalTtlSeconds: TTL_MS / 1000, telegramApiUrl: api.url, testClockFile: clock.file } })
 afterAll(() => api.close())
 
 beforeAll(async () => {
@@ -116,6 +120,7 @@ describe('Telegram approval', () => {
 
   it('a press after the request expired is refused', async () => {
     const p = await pending()
+    clock.advance(TTL_MS)
     expect((await t.client.call('tx.wait', { id: p.id, timeoutMs: 15_000 })).state).toBe('expired')
     expect(await press(p.approve)).toBe('Refused: the approval request has expired')
     expect(await state(p.id)).toBe('expired')

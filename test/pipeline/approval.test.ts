@@ -10,8 +10,12 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { localChain } from '../helpers/chains.js'
+import { testClock } from '../helpers/test-clock.js'
 
-const t = useDaemon({ env: { pipelineTickMs: 50, approvalTtlSeconds: 3 } })
+// Approvals last an hour of the daemon's test clock; the expiry test moves the clock past it instead of waiting.
+const TTL_MS = 3_600_000
+const clock = testClock()
+const t = useDaemon({ env: { pipelineTickMs: 50, approvalTtlSeconds: TTL_MS / 1000, testClockFile: clock.file } })
 const auth = { password: PASSWORD }
 const owner = EthersWallet.createRandom()
 let provider: JsonRpcProvider
@@ -42,7 +46,7 @@ describe('owner approval', () => {
     const { message, expiresAt } = await t.client.call('tx.approvalMessage', { id: r.id })
     expect(message).toContain(r.id)
     expect(message).toContain(r.contentHash)
-    expect(Date.parse(expiresAt)).toBeGreaterThan(Date.now())
+    expect(Date.parse(expiresAt)).toBeGreaterThan(clock.now())
     const signature = await owner.signMessage(message)
     const approved = await t.client.call('tx.ownerDecide', { id: r.id, message, signature })
     expect(['submitted', 'confirmed']).toContain(approved.state)
@@ -75,6 +79,7 @@ describe('owner approval', () => {
     const r = await bigSend()
     const { message } = await t.client.call('tx.approvalMessage', { id: r.id })
     const signature = await owner.signMessage(message)
+    clock.advance(TTL_MS)
     const expired = await t.client.call('tx.wait', { id: r.id, timeoutMs: 10_000 })
     expect(expired.state).toBe('expired')
     expect((await catchAsync(t.client.call('tx.ownerDecide', { id: r.id, message, signature }))).code).toBe('APPROVAL_INVALID')

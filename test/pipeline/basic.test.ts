@@ -7,8 +7,12 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { localChain } from '../helpers/chains.js'
+import { testClock } from '../helpers/test-clock.js'
 
-const t = useDaemon({ env: { pipelineTickMs: 50 } })
+const TICK_MS = 50
+// Delays pass on the daemon's test clock, moved by the tests, not by waiting.
+const clock = testClock()
+const t = useDaemon({ env: { pipelineTickMs: TICK_MS, testClockFile: clock.file } })
 const auth = { password: PASSWORD }
 let provider: JsonRpcProvider
 let evm: { id: string; address: string }
@@ -48,6 +52,7 @@ describe('pipeline', () => {
     const r = await send('0.3')
     expect(r).toMatchObject({ tier: 'DELAY', state: 'queued' })
     expect(r.executeAt).not.toBeNull()
+    clock.advance(1000)
     const done = await t.client.call('tx.wait', { id: r.id, timeoutMs: 20_000 })
     expect(done.state).toBe('confirmed')
     expect(Date.parse(done.updatedAt)).toBeGreaterThanOrEqual(Date.parse(r.createdAt) + 1000)
@@ -82,7 +87,9 @@ describe('pipeline', () => {
     await t.client.call('killswitch.on', { reason: 'test' })
     expect((await t.client.call('killswitch.status', {})).on).toBe(true)
     expect((await catchAsync(send('0.01'))).code).toBe('KILL_SWITCH_ON')
-    await new Promise((r) => setTimeout(r, 1500))
+    // Past its 1 s delay, then ten sweeps (the margin the wall-clock version had) that must leave it queued.
+    clock.advance(1000)
+    await new Promise((r) => setTimeout(r, 10 * TICK_MS))
     expect((await t.client.call('tx.show', { id: queued.id })).state).toBe('queued')
     expect((await catchAsync(t.client.call('killswitch.off', {}))).code).toBe('AUTH_REQUIRED')
     await t.client.call('killswitch.off', {}, auth)

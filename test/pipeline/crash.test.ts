@@ -14,6 +14,7 @@ import { tempHome } from '../helpers/cli.js'
 import { daemonLog, exitWithin, spawnDaemon, type DaemonProcess } from '../helpers/daemon-process.js'
 import { catchAsync } from '../helpers/errors.js'
 import { localChain } from '../helpers/chains.js'
+import { testClock, type TestClock } from '../helpers/test-clock.js'
 
 const PASSWORD = 'correct horse battery staple'
 const auth = { password: PASSWORD }
@@ -21,6 +22,7 @@ const NET = 'evm-local'
 const WALLET = 'crashy'
 const TICK = { WAIAAS_PIPELINE_TICK_MS: '50' }
 const crashEnv = (stage: string): Record<string, string> => ({ ...TICK, WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_CRASH_AT: stage })
+const clockEnv = (clock: TestClock): Record<string, string> => ({ WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_CLOCK_FILE: clock.file })
 const FINAL = ['confirmed', 'failed', 'denied', 'cancelled', 'rejected', 'expired', 'replaced']
 
 const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
@@ -62,22 +64,25 @@ interface Fixture {
   address: string
   to: string
   key: string
+  /** The daemons' clock; only `setUp(..., { clocked: true })` hands it to them. */
+  clock: TestClock
 }
 
 /** A fresh home and a first daemon that crashes at `stage`: vault, evm-local on the test anvil, a funded wallet, a limit. */
-async function setUp(stage: string, rules: Record<string, unknown>): Promise<Fixture> {
+async function setUp(stage: string, rules: Record<string, unknown>, opts: { clocked?: boolean } = {}): Promise<Fixture> {
   const home = tempHome('waiaas-crash-')
   homes.push(home)
   const pw = home.file('pw.txt', `${PASSWORD}\n`)
+  const clock = testClock(home.root)
   // No setup call below goes through the pipeline, so the crash hook can be armed from the start.
-  const first = await start(home.dataDir, pw, crashEnv(stage))
+  const first = await start(home.dataDir, pw, { ...crashEnv(stage), ...(opts.clocked === true ? clockEnv(clock) : {}) })
   await first.client.call('vault.init', { password: PASSWORD })
   await first.client.call('network.set', { network: NET, rpcUrl: localChain().evmRpcUrl }, auth)
   const { address } = await first.client.call('wallet.create', { chain: 'evm', name: WALLET }, auth)
   await provider.send('anvil_setBalance', [address, '0x56bc75e2d63100000']) // 100 ETH
   await first.client.call('policy.add', { wallet: WALLET, type: 'SPENDING_LIMIT', rules }, auth)
   expect(await provider.getTransactionCount(address, 'latest')).toBe(0)
-  return { home, pw, first, address, to: EthersWallet.createRandom().address, key: `crash-${stage}-${Date.now()}` }
+  return { home, pw, first, address, to: EthersWallet.createRandom().address, key: `crash-${stage}-${Date.now()}`, clock }
 }
 
 /** Sends and expects the daemon to SIGKILL itself before it answers. */
@@ -181,25 +186,27 @@ describe('the pipeline after a SIGKILL', () => {
   }
 
   it('a DELAY request killed right after its decision keeps its deadline and executes once after it', async () => {
-    // Long enough that a restarted process (node, oclif, scrypt unlock) beats it even on a loaded machine.
-    const DELAY = 10
-    const f = await setUp('decided', { instant_max: '0.1', delay_max: '1', delay_seconds: DELAY, daily_limit: '1' })
-    const before = Date.now()
+    // An hour on the daemons' test clock: no restart (node, oclif, scrypt unlock) on a loaded machine comes near it,
+    // and the test then moves the clock past it instead of waiting.
+    const DELAY = 3600
+    const f = await setUp('decided', { instant_max: '0.1', delay_max: '1', delay_seconds: DELAY, daily_limit: '1' }, { clocked: true })
+    const before = f.clock.now()
     await sendAndCrash(f, '0.4')
     const disk = rowOnDisk(f.first.paths.db, f.key)
     expect(disk.state).toBe('queued')
     const deadline = disk.delay_until ?? NaN
     expect(deadline).toBeGreaterThanOrEqual(before + DELAY * 1000)
-    expect(deadline).toBeLessThanOrEqual(Date.now() + DELAY * 1000)
+    expect(deadline).toBeLessThanOrEqual(f.clock.now() + DELAY * 1000)
 
-    const second = await start(f.home.dataDir, f.pw, TICK)
+    const second = await start(f.home.dataDir, f.pw, { ...TICK, ...clockEnv(f.clock) })
     const log = (): string => `${second.output()}\n--- daemon.log ---\n${daemonLog(second.paths)}`
     // The restart must beat the deadline, or "not earlier" would prove nothing.
-    expect(Date.now()).toBeLessThan(deadline)
+    expect(f.clock.now()).toBeLessThan(deadline)
     const shown = await second.client.call('tx.show', { id: disk.id })
     expect(shown).toMatchObject({ state: 'queued', tier: 'DELAY', executeAt: new Date(deadline).toISOString() })
     expect((await send(second.client, f, '0.4')).executeAt).toBe(new Date(deadline).toISOString())
 
+    f.clock.advance(DELAY * 1000)
     await assertExactlyOnce(second.client, f, disk.id, '0.4', log)
     const { entries } = await second.client.call('audit.list', { limit: 1000 })
     const at = (action: string): number => Date.parse(entries.find((e) => e.target === disk.id && e.action === action)?.ts ?? '')

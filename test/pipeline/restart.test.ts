@@ -2,7 +2,8 @@
  * The pipeline across clean daemon restarts (in-process daemons on one home, the first closed before the second
  * starts): a queued delay keeps its deadline; a cancelled delay never runs; an approval expires at its original time
  * and releases its reservation; an idempotency key keeps naming one request; and a request whose RPC endpoint is
- * down when it is approved is held, survives a restart and completes once the endpoint is fixed.
+ * down when it is approved is held, survives a restart and completes once the endpoint is fixed. Delays and expiries
+ * are an hour long on the test clock, which the test moves forward, so no restart can be slow enough to miss them.
  */
 import fs from 'node:fs'
 import { JsonRpcProvider, Wallet as EthersWallet, parseEther } from 'ethers'
@@ -17,6 +18,7 @@ import { PASSWORD } from '../helpers/daemon.js'
 import { waitFor } from '../helpers/e2e.js'
 import { catchAsync } from '../helpers/errors.js'
 import { localChain } from '../helpers/chains.js'
+import { testClock, type TestClock } from '../helpers/test-clock.js'
 
 const auth = { password: PASSWORD }
 const NET = 'evm-local'
@@ -27,6 +29,8 @@ const fresh = (): string => EthersWallet.createRandom().address
 interface Life {
   readonly client: DaemonClient
   readonly daemon: DaemonHandle
+  /** The daemons' clock (both lives share it): delays and expiries are jumped over, not slept through. */
+  readonly clock: TestClock
   address: string
   /** Closes the daemon cleanly and starts a new one on the same home (unlocking from the password). */
   restart(env?: Partial<Env>): Promise<void>
@@ -43,7 +47,8 @@ afterEach(async () => {
 /** A fresh home: vault, evm-local on the test anvil, a wallet funded with 100 ETH and one SPENDING_LIMIT. */
 async function begin(rules: Record<string, unknown>, env: Partial<Env> = {}): Promise<Life> {
   const home = tempHome('waiaas-restart-')
-  const envFor = (extra: Partial<Env>): Env => ({ autoProvision: false, pipelineTickMs: 50, masterPassword: PASSWORD, ...extra })
+  const clock = testClock(home.root)
+  const envFor = (extra: Partial<Env>): Env => ({ autoProvision: false, pipelineTickMs: 50, masterPassword: PASSWORD, testClockFile: clock.file, ...extra })
   let daemon = await startDaemon({ home: home.dataDir, env: envFor(env) })
   let client = await connectExisting(daemon.paths)
   let closed = false
@@ -57,6 +62,7 @@ async function begin(rules: Record<string, unknown>, env: Partial<Env> = {}): Pr
     get daemon() {
       return daemon
     },
+    clock,
     address: '',
     async restart(next = env) {
       client.close()
@@ -102,18 +108,19 @@ async function auditOf(c: DaemonClient, id: string): Promise<Map<string, number[
 
 describe('the pipeline across a clean restart', () => {
   it('a queued DELAY request keeps its deadline and executes after it, exactly once', async () => {
-    const life = await begin({ instant_max: '0.1', delay_max: '1', delay_seconds: 6 })
+    const life = await begin({ instant_max: '0.1', delay_max: '1', delay_seconds: 3600 })
     const to = fresh()
     const r = await life.send(to, '0.5')
     expect(r).toMatchObject({ tier: 'DELAY', state: 'queued' })
     const deadline = Date.parse(r.executeAt ?? '')
-    expect(deadline).toBeGreaterThanOrEqual(Date.parse(r.createdAt) + 6000)
+    expect(deadline).toBeGreaterThanOrEqual(Date.parse(r.createdAt) + 3_600_000)
 
     await life.restart()
-    expect(Date.now(), 'the restart must beat the deadline').toBeLessThan(deadline)
+    expect(life.clock.now(), 'the restart must beat the deadline').toBeLessThan(deadline)
     expect(await life.client.call('tx.show', { id: r.id })).toMatchObject({ state: 'queued', executeAt: r.executeAt })
     expect(await provider.getBalance(to)).toBe(0n)
 
+    life.clock.advance(3_600_000)
     const done = await life.client.call('tx.wait', { id: r.id, timeoutMs: 30_000 })
     expect(done.state, life.log()).toBe('confirmed')
     const audit = await auditOf(life.client, r.id)
@@ -127,7 +134,7 @@ describe('the pipeline across a clean restart', () => {
   })
 
   it('a DELAY request cancelled in time never executes, before or after a restart', async () => {
-    const life = await begin({ instant_max: '0.1', delay_max: '1', delay_seconds: 2 })
+    const life = await begin({ instant_max: '0.1', delay_max: '1', delay_seconds: 3600 })
     const to = fresh()
     const r = await life.send(to, '0.5')
     expect(r.state).toBe('queued')
@@ -140,6 +147,7 @@ describe('the pipeline across a clean restart', () => {
     const sentinel = await life.send(sentinelTo, '0.5')
     expect(sentinel.state).toBe('queued')
     expect(Date.parse(sentinel.executeAt ?? '')).toBeGreaterThan(Date.parse(r.executeAt ?? ''))
+    life.clock.advance(3_600_000)
     expect((await life.client.call('tx.wait', { id: sentinel.id, timeoutMs: 30_000 })).state, life.log()).toBe('confirmed')
 
     expect((await life.client.call('tx.show', { id: r.id })).state).toBe('cancelled')
@@ -152,23 +160,24 @@ describe('the pipeline across a clean restart', () => {
   })
 
   it('an approval survives a restart, expires at its original time, then cannot be approved and holds nothing', async () => {
-    const life = await begin({ instant_max: '0.6', daily_limit: '1' }, { approvalTtlSeconds: 3 })
+    const life = await begin({ instant_max: '0.6', daily_limit: '1' }, { approvalTtlSeconds: 3600 })
     const to = fresh()
     const r = await life.send(to, '0.8')
     expect(r).toMatchObject({ tier: 'APPROVAL', state: 'awaiting_approval' })
     const expiresAt = Date.parse(r.expiresAt ?? '')
-    expect(expiresAt).toBeGreaterThanOrEqual(Date.parse(r.createdAt) + 3000)
-    expect(expiresAt).toBeLessThanOrEqual(Date.now() + 3000)
+    expect(expiresAt).toBeGreaterThanOrEqual(Date.parse(r.createdAt) + 3_600_000)
+    expect(expiresAt).toBeLessThanOrEqual(life.clock.now() + 3_600_000)
 
     // The second daemon has the default TTL (a day): the stored expiry, not today's setting, must decide.
     await life.restart({})
-    expect(Date.now(), 'the restart must beat the expiry').toBeLessThan(expiresAt)
+    expect(life.clock.now(), 'the restart must beat the expiry').toBeLessThan(expiresAt)
     expect(await life.client.call('tx.show', { id: r.id })).toMatchObject({ state: 'awaiting_approval', expiresAt: r.expiresAt })
     // Its 0.8 is still reserved against the daily limit of 1.
     const reserved = await life.client.call('policy.test', { wallet: WALLET, network: NET, to: fresh(), amount: '0.5' })
     expect(reserved.tier).toBe('APPROVAL')
     expect(reserved.decisive.rule?.field).toBe('daily_limit')
 
+    life.clock.advance(3_600_000)
     const expired = await life.client.call('tx.wait', { id: r.id, timeoutMs: 30_000 })
     expect(expired.state, life.log()).toBe('expired')
     const audit = await auditOf(life.client, r.id)
@@ -188,7 +197,7 @@ describe('the pipeline across a clean restart', () => {
   })
 
   it('an idempotency key names the same request across a restart and never sends twice', async () => {
-    const life = await begin({ instant_max: '0.1', delay_max: '1', delay_seconds: 3 })
+    const life = await begin({ instant_max: '0.1', delay_max: '1', delay_seconds: 3600 })
     const toNow = fresh()
     const toLater = fresh()
     const instant = await life.send(toNow, '0.05', { idempotencyKey: 'restart-instant' })
@@ -203,6 +212,7 @@ describe('the pipeline across a clean restart', () => {
     expect(await life.send(toLater, '0.5', { idempotencyKey: 'restart-delay' })).toMatchObject({ id: queued.id, executeAt: queued.executeAt })
     expect((await catchAsync(life.send(toLater, '0.6', { idempotencyKey: 'restart-delay' }))).code).toBe('IDEMPOTENCY_CONFLICT')
 
+    life.clock.advance(3_600_000)
     expect((await life.client.call('tx.wait', { id: queued.id, timeoutMs: 30_000 })).state, life.log()).toBe('confirmed')
     expect((await life.send(toLater, '0.5', { idempotencyKey: 'restart-delay' })).id).toBe(queued.id)
     expect(await provider.getBalance(toNow)).toBe(parseEther('0.05'))

@@ -8,10 +8,13 @@ import { Connection, Keypair, LAMPORTS_PER_SOL, PublicKey, SystemProgram, Transa
 import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createMint, getAccount, getAssociatedTokenAddressSync, getOrCreateAssociatedTokenAccount, mintTo } from '@solana/spl-token'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { testClock } from '../helpers/test-clock.js'
 import { catchAsync } from '../helpers/errors.js'
 import { localChain } from '../helpers/chains.js'
 
-const t = useDaemon({ env: { pipelineTickMs: 50 } })
+// The 1 s delay passes on the daemon's test clock, moved by the test.
+const clock = testClock()
+const t = useDaemon({ env: { pipelineTickMs: 50, testClockFile: clock.file } })
 const auth = { password: PASSWORD }
 let conn: Connection
 let sol: { address: string }
@@ -35,6 +38,7 @@ describe('Solana pipeline', () => {
     expect(await conn.getBalance(to)).toBe(LAMPORTS_PER_SOL / 2)
     const d = await send({ amount: '1.5' })
     expect(d.state).toBe('queued')
+    clock.advance(1000)
     expect((await t.client.call('tx.wait', { id: d.id, timeoutMs: 20_000 })).state).toBe('confirmed')
   })
 

@@ -108,13 +108,13 @@ export interface LinkDecision {
  * and the signature the owner's (APPROVAL_INVALID otherwise, and the link stays usable). The link is consumed in the
  * transaction that records the decision, so a replay or a concurrent second use is refused with APPROVAL_LINK_USED.
  */
-export async function decideByLink(ctx: Pick<DaemonContext, 'db' | 'pipeline'>, token: string, message: string, signature: string): Promise<LinkDecision> {
-  const { link } = openApprovalLink(ctx, token)
+export async function decideByLink(ctx: Pick<DaemonContext, 'db' | 'pipeline' | 'now'>, token: string, message: string, signature: string): Promise<LinkDecision> {
+  const { link } = openApprovalLink(ctx, token, ctx.now())
   let decision: 'approve' | 'reject' | undefined
   const consume = (): void => {
     // Runs only after ownerDecide has parsed and checked the message, so it parses here.
     const d = parseApprovalMessage(message).decision
-    if (!useApprovalLink(ctx.db, link.tokenHash, d, Date.now())) throw new WaiaasError('APPROVAL_LINK_USED', 'This approval link was already used', { details: {} })
+    if (!useApprovalLink(ctx.db, link.tokenHash, d, ctx.now())) throw new WaiaasError('APPROVAL_LINK_USED', 'This approval link was already used', { details: {} })
     decision = d
   }
   let row: RequestRow

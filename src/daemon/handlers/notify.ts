@@ -69,13 +69,13 @@ export const add: Handler<'notify.add'> = (ctx, p, caller) => {
 
 export const list: Handler<'notify.list'> = (ctx) => {
   const counts = queueCounts(ctx.db)
-  return { channels: listChannels(ctx.db).map((ch) => toView(ch, counts.get(ch.id))) }
+  return { channels: listChannels(ctx.db).map((ch) => toView(ch, counts.get(ch.id), ctx.now())) }
 }
 
 export const remove: Handler<'notify.remove'> = (ctx, p, caller) => {
   return inTransaction(ctx.db, () => {
     const ch = getChannel(ctx.db, p.id)
-    const v = toView(ch, queueCounts(ctx.db).get(ch.id))
+    const v = toView(ch, queueCounts(ctx.db).get(ch.id), ctx.now())
     deleteChannel(ctx.db, ch.id)
     appendAudit(ctx.db, { actor: caller.actor, action: 'notify.remove', target: ch.id, outcome: 'ok', details: auditView(v) })
     return v

@@ -60,7 +60,7 @@ export const approve: Handler<'tx.approve'> = async (ctx, p, caller) => view(ctx
 export const reject: Handler<'tx.reject'> = (ctx, p, caller) => view(ctx, ctx.pipeline.reject(p.id, caller.actor, p.reason))
 export const approvalMessage: Handler<'tx.approvalMessage'> = (ctx, p) => ctx.pipeline.approvalMessage(p.id, p.decision)
 export const ownerDecide: Handler<'tx.ownerDecide'> = async (ctx, p) => view(ctx, await ctx.pipeline.ownerDecide(p.id, p.message, p.signature))
-export const approvalLink: Handler<'tx.approvalLink'> = (ctx, p, caller) => createApprovalLink(ctx, p.id, caller.actor)
+export const approvalLink: Handler<'tx.approvalLink'> = (ctx, p, caller) => createApprovalLink(ctx, p.id, caller.actor, ctx.now())
 export const cancel: Handler<'tx.cancel'> = async (ctx, p, caller) => {
   if (caller.session !== undefined && getRequest(ctx.db, p.id).actor !== caller.actor) {
     throw new WaiaasError('SESSION_SCOPE', 'A session may cancel only the requests it made', { details: { id: p.id } })

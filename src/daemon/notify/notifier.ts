@@ -31,6 +31,8 @@ export interface NotifierOptions {
   timeoutMs?: number
   /** Attempts before a delivery is given up as failed. */
   maxAttempts?: number
+  /** The daemon's clock, which retry backoffs are measured by (default the wall clock; tests move a test clock). */
+  now?: () => number
 }
 
 export type { ChannelTestResult as TestResult } from '../ports.js'
@@ -64,6 +66,7 @@ export class Notifier implements NotifierPort {
   private stopped = false
   private readonly timeoutMs: number
   private readonly maxAttempts: number
+  private readonly now: () => number
 
   constructor(
     private readonly env: NotifierEnv,
@@ -71,8 +74,9 @@ export class Notifier implements NotifierPort {
   ) {
     this.timeoutMs = opts.timeoutMs ?? 10_000
     this.maxAttempts = opts.maxAttempts ?? 8
+    this.now = opts.now ?? Date.now
     this.agent = notifyAgent(this.timeoutMs)
-    this.telegram = new TelegramApprovals(env, { telegramApi: opts.telegramApi, intervalMs: opts.intervalMs, agent: this.agent, signal: this.abort.signal })
+    this.telegram = new TelegramApprovals(env, { telegramApi: opts.telegramApi, intervalMs: opts.intervalMs, agent: this.agent, signal: this.abort.signal, now: this.now })
   }
 
   /** Sets the cursor the first time (at the audit head), then runs every intervalMs; starts the Telegram poller. */
@@ -101,7 +105,7 @@ export class Notifier implements NotifierPort {
     try {
       collect(this.env.db)
       if (this.env.keyring.locked) return
-      const now = Date.now()
+      const now = this.now()
       for (const ch of listChannels(this.env.db)) {
         if (this.running.size >= CONCURRENCY) break
         if (!ch.enabled || this.running.has(ch.id) || ch.backoffUntil > now) continue
@@ -122,7 +126,7 @@ export class Notifier implements NotifierPort {
     const db = this.env.db
     for (let i = 0; i < PER_RUN && !this.stopped; i++) {
       const ch = findChannel(db, id)
-      const now = Date.now()
+      const now = this.now()
       if (ch === undefined || !ch.enabled || ch.backoffUntil > now || this.env.keyring.locked) return
       const row = headOfQueue(db, id)
       if (row === undefined || row.nextAttemptAt > now) return
@@ -130,7 +134,7 @@ export class Notifier implements NotifierPort {
       const { result, secrets } = await this.send(ch, row.payload, buttons)
       if (this.stopped) return
       const error = result.error === null ? null : scrub(result.error, secrets)
-      const done = Date.now()
+      const done = this.now()
       if (result.error === null) {
         inTransaction(db, () => {
           recordAttempt(db, row.id, { state: 'delivered', status: result.status, error: null, nextAttemptAt: done, now: done })

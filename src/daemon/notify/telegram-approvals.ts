@@ -54,7 +54,7 @@ export class TelegramApprovals {
 
   constructor(
     private readonly env: NotifierEnv,
-    private readonly opts: { telegramApi: string; intervalMs: number; agent: Agent; signal: AbortSignal },
+    private readonly opts: { telegramApi: string; intervalMs: number; agent: Agent; signal: AbortSignal; now: () => number },
   ) {}
 
   start(): void {
@@ -157,14 +157,14 @@ export class TelegramApprovals {
     if (chatId !== ch.config.chatId) return refuse('this chat may not approve requests')
     if (userId !== ch.config.approverUserId) return refuse('you are not the approver of this channel')
     if (grant.used_at !== null) return refuse('this button was already used')
-    if (Date.now() >= grant.expires_at) return refuse('the approval request has expired')
+    if (this.opts.now() >= grant.expires_at) return refuse('the approval request has expired')
     const row = findRequest(db, grant.request_id)
     if (row === undefined) return refuse('the request no longer exists')
     if (row.state !== 'awaiting_approval') return refuse(`the request is ${row.state}, not awaiting approval`)
     if (row.contentHash !== grant.content_hash) return refuse('the request is not the one this message showed')
 
     // Use the token, and its sibling, before acting: a replay finds it used.
-    const used = useGrant(db, grant, Date.now())
+    const used = useGrant(db, grant, this.opts.now())
     if (!used) return refuse('this button was already used')
 
     let outcome: string

@@ -115,7 +115,7 @@ async function submitSignOnly(ctx: PipelineCtx, plan: Plan, payload: Payload, ha
     }
     // Written whole rather than moved (the transition helper): this transaction creates the row in its final state.
     insertRequest(db, row)
-    if (signed) appendAudit(db, { actor: 'daemon', action: 'tx.signed', target: id, outcome: 'ok', details: { kind: row.kind, network: row.network, txHash: null } })
+    if (signed) appendAudit(db, { actor: 'daemon', action: 'tx.signed', target: id, outcome: 'ok', details: { kind: row.kind, network: row.network, txHash: null } }, new Date(row.updatedAt))
     return { row, replayed: false }
   })
   if (out.replayed) return replay(out.row, hash, key ?? '')

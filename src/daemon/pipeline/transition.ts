@@ -24,8 +24,10 @@ export function move(ctx: PipelineCtx, id: string, m: Move): boolean {
   const db = ctx.env.db
   return inTransaction(db, () => {
     m.inside?.()
-    const ok = transition(db, id, m.from, m.to, m.patch ?? {}, ctx.now())
-    if (ok) appendAudit(db, { ...m.audit, target: id })
+    // One clock for the row and its audit entry (the daemon's: the wall clock, or the test clock in tests).
+    const now = ctx.now()
+    const ok = transition(db, id, m.from, m.to, m.patch ?? {}, now)
+    if (ok) appendAudit(db, { ...m.audit, target: id }, new Date(now))
     return ok
   })
 }

@@ -63,7 +63,7 @@ function sendErrorPage(res: ServerResponse, err: WaiaasError, head: boolean): vo
 }
 
 function page(ctx: DaemonContext, token: string, nonce: string): string {
-  const { link, request } = openApprovalLink(ctx, token)
+  const { link, request } = openApprovalLink(ctx, token, ctx.now())
   const wallet = findWallet(ctx.db, request.walletId)
   // Only display fields of the network: its effective RPC URL may hold credentials.
   const net = effectiveNetwork(ctx.db, request.network)
