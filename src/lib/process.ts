@@ -11,7 +11,7 @@ export interface PidInfo {
   startedAt: string
 }
 
-/** True when a process with this pid exists (EPERM means it exists but is not ours). */
+/** True when a process with this pid exists (EPERM means it exists but is not ours), a zombie included. */
 export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0)
@@ -19,6 +19,28 @@ export function processAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+/**
+ * True when the process exists and has not exited. A zombie has exited: it only waits for its parent to collect its
+ * status, which for an orphan (an anvil whose daemon was killed) is the init process, whenever that gets to it, and
+ * kill(pid, 0) still succeeds on it. (processAlive keeps counting it: its pid is not free, and a daemon's socket may
+ * still be closing.)
+ */
+export function processRunning(pid: number): boolean {
+  return processAlive(pid) && !exited(pid)
+}
+
+/** Linux: the process is a zombie (state Z) or being reaped (X), per /proc/<pid>/stat; false where that cannot be read. */
+function exited(pid: number): boolean {
+  let stat: string
+  try {
+    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return false
+  }
+  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
+  return state === 'Z' || state === 'X'
 }
 
 /** Reads the pid file; undefined when missing or unreadable garbage (which is treated as stale). */
