@@ -16,9 +16,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // Most test time is spent waiting on real daemons, chains and CLI processes, not on this process's CPU: three
-    // files at a time on 2 cores (vitest's default is one fewer worker than cores, so one file at a time here).
-    maxWorkers: 3,
+    // Most test time is spent waiting on real daemons, chains and CLI processes, not on this process's CPU: four
+    // files at a time on 2 cores (vitest's default is one fewer worker than cores, so one file at a time here), one of
+    // them the image build, which holds its worker for minutes while buildah works.
+    maxWorkers: 4,
     // Files share their worker's module cache (no test mocks modules; a file that changes process.env restores it in
     // afterAll, see test/helpers/kdf.ts): ethers, web3.js and SQLite load once per worker instead of once per file.
     isolate: false,
