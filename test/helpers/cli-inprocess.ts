@@ -9,6 +9,7 @@
  * One run at a time: the process-wide swap is safe because vitest runs a file's tests one after another and a
  * worker's files one at a time (pool forks). A second run that starts before the first ended fails at once.
  */
+import { AsyncLocalStorage } from 'node:async_hooks'
 import { Console } from 'node:console'
 import path from 'node:path'
 import { Readable, Writable } from 'node:stream'
@@ -42,10 +43,25 @@ const WATCHED_EVENTS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'exit', 'beforeExit', 'un
 
 let running: string | undefined
 
+/**
+ * The run a piece of code belongs to, by async context: only what the command's own code writes is its output. Code
+ * of an earlier test that is still going in this worker (a web3.js Connection logging "ws error:" as it retries a
+ * chain that has stopped) writes to the real stream, as it would have beside a spawned process.
+ */
+const currentCommand = new AsyncLocalStorage<Sink[]>()
+
 class Sink extends Writable {
   text = ''
   isTTY = undefined
+  constructor(private readonly elsewhere: NodeJS.WritableStream) {
+    super()
+  }
   override _write(chunk: Buffer | string, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (currentCommand.getStore()?.includes(this) !== true) {
+      this.elsewhere.write(chunk)
+      cb()
+      return
+    }
     this.text += typeof chunk === 'string' ? chunk : chunk.toString('utf8')
     cb()
   }
@@ -93,8 +109,8 @@ async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: 
   // The queue makes this impossible; anything that gets around it would share this process's stdio and environment.
   if (running !== undefined) throw new Error(`in-process CLI runs overlap: \`${what}\` started while \`${running}\` runs`)
   running = what
-  const out = new Sink()
-  const err = new Sink()
+  const out = new Sink(process.stdout)
+  const err = new Sink(process.stderr)
   const stdin = Readable.from(opts.input === undefined || opts.input === '' ? [] : [Buffer.from(opts.input)])
   Object.assign(stdin, { isTTY: undefined })
   let listenersBefore: number[] | undefined
@@ -126,7 +142,7 @@ async function runAlone(args: string[], opts: { env: NodeJS.ProcessEnv; input?: 
     // Loaded (the first time) under the run's environment, as bin/run.js loads it.
     const loaded = await cliConfig()
     listenersBefore = WATCHED_EVENTS.map((e) => process.listenerCount(e))
-    await execute({ args, loadOptions: loaded })
+    await currentCommand.run([out, err], () => execute({ args, loadOptions: loaded }))
     const exitCode = exitedWith ?? Number(process.exitCode ?? 0)
     if (processExitCalled !== undefined) throw new Error(`\`${what}\` called process.exit(${String(processExitCalled)}): run it with { spawn: true }`)
     return { code: exitCode, stdout: out.text, stderr: err.text }
