@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import os from 'node:os'
 import Database from 'better-sqlite3'
 import { WaiaasError } from '../../lib/errors.js'
 import { openPrivateForAppend } from '../../lib/paths.js'
@@ -37,7 +38,7 @@ export function openDatabase(file: string): Db {
     db.pragma('foreign_keys = ON')
     applyMigrations(db)
     for (const suffix of ['-wal', '-shm']) chmodIfPresent(file + suffix)
-    checkpointWhenIdle(db)
+    checkpointWhenIdle(db, file)
     return db
   } catch (err) {
     db.close()
@@ -49,18 +50,22 @@ export function openDatabase(file: string): Db {
 const CHECKPOINT_EVERY_MS = 250
 const CHECKPOINT_BACKSTOP_PAGES = 10_000
 
+/** SQLite's own auto-checkpoint threshold: the WAL is copied back once it holds this many frames. */
+const CHECKPOINT_AT_FRAMES = 1000
+
 /**
  * Checkpoints off the request path. By default SQLite copies the WAL back into the database inside the commit that
  * takes it past 1,000 pages, so one request in ~200 paid for everyone's pages (milliseconds, plus an fsync of the
- * database file). Here a timer does it between requests (PASSIVE: it never waits for, or blocks, a writer), and a
- * commit checkpoints by itself only if the WAL ever reaches 10,000 pages. Durability is unchanged: a commit still
- * syncs the WAL (synchronous=FULL) before it returns.
+ * database file). Here a timer does it between requests once the WAL holds as many frames (PASSIVE: it never waits
+ * for, or blocks, a writer), and a commit checkpoints by itself only if the WAL ever reaches 10,000 pages. Small and
+ * idle writes stay in the WAL as before: the database file changes only when a checkpoint is due. Durability is
+ * unchanged: a commit still syncs the WAL (synchronous=FULL) before it returns.
  */
-function checkpointWhenIdle(db: Db): void {
+function checkpointWhenIdle(db: Db, file: string): void {
   db.pragma(`wal_autocheckpoint = ${CHECKPOINT_BACKSTOP_PAGES}`)
   const timer = setInterval(() => {
     if (!db.open) return clearInterval(timer)
-    if (db.inTransaction) return
+    if (db.inTransaction || framesNotCheckpointed(`${file}-shm`) < CHECKPOINT_AT_FRAMES) return
     try {
       db.pragma('wal_checkpoint(PASSIVE)')
     } catch {
@@ -68,6 +73,26 @@ function checkpointWhenIdle(db: Db): void {
     }
   }, CHECKPOINT_EVERY_MS)
   timer.unref()
+}
+
+/**
+ * Frames in the WAL not yet copied into the database, from the wal-index (the -shm file, https://www.sqlite.org/walformat.html):
+ * the header's mxFrame (offset 16) less the checkpoint's nBackfill (offset 96), both native-endian u32. A file that
+ * cannot be read counts as due, so the checkpoint is never skipped for want of the number.
+ */
+export function framesNotCheckpointed(shm: string): number {
+  const head = Buffer.alloc(100)
+  let fd: number | undefined
+  try {
+    fd = fs.openSync(shm, 'r')
+    if (fs.readSync(fd, head, 0, 100, 0) < 100) return Number.POSITIVE_INFINITY
+  } catch {
+    return Number.POSITIVE_INFINITY
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd)
+  }
+  const u32 = (at: number): number => (os.endianness() === 'LE' ? head.readUInt32LE(at) : head.readUInt32BE(at))
+  return u32(16) - u32(96)
 }
 
 /** Creates the file owner-only before SQLite sees it, so it is never briefly readable by others. */
