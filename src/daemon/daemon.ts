@@ -150,11 +150,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     ctx.monitor.start()
     undo.push(() => ctx.monitor.stop())
 
-    const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES })
+    let started: () => void = () => {}
+    const ready = new Promise<void>((resolve) => (started = resolve))
+    const socket: SocketServer = createSocketServer(ctx, { maxFrameBytes: opts.maxFrameBytes ?? MAX_FRAME_BYTES, ready })
     await listenSocket(socket.server, paths.socket)
     undo.push(() => socket.close())
-    // After the socket: a plugin that cannot start is logged and shown in status, and never stops the daemon.
-    await ctx.plugins.start(ctx)
+    // After the socket: a plugin that cannot start is logged and shown in status, and never stops the daemon. Calls
+    // that arrive meanwhile wait for it (`ready`), so the first one already finds an enabled plugin serving.
+    try {
+      await ctx.plugins.start(ctx)
+    } finally {
+      started()
+    }
     undo.push(() => ctx.plugins.close())
     const backups = startBackupSchedule(ctx, env, opts.passwordFile)
     undo.push(() => backups.stop())

@@ -34,7 +34,12 @@ export interface SocketServer {
   close(): Promise<void>
 }
 
-export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: number }): SocketServer {
+/**
+ * `ready`: settles once the daemon's start-up after the socket (the HTTP plugins) is done; calls wait for it, so a
+ * client that connects as soon as the socket appears never sees a half-started daemon (an enabled REST plugin that is
+ * not serving yet).
+ */
+export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: number; ready?: Promise<void> }): SocketServer {
   const log = ctx.log.child('socket')
   const sockets = new Set<net.Socket>()
   let inflight = 0
@@ -68,6 +73,7 @@ export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: nu
       const started = performance.now()
       inflight++
       try {
+        if (opts.ready !== undefined) await opts.ready
         const result = await dispatch(ctx, req.method, req.params, readAuth(req.auth))
         if (req.method === 'system.hello') greeted = true
         send({ jsonrpc: '2.0', id, result })
