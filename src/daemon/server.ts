@@ -41,6 +41,9 @@ export interface SocketServer {
  */
 export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: number; ready?: Promise<void> }): SocketServer {
   const log = ctx.log.child('socket')
+  // Known without awaiting once settled: a call after start-up costs no extra microtask.
+  let started = opts.ready === undefined
+  void opts.ready?.then(() => (started = true))
   const sockets = new Set<net.Socket>()
   let inflight = 0
   let idle: (() => void) | undefined
@@ -73,7 +76,7 @@ export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: nu
       const started = performance.now()
       inflight++
       try {
-        if (opts.ready !== undefined) await opts.ready
+        if (!started) await opts.ready
         const result = await dispatch(ctx, req.method, req.params, readAuth(req.auth))
         if (req.method === 'system.hello') greeted = true
         send({ jsonrpc: '2.0', id, result })

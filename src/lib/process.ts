@@ -28,20 +28,9 @@ export function processAlive(pid: number): boolean {
  * still be closing.)
  */
 export function processRunning(pid: number): boolean {
-  return processAlive(pid) && !exited(pid)
+  return processAlive(pid) && processIdentity(pid) !== undefined
 }
 
-/** Linux: the process is a zombie (state Z) or being reaped (X), per /proc/<pid>/stat; false where that cannot be read. */
-function exited(pid: number): boolean {
-  let stat: string
-  try {
-    stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return false
-  }
-  const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3)
-  return state === 'Z' || state === 'X'
-}
 
 /** Reads the pid file; undefined when missing or unreadable garbage (which is treated as stale). */
 export function readPidFile(file: string): PidInfo | undefined {

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FREE_FAILURES, retryAfter } from '../../src/daemon/auth-throttle.js'
 import { tempHome } from '../helpers/cli.js'
+import { testClock } from '../helpers/test-clock.js'
 import { MASTER_PASSWORD, fails, modeOf, ok, runner, snapshotDir, type Runner, stopDaemonSurely } from '../helpers/e2e.js'
 
 /** Runs `act` and checks that `wallet list --json` is the same before and after. */
@@ -19,9 +20,8 @@ async function unchanged(cli: Runner, act: () => Promise<void>): Promise<void> {
 describe('bad input against an initialised data directory', () => {
   const home = tempHome('wb-')
   // The daemon's clock (src/lib/clock.ts): the password throttle's waits pass by moving it, not by sleeping.
-  const clock = home.file('clock-ms', '0')
-  const advance = (ms: number): void => fs.writeFileSync(clock, String(Number(fs.readFileSync(clock, 'utf8')) + ms))
-  const cli = runner(home.dataDir, { WAIAAS_TEST_CLOCK_FILE: clock })
+  const { file: clockFile, advance } = testClock(home.root)
+  const cli = runner(home.dataDir, { WAIAAS_TEST_CLOCK_FILE: clockFile })
   const pw = home.file('master.txt', MASTER_PASSWORD)
   const wrong = home.file('wrong.txt', 'definitely not the password')
   const ksPw = home.file('ks-pw.txt', 'some keystore password')
@@ -216,9 +216,8 @@ describe('init with bad input', () => {
 describe('throttling of repeated wrong passwords', () => {
   const home = tempHome('wbt-')
   // The daemon's clock (src/lib/clock.ts): a throttle's wait passes by moving it, not by sleeping.
-  const clock = home.file('clock-ms', '0')
-  const advance = (ms: number): void => fs.writeFileSync(clock, String(Number(fs.readFileSync(clock, 'utf8')) + ms))
-  const cli = runner(home.dataDir, { WAIAAS_TEST_CLOCK_FILE: clock })
+  const { file: clockFile, advance } = testClock(home.root)
+  const cli = runner(home.dataDir, { WAIAAS_TEST_CLOCK_FILE: clockFile })
   const pw = home.file('master.txt', MASTER_PASSWORD)
   const wrong = home.file('wrong.txt', 'definitely not the password')
 
