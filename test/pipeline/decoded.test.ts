@@ -90,10 +90,12 @@ describe('decoded calldata', () => {
 
   it('sign tx: decodes the caller-built transaction, signs it without sending, and refuses the same to a stranger', async () => {
     const nonce = await provider.getTransactionCount(wallet.address, 'pending')
-    // Fees as a caller builds them, from the chain's own suggestion: this worker's anvil lowers its base fee with every
-    // empty block other files mine, and a fixed 3 gwei would meet the fee bound (10x the suggestion) instead.
-    const fee = await provider.getFeeData()
-    const base = { to: token, nonce, gasLimit: '100000', maxFeePerGas: String(fee.maxFeePerGas), maxPriorityFeePerGas: String(fee.maxPriorityFeePerGas), chainId: 31337 }
+    // Fees from the chain's latest base fee and a 1 wei tip, the least the daemon itself suggests: this worker's anvil
+    // lowers its base fee with every empty block other files mine, so a fixed fee (or ethers' fixed 1 gwei tip) can
+    // exceed the fee bound (10x the suggestion) and the test would assert the bound instead of the decoding.
+    const latest = await provider.getBlock('latest')
+    const baseFee = latest?.baseFeePerGas ?? 0n
+    const base = { to: token, nonce, gasLimit: '100000', maxFeePerGas: String(2n * baseFee + 1n), maxPriorityFeePerGas: '1', chainId: 31337 }
     const ok = await t.client.call('sign.tx', { wallet: 'dec', network: 'evm-local', transaction: { ...base, data: erc20.encodeFunctionData('transfer', [friend, 7n]) } }, auth)
     expect(ok.state).toBe('signed')
     const tx = Transaction.from(ok.signature ?? '')
