@@ -1,0 +1,5 @@
+import type { PageProps } from './types.js'
+
+export function SessionsPage(_props: PageProps) {
+  return <h1>Sessions</h1>
+}
