@@ -23,6 +23,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY bin ./bin
 COPY src ./src
+# The admin web UI's sources (Preact + Vite); `npm run build` bundles them into dist/admin.
+COPY admin ./admin
 # The build sorts the oclif manifest's commands so it is the same on every machine.
 COPY scripts/sort-manifest.mjs ./scripts/
 RUN npm run build \
