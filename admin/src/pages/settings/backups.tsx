@@ -1,0 +1,51 @@
+/**
+ * Backups: make one now (the daemon asks for the master password again: a backup is sealed under a key stretched
+ * from it) and see the ones in the data directory.
+ */
+import { useState } from 'preact/hooks'
+import { call, type Output } from '../../api.js'
+import { Time } from '../../components/bits.js'
+import { Confirm } from '../../components/dialog.js'
+import { BackupList } from './backup-list.js'
+
+type Made = Output<'backup.create'>
+
+function bytes(n: number): string {
+  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`
+}
+
+export function Backups() {
+  const [asking, setAsking] = useState(false)
+  const [made, setMade] = useState<Made | undefined>()
+  return (
+    <section aria-labelledby="backups-title">
+      <div class="page-head">
+        <h2 id="backups-title">Backups</h2>
+        <button type="button" class="primary" onClick={() => setAsking(true)}>
+          Create a backup
+        </button>
+      </div>
+      {made !== undefined && (
+        <p class="ok-box" role="status">
+          Backup written: <code>{made.file}</code> ({bytes(made.bytes)}, {made.walletCount} wallets, audit head #{made.auditHead.seq}, <Time iso={made.createdAt} />
+          ).
+        </p>
+      )}
+      <BackupList />
+      {asking && (
+        <Confirm
+          title="Create an encrypted backup?"
+          confirmLabel="Create backup"
+          password
+          onConfirm={async (password) => setMade(await call('backup.create', {}, { password: password ?? '' }))}
+          onClose={() => setAsking(false)}
+        >
+          <p>
+            A consistent snapshot of the database and prices, sealed under a key stretched from the master password, written (mode 0600) to the data directory's <code>backups/</code> folder. Enter the master password
+            to confirm it is you; the backup can only be restored with it.
+          </p>
+        </Confirm>
+      )}
+    </section>
+  )
+}
