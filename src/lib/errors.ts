@@ -167,6 +167,7 @@ export const ERROR_CODES = {
   POLICY_EFFECT_CHANGED: row(EXIT.denied, -32210, 409, 'Simulated again just before signing, the transaction did more than was decided, so nothing was signed; submit it again to have it decided on what it does now.'),
   INPUT_FILE_SYMLINK: row(EXIT.conflict, -32190, 409, 'waiaas never writes through a symbolic link: name the file itself (details.target is where the link points), or remove the link.'),
   FEATURE_UNAVAILABLE: row(EXIT.error, -32200, 501, 'This part of WAIaaS is not yet available in waiaas; details.feature names it and details.instead says what to use meanwhile.'),
+  EVENTS_TOO_MANY_STREAMS: row(EXIT.error, -32220, 429, 'Close an event stream (another tab of the admin UI, an SDK follower) and connect again; details.max streams may be open at once.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -209,6 +209,7 @@ describe('public surface', () => {
       OWNER_HELD_BY_DAEMON: 8,
       INPUT_FILE_SYMLINK: 8,
       FEATURE_UNAVAILABLE: 1,
+      EVENTS_TOO_MANY_STREAMS: 1,
     })
   })
 

@@ -14,6 +14,7 @@ import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
 import { dispatch, verifyCredential } from '../dispatch.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
+import { EVENTS_PATH, eventStreams } from './events.js'
 import { openApiDocument } from './openapi.js'
 import { OPENAPI_PATH, queryParams, restParams, routeTable, type Verb } from './rest.js'
 import { isLoopbackHost } from './settings.js'
@@ -171,6 +172,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   let url = ''
   let inflight = 0
   let idle: (() => void) | undefined
+  const events = eventStreams(ctx, { serving: () => opts.serving('rest') })
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verb = req.method ?? 'GET'
@@ -197,6 +199,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       openapi ??= openApiDocument(ctx.version, url)
       return send(res, 200, openapi)
     }
+    if (path === EVENTS_PATH) return events.handle(req, res)
     const byVerb = routes.get(path)
     if (byVerb === undefined) throw notFound(path)
     const route = byVerb.get(verb as Verb)
@@ -251,6 +254,8 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Event streams never finish by themselves: end them, or the drain below would wait for them.
+      events.closeAll()
       server.closeIdleConnections()
       if (inflight > 0) {
         await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())])
