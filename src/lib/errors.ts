@@ -173,6 +173,7 @@ export const ERROR_CODES = {
   AUTH_PASSWORD_REQUIRED: row(EXIT.auth, -32232, 401, 'This act asks for the master password again: send it in the X-Master-Password header of this request (the admin UI asks for it).'),
   ADMIN_CLI_ONLY: row(EXIT.auth, -32233, 403, 'Keys are never typed into or shown in a browser: use the CLI on the daemon\'s machine (details.command names it).'),
   ADMIN_UI_NOT_BUILT: row(EXIT.error, -32234, 503, 'The admin UI is built with the package: run `npm run build` in the waiaas checkout (it writes dist/admin/), then reload.'),
+  EVENTS_TOO_MANY_STREAMS: row(EXIT.error, -32220, 429, 'Close an event stream (another tab of the admin UI, an SDK follower) and connect again; details.max streams may be open at once.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -214,6 +214,7 @@ describe('public surface', () => {
       AUTH_PASSWORD_REQUIRED: 6,
       ADMIN_CLI_ONLY: 6,
       ADMIN_UI_NOT_BUILT: 1,
+      EVENTS_TOO_MANY_STREAMS: 1,
     })
   })
 

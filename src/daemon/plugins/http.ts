@@ -16,6 +16,7 @@ import { dispatch, verifyCredential } from '../dispatch.js'
 import { ADMIN_BODY_BYTES, adminCookieSecure, clearCookieHeader, handleAdminApi, isAdminApiPath, restCredential } from './admin.js'
 import { isAdminUiRequest, serveAdminUi } from './admin-static.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
+import { EVENTS_PATH, eventStreams } from './events.js'
 import { openApiDocument } from './openapi.js'
 import { OPENAPI_PATH, queryParams, restParams, routeTable, type Verb } from './rest.js'
 import { setSecurityHeaders } from './security-headers.js'
@@ -174,6 +175,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   let url = ''
   let inflight = 0
   let idle: (() => void) | undefined
+  const events = eventStreams(ctx, { serving: () => opts.serving('rest') })
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verb = req.method ?? 'GET'
@@ -209,6 +211,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       const out = await handleAdminApi(ctx, { path, verb, headers: req.headers, auth, peer: req.socket.remoteAddress, secure, readBody })
       return send(res, 200, { ok: true, data: out.data }, out.setCookie === undefined ? {} : { 'set-cookie': out.setCookie })
     }
+    if (path === EVENTS_PATH) return events.handle(req, res)
     const byVerb = routes.get(path)
     if (byVerb === undefined) throw notFound(path)
     const route = byVerb.get(verb as Verb)
@@ -268,6 +271,8 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Event streams never finish by themselves: end them, or the drain below would wait for them.
+      events.closeAll()
       server.closeIdleConnections()
       if (inflight > 0) {
         await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())])

@@ -10,6 +10,7 @@ import { z } from 'zod'
 import { contract, NAMED_SCHEMAS, type MethodDef, type MethodName } from '../../lib/contract/index.js'
 import { ERROR_CODES, type ErrorCode } from '../../lib/errors.js'
 import { ADMIN_SCHEMAS, ADMIN_SECURITY_SCHEMES, adminPaths } from './openapi-admin.js'
+import { EVENTS_PATH } from './events.js'
 import { OPENAPI_PATH, restRoutes, type Route } from './rest.js'
 
 type Json = Record<string, unknown>
@@ -238,6 +239,37 @@ const apiError: Json = {
 const errorEnvelope: Json = { type: 'object', required: ['ok', 'error'], properties: { ok: { type: 'boolean', const: false }, error: ref('ApiError') } }
 const health: Json = { type: 'object', required: ['status', 'version'], properties: { status: { type: 'string', const: 'ok' }, version: { type: 'string' } } }
 
+/** `GET /v1/events` (plugins/events.ts): the audit log as server-sent events, for the operator. */
+function eventsOperation(): Json {
+  const envelope = (codes: string): Json => ({ description: codes, content: { 'application/json': { schema: ref('ErrorEnvelope') } } })
+  return {
+    operationId: 'events',
+    summary: 'Follow the audit log: every entry after a starting point, in seq order, then new ones as they are written (server-sent events).',
+    description:
+      'Each entry is one event: `id: <seq>`, `event: audit`, `data: <AuditEntry JSON>`. Starts after the `Last-Event-ID` header (a reconnect), ' +
+      'else after `?after=<seq>`, else with the next new entry. A comment line every 15 s keeps it open; `retry: 2000`. Operator only.',
+    tags: ['audit'],
+    security: [{ masterPassword: [] }],
+    'x-waiaas-role': 'operator',
+    parameters: [
+      { name: 'after', in: 'query', required: false, description: 'Start after this audit seq (0: from the first entry)', schema: { type: 'integer', minimum: 0 } },
+      { name: 'Last-Event-ID', in: 'header', required: false, description: 'The last seq received; wins over `after`', schema: { type: 'integer', minimum: 0 } },
+    ],
+    responses: {
+      '200': {
+        description: 'The stream; each event\'s data is an AuditEntry',
+        content: { 'text/event-stream': { schema: { type: 'string' }, 'x-waiaas-event-data': ref('AuditEntry') } },
+      },
+      '400': envelope('Bad Request: INPUT_INVALID (after or Last-Event-ID is not a seq)'),
+      '401': envelope('Unauthorized: AUTH_REQUIRED, AUTH_BAD_PASSWORD, SESSION_INVALID, SESSION_EXPIRED, SESSION_REVOKED'),
+      '403': envelope('Forbidden: AUTH_FORBIDDEN (an agent session), HTTP_ORIGIN_REFUSED'),
+      '404': envelope('Not Found: HTTP_ROUTE_NOT_FOUND (the REST plugin is not enabled)'),
+      '429': envelope('Too Many Requests: EVENTS_TOO_MANY_STREAMS, AUTH_THROTTLED'),
+      default: envelope('Another failure; the HTTP status follows the error code'),
+    },
+  }
+}
+
 /** The document for a server reachable at `serverUrl`. */
 export function openApiDocument(version: string, serverUrl: string): Json {
   const routes = restRoutes()
@@ -270,6 +302,7 @@ export function openApiDocument(version: string, serverUrl: string): Json {
     },
   }
   Object.assign(paths, adminPaths())
+  paths[EVENTS_PATH] = { get: eventsOperation() }
   for (const route of routes) {
     const item = paths[route.path] ?? {}
     item[route.verb.toLowerCase()] = operation(route, c)
