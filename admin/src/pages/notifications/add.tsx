@@ -22,8 +22,8 @@ interface Spec {
 
 const FIELDS: Record<NotifyKind, Spec[]> = {
   webhook: [
-    { key: 'url', label: 'URL', help: 'Where events are POSTed (https, or http on loopback)', secret: true, required: true },
-    { key: 'secret', label: 'Signing secret', help: 'Signs each delivery per Standard Webhooks (optional; whsec_… or any text)', secret: true },
+    { key: 'url', label: 'URL', help: 'Where events are POSTed (an http:// or https:// URL)', required: true },
+    { key: 'secret', label: 'Signing secret', help: 'Signs each delivery per Standard Webhooks, so the receiver can check it came from this daemon', secret: true, required: true },
   ],
   telegram: [
     { key: 'botToken', label: 'Bot token', help: 'From @BotFather', secret: true, required: true },
