@@ -59,20 +59,26 @@ afterAll(async () => {
   hook?.close()
 })
 
+/** What sticks out past 375 px, outside the scrolling navigation and tables (said when the overflow check fails). */
+const WIDE = `[...document.querySelectorAll('body *')]
+  .filter((e) => e.getBoundingClientRect().right > 376 && (e.parentElement?.closest('nav, .table-wrap') ?? null) === null)
+  .slice(0, 6).map((e) => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))`
+
 /** Waits until no "Loading…" is left on the page. */
 async function settled(page: Page): Promise<void> {
-  await page.waitForFunction(() => !document.body.textContent?.includes('Loading…'), undefined, { timeout: 10_000 })
+  // A function (a string would be eval'd in the page, which its CSP forbids); the DOM typed by hand.
+  await page.waitForFunction(() => !(globalThis as unknown as { document: { body: { textContent: string } } }).document.body.textContent.includes('Loading…'), undefined, { timeout: 10_000 })
 }
 
 /** axe-core's serious and critical violations on the page as it is. */
 async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
   // Evaluated through the DevTools protocol: the page's CSP (no inline script) stays on for the page's own code.
   await page.evaluate(AXE)
-  return page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe
-    const r = await axe.run(document)
-    return r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }))
-  })
+  // Evaluated as text (this file is compiled without the DOM's types).
+  const found = await page.evaluate(`axe.run(document).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
+  return found as { id: string; impact: string; nodes: string[] }[]
 }
 
 describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at ${CHROMIUM})`, () => {
@@ -82,9 +88,9 @@ describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at 
     for (const [route, heading] of ROUTES) {
       await open(page, route, heading)
       await settled(page)
-      const width = await page.evaluate(() => document.documentElement.scrollWidth)
+      const width = Number(await page.evaluate('document.documentElement.scrollWidth'))
       const violations = await axeViolations(page)
-      if (width > 375 || violations.length > 0) found[route || 'dashboard'] = { width, violations, wide: await page.evaluate(() => [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > 376 && (e.parentElement?.closest('nav, .table-wrap') ?? null) === null).slice(0, 6).map((e) => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`)) }
+      if (width > 375 || violations.length > 0) found[route || 'dashboard'] = { width, violations, wide: await page.evaluate(WIDE) }
     }
     expect(found).toEqual({})
     expect(unexpected(ui.problems)).toEqual([])
@@ -124,7 +130,7 @@ describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at 
     await page.getByLabel('Action', { exact: true }).fill('policy.add')
     await page.getByRole('button', { name: 'Filter' }).click()
     const want = (await t.client.call('audit.list', { action: 'policy.add' })).entries.map((e) => String(e.seq))
-    await page.waitForFunction((n) => document.querySelectorAll('table.audit tbody tr').length === n, want.length)
+    await expect.poll(() => page.locator('table.audit tbody tr').count()).toBe(want.length)
     expect(await page.locator('table.audit tbody tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-seq')))).toEqual(want)
     expect(unexpected(ui.problems)).toEqual([])
   })

@@ -62,11 +62,12 @@ export async function loggedIn(browser: Browser, origin: string, opts: { width?:
 
 /** Goes to a route of the console (`policies/new`) and waits for its heading. */
 export async function open(page: Page, route: string, heading: string | RegExp): Promise<void> {
-  await page.evaluate((r) => (location.hash = `#/${r}`), route)
+  await page.evaluate(`location.hash = ${JSON.stringify(`#/${route}`)}`)
   await page.getByRole('heading', { level: 1, name: heading }).waitFor()
 }
 
 /** What the page keeps in web storage and its URL: nothing secret may be there. */
-export function storageAndUrl(page: Page): Promise<string> {
-  return page.evaluate(() => JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, url: location.href, cookie: document.cookie }))
+export async function storageAndUrl(page: Page): Promise<string> {
+  // Evaluated as text: this file is compiled without the DOM's types.
+  return String(await page.evaluate('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, url: location.href, cookie: document.cookie })'))
 }
