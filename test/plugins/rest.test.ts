@@ -149,7 +149,7 @@ describe('the REST plugin', () => {
     expect(routes.length).toBe(Object.keys(contract).length - SOCKET_ONLY.size + readOnly + 3)
     const ops: string[] = []
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) for (const verb of Object.keys(item)) ops.push(`${verb.toUpperCase()} ${path}`)
-    expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json'].sort())
+    expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json', 'GET /v1/events'].sort())
     expect(ops).not.toContain('POST /v1/system/hello')
     expect(ops).not.toContain('POST /v1/vault/init')
     const send = doc.paths['/v1/tx/send'].post
