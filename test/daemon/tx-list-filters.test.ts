@@ -125,7 +125,8 @@ describe('tx.list filters', () => {
   })
 
   it('pages with nextBefore over every row exactly once, filtered or not', async () => {
-    for (const [filter, size] of [[{}, 5], [{}, 1], [{ network: 'evm-local' }, 3], [{ state: ['awaiting_approval', 'signed'] }, 2], [{ until: between }, 4]] as const) {
+    const cases: [Input<'tx.list'>, number][] = [[{}, 5], [{}, 1], [{ network: 'evm-local' }, 3], [{ state: ['awaiting_approval', 'signed'] }, 2], [{ until: between }, 4]]
+    for (const [filter, size] of cases) {
       const want = ids((await list({ ...filter, limit: 1000 })).requests)
       const { rows, count } = await pages(filter, size)
       expect(ids(rows), JSON.stringify(filter)).toEqual(want)
