@@ -150,7 +150,7 @@ describe('the REST plugin', () => {
     const ops: string[] = []
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) for (const verb of Object.keys(item)) ops.push(`${verb.toUpperCase()} ${path}`)
     const admin = ['POST /v1/admin/login', 'POST /v1/admin/logout', 'GET /v1/admin/session']
-    expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json', ...admin].sort())
+    expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json', 'GET /v1/events', ...admin].sort())
     expect(ops).not.toContain('POST /v1/system/hello')
     expect(ops).not.toContain('POST /v1/vault/init')
     const send = doc.paths['/v1/tx/send'].post

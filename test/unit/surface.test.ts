@@ -60,6 +60,7 @@ describe('public surface', () => {
       'killswitch.status public mcp session:read/none read-only',
       'network.list public mcp session:read/none read-only',
       'network.set operator',
+      'network.status public read-only',
       'devnet.start operator',
       'devnet.stop operator',
       'devnet.status public read-only',
@@ -85,6 +86,7 @@ describe('public surface', () => {
       'notify.test operator',
       'notify.deliveries operator read-only',
       'backup.create operator',
+      'backup.list operator read-only',
     ])
   })
 
