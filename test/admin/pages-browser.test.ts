@@ -151,6 +151,10 @@ describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at 
     expect(existsSync(file)).toBe(true)
     const [entry] = (await t.client.call('audit.list', { action: 'backup.create', limit: 1 })).entries
     expect(entry?.outcome).toBe('ok')
+    // The list shows it, as backup.list gives it.
+    const listed = (await t.client.call('backup.list', {}, op)).backups
+    expect(listed.map((b) => b.file)).toEqual([file])
+    await page.locator(`table.backups tr[data-file="${file}"]`).waitFor()
     expect(unexpected(ui.problems, ['/v1/backup/create 401'])).toEqual([])
   })
 })

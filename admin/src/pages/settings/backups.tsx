@@ -1,22 +1,20 @@
 /**
  * Backups: make one now (the daemon asks for the master password again: a backup is sealed under a key stretched
- * from it) and see the ones in the data directory.
+ * from it) and see the ones in the data directory's backups folder.
  */
 import { useState } from 'preact/hooks'
 import { call, type Output } from '../../api.js'
-import { Time } from '../../components/bits.js'
+import { ErrorBox, Loading, Time } from '../../components/bits.js'
 import { Confirm } from '../../components/dialog.js'
-import { BackupList } from './backup-list.js'
+import { useCall } from '../../data.js'
+import { BackupList, bytes } from './backup-list.js'
 
 type Made = Output<'backup.create'>
-
-function bytes(n: number): string {
-  return n < 1024 ? `${n} B` : n < 1024 * 1024 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1024 / 1024).toFixed(1)} MiB`
-}
 
 export function Backups() {
   const [asking, setAsking] = useState(false)
   const [made, setMade] = useState<Made | undefined>()
+  const list = useCall('backup.list', {}, ['backup.'])
   return (
     <section aria-labelledby="backups-title">
       <div class="page-head">
@@ -31,13 +29,17 @@ export function Backups() {
           ).
         </p>
       )}
-      <BackupList />
+      <ErrorBox error={list.error} />
+      <Loading when={list.data === undefined && list.error === undefined}>{list.data !== undefined && <BackupList listing={list.data} />}</Loading>
       {asking && (
         <Confirm
           title="Create an encrypted backup?"
           confirmLabel="Create backup"
           password
-          onConfirm={async (password) => setMade(await call('backup.create', {}, { password: password ?? '' }))}
+          onConfirm={async (password) => {
+            setMade(await call('backup.create', {}, { password: password ?? '' }))
+            list.reload()
+          }}
           onClose={() => setAsking(false)}
         >
           <p>
