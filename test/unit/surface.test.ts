@@ -209,6 +209,11 @@ describe('public surface', () => {
       OWNER_HELD_BY_DAEMON: 8,
       INPUT_FILE_SYMLINK: 8,
       FEATURE_UNAVAILABLE: 1,
+      ADMIN_SESSION_INVALID: 6,
+      ADMIN_CSRF_INVALID: 6,
+      AUTH_PASSWORD_REQUIRED: 6,
+      ADMIN_CLI_ONLY: 6,
+      ADMIN_UI_NOT_BUILT: 1,
     })
   })
 

@@ -13,9 +13,12 @@ import { ERROR_CODES, toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
 import { dispatch, verifyCredential } from '../dispatch.js'
+import { ADMIN_BODY_BYTES, adminCookieSecure, clearCookieHeader, handleAdminApi, isAdminApiPath, restCredential } from './admin.js'
+import { isAdminUiRequest, serveAdminUi } from './admin-static.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
 import { openApiDocument } from './openapi.js'
 import { OPENAPI_PATH, queryParams, restParams, routeTable, type Verb } from './rest.js'
+import { setSecurityHeaders } from './security-headers.js'
 import { isLoopbackHost } from './settings.js'
 
 export interface HttpServerHandle {
@@ -197,24 +200,38 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       openapi ??= openApiDocument(ctx.version, url)
       return send(res, 200, openapi)
     }
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+    if (isAdminUiRequest(req.url ?? '/', pathname)) return serveAdminUi(req, res, pathname)
+    const secure = adminCookieSecure(opts.host, ctx.restPublicUrl)
+    const auth = authFromHeaders(req.headers)
+    if (isAdminApiPath(path)) {
+      const readBody = (): Promise<unknown> => readJsonBody(req, res, ADMIN_BODY_BYTES)
+      const out = await handleAdminApi(ctx, { path, verb, headers: req.headers, auth, peer: req.socket.remoteAddress, secure, readBody })
+      return send(res, 200, { ok: true, data: out.data }, out.setCookie === undefined ? {} : { 'set-cookie': out.setCookie })
+    }
     const byVerb = routes.get(path)
     if (byVerb === undefined) throw notFound(path)
     const route = byVerb.get(verb as Verb)
     if (route === undefined) throw notAllowed(verb, [...byVerb.keys()])
+    // The admin cookie's rules (CSRF, password again, CLI-only acts) refuse before the body is read.
+    const cred = restCredential(ctx, req.headers, auth, route.method, route.verb, secure)
     const raw = route.verb === 'GET' ? queryParams(route.method, new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
-    const data = await dispatch(ctx, route.method, restParams(raw), authFromHeaders(req.headers), 'http', req.socket.remoteAddress)
+    const data = await dispatch(ctx, route.method, restParams(raw), cred.auth, 'http', req.socket.remoteAddress, cred.admin)
     send(res, 200, { ok: true, data })
   }
 
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
     const started = performance.now()
     inflight++
+    setSecurityHeaders(res)
     handle(req, res)
       .catch((err: unknown) => {
         const e = toWaiaasError(err)
         if (e.code === 'INTERNAL') log.error('internal error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
         const allow = e.code === 'HTTP_METHOD_NOT_ALLOWED' ? { allow: (e.details.allowed as string[]).join(', ') } : undefined
-        sendError(res, e, allow)
+        // A dead admin session: the browser drops its cookie.
+        const clear = e.code === 'ADMIN_SESSION_INVALID' ? { 'set-cookie': clearCookieHeader(adminCookieSecure(opts.host, ctx.restPublicUrl)) } : undefined
+        sendError(res, e, { ...allow, ...clear })
         return e.code
       })
       .then((code) => {

@@ -9,6 +9,7 @@ import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
 import { contract, NAMED_SCHEMAS, type MethodDef, type MethodName } from '../../lib/contract/index.js'
 import { ERROR_CODES, type ErrorCode } from '../../lib/errors.js'
+import { ADMIN_SCHEMAS, ADMIN_SECURITY_SCHEMES, adminPaths } from './openapi-admin.js'
 import { OPENAPI_PATH, restRoutes, type Route } from './rest.js'
 
 type Json = Record<string, unknown>
@@ -53,6 +54,7 @@ const TAGS: Record<string, string> = {
   incoming: 'Incoming transfers to the wallets, the networks watched, low-balance alerts',
   notify: 'Notification channels: signed webhooks, Telegram, Slack, Discord, ntfy',
   backup: 'Encrypted backups of the data directory',
+  admin: 'The admin web UI\'s session: log in with the master password, log out',
 }
 const topicOf = (method: string): string => method.split('.')[0] ?? method
 
@@ -139,14 +141,27 @@ function components(routes: readonly Route[]): Components {
   return { schemas, input, plain, output }
 }
 
-/** Over HTTP every call needs a credential: a session token where the method allows sessions, else the master password. */
-function security(def: MethodDef): Json[] {
-  return def.role !== 'operator' && def.session !== undefined ? [{ bearerAuth: [] }, { masterPassword: [] }] : [{ masterPassword: [] }]
+/**
+ * Over HTTP every call needs a credential: a session token where the method allows sessions, else the master password,
+ * or the admin UI's cookie (with its CSRF token on a POST, and the password again where the contract says `reauth`;
+ * never for `cliOnly` acts).
+ */
+function security(def: MethodDef, verb: Route['verb']): Json[] {
+  const base = def.role !== 'operator' && def.session !== undefined ? [{ bearerAuth: [] }, { masterPassword: [] }] : [{ masterPassword: [] }]
+  if (def.cliOnly === true) return base
+  const cookie: Json = { adminCookie: [], ...(verb === 'POST' ? { csrfToken: [] } : {}), ...(def.reauth === true ? { masterPassword: [] } : {}) }
+  return [...base, cookie]
+}
+
+/** What the admin cookie adds to a method's failures. */
+function adminErrors(def: MethodDef): ErrorCode[] {
+  if (def.cliOnly === true) return ['ADMIN_CLI_ONLY']
+  return ['ADMIN_SESSION_INVALID', 'ADMIN_CSRF_INVALID', ...(def.reauth === true ? (['AUTH_PASSWORD_REQUIRED'] as const) : [])]
 }
 
 /** One response per HTTP status the operation can fail with, naming the error codes behind it. */
 function failures(def: MethodDef, withBody: boolean): Record<string, Json> {
-  const codes = new Set<ErrorCode>([...TRANSPORT_ERRORS, ...(withBody ? BODY_ERRORS : []), ...def.errors])
+  const codes = new Set<ErrorCode>([...TRANSPORT_ERRORS, ...(withBody ? BODY_ERRORS : []), ...adminErrors(def), ...def.errors])
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of codes) {
     const status = ERROR_CODES[code].http
@@ -176,7 +191,9 @@ function operation(route: Route, c: Components): Json {
     'x-waiaas-role': def.role,
     'x-waiaas-session': def.session ?? null,
     'x-waiaas-errors': def.errors,
-    security: security(def),
+    ...(def.reauth === true ? { 'x-waiaas-reauth': true } : {}),
+    ...(def.cliOnly === true ? { 'x-waiaas-cli-only': true } : {}),
+    security: security(def, route.verb),
     responses: {
       '200': {
         description: 'The result',
@@ -252,6 +269,7 @@ export function openApiDocument(version: string, serverUrl: string): Json {
       },
     },
   }
+  Object.assign(paths, adminPaths())
   for (const route of routes) {
     const item = paths[route.path] ?? {}
     item[route.verb.toLowerCase()] = operation(route, c)
@@ -270,13 +288,14 @@ export function openApiDocument(version: string, serverUrl: string): Json {
         'failure: {"ok":false,"error":{code,message,details,hint}} with the status of its code. Amounts are decimal strings.',
     },
     servers: [{ url: serverUrl }],
-    tags: [...new Set(['system', ...topics])].map((name) => ({ name, description: TAGS[name] ?? `${name} methods` })),
+    tags: [...new Set(['system', ...topics, 'admin'])].map((name) => ({ name, description: TAGS[name] ?? `${name} methods` })),
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent session token (waiaas session create)' },
         masterPassword: { type: 'apiKey', in: 'header', name: 'X-Master-Password', description: 'The master password: the operator' },
+        ...ADMIN_SECURITY_SCHEMES,
       },
-      schemas: { ...c.schemas, ErrorEnvelope: errorEnvelope, ApiError: apiError, ErrorCode: errorCode, Health: health },
+      schemas: { ...c.schemas, ErrorEnvelope: errorEnvelope, ApiError: apiError, ErrorCode: errorCode, Health: health, ...ADMIN_SCHEMAS },
     },
     paths,
   }

@@ -18,5 +18,6 @@ export const backupMethods = {
     }),
     errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'INPUT_FILE_SYMLINK', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
+    reauth: true,
   }),
 } as const satisfies Record<`backup.${string}`, MethodDef>
