@@ -3,6 +3,8 @@
  * balances, the latest requests and incoming transfers, and whether the daemon is healthy. Live: each part refetches
  * when the audit log records something that concerns it.
  */
+import { useState } from 'preact/hooks'
+import type { Output } from '../api.js'
 import { Address, Amount, ErrorBox, Loading, Time } from '../components/bits.js'
 import { useBalanceNetworks, WalletBalances } from '../components/balances.js'
 import { FundButton } from '../components/devnet.js'
@@ -86,6 +88,24 @@ function Incoming(props: { networks: NetworkMap }) {
   )
 }
 
+function WalletCard(props: { wallet: Output<'wallet.show'>; networkIds: readonly string[]; networks: NetworkMap }) {
+  const w = props.wallet
+  // Funding from the devnet is not an audited act: the balances are fetched again when it is done.
+  const [funded, setFunded] = useState(0)
+  return (
+    <article class="card" aria-labelledby={`wallet-${w.id}`} data-wallet={w.name}>
+      <h3 id={`wallet-${w.id}`}>
+        <a href={href('wallets', w.id)}>{w.name}</a> <span class="muted small">{w.chain}</span>
+      </h3>
+      <Address value={w.address} short />
+      <WalletBalances key={funded} wallet={w} networkIds={props.networkIds} networks={props.networks} />
+      <div class="actions">
+        <FundButton wallet={w} onDone={() => setFunded((n) => n + 1)} />
+      </div>
+    </article>
+  )
+}
+
 function Wallets(props: { networks: NetworkMap }) {
   const { data, error, loading } = useCall('wallet.list', {}, ['wallet.'])
   const use = useBalanceNetworks(props.networks)
@@ -101,16 +121,7 @@ function Wallets(props: { networks: NetworkMap }) {
         )}
         <div class="cards">
           {data?.wallets.map((w) => (
-            <article class="card" key={w.id} aria-labelledby={`wallet-${w.id}`} data-wallet={w.name}>
-              <h3 id={`wallet-${w.id}`}>
-                <a href={href('wallets', w.id)}>{w.name}</a> <span class="muted small">{w.chain}</span>
-              </h3>
-              <Address value={w.address} short />
-              <WalletBalances wallet={w} networkIds={use[w.chain]} networks={props.networks} />
-              <div class="actions">
-                <FundButton wallet={w} />
-              </div>
-            </article>
+            <WalletCard key={w.id} wallet={w} networkIds={use[w.chain]} networks={props.networks} />
           ))}
         </div>
       </Loading>

@@ -1,4 +1,5 @@
 /** One wallet: its balances, settings, the policies that apply to it, the sessions that include it and its history. */
+import { useState } from 'preact/hooks'
 import { Address, ErrorBox, Loading, StateBadge, Time } from '../../components/bits.js'
 import { useBalanceNetworks, WalletBalances } from '../../components/balances.js'
 import { FundButton } from '../../components/devnet.js'
@@ -57,6 +58,8 @@ export function WalletDetail(props: { id: string }) {
   const use = useBalanceNetworks(networks)
   const { data: w, error, loading, reload } = useCall('wallet.show', { wallet: props.id }, ['wallet.'])
   const history = useCall('tx.list', { wallet: props.id, limit: HISTORY }, ['tx.'])
+  // Funding from the devnet is not an audited act: the balances are fetched again when it is done.
+  const [funded, setFunded] = useState(0)
   if (w === undefined) {
     return (
       <>
@@ -76,7 +79,7 @@ export function WalletDetail(props: { id: string }) {
       <div class="page-head">
         <h1>{w.name}</h1>
         <div class="row">
-          <FundButton wallet={w} onDone={reload} />
+          <FundButton wallet={w} onDone={() => setFunded((n) => n + 1)} />
           <DeleteWallet wallet={w} />
         </div>
       </div>
@@ -110,7 +113,7 @@ export function WalletDetail(props: { id: string }) {
         </section>
         <section class="card" aria-labelledby="w-balances">
           <h2 id="w-balances">Balances</h2>
-          <WalletBalances wallet={w} networkIds={use[w.chain]} networks={networks} />
+          <WalletBalances key={funded} wallet={w} networkIds={use[w.chain]} networks={networks} />
         </section>
         <section class="card" aria-labelledby="w-settings">
           <h2 id="w-settings">Settings</h2>
