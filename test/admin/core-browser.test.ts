@@ -7,7 +7,8 @@
  * Needs a Chromium binary (Debian's `chromium`, or WAIAAS_CHROMIUM) and the admin build (dist/admin, `npm run
  * build:admin`); without Chromium the suite is skipped and says why.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { JsonRpcProvider, Wallet as EthersWallet, getAddress } from 'ethers'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,7 +24,26 @@ let browser: Browser | undefined
 let page: Page
 let provider: JsonRpcProvider
 let base = ''
+/** Script errors and console errors (a failed load is listed by `failed` instead, with its route). */
 const problems: string[] = []
+/** Every answer of 400 or more the page got: `<status> <verb> <path>`. */
+const failed: string[] = []
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8')
+/** axe-core's serious and critical violations on the page as it is (rule id and the elements it names). */
+async function axeViolations(p: Page): Promise<string[]> {
+  if ((await p.evaluate<boolean>('typeof axe === "object"')) === false) await p.evaluate(AXE)
+  const r = await p.evaluate<{ passes: number; bad: string[] }>(`axe.run(document).then((r) => ({ passes: r.passes.length, bad: r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).join(', ')) }))`)
+  expect(r.passes).toBeGreaterThan(10) // axe did look at the page
+  return r.bad
+}
+/** Opens a route of the console and waits for its heading. */
+async function open(route: string, heading: string | RegExp): Promise<void> {
+  await page.evaluate(`location.hash = ${JSON.stringify(route)}`)
+  await page.getByRole('heading', { name: heading, level: 1 }).waitFor()
+}
 
 const dest = (): string => EthersWallet.createRandom().address
 const failure = async (p: Promise<unknown>): Promise<WaiaasError> => {
@@ -48,7 +68,10 @@ beforeAll(async () => {
   base = new URL(rest.listening).origin
   page = await (await browser.newContext({ viewport: { width: 375, height: 800 } })).newPage()
   page.on('console', (m) => {
-    if (m.type() === 'error') problems.push(m.text())
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) problems.push(m.text())
+  })
+  page.on('response', (r) => {
+    if (r.status() >= 400) failed.push(`${r.status()} ${r.request().method()} ${new URL(r.url()).pathname}`)
   })
   page.on('pageerror', (e) => problems.push(e.message))
 })
@@ -108,7 +131,38 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     // The open page follows: the approval is gone from the list, the latest requests show it confirmed.
     await item.waitFor({ state: 'detached', timeout: 5_000 })
     await page.locator(`tr[data-id="${r.id}"] .state-confirmed`).waitFor({ timeout: 5_000 })
+    // The request's page: how the policy decided it, and no explorer for a local network.
+    await open(`/transactions/${r.id}`, /^Transfer/)
+    const decision = page.locator('section[aria-labelledby="tx-decision"]')
+    await decision.getByText('APPROVAL').waitFor()
+    expect(await decision.getByRole('link', { name: 'SPENDING_LIMIT' }).count()).toBe(1)
+    expect(await decision.textContent()).toContain(`Policy revision${(await t.client.call('tx.show', { id: r.id })).decision?.policyRevision}`)
+    expect(await page.getByRole('link', { name: 'View on explorer' }).count()).toBe(0)
+    expect(await axeViolations(page)).toEqual([])
+    // The list filters in the hash query, on the server.
+    await open('/transactions?state=confirmed', 'Transactions')
+    await page.locator(`tr[data-id="${r.id}"]`).waitFor()
+    expect(await page.getByLabel('State').inputValue()).toBe('confirmed')
+    await open('/transactions?state=awaiting_approval', 'Transactions')
+    await page.getByText('No transactions match.').waitFor()
+    expect(await axeViolations(page)).toEqual([])
+    // The wallet's page: its policy and the agent's session.
+    await open(`/wallets/${w.id}`, 'ui-core')
+    await page.locator('section[aria-labelledby="w-policies"]').getByRole('link', { name: 'SPENDING_LIMIT' }).waitFor()
+    await page.locator('section[aria-labelledby="w-sessions"]').getByRole('link', { name: 'agent' }).waitFor()
+    expect(await axeViolations(page)).toEqual([])
+    await open('/wallets', 'Wallets')
+    expect(await axeViolations(page)).toEqual([])
+    await open('/', 'Dashboard')
+    expect(await axeViolations(page)).toEqual([])
+    // Usable at 375 px: nothing wider than the screen (wide tables scroll inside their own box).
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
+    // WAIAAS_ADMIN_SCREENSHOT=<file.png> saves the dashboard as the test leaves it (the README's picture).
+    if (process.env.WAIAAS_ADMIN_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.WAIAAS_ADMIN_SCREENSHOT, fullPage: true })
     expect(problems).toEqual([])
+    // The only refusal: the session check before logging in.
+    expect(failed).toEqual(['401 GET /v1/admin/session'])
+    failed.length = 0
   })
 
   it('kill switch: on from the UI stops a socket send; off needs the master password again', async () => {
@@ -143,5 +197,6 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await page.locator('[data-state="off"]').waitFor()
     expect((await t.client.call('killswitch.status', {})).on).toBe(false)
     expect(problems).toEqual([])
+    expect(failed).toEqual(['401 POST /v1/killswitch/off'])
   })
 })

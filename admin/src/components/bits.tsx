@@ -37,7 +37,7 @@ export function Address(props: { value: string | null; short?: boolean; label?: 
   const full = checksumAddress(props.value)
   return (
     <span class="address">
-      <code title={full}>{props.short === true ? shortAddress(full) : full}</code>
+      <code title={full} class={props.short === true ? 'short' : undefined}>{props.short === true ? shortAddress(full) : full}</code>
       <CopyButton text={full} label={props.label ?? 'address'} />
     </span>
   )

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks'
 import { call, type Output } from '../api.js'
 import { useCall } from '../data.js'
+import { announce } from '../live.js'
 import { Confirm } from './dialog.js'
 
 type WalletView = Output<'wallet.show'>
@@ -30,6 +31,7 @@ export function FundButton(props: { wallet: WalletView; onDone?: () => void }) {
           onConfirm={async () => {
             const r = await call('devnet.fund', { wallet: props.wallet.id })
             setResult(`Funded: ${r.funded.map((f) => `${f.amount} ${f.asset}`).join(', ')}`)
+            announce('wallet.funded')
             props.onDone?.()
           }}
           onClose={() => setOpen(false)}

@@ -5,6 +5,7 @@
 import { useState } from 'preact/hooks'
 import { call } from '../api.js'
 import { useCall } from '../data.js'
+import { announce } from '../live.js'
 import { ErrorBox, Time } from './bits.js'
 import { Confirm } from './dialog.js'
 import { Field } from './field.js'
@@ -59,7 +60,7 @@ export function KillSwitchCard() {
           title="Turn the kill switch on?"
           confirmLabel="Stop all signing"
           danger
-          onConfirm={() => call('killswitch.on', reason.trim() === '' ? {} : { reason: reason.trim() })}
+          onConfirm={() => call('killswitch.on', reason.trim() === '' ? {} : { reason: reason.trim() }).then(() => announce('killswitch.on'))}
           onClose={() => (setOpen(null), setReason(''), reload())}
         >
           <p>Every wallet stops signing at once: nothing is signed or broadcast until it is turned off (which needs the master password).</p>
@@ -67,7 +68,7 @@ export function KillSwitchCard() {
         </Confirm>
       )}
       {open === 'off' && (
-        <Confirm title="Turn the kill switch off?" confirmLabel="Resume signing" password onConfirm={(password) => call('killswitch.off', {}, password === undefined ? {} : { password })} onClose={() => (setOpen(null), reload())}>
+        <Confirm title="Turn the kill switch off?" confirmLabel="Resume signing" password onConfirm={(password) => call('killswitch.off', {}, password === undefined ? {} : { password }).then(() => announce('killswitch.off'))} onClose={() => (setOpen(null), reload())}>
           <p>Signing resumes and held work continues. The daemon asks for the master password again.</p>
         </Confirm>
       )}

@@ -88,7 +88,7 @@ function Incoming(props: { networks: NetworkMap }) {
   )
 }
 
-function WalletCard(props: { wallet: Output<'wallet.show'>; networkIds: readonly string[]; networks: NetworkMap }) {
+function WalletCard(props: { wallet: Output<'wallet.show'>; networkIds: readonly string[]; networks: NetworkMap; tokens: Record<string, string[]> }) {
   const w = props.wallet
   // Funding from the devnet is not an audited act: the balances are fetched again when it is done.
   const [funded, setFunded] = useState(0)
@@ -98,7 +98,7 @@ function WalletCard(props: { wallet: Output<'wallet.show'>; networkIds: readonly
         <a href={href('wallets', w.id)}>{w.name}</a> <span class="muted small">{w.chain}</span>
       </h3>
       <Address value={w.address} short />
-      <WalletBalances key={funded} wallet={w} networkIds={props.networkIds} networks={props.networks} />
+      <WalletBalances key={funded} wallet={w} networkIds={props.networkIds} networks={props.networks} tokens={props.tokens} />
       <div class="actions">
         <FundButton wallet={w} onDone={() => setFunded((n) => n + 1)} />
       </div>
@@ -121,7 +121,7 @@ function Wallets(props: { networks: NetworkMap }) {
         )}
         <div class="cards">
           {data?.wallets.map((w) => (
-            <WalletCard key={w.id} wallet={w} networkIds={use[w.chain]} networks={props.networks} />
+            <WalletCard key={w.id} wallet={w} networkIds={use[w.chain]} networks={props.networks} tokens={use.tokens} />
           ))}
         </div>
       </Loading>

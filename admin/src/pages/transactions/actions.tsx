@@ -5,6 +5,7 @@
  */
 import { useState } from 'preact/hooks'
 import { call } from '../../api.js'
+import { announce } from '../../live.js'
 import { Address, Amount } from '../../components/bits.js'
 import { Confirm } from '../../components/dialog.js'
 import { Field } from '../../components/field.js'
@@ -99,7 +100,7 @@ export function TxActions(props: { tx: TxView; networks: NetworkMap; onDone?: ()
           title={`${LABEL[open]} this ${kindLabel(tx.kind).toLowerCase()}?`}
           confirmLabel={LABEL[open]}
           danger={open !== 'approve'}
-          onConfirm={() => run(open)}
+          onConfirm={() => run(open).then(() => announce(`tx.${open}`))}
           onClose={close}
         >
           <TxStatement tx={tx} networks={networks} />

@@ -113,7 +113,7 @@ export function WalletDetail(props: { id: string }) {
         </section>
         <section class="card" aria-labelledby="w-balances">
           <h2 id="w-balances">Balances</h2>
-          <WalletBalances key={funded} wallet={w} networkIds={use[w.chain]} networks={networks} />
+          <WalletBalances key={funded} wallet={w} networkIds={use[w.chain]} networks={networks} tokens={use.tokens} />
         </section>
         <section class="card" aria-labelledby="w-settings">
           <h2 id="w-settings">Settings</h2>

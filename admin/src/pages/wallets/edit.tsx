@@ -5,6 +5,7 @@ import { Address } from '../../components/bits.js'
 import { Confirm } from '../../components/dialog.js'
 import { Field } from '../../components/field.js'
 import { asApiError } from '../../data.js'
+import { announce } from '../../live.js'
 import { href, navigate } from '../../router.js'
 
 type WalletView = Output<'wallet.show'>
@@ -20,6 +21,7 @@ function useSubmit(act: () => Promise<unknown>, done: () => void): { busy: boole
     act().then(
       () => {
         setBusy(false)
+        announce('wallet.changed')
         done()
       },
       (err: unknown) => {
@@ -69,7 +71,7 @@ export function OwnerForm(props: { wallet: WalletView; onDone: () => void }) {
         )}
       </form>
       {clearing && (
-        <Confirm title={`Clear the owner of ${props.wallet.name}?`} confirmLabel="Clear owner" danger onConfirm={() => call('wallet.setOwner', { wallet: props.wallet.id, owner: null })} onClose={() => (setClearing(false), setOwner(''), props.onDone())}>
+        <Confirm title={`Clear the owner of ${props.wallet.name}?`} confirmLabel="Clear owner" danger onConfirm={() => call('wallet.setOwner', { wallet: props.wallet.id, owner: null }).then(() => announce('wallet.setOwner'))} onClose={() => (setClearing(false), setOwner(''), props.onDone())}>
           <p>
             <Address value={props.wallet.owner} label="owner address" /> will no longer be able to approve or reject this wallet's requests.
           </p>
@@ -94,6 +96,7 @@ export function DeleteWallet(props: { wallet: WalletView }) {
           typeToConfirm={props.wallet.name}
           onConfirm={async () => {
             await call('wallet.delete', { wallet: props.wallet.id })
+            announce('wallet.delete')
             navigate(href('wallets'))
           }}
           onClose={() => setOpen(false)}

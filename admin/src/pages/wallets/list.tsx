@@ -5,6 +5,7 @@ import { Address, ErrorBox, Loading, Time } from '../../components/bits.js'
 import { FundButton } from '../../components/devnet.js'
 import { Field } from '../../components/field.js'
 import { asApiError, useCall } from '../../data.js'
+import { announce } from '../../live.js'
 import { href, navigate } from '../../router.js'
 
 function CreateWallet(props: { onCreated: () => void }) {
@@ -19,6 +20,7 @@ function CreateWallet(props: { onCreated: () => void }) {
     try {
       const w = await call('wallet.create', name.trim() === '' ? { chain } : { chain, name: name.trim() })
       setName('')
+      announce('wallet.create')
       props.onCreated()
       navigate(href('wallets', w.id))
     } catch (err) {
