@@ -81,7 +81,10 @@ describe.skipIf(!hasChromium)(`the admin session in Chromium${hasChromium ? '' :
       return { status: r.status, body: (await r.json()) as { data: { csrfToken: string } } }
     }, PASSWORD)
     expect(login.status).toBe(200)
-    const seen = await page.evaluate(() => ({ cookie: document.cookie, local: localStorage.length, session: sessionStorage.length }))
+    const seen = await page.evaluate(() => {
+      const w = globalThis as unknown as { document: { cookie: string }; localStorage: { length: number }; sessionStorage: { length: number } }
+      return { cookie: w.document.cookie, local: w.localStorage.length, session: w.sessionStorage.length }
+    })
     expect(seen).toEqual({ cookie: '', local: 0, session: 0 })
     const cookies = await (context as BrowserContext).cookies(base)
     expect(cookies.map((c) => [c.name, c.httpOnly, c.sameSite, c.path, c.secure])).toEqual([['waiaas_admin', true, 'Strict', '/', false]])
@@ -108,7 +111,7 @@ describe.skipIf(!hasChromium)(`the admin session in Chromium${hasChromium ? '' :
     expect((await answer.request().allHeaders()).cookie).toBeUndefined()
     const fetchPage = await (context as BrowserContext).newPage()
     await fetchPage.goto(`${evilBase}/fetch`)
-    await fetchPage.waitForFunction(() => document.title !== '', undefined, { timeout: 10_000 })
+    await fetchPage.waitForFunction(() => (globalThis as unknown as { document: { title: string } }).document.title !== '', undefined, { timeout: 10_000 })
     // The browser refuses to let the other site read any answer (no CORS), whatever the daemon said.
     expect(await fetchPage.title()).toBe('failed TypeError')
     const names = await walletNames()
