@@ -9,6 +9,8 @@ import nodeHttp from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
+import { request } from 'undici'
 import { parseSetCookie } from 'cookie'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_ADMIN_DIR, serveAdminUi } from '../../src/daemon/plugins/admin-static.js'
@@ -89,6 +91,23 @@ describe('the admin UI files', () => {
     expect(js.headers['cache-control']).toBe('public, max-age=31536000, immutable')
     expect(js.text).toBe(fs.readFileSync(path.join(DEFAULT_ADMIN_DIR, src.replace('/admin/', '')), 'utf8'))
     expectSecurityHeaders(js, src)
+    expect(js.headers['content-encoding']).toBeUndefined()
+  })
+
+  it('gzips text files for clients that accept it, and only for them', async () => {
+    const page = await http(base, '/admin/')
+    const src = /src="(\/admin\/assets\/[^"]+\.js)"/.exec(page.text)?.[1] as string
+    const file = fs.readFileSync(path.join(DEFAULT_ADMIN_DIR, src.replace('/admin/', '')))
+    expect(file.length).toBeGreaterThan(1024)
+    const zipped = await request(`${base}${src}`, { headers: { 'accept-encoding': 'br, gzip;q=0.8' } })
+    const body = Buffer.from(await zipped.body.arrayBuffer())
+    expect([zipped.statusCode, zipped.headers['content-encoding'], zipped.headers.vary]).toEqual([200, 'gzip', 'Accept-Encoding'])
+    expect(Number(zipped.headers['content-length'])).toBe(body.length)
+    expect(body.length).toBeLessThan(file.length)
+    expect(gunzipSync(body).equals(file)).toBe(true)
+    const refused = await request(`${base}${src}`, { headers: { 'accept-encoding': 'gzip;q=0, identity' } })
+    expect(refused.headers['content-encoding']).toBeUndefined()
+    expect(Buffer.from(await refused.body.arrayBuffer()).equals(file)).toBe(true)
   })
 
   it('answers nothing else under /admin: 404, and 405 for other methods', async () => {
