@@ -196,6 +196,12 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await dialog.waitFor({ state: 'detached', timeout: 10_000 })
     await page.locator('[data-state="off"]').waitFor()
     expect((await t.client.call('killswitch.status', {})).on).toBe(false)
+    // Turned on and off from the CLI's socket, the open page follows within 2 s (the event stream).
+    await t.client.call('killswitch.on', { reason: 'from the socket' })
+    await page.locator('[data-state="on"]').waitFor({ timeout: 2_000 })
+    await page.getByText('from the socket').waitFor()
+    await t.client.call('killswitch.off', {}, op)
+    await page.locator('[data-state="off"]').waitFor({ timeout: 2_000 })
     expect(problems).toEqual([])
     expect(failed).toEqual(['401 POST /v1/killswitch/off'])
   })
