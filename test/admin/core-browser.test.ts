@@ -154,6 +154,11 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await open('/wallets', 'Wallets')
     expect(await axeViolations(page)).toEqual([])
     await open('/', 'Dashboard')
+    // Health: the daemon's version, unlocked, the devnet's EVM chain probed and reachable.
+    const health = page.locator('section[aria-labelledby="health-title"]')
+    await health.getByText((await t.client.call('system.status', {})).version, { exact: true }).waitFor()
+    await health.getByText('unlocked').waitFor()
+    await health.locator('li.status-ok[data-network="evm-local"]').waitFor()
     expect(await axeViolations(page)).toEqual([])
     // Usable at 375 px: nothing wider than the screen (wide tables scroll inside their own box).
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
