@@ -7,7 +7,7 @@
  */
 import { describe, expect, it, beforeAll } from 'vitest'
 import { parseSetCookie } from 'cookie'
-import { ADMIN_IDLE_MS, ADMIN_MAX_AGE_MS } from '../../src/daemon/admin-sessions.js'
+import { ADMIN_IDLE_MS, ADMIN_MAX_AGE_MS, MAX_ADMIN_SESSIONS } from '../../src/daemon/admin-sessions.js'
 import { contract } from '../../src/lib/contract/index.js'
 import { adminHttp, adminLogin, type AdminLogin } from '../helpers/admin.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
@@ -260,6 +260,17 @@ describe('the vault', () => {
       expect([r.status, r.json.error.code]).toEqual([401, 'ADMIN_SESSION_INVALID'])
     }
     await t.client.call('vault.changePassword', { newPassword: PASSWORD }, { password: NEW })
+  })
+})
+
+describe('many logins', () => {
+  it(`keeps at most ${MAX_ADMIN_SESSIONS} sessions: a new login ends the oldest`, async () => {
+    const sessions: AdminLogin[] = []
+    for (let i = 0; i <= MAX_ADMIN_SESSIONS; i++) sessions.push(await adminLogin(base, PASSWORD))
+    const first = await adminHttp(base, '/v1/admin/session', sessions[0] as AdminLogin)
+    expect([first.status, first.json.error.code]).toEqual([401, 'ADMIN_SESSION_INVALID'])
+    for (const s of sessions.slice(1)) expect((await adminHttp(base, '/v1/admin/session', s)).status).toBe(200)
+    expect(new Set(sessions.map((s) => s.cookie)).size).toBe(sessions.length)
   })
 })
 

@@ -4,12 +4,15 @@
  * `/admin/assets/<file>` are Vite's content-hashed files (cached for a year, immutable). The UI routes by the URL's
  * hash, so nothing else under /admin exists. Only names of the form Vite writes are served, resolved inside the
  * directory: a request target with `..`, an encoded dot or slash, a backslash or a NUL is refused before any file
- * is looked at. Without a build, `/admin/` answers 503 ADMIN_UI_NOT_BUILT.
+ * is looked at. Text files go gzipped to clients that accept it. Without a build, `/admin/` answers 503
+ * ADMIN_UI_NOT_BUILT.
  */
 import fs from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { gzipSync } from 'node:zlib'
+import Negotiator from 'negotiator'
 import { WaiaasError } from '../../lib/errors.js'
 
 export const ADMIN_UI_PATH = '/admin'
@@ -56,19 +59,45 @@ function notBuilt(dir: string): WaiaasError {
   return new WaiaasError('ADMIN_UI_NOT_BUILT', `The admin UI is not built: ${path.basename(path.dirname(dir))}/${path.basename(dir)}/index.html is missing`, { details: {} })
 }
 
-async function readFile(file: string): Promise<Buffer | undefined> {
+/** Files smaller than this go as they are: gzip would save next to nothing. */
+const GZIP_MIN_BYTES = 1024
+const COMPRESSIBLE = /^(text\/|application\/json|image\/svg\+xml)/
+/** Gzipped bodies by file, size and time of change (assets never change under one name; a rebuild changes the time). */
+const gzipped = new Map<string, Buffer>()
+const MAX_GZIPPED = 64
+
+async function readFile(file: string): Promise<{ body: Buffer; version: string } | undefined> {
   try {
     const stat = await fs.lstat(file)
     if (!stat.isFile()) return undefined
-    return await fs.readFile(file)
+    return { body: await fs.readFile(file), version: `${file}:${stat.size}:${stat.mtimeMs}` }
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined
     throw err
   }
 }
 
-function sendFile(res: ServerResponse, body: Buffer, type: string, cache: string, head: boolean): void {
-  res.writeHead(200, { 'content-type': type, 'content-length': String(body.length), 'cache-control': cache })
+function gzip(version: string, body: Buffer): Buffer {
+  let out = gzipped.get(version)
+  if (out === undefined) {
+    out = gzipSync(body)
+    if (gzipped.size >= MAX_GZIPPED) gzipped.clear()
+    gzipped.set(version, out)
+  }
+  return out
+}
+
+function sendFile(req: IncomingMessage, res: ServerResponse, file: { body: Buffer; version: string }, type: string, cache: string, head: boolean): void {
+  const compressible = COMPRESSIBLE.test(type) && file.body.length >= GZIP_MIN_BYTES
+  const zipped = compressible && new Negotiator(req).encoding(['gzip']) === 'gzip'
+  const body = zipped ? gzip(file.version, file.body) : file.body
+  res.writeHead(200, {
+    'content-type': type,
+    'content-length': String(body.length),
+    'cache-control': cache,
+    ...(compressible ? { vary: 'Accept-Encoding' } : {}),
+    ...(zipped ? { 'content-encoding': 'gzip' } : {}),
+  })
   res.end(head ? undefined : body)
 }
 
@@ -90,16 +119,16 @@ export async function serveAdminUi(req: IncomingMessage, res: ServerResponse, pa
   }
   const rel = pathname.slice(ADMIN_UI_PATH.length + 1)
   if (rel === '' || rel === 'index.html') {
-    const body = await readFile(path.join(dir, 'index.html'))
-    if (body === undefined) throw notBuilt(dir)
-    return sendFile(res, body, TYPES['.html'] as string, 'no-store', head)
+    const index = await readFile(path.join(dir, 'index.html'))
+    if (index === undefined) throw notBuilt(dir)
+    return sendFile(req, res, index, TYPES['.html'] as string, 'no-store', head)
   }
   const name = rel.startsWith('assets/') ? rel.slice('assets/'.length) : undefined
   if (name === undefined || !ASSET_NAME.test(name)) throw notFound(pathname)
   const assets = path.resolve(dir, 'assets')
   const file = path.resolve(assets, name)
   if (path.dirname(file) !== assets) throw notFound(pathname)
-  const body = await readFile(file)
-  if (body === undefined) throw notFound(pathname)
-  return sendFile(res, body, TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream', 'public, max-age=31536000, immutable', head)
+  const asset = await readFile(file)
+  if (asset === undefined) throw notFound(pathname)
+  return sendFile(req, res, asset, TYPES[path.extname(name).toLowerCase()] ?? 'application/octet-stream', 'public, max-age=31536000, immutable', head)
 }

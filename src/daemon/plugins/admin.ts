@@ -75,6 +75,30 @@ function csrfHeader(headers: IncomingHttpHeaders): string | undefined {
 }
 
 /**
+ * The admin session a request is authenticated by, or undefined when its other credentials decide: a Bearer token
+ * (judged alone: a cookie never raises an agent's rights), no admin cookie, or a stale cookie beside the master
+ * password. A stale cookie alone is ADMIN_SESSION_INVALID.
+ */
+function cookieSession(ctx: DaemonContext, headers: IncomingHttpHeaders, auth: WireAuth, secure: boolean): AdminSession | undefined {
+  if (auth.token !== undefined) return undefined
+  const cookie = adminCookie(ctx, headers, secure)
+  if (!cookie.present) return undefined
+  if (cookie.session === undefined && auth.password === undefined) throw sessionInvalid()
+  return cookie.session
+}
+
+/**
+ * The credential of a read-only HTTP endpoint outside the contract's routes (the event stream): the same rules as
+ * `restCredential` for a GET. `admin: true` means a live admin cookie made the caller the operator (and was used now).
+ */
+export function readCredential(ctx: DaemonContext, headers: IncomingHttpHeaders, auth: WireAuth, secure: boolean): { auth: WireAuth; admin: boolean } {
+  const session = cookieSession(ctx, headers, auth, secure)
+  if (session === undefined) return { auth, admin: false }
+  adminSessionsOf(ctx).touch(session)
+  return auth.password !== undefined ? { auth, admin: false } : { auth: {}, admin: true }
+}
+
+/**
  * How a REST call is authenticated, given the credentials of its headers (`auth`): unchanged without an admin
  * cookie or with a Bearer token; `admin: true` for the operator by cookie; the password alone for a `reauth` act.
  * Throws ADMIN_SESSION_INVALID, ADMIN_CSRF_INVALID, ADMIN_CLI_ONLY or AUTH_PASSWORD_REQUIRED before anything is done.
@@ -87,28 +111,23 @@ export function restCredential(
   verb: 'GET' | 'POST',
   secure: boolean,
 ): { auth: WireAuth; admin: boolean } {
-  if (auth.token !== undefined) return { auth, admin: false }
-  const cookie = adminCookie(ctx, headers, secure)
-  if (!cookie.present) return { auth, admin: false }
-  if (cookie.session === undefined) {
-    // A stale cookie beside the master password: the password decides, as it would without the cookie.
-    if (auth.password !== undefined) return { auth, admin: false }
-    throw sessionInvalid()
-  }
+  const session = cookieSession(ctx, headers, auth, secure)
+  if (session === undefined) return { auth, admin: false }
   const store = adminSessionsOf(ctx)
-  if (verb === 'POST' && !store.csrfMatches(cookie.session, csrfHeader(headers))) {
+  if (verb === 'POST' && !store.csrfMatches(session, csrfHeader(headers))) {
     throw new WaiaasError('ADMIN_CSRF_INVALID', `${method} through the admin session needs its CSRF token in X-CSRF-Token`, {
       details: { method, header: 'x-csrf-token', given: csrfHeader(headers) !== undefined },
     })
   }
   const def: MethodDef = contract[method]
   if (def.cliOnly === true) {
+    const command = `waiaas ${method.replace('.', ' ')}`
     throw new WaiaasError('ADMIN_CLI_ONLY', `${method} is not available in the admin UI: keys are never typed into or shown in a browser`, {
-      details: { method, command: `waiaas ${method.replace('.', ' ')}` },
-      hint: `Use the CLI on the daemon's machine: \`waiaas ${method.replace('.', ' ')}\`.`,
+      details: { method, command },
+      hint: `Use the CLI on the daemon's machine: \`${command}\`.`,
     })
   }
-  store.touch(cookie.session)
+  store.touch(session)
   if (def.reauth === true) {
     if (auth.password === undefined) {
       throw new WaiaasError('AUTH_PASSWORD_REQUIRED', `${method} asks for the master password again`, { details: { method, header: 'x-master-password' } })

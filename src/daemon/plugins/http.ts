@@ -4,7 +4,8 @@
  * JSON bodies within a size limit, takes credentials from `Authorization: Bearer` (a session token) or
  * `X-Master-Password` (the operator), and hands every call to `dispatch` with transport `http`, which authorises it.
  * Requests that name another site in `Host` or `Origin` are refused first (DNS rebinding). It never logs headers,
- * bodies or query strings.
+ * bodies or query strings. Every response carries the security headers (security-headers.ts); with the REST plugin
+ * come the admin UI's files at /admin/ (admin-static.ts) and its session cookie, an operator credential too (admin.ts).
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
