@@ -102,11 +102,21 @@ describe.skipIf(!hasChromium)(`the Policies page (skipped: no Chromium at ${CHRO
     expect(big.decisive.wouldPass).not.toBeNull()
   })
 
-  it('disables, then removes a policy through its confirmation', async () => {
+  it('edits a policy’s rules in the same form, filled with the stored rules; then disables and removes it through their confirmations', async () => {
     const { page } = ui
     const [p] = (await t.client.call('policy.list', { wallet: 'ui-pol' })).policies
     if (p === undefined) throw new Error('no policy')
     await open(page, 'policies', 'Policies')
+    await page.getByRole('link', { name: `Edit SPENDING_LIMIT policy ${p.id}` }).click()
+    await page.getByRole('heading', { name: 'Edit SPENDING_LIMIT policy' }).waitFor()
+    expect(await page.getByLabel('instant_max', { exact: true }).inputValue()).toBe('0.5')
+    expect(await page.getByLabel('delay_max', { exact: true }).inputValue()).toBe('1')
+    await page.getByLabel('instant_max', { exact: true }).fill('0.4')
+    await page.getByRole('button', { name: 'Save rules' }).click()
+    await page.locator(`tr[data-policy="${p.id}"]`).waitFor()
+    const edited = (await t.client.call('policy.show', { id: p.id })).policy
+    expect(edited).toMatchObject({ version: p.version + 1, rules: { ...p.rules, instant_max: '0.4' } })
+
     await page.getByRole('button', { name: `Disable SPENDING_LIMIT policy ${p.id}` }).click()
     await page.getByRole('dialog').getByRole('button', { name: 'Disable' }).click()
     await page.getByRole('button', { name: `Enable SPENDING_LIMIT policy ${p.id}` }).waitFor()
