@@ -4,16 +4,14 @@
  * administration pages' own acts that need no chain: a notification channel added and tested, the audit chain
  * verified with its result in words, a backup made with the master password asked again.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { fileURLToPath } from 'node:url'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
-import { hasChromium, launch, loggedIn, op, open, restOrigin, unexpected, CHROMIUM, type AdminPage } from './pages-harness.js'
+import { axeViolations, hasChromium, launch, loggedIn, op, open, restOrigin, unexpected, CHROMIUM, type AdminPage } from './pages-harness.js'
 
-const AXE = readFileSync(fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8')
 const ROUTES = [
   ['', 'Dashboard'],
   ['wallets', 'Wallets'],
@@ -68,17 +66,6 @@ const WIDE = `[...document.querySelectorAll('body *')]
 async function settled(page: Page): Promise<void> {
   // A function (a string would be eval'd in the page, which its CSP forbids); the DOM typed by hand.
   await page.waitForFunction(() => !(globalThis as unknown as { document: { body: { textContent: string } } }).document.body.textContent.includes('Loading…'), undefined, { timeout: 10_000 })
-}
-
-/** axe-core's serious and critical violations on the page as it is. */
-async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
-  // Evaluated through the DevTools protocol: the page's CSP (no inline script) stays on for the page's own code.
-  await page.evaluate(AXE)
-  // Evaluated as text (this file is compiled without the DOM's types).
-  const found = await page.evaluate(`axe.run(document).then((r) => r.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
-  return found as { id: string; impact: string; nodes: string[] }[]
 }
 
 describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at ${CHROMIUM})`, () => {
@@ -140,6 +127,8 @@ describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at 
     await open(page, 'settings', 'Settings')
     await page.getByRole('button', { name: 'Create a backup' }).click()
     const dialog = page.getByRole('dialog', { name: 'Create an encrypted backup?' })
+    await dialog.waitFor()
+    expect(await axeViolations(page)).toEqual([])
     await dialog.getByLabel('Master password').fill('not the password')
     await dialog.getByRole('button', { name: 'Create backup' }).click()
     await dialog.getByRole('alert').waitFor()

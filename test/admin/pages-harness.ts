@@ -3,7 +3,8 @@
  * Debian's chromium), the REST plugin of the file's in-process daemon serving /admin/, and a page logged in through
  * the login form. Every console error, page error and CSP violation of a page is collected for the test to assert.
  */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { DaemonClient } from '../../src/cli/client.js'
 import { PASSWORD } from '../helpers/daemon.js'
@@ -11,6 +12,7 @@ import { PASSWORD } from '../helpers/daemon.js'
 export const CHROMIUM = process.env.WAIAAS_CHROMIUM ?? '/usr/bin/chromium'
 export const hasChromium = existsSync(CHROMIUM)
 export const op = { password: PASSWORD }
+const AXE = readFileSync(fileURLToPath(new URL('../../node_modules/axe-core/axe.min.js', import.meta.url)), 'utf8')
 
 export async function launch(): Promise<Browser> {
   const { chromium } = await import('playwright-core')
@@ -70,4 +72,15 @@ export async function open(page: Page, route: string, heading: string | RegExp):
 export async function storageAndUrl(page: Page): Promise<string> {
   // Evaluated as text: this file is compiled without the DOM's types.
   return String(await page.evaluate('JSON.stringify({ local: { ...localStorage }, session: { ...sessionStorage }, url: location.href, cookie: document.cookie })'))
+}
+
+/** axe-core's serious and critical violations on the page as it is. */
+export async function axeViolations(page: Page): Promise<{ id: string; impact: string; nodes: string[] }[]> {
+  // Evaluated through the DevTools protocol: the page's CSP (no inline script) stays on for the page's own code.
+  await page.evaluate(AXE)
+  // Evaluated as text (this file is compiled without the DOM's types).
+  const found = await page.evaluate(`axe.run(document).then((r) => r.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
+  return found as { id: string; impact: string; nodes: string[] }[]
 }

@@ -11,7 +11,7 @@ import type { Browser } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, cliEnv, runCli } from '../helpers/cli.js'
 import { useDaemon } from '../helpers/daemon.js'
-import { hasChromium, launch, loggedIn, op, open, restOrigin, storageAndUrl, unexpected, CHROMIUM, type AdminPage } from './pages-harness.js'
+import { axeViolations, hasChromium, launch, loggedIn, op, open, restOrigin, storageAndUrl, unexpected, CHROMIUM, type AdminPage } from './pages-harness.js'
 
 const t = useDaemon()
 let browser: Browser | undefined
@@ -51,6 +51,7 @@ describe.skipIf(!hasChromium)(`the Sessions page (skipped: no Chromium at ${CHRO
     await dialog.waitFor()
     const token = await dialog.getByLabel('Token', { exact: true }).inputValue()
     expect(token.length).toBeGreaterThan(20)
+    expect(await axeViolations(page)).toEqual([])
     // The session as created through session.create's input, seen through the socket.
     const [s] = (await t.client.call('session.list', {}, op)).sessions.filter((x) => x.name === 'ui-agent')
     expect(s).toMatchObject({ status: 'active', permissions: ['read', 'send'], ttlSeconds: 7200, maxRenewals: 3, limitUsdPerDay: '250' })
