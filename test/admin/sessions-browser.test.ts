@@ -64,7 +64,7 @@ describe.skipIf(!hasChromium)(`the Sessions page (skipped: no Chromium at ${CHRO
     const entry = snippet.mcpServers.waiaas
     expect(entry.command).toBe('waiaas')
     expect(entry.args).toEqual(['mcp'])
-    expect(entry.env.WAIAAS_SESSION_TOKEN).toBe(token)
+    expect(entry.env).toEqual({ WAIAAS_DATA_DIR: t.daemon.paths.dataDir, WAIAAS_SESSION_TOKEN: token })
     const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, ...entry.args], env: cliEnv(t.daemon.paths.dataDir, entry.env) as Record<string, string>, stderr: 'pipe' })
     const mcp = new Client({ name: 'admin-ui-test', version: '1.0.0' })
     await mcp.connect(transport)

@@ -21,6 +21,8 @@ function renewalText(s: Session): string {
 
 export function SessionsPage(_props: PageProps) {
   const list = useCall('session.list', {}, LIVE)
+  // The data directory, for the MCP configuration of a session created here.
+  const status = useCall('system.status', {})
   const [created, setCreated] = useState<{ name: string; token: string } | undefined>()
   const [revoking, setRevoking] = useState<Session | undefined>()
   return (
@@ -33,7 +35,7 @@ export function SessionsPage(_props: PageProps) {
           list.reload()
         }}
       />
-      {created !== undefined && <TokenDialog name={created.name} token={created.token} onClose={() => setCreated(undefined)} />}
+      {created !== undefined && <TokenDialog name={created.name} token={created.token} dataDir={status.data?.dataDir} onClose={() => setCreated(undefined)} />}
       <h2>All sessions</h2>
       <ErrorBox error={list.error} />
       <Loading when={list.data === undefined && list.error === undefined}>

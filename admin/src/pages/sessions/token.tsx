@@ -6,19 +6,23 @@
 import { useEffect, useRef } from 'preact/hooks'
 import { CopyButton } from '../../components/bits.js'
 
-/** The MCP client entry (Claude Desktop, Cursor…): `waiaas mcp` reads the token from WAIAAS_SESSION_TOKEN. */
-export function mcpSnippet(token: string): string {
-  return JSON.stringify({ mcpServers: { waiaas: { command: 'waiaas', args: ['mcp'], env: { WAIAAS_SESSION_TOKEN: token } } } }, null, 2)
+/**
+ * The MCP client entry (Claude Desktop, Cursor…), as `waiaas quickset` and `mcp setup` write one: `waiaas mcp` on
+ * this daemon's data directory, reading the token from WAIAAS_SESSION_TOKEN (the page cannot write a token file).
+ */
+export function mcpSnippet(token: string, dataDir: string | undefined): string {
+  const env = { ...(dataDir !== undefined ? { WAIAAS_DATA_DIR: dataDir } : {}), WAIAAS_SESSION_TOKEN: token }
+  return JSON.stringify({ mcpServers: { waiaas: { command: 'waiaas', args: ['mcp'], env } } }, null, 2)
 }
 
-export function TokenDialog(props: { name: string; token: string; onClose: () => void }) {
+export function TokenDialog(props: { name: string; token: string; dataDir: string | undefined; onClose: () => void }) {
   const ref = useRef<HTMLDialogElement>(null)
   useEffect(() => {
     const d = ref.current
     if (d !== null && !d.open) d.showModal()
     return () => d?.close()
   }, [])
-  const snippet = mcpSnippet(props.token)
+  const snippet = mcpSnippet(props.token, props.dataDir)
   return (
     <dialog ref={ref} class="dialog" aria-labelledby="token-title" onCancel={(e) => (e.preventDefault(), props.onClose())}>
       <h2 id="token-title">Session “{props.name}” created</h2>
