@@ -9,9 +9,14 @@ import { POLICY_TYPE_MODULES } from '../src/lib/policy-types/index.js'
 import type { RuleField } from '../src/lib/policy-types/fields.js'
 import type { PolicyTypeInfo, RuleFieldInfo } from './src/pages/policies/types.js'
 
+/** A field's help as the form shows it: the CLI's flags (`--token`) become the form's fields (`token`). */
+export function formDoc(doc: string): string {
+  return doc.replace(/--([a-z][a-z-]*)/g, (_, flag: string) => flag.replaceAll('-', '_'))
+}
+
 function fieldInfo(name: string, f: RuleField): RuleFieldInfo {
   const { doc, required, default: dflt, flag: _flag, unit: _unit, ...kind } = f
-  const out = { ...kind, name, doc, required: required === true } as RuleFieldInfo
+  const out = { ...kind, name, doc: formDoc(doc), required: required === true } as RuleFieldInfo
   if (kind.kind === 'enum') (out as { values: string[] }).values = [...kind.values]
   if (dflt !== undefined) out.default = Array.isArray(dflt) ? [...(dflt as readonly string[])] : (dflt as string | boolean)
   return out
@@ -21,7 +26,7 @@ function fieldInfo(name: string, f: RuleField): RuleFieldInfo {
 export function describePolicyTypes(): PolicyTypeInfo[] {
   return POLICY_TYPE_MODULES.map((m) => ({
     type: m.type,
-    doc: m.doc,
+    doc: formDoc(m.doc),
     aliases: [...(m.aliases ?? [])],
     restricting: m.restricting,
     fields: Object.entries(m.fields as Record<string, RuleField>).map(([name, f]) => fieldInfo(name, f)),

@@ -122,6 +122,30 @@ describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at 
     expect(unexpected(ui.problems)).toEqual([])
   })
 
+  it('sets a network’s RPC URL: the page shows it redacted as the daemon does, never the key typed', async () => {
+    const { page } = ui
+    const KEY = 'a3f9c2e71b4d8e06f5a2c9b7d1e4f803'
+    await open(page, 'settings', 'Settings')
+    await page.getByRole('button', { name: 'Edit Base Sepolia' }).click()
+    const form = page.getByRole('form', { name: 'Edit Base Sepolia' })
+    await form.getByLabel('New RPC URL').fill(`https://rpc:pa55w0rd@base-sepolia.example.org/v2/${KEY}`)
+    await form.getByLabel('Confirmations').fill('2')
+    await form.getByRole('button', { name: 'Save' }).click()
+    await form.waitFor({ state: 'detached' })
+    const n = (await t.client.call('network.list', {})).networks.find((x) => x.id === 'eip155:84532')
+    expect(n).toMatchObject({ confirmations: 2, customized: true })
+    expect(n?.rpcUrl).not.toContain(KEY)
+    await page.locator('td code').filter({ hasText: n?.rpcUrl ?? '?' }).first().waitFor()
+    expect(await page.content()).not.toContain(KEY)
+    expect(await page.content()).not.toContain('pa55w0rd')
+    // Restoring the defaults through the same form.
+    await page.getByRole('button', { name: 'Edit Base Sepolia' }).click()
+    await page.getByRole('form', { name: 'Edit Base Sepolia' }).getByRole('button', { name: 'Restore defaults' }).click()
+    await page.getByRole('form', { name: 'Edit Base Sepolia' }).waitFor({ state: 'detached' })
+    expect((await t.client.call('network.list', {})).networks.find((x) => x.id === 'eip155:84532')).toMatchObject({ customized: false })
+    expect(unexpected(ui.problems)).toEqual([])
+  })
+
   it('makes a backup only with the master password asked again', async () => {
     const { page } = ui
     await open(page, 'settings', 'Settings')

@@ -4,7 +4,7 @@
  * for. A new kind of rule field fails here until the form (admin/src/pages/policies/rule-fields.tsx) renders it.
  */
 import { describe, expect, it } from 'vitest'
-import { describePolicyTypes } from '../../admin/policy-types.js'
+import { describePolicyTypes, formDoc } from '../../admin/policy-types.js'
 import { POLICY_TYPE_MODULES } from '../../src/lib/policy-types/index.js'
 import type { RuleField } from '../../src/lib/policy-types/fields.js'
 
@@ -16,7 +16,7 @@ describe('the policy types the admin form is generated from', () => {
   it('lists every type module in index order, with its doc, aliases and whether it only restricts', () => {
     expect(described.map((d) => d.type)).toEqual(POLICY_TYPE_MODULES.map((m) => m.type))
     for (const [i, m] of POLICY_TYPE_MODULES.entries()) {
-      expect(described[i]).toMatchObject({ doc: m.doc, aliases: [...(m.aliases ?? [])], restricting: m.restricting })
+      expect(described[i]).toMatchObject({ doc: formDoc(m.doc), aliases: [...(m.aliases ?? [])], restricting: m.restricting })
     }
   })
 
@@ -27,7 +27,9 @@ describe('the policy types the admin form is generated from', () => {
       for (const [j, [name, f]] of fields.entries()) {
         const d = described[i]?.fields[j]
         expect(FORM_KINDS, `${m.type}.${name}`).toContain(d?.kind)
-        expect(d).toMatchObject({ kind: f.kind, doc: f.doc, required: f.required === true })
+        expect(d).toMatchObject({ kind: f.kind, doc: formDoc(f.doc), required: f.required === true })
+        // Help names the form's fields, never a CLI flag.
+        expect(d?.doc).not.toMatch(/--[a-z]/)
         if (f.default !== undefined) expect(d?.default).toEqual(f.default)
         if (f.kind === 'enum') expect(d).toMatchObject({ values: [...f.values] })
         if (f.kind === 'int' || f.kind === 'seconds') expect(d).toMatchObject({ min: f.min, max: f.max })
@@ -37,6 +39,13 @@ describe('the policy types the admin form is generated from', () => {
         expect(d).not.toHaveProperty('unit')
       }
     }
+  })
+
+  it('names the form’s fields where the CLI’s help names flags', () => {
+    expect(formDoc("Up to this (native unit, or --token's units)")).toBe("Up to this (native unit, or token's units)")
+    expect(formDoc('see --limit-usd-per-day')).toBe('see limit_usd_per_day')
+    const instant = described.find((d) => d.type === 'SPENDING_LIMIT')?.fields.find((f) => f.name === 'instant_max')
+    expect(instant?.doc).toContain("token's units")
   })
 
   it('is plain JSON (what the bundle embeds)', () => {

@@ -37,10 +37,10 @@ function EditNetwork(props: { n: Network; onDone: () => void }) {
     void save({ ...(rpcUrl.trim() !== '' ? { rpcUrl: rpcUrl.trim() } : {}), ...(c !== String(n.confirmations) ? { confirmations: /^\d+$/.test(c) ? Number(c) : (c as unknown as number) } : {}) })
   }
   return (
-    <form class="card edit-network" onSubmit={submit} aria-label={`Edit ${n.name}`}>
+    <form class="card edit-network" onSubmit={submit} aria-label={`Edit ${n.name}`} noValidate>
       <h3>{n.name}</h3>
       <Field label="New RPC URL" error={errorAt(errors, 'rpcUrl')} help={`Now: ${n.rpcUrl ?? 'none'}. Empty keeps it. Credentials in it are kept by the daemon and shown redacted.`}>
-        {(id, d) => <input id={id} aria-describedby={d} type="url" value={rpcUrl} onInput={(e) => setRpcUrl(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="https://…" />}
+        {(id, d) => <input id={id} aria-describedby={d} type="url" autoFocus value={rpcUrl} onInput={(e) => setRpcUrl(e.currentTarget.value)} autocomplete="off" spellcheck={false} placeholder="https://…" />}
       </Field>
       <Field label="Confirmations" error={errorAt(errors, 'confirmations')} help="Blocks to wait before a transaction counts as confirmed">
         {(id, d) => <input id={id} aria-describedby={d} value={confirmations} onInput={(e) => setConfirmations(e.currentTarget.value)} inputMode="numeric" autocomplete="off" />}
