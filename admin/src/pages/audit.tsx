@@ -17,13 +17,14 @@ const EVERY: readonly string[] = []
 const NONE: readonly string[] = ['\u0000']
 /** The actions the daemon records (src/ appendAudit calls), offered as suggestions; any action may be typed. */
 const ACTIONS = [
-  'auth.failures', 'backup.create', 'balance.low', 'incoming.setLowBalance', 'incoming.transfer', 'killswitch.off',
-  'killswitch.on', 'network.set', 'notify.add', 'notify.remove', 'notify.telegram-decision', 'policy.add',
-  'policy.remove', 'policy.update', 'session.create', 'session.renew', 'session.revoke', 'sign.message',
-  'tx.approval-link', 'tx.cancel', 'tx.cancelled', 'tx.confirmed', 'tx.decision', 'tx.delay-elapsed', 'tx.expired',
-  'tx.failed', 'tx.owner-decision', 'tx.rebuild', 'tx.request', 'tx.signed', 'tx.speed-up', 'tx.submitted',
-  'vault.changePassword', 'vault.init', 'vault.unlock', 'wallet.create', 'wallet.delete', 'wallet.export',
-  'wallet.import', 'wallet.rename', 'wallet.setOwner',
+  'admin.login', 'admin.logout', 'auth.failures', 'backup.create', 'balance.low', 'incoming.setLowBalance',
+  'incoming.transfer', 'killswitch.off', 'killswitch.on', 'network.set', 'notify.add', 'notify.remove',
+  'notify.telegram-decision', 'plugin.disable', 'plugin.enable', 'policy.add', 'policy.remove', 'policy.update',
+  'session.create', 'session.renew', 'session.revoke', 'sign.message', 'tx.approval-link', 'tx.approve', 'tx.cancel',
+  'tx.cancelled', 'tx.confirmed', 'tx.decision', 'tx.delay-elapsed', 'tx.expired', 'tx.failed', 'tx.owner-decision',
+  'tx.rebuild', 'tx.reject', 'tx.request', 'tx.signed', 'tx.speed-up', 'tx.submitted', 'vault.changePassword',
+  'vault.init', 'vault.unlock', 'wallet.create', 'wallet.delete', 'wallet.export', 'wallet.import', 'wallet.rename',
+  'wallet.setOwner',
 ]
 
 type Verify = Output<'audit.verify'>
