@@ -39,12 +39,14 @@ describe('transport exposure', () => {
     const doc = openApiDocument('0.0.0', 'http://127.0.0.1:1/v1') as { paths: Record<string, unknown> }
     const aliases = new Set(restRoutes().filter((r) => r.alias).map((r) => r.path))
     const methods = Object.keys(doc.paths)
-      .filter((p) => p.startsWith('/v1/') && !aliases.has(p) && p !== OPENAPI_PATH && p !== EVENTS_PATH)
+      .filter((p) => p.startsWith('/v1/') && !aliases.has(p) && p !== OPENAPI_PATH && p !== EVENTS_PATH && !p.startsWith('/v1/admin/'))
       .map((p) => p.replace(/^\/v1\//, '').replaceAll('/', '.'))
       .sort()
     expect(methods).toEqual(without(SOCKET_ONLY))
     expect([...aliases].sort()).toEqual(['/v1/policies', '/v1/wallets'])
     expect(Object.keys((doc.paths[EVENTS_PATH] ?? {}) as object)).toEqual(['get'])
+    // Besides: the admin UI's session routes, which are no contract methods.
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/admin/')).sort()).toEqual(['/v1/admin/login', '/v1/admin/logout', '/v1/admin/session'])
     expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/v1/'))).toEqual(['/health'])
   })
 
