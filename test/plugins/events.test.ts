@@ -2,10 +2,14 @@
  * GET /v1/events against an in-process daemon with the REST plugin: what a socket call records reaches an open stream
  * within 2 s, in seq order; a reconnect with Last-Event-ID resumes without a gap or a duplicate; the operator only
  * (no credential 401, an agent session 403); at most 16 streams; a session token never appears; disabling the plugin
- * and stopping the daemon end open streams at once instead of waiting out the HTTP drain.
+ * and stopping the daemon end open streams at once instead of waiting out the HTTP drain; an idle stream gets heartbeats.
  */
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/daemon/daemon.js'
+import { eventStreams } from '../../src/daemon/plugins/events.js'
+import { appendAudit } from '../../src/daemon/store/audit.js'
 import { connectExisting } from '../../src/cli/launcher.js'
 import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
@@ -117,6 +121,18 @@ describe('the event stream', () => {
     }
   })
 
+  it('replays a long log in order, page after page, waiting for the client to drain each', async () => {
+    const db = t.daemon.ctx.db
+    db.transaction(() => {
+      for (let i = 0; i < 3000; i++) appendAudit(db, { actor: 'test', action: 'test.filler', outcome: 'ok', details: { i, pad: 'x'.repeat(200) } })
+    })()
+    const head = (await t.client.call('audit.list', { limit: 1 })).entries[0]?.seq ?? 0
+    const s = await sse('/v1/events?after=0')
+    const got = await s.waitFor(head, 10_000)
+    expect(seqs(got)).toEqual(Array.from({ length: head }, (_, i) => i + 1))
+    expect(s.text.length).toBeGreaterThan(3000 * 200)
+  })
+
   it('refuses the 17th stream with 429 and takes one again when another closes', async () => {
     for (const s of open.splice(0)) s.close()
     await new Promise((r) => setTimeout(r, 100))
@@ -138,6 +154,28 @@ describe('the event stream', () => {
     await t.client.call('plugin.disable', { name: 'rest' }, op)
     await s.ended
     expect(performance.now() - started).toBeLessThan(2000)
+  })
+})
+
+describe('the stream while nothing happens', () => {
+  it('sends a comment line every heartbeat and no event', async () => {
+    const streams = eventStreams(t.daemon.ctx, { serving: () => true, heartbeatMs: 50 })
+    const server = http.createServer((req, res) => void streams.handle(req, res).catch(() => res.destroy()))
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+    try {
+      const s = await openSse(`http://127.0.0.1:${(server.address() as AddressInfo).port}`, '/v1/events', pw)
+      expect(s.status).toBe(200)
+      for (let i = 0; i < 40 && s.text.split(': keep-alive\n\n').length < 3; i++) await new Promise((r) => setTimeout(r, 25))
+      expect(s.text.split(': keep-alive\n\n').length).toBeGreaterThanOrEqual(3)
+      expect(s.events).toEqual([])
+      expect(streams.open).toBe(1)
+      streams.closeAll()
+      await s.ended
+      expect(streams.open).toBe(0)
+    } finally {
+      server.closeAllConnections()
+      server.close()
+    }
   })
 })
 
