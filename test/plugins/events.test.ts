@@ -6,6 +6,7 @@
  */
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/daemon/daemon.js'
 import { eventStreams } from '../../src/daemon/plugins/events.js'
@@ -14,8 +15,9 @@ import { connectExisting } from '../../src/cli/launcher.js'
 import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { openSse, type SseEvent, type SseStream } from '../helpers/sse.js'
+import { localChain } from '../helpers/chains.js'
 
-const t = useDaemon()
+const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
 const pw = { 'x-master-password': PASSWORD }
 let base = ''
@@ -81,6 +83,31 @@ describe('the event stream', () => {
     expect(all.map((e) => JSON.parse(e.data))).toEqual(list)
     expect(seqs(all)).toEqual([entry.seq, entry.seq + 1, entry.seq + 2])
     expect(s.text.startsWith('retry: 2000\n\n')).toBe(true)
+  })
+
+  it('shows a request approved on the socket as approved, then confirmed on the chain, within 2 s each', async () => {
+    await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
+    const w = await t.client.call('wallet.create', { chain: 'evm', name: 'payer' }, op)
+    const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
+    await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
+    provider.destroy()
+    await t.client.call('policy.add', { wallet: 'payer', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01' } }, op)
+    const r = await t.client.call('tx.send', { wallet: 'payer', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.5' }, op)
+    expect(r.state).toBe('awaiting_approval')
+    const s = await sse('/v1/events')
+    const started = performance.now()
+    await t.client.call('tx.approve', { id: r.id }, op)
+    /** The actions the stream has shown for this request so far. */
+    const mine = (): string[] => s.events.map((e) => JSON.parse(e.data)).filter((e) => e.target === r.id).map((e) => e.action as string)
+    for (let i = 0; i < 80 && !mine().includes('tx.approve'); i++) await new Promise((res) => setTimeout(res, 25))
+    expect(mine()).toContain('tx.approve')
+    expect(performance.now() - started).toBeLessThan(2000)
+    await t.client.call('tx.wait', { id: r.id, timeoutMs: 20_000 })
+    const confirmedAt = performance.now()
+    for (let i = 0; i < 80 && !mine().includes('tx.confirmed'); i++) await new Promise((res) => setTimeout(res, 25))
+    expect(performance.now() - confirmedAt).toBeLessThan(2000)
+    expect(mine()).toEqual(expect.arrayContaining(['tx.approve', 'tx.signed', 'tx.submitted', 'tx.confirmed']))
+    s.close()
   })
 
   it('replays from ?after and resumes after Last-Event-ID without a gap or a duplicate', async () => {
