@@ -1,5 +1,6 @@
 /**
- * GET /v1/events against an in-process daemon with the REST plugin: what a socket call records reaches an open stream
+ * GET /v1/events against an in-process daemon with the REST plugin: what a socket call records (a kill switch, an
+ * approval and the request it moves to confirmed, the incoming transfer the monitor then finds) reaches an open stream
  * within 2 s, in seq order; a reconnect with Last-Event-ID resumes without a gap or a duplicate; the operator only
  * (no credential 401, an agent session 403); at most 16 streams; a session token never appears; disabling the plugin
  * and stopping the daemon end open streams at once instead of waiting out the HTTP drain; an idle stream gets heartbeats.
@@ -17,7 +18,7 @@ import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { openSse, type SseEvent, type SseStream } from '../helpers/sse.js'
 import { localChain } from '../helpers/chains.js'
 
-const t = useDaemon({ env: { pipelineTickMs: 50 } })
+const t = useDaemon({ env: { pipelineTickMs: 50, monitorIntervalMs: 100 } })
 const op = { password: PASSWORD }
 const pw = { 'x-master-password': PASSWORD }
 let base = ''
@@ -85,14 +86,16 @@ describe('the event stream', () => {
     expect(s.text.startsWith('retry: 2000\n\n')).toBe(true)
   })
 
-  it('shows a request approved on the socket as approved, then confirmed on the chain, within 2 s each', async () => {
+  it('shows a request approved on the socket as approved, then confirmed on the chain, within 2 s each, and the transfer arriving', async () => {
     await t.client.call('network.set', { network: 'evm-local', rpcUrl: localChain().evmRpcUrl }, op)
     const w = await t.client.call('wallet.create', { chain: 'evm', name: 'payer' }, op)
     const provider = new JsonRpcProvider(localChain().evmRpcUrl, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
     provider.destroy()
     await t.client.call('policy.add', { wallet: 'payer', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01' } }, op)
-    const r = await t.client.call('tx.send', { wallet: 'payer', network: 'evm-local', to: EthersWallet.createRandom().address, amount: '0.5' }, op)
+    const payee = await t.client.call('wallet.create', { chain: 'evm', name: 'payee' }, op)
+    await t.client.call('incoming.watch', { network: 'evm-local' }, op)
+    const r = await t.client.call('tx.send', { wallet: 'payer', network: 'evm-local', to: payee.address, amount: '0.5' }, op)
     expect(r.state).toBe('awaiting_approval')
     const s = await sse('/v1/events')
     const started = performance.now()
@@ -107,6 +110,11 @@ describe('the event stream', () => {
     for (let i = 0; i < 80 && !mine().includes('tx.confirmed'); i++) await new Promise((res) => setTimeout(res, 25))
     expect(performance.now() - confirmedAt).toBeLessThan(2000)
     expect(mine()).toEqual(expect.arrayContaining(['tx.approve', 'tx.signed', 'tx.submitted', 'tx.confirmed']))
+    // The monitor finds it at the payee: an incoming transfer is an audit entry like the rest.
+    const incoming = () => s.events.map((e) => JSON.parse(e.data)).find((e) => e.action === 'incoming.transfer' && e.target === payee.id)
+    for (let i = 0; i < 200 && incoming() === undefined; i++) await new Promise((res) => setTimeout(res, 25))
+    expect(incoming()?.details).toMatchObject({ network: 'eip155:31337', amount: '500000000000000000', from: w.address })
+    await t.client.call('incoming.unwatch', { network: 'evm-local' }, op)
     s.close()
   })
 
