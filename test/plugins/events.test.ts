@@ -181,14 +181,40 @@ describe('the event stream', () => {
     expect((await sse('/v1/events')).status).toBe(200)
   })
 
-  it('ends open streams when the REST plugin is disabled', async () => {
+  it('ends open streams when the REST plugin is disabled, even one whose client stopped reading', async () => {
     for (const s of open.splice(0)) s.close()
     const s = await sse('/v1/events')
     expect(s.status).toBe(200)
+    // Far more than the socket buffers hold, to a client that reads nothing: the daemon waits for a drain that never comes.
+    const db = t.daemon.ctx.db
+    db.transaction(() => {
+      for (let i = 0; i < 6000; i++) appendAudit(db, { actor: 'test', action: 'test.filler', outcome: 'ok', details: { i, pad: 'y'.repeat(1000) } })
+    })()
+    let stalledClosed = false
+    let received = 0
+    const stalled = await new Promise<http.IncomingMessage>((resolve, reject) =>
+      http.get(`${base}/v1/events?after=0`, { headers: pw }, (res) => {
+        res.once('data', (chunk: Buffer) => {
+          received += chunk.length
+          res.pause()
+          res.on('data', (more: Buffer) => (received += more.length))
+        })
+        res.on('close', () => (stalledClosed = true))
+        resolve(res)
+      }).on('error', reject),
+    )
+    expect(stalled.statusCode).toBe(200)
+    await new Promise((r) => setTimeout(r, 300))
+    // plugin.disable returns once the HTTP server has closed, which waits for every request in flight (10 s at most).
     const started = performance.now()
     await t.client.call('plugin.disable', { name: 'rest' }, op)
-    await s.ended
     expect(performance.now() - started).toBeLessThan(2000)
+    await s.ended
+    // The stalled client, reading again, finds its connection cut.
+    stalled.resume()
+    for (let i = 0; i < 200 && !stalledClosed; i++) await new Promise((r) => setTimeout(r, 25))
+    expect(stalledClosed).toBe(true)
+    expect(received).toBeLessThan(6000 * 1000)
   })
 })
 
