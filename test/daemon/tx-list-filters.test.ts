@@ -9,6 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import type { Input, Output, TxRequestView } from '../../src/lib/contract/index.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
+import { http } from '../helpers/http.js'
 import { localChain } from '../helpers/chains.js'
 import { testClock } from '../helpers/test-clock.js'
 
@@ -132,6 +133,21 @@ describe('tx.list filters', () => {
       expect(ids(rows), JSON.stringify(filter)).toEqual(want)
       expect(count).toBe(Math.max(1, Math.ceil(want.length / size)))
     }
+  })
+
+  it('takes the same filters as a REST query string, a repeated key being a list', async () => {
+    const base = ((await t.client.call('plugin.enable', { name: 'rest', port: 0 }, op)).listening ?? '').replace(/\/v1$/, '')
+    const query = new URLSearchParams([['state', 'awaiting_approval'], ['state', 'signed'], ['network', 'evm-local'], ['since', between], ['limit', '1']])
+    const r = await http(base, `/v1/tx/list?${query.toString()}`, { password: PASSWORD })
+    expect(r.status).toBe(200)
+    const want = all.filter((x) => x.network === 'eip155:31337' && ['awaiting_approval', 'signed'].includes(x.state) && Date.parse(x.createdAt) >= Date.parse(between))
+    expect(want).toHaveLength(1)
+    expect(ids(r.json.data.requests)).toEqual(ids(want))
+    expect(r.json.data.nextBefore).toBeNull()
+    const one = await http(base, '/v1/tx/list?state=awaiting_approval&limit=1', { password: PASSWORD })
+    expect(ids(one.json.data.requests)).toEqual(ids(all.filter((x) => x.state === 'awaiting_approval').slice(0, 1)))
+    expect(one.json.data.nextBefore).toBe(one.json.data.requests[0].id)
+    await t.client.call('plugin.disable', { name: 'rest' }, op)
   })
 
   it('refuses a bad time, state, tier or network with its code and the field', async () => {

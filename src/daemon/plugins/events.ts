@@ -149,6 +149,8 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
   }
 
   let closed = false
+  // Even a stream whose client stopped reading ends at once: its response is finished once handed to the socket, and
+  // the server's close() then cuts the connection (EventSource resumes after the last whole event it received).
   const endAll = (): void => {
     for (const s of streams) s.res.end()
   }
@@ -158,10 +160,19 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
   }
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    // Listening from the start: a client that leaves while its password is checked must not hold a slot for ever.
+    let gone = false
+    const ended = new Promise<void>((resolve) =>
+      res.once('close', () => {
+        gone = true
+        resolve()
+      }),
+    )
     const verb = req.method ?? 'GET'
     if (verb !== 'GET') throw new WaiaasError('HTTP_METHOD_NOT_ALLOWED', `This route takes GET, not ${verb.slice(0, 16)}`, { details: { allowed: ['GET'] } })
     await authenticateStream(ctx, req)
     const after = startAfter(req)
+    if (gone) return
     if (closed) throw new WaiaasError('HTTP_ROUTE_NOT_FOUND', 'The HTTP server is closing', { details: { path: EVENTS_PATH } })
     if (streams.size >= max) {
       throw new WaiaasError('EVENTS_TOO_MANY_STREAMS', `${max} event streams are open already`, { details: { max } })
@@ -179,7 +190,6 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
     streams.add(s)
     poll ??= setInterval(tick, pollMs).unref()
     heartbeat ??= setInterval(beat, heartbeatMs).unref()
-    const ended = new Promise<void>((resolve) => res.once('close', resolve))
     res.on('error', () => res.destroy())
     feed(s)
     await ended
