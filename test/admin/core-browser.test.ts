@@ -209,5 +209,51 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await page.locator('[data-state="off"]').waitFor({ timeout: 2_000 })
     expect(problems).toEqual([])
     expect(failed).toEqual(['401 POST /v1/killswitch/off'])
+    failed.length = 0
+  })
+
+  it('pages the transaction list by the daemon\'s cursor; renames, sets and clears the owner, deletes only after the name is typed', async () => {
+    // Two requests at least: one page of one row each, newest first, "Older" follows the daemon's cursor.
+    await t.client.call('tx.send', { wallet: 'ui-core', network: 'evm-local', to: dest(), amount: '0.001' }, op)
+    const [newest, older] = (await t.client.call('tx.list', { wallet: 'ui-core', limit: 2 })).requests
+    await open(`/transactions?wallet=${encodeURIComponent((await t.client.call('wallet.show', { wallet: 'ui-core' })).id)}&limit=1`, 'Transactions')
+    await page.locator(`tr[data-id="${newest?.id}"]`).waitFor()
+    expect(await page.locator('tbody tr').count()).toBe(1)
+    await page.getByRole('link', { name: 'Older' }).click()
+    await page.locator(`tr[data-id="${older?.id}"]`).waitFor()
+    expect(await page.locator('tbody tr').count()).toBe(1)
+    expect(await page.evaluate<string>('location.hash')).toContain(`before=${newest?.id}`)
+
+    const w = await t.client.call('wallet.create', { chain: 'evm', name: 'to-delete' }, op)
+    await open(`/wallets/${w.id}`, 'to-delete')
+    await page.getByRole('form', { name: 'Rename wallet' }).getByLabel('Name').fill('renamed')
+    await page.getByRole('button', { name: 'Rename' }).click()
+    await page.getByRole('heading', { name: 'renamed', level: 1 }).waitFor()
+    expect((await t.client.call('wallet.show', { wallet: w.id })).name).toBe('renamed')
+
+    const owner = dest()
+    await page.getByLabel('Owner address').fill(owner.toLowerCase())
+    await page.getByRole('button', { name: 'Set owner' }).click()
+    await page.getByRole('button', { name: 'Clear owner' }).waitFor()
+    expect((await t.client.call('wallet.show', { wallet: w.id })).owner?.toLowerCase()).toBe(owner.toLowerCase())
+    // Shown with its checksum, whatever case it was typed in.
+    expect(await page.locator('section[aria-labelledby="w-settings"] .address code').first().textContent()).toBe(getAddress(owner))
+    await page.getByRole('button', { name: 'Clear owner' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Clear owner' }).click()
+    await page.getByRole('button', { name: 'Clear owner' }).waitFor({ state: 'detached' })
+    expect((await t.client.call('wallet.show', { wallet: w.id })).owner).toBeNull()
+
+    await page.getByRole('button', { name: 'Delete wallet…' }).click()
+    const dialog = page.getByRole('dialog')
+    const del = dialog.getByRole('button', { name: 'Delete wallet' })
+    expect(await del.isDisabled()).toBe(true)
+    await dialog.getByLabel('Type renamed to confirm').fill('renamed ')
+    expect(await del.isDisabled()).toBe(true)
+    await dialog.getByLabel('Type renamed to confirm').fill('renamed')
+    await del.click()
+    await page.getByRole('heading', { name: 'Wallets', level: 1 }).waitFor()
+    expect((await t.client.call('wallet.list', {})).wallets.map((x) => x.name)).toEqual(['ui-core'])
+    expect(problems).toEqual([])
+    expect(failed).toEqual([])
   })
 })
