@@ -254,6 +254,7 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await page.getByRole('heading', { name: 'Wallets', level: 1 }).waitFor()
     expect((await t.client.call('wallet.list', {})).wallets.map((x) => x.name)).toEqual(['ui-core'])
     expect(problems).toEqual([])
-    expect(failed).toEqual([])
+    // A live refetch of the wallet's page (after the owner change's event) may cross the delete: WALLET_NOT_FOUND.
+    expect(failed.filter((f) => !/^404 POST \/v1\/(wallet\/show|balance\/get)$/.test(f))).toEqual([])
   })
 })
