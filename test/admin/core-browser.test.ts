@@ -163,7 +163,11 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     // Usable at 375 px: nothing wider than the screen (wide tables scroll inside their own box).
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     // WAIAAS_ADMIN_SCREENSHOT=<file.png> saves the dashboard as the test leaves it (the README's picture).
-    if (process.env.WAIAAS_ADMIN_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.WAIAAS_ADMIN_SCREENSHOT, fullPage: true })
+    if (process.env.WAIAAS_ADMIN_SCREENSHOT !== undefined) {
+      await page.setViewportSize({ width: 1280, height: 900 })
+      await page.screenshot({ path: process.env.WAIAAS_ADMIN_SCREENSHOT, fullPage: true })
+      await page.setViewportSize({ width: 375, height: 800 })
+    }
     expect(problems).toEqual([])
     // The only refusal: the session check before logging in.
     expect(failed).toEqual(['401 GET /v1/admin/session'])
@@ -212,6 +216,17 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     failed.length = 0
   })
 
+  it('a request approved from the socket shows as approved in its open page within 2 s', async () => {
+    const r = await t.client.call('tx.send', { wallet: 'ui-core', network: 'evm-local', to: dest(), amount: '0.5' }, op)
+    await open(`/transactions/${r.id}`, /^Transfer/)
+    await page.locator('h1 .state-awaiting_approval').waitFor()
+    await page.getByRole('button', { name: /^Approve request/ }).waitFor()
+    await t.client.call('tx.approve', { id: r.id }, op)
+    await page.locator('h1 .badge:not(.state-awaiting_approval)').waitFor({ timeout: 2_000 })
+    expect(await page.getByRole('button', { name: /^Approve request/ }).count()).toBe(0)
+    expect(['approved', 'signed', 'submitted', 'confirmed']).toContain((await page.locator('h1 .badge').textContent())?.trim())
+  })
+
   it('pages the transaction list by the daemon\'s cursor; renames, sets and clears the owner, deletes only after the name is typed', async () => {
     // Two requests at least: one page of one row each, newest first, "Older" follows the daemon's cursor.
     await t.client.call('tx.send', { wallet: 'ui-core', network: 'evm-local', to: dest(), amount: '0.001' }, op)
@@ -243,6 +258,11 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await page.getByRole('button', { name: 'Clear owner' }).waitFor({ state: 'detached' })
     expect((await t.client.call('wallet.show', { wallet: w.id })).owner).toBeNull()
 
+    // The dialog is keyboard-operable: Escape closes it, nothing is deleted.
+    await page.getByRole('button', { name: 'Delete wallet…' }).click()
+    await page.keyboard.press('Escape')
+    await page.getByRole('dialog').waitFor({ state: 'detached' })
+    expect((await t.client.call('wallet.show', { wallet: w.id })).name).toBe('renamed')
     await page.getByRole('button', { name: 'Delete wallet…' }).click()
     const dialog = page.getByRole('dialog')
     const del = dialog.getByRole('button', { name: 'Delete wallet' })
