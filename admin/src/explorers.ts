@@ -3,7 +3,8 @@
  * network that names one (`explorerUrl`) wins; otherwise this table of the well-known public explorers is used.
  * Local networks (anvil, the devnet's Solana) have none.
  */
-import type { Output } from './api.js'
+// The contract's type directly (not through api.ts, which needs the DOM types), so node-side tests can import this.
+import type { Output } from '../../src/lib/contract/index.js'
 
 type NetworkView = Output<'network.list'>['networks'][number]
 

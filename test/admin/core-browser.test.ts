@@ -163,7 +163,11 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     // Usable at 375 px: nothing wider than the screen (wide tables scroll inside their own box).
     expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(375)
     // WAIAAS_ADMIN_SCREENSHOT=<file.png> saves the dashboard as the test leaves it (the README's picture).
-    if (process.env.WAIAAS_ADMIN_SCREENSHOT !== undefined) await page.screenshot({ path: process.env.WAIAAS_ADMIN_SCREENSHOT, fullPage: true })
+    if (process.env.WAIAAS_ADMIN_SCREENSHOT !== undefined) {
+      await page.setViewportSize({ width: 1280, height: 900 })
+      await page.screenshot({ path: process.env.WAIAAS_ADMIN_SCREENSHOT, fullPage: true })
+      await page.setViewportSize({ width: 375, height: 800 })
+    }
     expect(problems).toEqual([])
     // The only refusal: the session check before logging in.
     expect(failed).toEqual(['401 GET /v1/admin/session'])
@@ -209,5 +213,68 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     await page.locator('[data-state="off"]').waitFor({ timeout: 2_000 })
     expect(problems).toEqual([])
     expect(failed).toEqual(['401 POST /v1/killswitch/off'])
+    failed.length = 0
+  })
+
+  it('a request approved from the socket shows as approved in its open page within 2 s', async () => {
+    const r = await t.client.call('tx.send', { wallet: 'ui-core', network: 'evm-local', to: dest(), amount: '0.5' }, op)
+    await open(`/transactions/${r.id}`, /^Transfer/)
+    await page.locator('h1 .state-awaiting_approval').waitFor()
+    await page.getByRole('button', { name: /^Approve request/ }).waitFor()
+    await t.client.call('tx.approve', { id: r.id }, op)
+    await page.locator('h1 .badge:not(.state-awaiting_approval)').waitFor({ timeout: 2_000 })
+    expect(await page.getByRole('button', { name: /^Approve request/ }).count()).toBe(0)
+    expect(['approved', 'signed', 'submitted', 'confirmed']).toContain((await page.locator('h1 .badge').textContent())?.trim())
+  })
+
+  it('pages the transaction list by the daemon\'s cursor; renames, sets and clears the owner, deletes only after the name is typed', async () => {
+    // Two requests at least: one page of one row each, newest first, "Older" follows the daemon's cursor.
+    await t.client.call('tx.send', { wallet: 'ui-core', network: 'evm-local', to: dest(), amount: '0.001' }, op)
+    const [newest, older] = (await t.client.call('tx.list', { wallet: 'ui-core', limit: 2 })).requests
+    await open(`/transactions?wallet=${encodeURIComponent((await t.client.call('wallet.show', { wallet: 'ui-core' })).id)}&limit=1`, 'Transactions')
+    await page.locator(`tr[data-id="${newest?.id}"]`).waitFor()
+    expect(await page.locator('tbody tr').count()).toBe(1)
+    await page.getByRole('link', { name: 'Older' }).click()
+    await page.locator(`tr[data-id="${older?.id}"]`).waitFor()
+    expect(await page.locator('tbody tr').count()).toBe(1)
+    expect(await page.evaluate<string>('location.hash')).toContain(`before=${newest?.id}`)
+
+    const w = await t.client.call('wallet.create', { chain: 'evm', name: 'to-delete' }, op)
+    await open(`/wallets/${w.id}`, 'to-delete')
+    await page.getByRole('form', { name: 'Rename wallet' }).getByLabel('Name').fill('renamed')
+    await page.getByRole('button', { name: 'Rename' }).click()
+    await page.getByRole('heading', { name: 'renamed', level: 1 }).waitFor()
+    expect((await t.client.call('wallet.show', { wallet: w.id })).name).toBe('renamed')
+
+    const owner = dest()
+    await page.getByLabel('Owner address').fill(owner.toLowerCase())
+    await page.getByRole('button', { name: 'Set owner' }).click()
+    await page.getByRole('button', { name: 'Clear owner' }).waitFor()
+    expect((await t.client.call('wallet.show', { wallet: w.id })).owner?.toLowerCase()).toBe(owner.toLowerCase())
+    // Shown with its checksum, whatever case it was typed in.
+    expect(await page.locator('section[aria-labelledby="w-settings"] .address code').first().textContent()).toBe(getAddress(owner))
+    await page.getByRole('button', { name: 'Clear owner' }).click()
+    await page.getByRole('dialog').getByRole('button', { name: 'Clear owner' }).click()
+    await page.getByRole('button', { name: 'Clear owner' }).waitFor({ state: 'detached' })
+    expect((await t.client.call('wallet.show', { wallet: w.id })).owner).toBeNull()
+
+    // The dialog is keyboard-operable: Escape closes it, nothing is deleted.
+    await page.getByRole('button', { name: 'Delete wallet…' }).click()
+    await page.keyboard.press('Escape')
+    await page.getByRole('dialog').waitFor({ state: 'detached' })
+    expect((await t.client.call('wallet.show', { wallet: w.id })).name).toBe('renamed')
+    await page.getByRole('button', { name: 'Delete wallet…' }).click()
+    const dialog = page.getByRole('dialog')
+    const del = dialog.getByRole('button', { name: 'Delete wallet' })
+    expect(await del.isDisabled()).toBe(true)
+    await dialog.getByLabel('Type renamed to confirm').fill('renamed ')
+    expect(await del.isDisabled()).toBe(true)
+    await dialog.getByLabel('Type renamed to confirm').fill('renamed')
+    await del.click()
+    await page.getByRole('heading', { name: 'Wallets', level: 1 }).waitFor()
+    expect((await t.client.call('wallet.list', {})).wallets.map((x) => x.name)).toEqual(['ui-core'])
+    expect(problems).toEqual([])
+    // A live refetch of the wallet's page (after the owner change's event) may cross the delete: WALLET_NOT_FOUND.
+    expect(failed.filter((f) => !/^404 POST \/v1\/(wallet\/show|balance\/get)$/.test(f))).toEqual([])
   })
 })

@@ -14,7 +14,7 @@ import { kindLabel, txSymbol, type TxView } from '../../components/tx.js'
 
 type Act = 'approve' | 'reject' | 'cancel' | 'speedUp'
 
-const UNSIGNED = new Set(['queued', 'awaiting_approval', 'approved', 'pending'])
+const UNSIGNED = new Set(['queued', 'awaiting_approval', 'approved'])
 
 function allowed(tx: TxView, evm: boolean): Act[] {
   const acts: Act[] = []

@@ -10,10 +10,14 @@ import { explorerTxUrl } from '../../explorers.js'
 import { href } from '../../router.js'
 import { TxActions } from './actions.js'
 
-/** Fields a request may carry beyond the contract's common view (a decoded call), shown when present. */
-function decodedOf(tx: TxView): unknown {
-  const extra = tx as TxView & { decoded?: unknown; call?: unknown }
-  return extra.decoded ?? extra.call ?? null
+/**
+ * What the request does, decoded, when the daemon's view carries it: `actions` (the sentences the approval page shows,
+ * e.g. "transfer 5 USDC to 0x…") or a structured `decoded` call. The contract's request view has neither yet.
+ */
+function decodedOf(tx: TxView): { actions: string[] } | { json: unknown } | null {
+  const extra = tx as TxView & { actions?: unknown; decoded?: unknown }
+  if (Array.isArray(extra.actions) && extra.actions.every((a) => typeof a === 'string')) return { actions: extra.actions as string[] }
+  return extra.decoded === undefined || extra.decoded === null ? null : { json: extra.decoded }
 }
 
 function Decision(props: { tx: TxView }) {
@@ -126,7 +130,15 @@ export function TransactionDetail(props: { id: string }) {
           {decoded !== null && (
             <>
               <h3>Decoded call</h3>
-              <pre>{JSON.stringify(decoded, null, 2)}</pre>
+              {'actions' in decoded ? (
+                <ul>
+                  {decoded.actions.map((a, i) => (
+                    <li key={i}>{a}</li>
+                  ))}
+                </ul>
+              ) : (
+                <pre>{JSON.stringify(decoded.json, null, 2)}</pre>
+              )}
             </>
           )}
         </section>

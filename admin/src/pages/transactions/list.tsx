@@ -19,6 +19,12 @@ const KINDS: TxView['kind'][] = ['native-transfer', 'token-transfer', 'contract-
 const FILTERS = ['wallet', 'state', 'tier', 'kind', 'network', 'since', 'until'] as const
 type Filter = (typeof FILTERS)[number]
 
+/** Rows per page: `limit` in the hash query (1 to 200), else PAGE_SIZE. */
+export function pageSize(query: URLSearchParams): number {
+  const n = Number(query.get('limit'))
+  return Number.isInteger(n) && n >= 1 ? Math.min(n, 200) : PAGE_SIZE
+}
+
 /** The filters of the hash query, as tx.list takes them (the server-side filters of issue 16). */
 export function txListParams(query: URLSearchParams, limit = PAGE_SIZE): Input<'tx.list'> {
   const p: Record<string, unknown> = { limit }
@@ -53,15 +59,18 @@ export function TransactionList(props: { route: Route }) {
   const q = props.route.query
   const networks = useNetworks()
   const wallets = useCall('wallet.list', {}, ['wallet.'])
-  const list = useCall('tx.list', txListParams(q), ['tx.'])
+  const limit = pageSize(q)
+  const list = useCall('tx.list', txListParams(q, limit), ['tx.'])
+  /** The filters and page size of this view, to carry into links. */
+  const kept: Record<string, string | undefined> = { limit: q.get('limit') ?? undefined }
+  for (const f of FILTERS) kept[f] = q.get(f) ?? undefined
   const set = (changes: Partial<Record<Filter | 'before', string | undefined>>): void => {
-    const next: Record<string, string | undefined> = {}
-    for (const f of FILTERS) next[f] = q.get(f) ?? undefined
+    const next: Record<string, string | undefined> = { ...kept }
     // Any filter change starts again from the newest.
     Object.assign(next, { before: undefined }, changes)
     navigate(href('transactions', next))
   }
-  const cursor = nextCursor(list.data)
+  const cursor = nextCursor(list.data, limit)
   const paged = q.get('before') !== null
   return (
     <>
@@ -144,8 +153,8 @@ export function TransactionList(props: { route: Route }) {
         {list.data !== undefined && <TxTable requests={list.data.requests} networks={networks} caption="Transaction requests, newest first" empty={paged ? 'No older transactions.' : 'No transactions match.'} />}
       </Loading>
       <nav class="pager" aria-label="Pages">
-        {paged ? <a href={href('transactions', { ...Object.fromEntries(FILTERS.map((f) => [f, q.get(f) ?? undefined])) })}>Newest</a> : <span />}
-        {cursor !== null && <a href={href('transactions', { ...Object.fromEntries(FILTERS.map((f) => [f, q.get(f) ?? undefined])), before: cursor })}>Older</a>}
+        {paged ? <a href={href('transactions', kept)}>Newest</a> : <span />}
+        {cursor !== null && <a href={href('transactions', { ...kept, before: cursor })}>Older</a>}
       </nav>
     </>
   )

@@ -96,7 +96,7 @@ export function DeleteWallet(props: { wallet: WalletView }) {
           typeToConfirm={props.wallet.name}
           onConfirm={async () => {
             await call('wallet.delete', { wallet: props.wallet.id })
-            announce('wallet.delete')
+            // Away from this page at once: its parts would otherwise load the deleted wallet again (WALLET_NOT_FOUND).
             navigate(href('wallets'))
           }}
           onClose={() => setOpen(false)}
