@@ -7,7 +7,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks'
 import { events, type AuditEntryOut } from './api.js'
 
-type Listener = (e: AuditEntryOut) => void
+type Listener = (e: Pick<AuditEntryOut, 'action'>) => void
 const listeners = new Set<Listener>()
 let stop: (() => void) | undefined
 let connected = false
@@ -34,6 +34,14 @@ export function stopLive(): void {
   stop = undefined
   connected = false
   for (const l of stateListeners) l(false)
+}
+
+/**
+ * Tells the views that this page itself just did `action` (e.g. 'killswitch.on'), so every part that shows it
+ * refetches at once, whether or not the stream is connected (its own entry, when it comes, refetches once more).
+ */
+export function announce(action: string): void {
+  for (const l of listeners) l({ action })
 }
 
 /** Whether the stream is open right now. */

@@ -127,7 +127,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
         { db, keyring, log: log.child('notify'), pipeline },
         { intervalMs: env.notifyIntervalMs, retryBaseMs: env.notifyRetryBaseMs, telegramApi: env.telegramApiUrl, now },
       ),
-      monitor: new Monitor({ db, chains, devnet, log: log.child('monitor') }, env.monitorIntervalMs),
+      monitor: new Monitor({ db, chains, devnet, log: log.child('monitor'), now }, env.monitorIntervalMs),
       version: opts.version ?? VERSION,
       startedAt,
       now,

@@ -20,7 +20,7 @@ function issuesOf(error: { issues: readonly { path: readonly PropertyKey[]; mess
  * Establishes who the caller is for this method: the operator (master password), an agent session (token), or an
  * anonymous caller, who may call public methods only on the socket (over HTTP every call needs a credential).
  */
-async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef, auth: WireAuth | undefined, transport: Transport, source: string): Promise<Caller> {
+async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef, auth: WireAuth | undefined, transport: Transport, source: string, admin: boolean): Promise<Caller> {
   if (auth?.password !== undefined) {
     const grant = await ctx.keyring.authorize(auth.password, 'operator', method, source)
     // Only backup.create sees the password itself (the backup key is derived from it, not from the data key).
@@ -31,6 +31,8 @@ async function authorise(ctx: DaemonContext, method: MethodName, def: MethodDef,
     if (caller.session !== undefined) checkSessionMethod(ctx, method, def, caller.session)
     return { ...caller, source }
   }
+  // A live admin cookie (checked by the HTTP server, with its CSRF token): the operator, with the daemon's held key.
+  if (admin && transport === 'http') return { role: 'operator', actor: 'operator', grant: { dataKey: ctx.keyring.heldDataKey(), release: () => {} }, source }
   if (def.role === 'public' && transport === 'socket') return { role: 'public', actor: 'socket', source }
   throw new WaiaasError('AUTH_REQUIRED', `${method} needs the master password${def.session === undefined ? '' : ' or a session token'}`, {
     details: { method, role: def.role },
@@ -69,9 +71,18 @@ function unknownFields(schema: z.ZodType, params: unknown): string[] {
 
 /**
  * Runs one call. Every failure comes back as a WaiaasError with a stable code. `peer` is the HTTP client's address
- * (its failed passwords are throttled apart from the socket's).
+ * (its failed passwords are throttled apart from the socket's). `admin`: the HTTP server found a live admin session
+ * cookie (src/daemon/plugins/admin.ts) and no other credential, so the caller is the operator.
  */
-export async function dispatch(ctx: DaemonContext, method: string, rawParams: unknown, auth: WireAuth | undefined, transport: Transport = 'socket', peer?: string): Promise<unknown> {
+export async function dispatch(
+  ctx: DaemonContext,
+  method: string,
+  rawParams: unknown,
+  auth: WireAuth | undefined,
+  transport: Transport = 'socket',
+  peer?: string,
+  admin = false,
+): Promise<unknown> {
   // Over HTTP the plugins route only what the contract exposes on REST or MCP; the socket checks its own column here.
   if (!Object.hasOwn(contract, method) || (transport === 'socket' && !exposes(contract[method as MethodName], 'socket'))) {
     throw new WaiaasError('RPC_METHOD_NOT_FOUND', `Unknown method ${JSON.stringify(method.slice(0, 64))}`, { details: { method: method.slice(0, 64) } })
@@ -79,7 +90,7 @@ export async function dispatch(ctx: DaemonContext, method: string, rawParams: un
   const name = method as MethodName
   const def: MethodDef = contract[name]
   // Who is asking comes before what is asked: a caller without the right credential learns nothing about the params.
-  const caller = await authorise(ctx, name, def, auth, transport, sourceOf(transport, peer))
+  const caller = await authorise(ctx, name, def, auth, transport, sourceOf(transport, peer), admin)
   try {
     const unknown = unknownFields(def.input, rawParams)
     const parsed = def.input.safeParse(rawParams ?? {})

@@ -38,6 +38,8 @@ export class Keyring implements KeyringPort {
   private readonly verifierKey = randomBytes(32)
   /** Bumped whenever the held key changes (unlock, lock): anything derived from the old key must be dropped. */
   private epochN = 0
+  /** Bumped by every change of the master password. */
+  private passwordEpochN = 0
   /** Serialises the password checks of each source, so its concurrent attempts cannot race its failure counter. */
   private readonly queues = new Map<string, { tail: Promise<unknown>; waiting: number }>()
   /** One KDF run at a time for all HTTP sources together: wrong passwords over TCP cannot occupy every core. */
@@ -58,6 +60,10 @@ export class Keyring implements KeyringPort {
 
   get epoch(): number {
     return this.epochN
+  }
+
+  get passwordEpoch(): number {
+    return this.passwordEpochN
   }
 
   get locked(): boolean {
@@ -119,6 +125,7 @@ export class Keyring implements KeyringPort {
       appendAudit(this.db, { actor, action: 'vault.changePassword', outcome: 'ok', details })
     })()
     if (this.dataKey !== undefined) this.verifier = this.mac(newPassword)
+    this.passwordEpochN += 1
     return record
   }
 

@@ -39,6 +39,8 @@ export interface KeyringPort {
   readonly locked: boolean
   /** Changes on every unlock and lock, so caches of key material know when they are stale. */
   readonly epoch: number
+  /** Changes whenever the master password changes, so what the old password opened (admin sessions) can end. */
+  readonly passwordEpoch: number
   init(password: string, actor: string, details: Record<string, unknown>): Promise<{ kdf: KdfParams }>
   unlock(password: string, actor: string, source?: string): Promise<void>
   lock(): void

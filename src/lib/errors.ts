@@ -167,6 +167,13 @@ export const ERROR_CODES = {
   POLICY_EFFECT_CHANGED: row(EXIT.denied, -32210, 409, 'Simulated again just before signing, the transaction did more than was decided, so nothing was signed; submit it again to have it decided on what it does now.'),
   INPUT_FILE_SYMLINK: row(EXIT.conflict, -32190, 409, 'waiaas never writes through a symbolic link: name the file itself (details.target is where the link points), or remove the link.'),
   FEATURE_UNAVAILABLE: row(EXIT.error, -32200, 501, 'This part of WAIaaS is not yet available in waiaas; details.feature names it and details.instead says what to use meanwhile.'),
+
+  ADMIN_SESSION_INVALID: row(EXIT.auth, -32230, 401, 'The admin session ended (logged out, idle for 15 minutes, older than 12 hours, the vault locked or its password changed, or the daemon restarted): log in again at /admin/.'),
+  ADMIN_CSRF_INVALID: row(EXIT.auth, -32231, 403, 'Every POST made with the admin cookie carries the X-CSRF-Token header the login answered (GET /v1/admin/session gives it again); nothing was done.'),
+  AUTH_PASSWORD_REQUIRED: row(EXIT.auth, -32232, 401, 'This act asks for the master password again: send it in the X-Master-Password header of this request (the admin UI asks for it).'),
+  ADMIN_CLI_ONLY: row(EXIT.auth, -32233, 403, 'Keys are never typed into or shown in a browser: use the CLI on the daemon\'s machine (details.command names it).'),
+  ADMIN_UI_NOT_BUILT: row(EXIT.error, -32234, 503, 'The admin UI is built with the package: run `npm run build` in the waiaas checkout (it writes dist/admin/), then reload.'),
+  EVENTS_TOO_MANY_STREAMS: row(EXIT.error, -32220, 429, 'Close an event stream (another tab of the admin UI, an SDK follower) and connect again; details.max streams may be open at once.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

@@ -45,7 +45,9 @@ describe('the REST auth matrix', () => {
     const doc = (await http(base, '/v1/openapi.json')).json
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>)
       .flatMap(([path, item]) => Object.keys(item).map((verb) => `${verb.toUpperCase()} ${path}`))
-      .filter((op) => op.startsWith('POST /v1/') || (op.startsWith('GET /v1/') && op !== 'GET /v1/openapi.json'))
+      .filter((op) => op.startsWith('POST /v1/') || (op.startsWith('GET /v1/') && op !== 'GET /v1/openapi.json' && op !== 'GET /v1/events'))
+      // The admin UI's session routes are not contract methods (test/plugins/admin-auth.test.ts covers them).
+      .filter((op) => !op.includes(' /v1/admin/'))
     expect(documented.sort()).toEqual(routes.map(label).sort())
     expect(routes.length).toBeGreaterThan(50)
     for (const r of routes) expect(doc.paths[r.path][r.verb.toLowerCase()]['x-waiaas-role'], label(r)).toBe(def(r).role)

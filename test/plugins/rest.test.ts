@@ -149,11 +149,12 @@ describe('the REST plugin', () => {
     expect(routes.length).toBe(Object.keys(contract).length - SOCKET_ONLY.size + readOnly + 3)
     const ops: string[] = []
     for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, unknown>>)) for (const verb of Object.keys(item)) ops.push(`${verb.toUpperCase()} ${path}`)
-    expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json'].sort())
+    const admin = ['POST /v1/admin/login', 'POST /v1/admin/logout', 'GET /v1/admin/session']
+    expect(ops.sort()).toEqual([...routes.map((x) => `${x.verb} ${x.path}`), 'GET /health', 'GET /v1/openapi.json', 'GET /v1/events', ...admin].sort())
     expect(ops).not.toContain('POST /v1/system/hello')
     expect(ops).not.toContain('POST /v1/vault/init')
     const send = doc.paths['/v1/tx/send'].post
-    expect(send).toMatchObject({ operationId: 'txSend', 'x-waiaas-method': 'tx.send', 'x-waiaas-role': 'agent', security: [{ bearerAuth: [] }, { masterPassword: [] }] })
+    expect(send).toMatchObject({ operationId: 'txSend', 'x-waiaas-method': 'tx.send', 'x-waiaas-role': 'agent', security: [{ bearerAuth: [] }, { masterPassword: [] }, { adminCookie: [], csrfToken: [] }] })
     expect(send.requestBody).toEqual({ required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/TxSendInput' } } } })
     const input = doc.components.schemas.TxSendInput
     expect(input.required.sort()).toEqual(['amount', 'network', 'to'])

@@ -60,6 +60,7 @@ describe('public surface', () => {
       'killswitch.status public mcp session:read/none read-only',
       'network.list public mcp session:read/none read-only',
       'network.set operator',
+      'network.status public read-only',
       'devnet.start operator',
       'devnet.stop operator',
       'devnet.status public read-only',
@@ -85,6 +86,7 @@ describe('public surface', () => {
       'notify.test operator',
       'notify.deliveries operator read-only',
       'backup.create operator',
+      'backup.list operator read-only',
     ])
   })
 
@@ -209,6 +211,12 @@ describe('public surface', () => {
       OWNER_HELD_BY_DAEMON: 8,
       INPUT_FILE_SYMLINK: 8,
       FEATURE_UNAVAILABLE: 1,
+      ADMIN_SESSION_INVALID: 6,
+      ADMIN_CSRF_INVALID: 6,
+      AUTH_PASSWORD_REQUIRED: 6,
+      ADMIN_CLI_ONLY: 6,
+      ADMIN_UI_NOT_BUILT: 1,
+      EVENTS_TOO_MANY_STREAMS: 1,
     })
   })
 

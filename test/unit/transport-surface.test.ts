@@ -5,6 +5,7 @@
  * exposing a method on another transport hands it to other callers (a REST client, an agent's model).
  */
 import { describe, expect, it } from 'vitest'
+import { EVENTS_PATH } from '../../src/daemon/plugins/events.js'
 import { openApiDocument } from '../../src/daemon/plugins/openapi.js'
 import { OPENAPI_PATH, restRoutes } from '../../src/daemon/plugins/rest.js'
 import { contract, methodsOn } from '../../src/lib/contract/index.js'
@@ -27,7 +28,7 @@ describe('transport exposure', () => {
     const rest = [...new Set(restRoutes().filter((r) => !r.alias).map((r) => r.method))].sort()
     expect(rest).toEqual(without(SOCKET_ONLY))
     expect([...methodsOn('rest')].sort()).toEqual(without(SOCKET_ONLY))
-    expect(ALL.length).toBe(70)
+    expect(ALL.length).toBe(72)
   })
 
   it('the socket serves every method (the CLI calls them all)', () => {
@@ -38,11 +39,14 @@ describe('transport exposure', () => {
     const doc = openApiDocument('0.0.0', 'http://127.0.0.1:1/v1') as { paths: Record<string, unknown> }
     const aliases = new Set(restRoutes().filter((r) => r.alias).map((r) => r.path))
     const methods = Object.keys(doc.paths)
-      .filter((p) => p.startsWith('/v1/') && !aliases.has(p) && p !== OPENAPI_PATH)
+      .filter((p) => p.startsWith('/v1/') && !aliases.has(p) && p !== OPENAPI_PATH && p !== EVENTS_PATH && !p.startsWith('/v1/admin/'))
       .map((p) => p.replace(/^\/v1\//, '').replaceAll('/', '.'))
       .sort()
     expect(methods).toEqual(without(SOCKET_ONLY))
     expect([...aliases].sort()).toEqual(['/v1/policies', '/v1/wallets'])
+    expect(Object.keys((doc.paths[EVENTS_PATH] ?? {}) as object)).toEqual(['get'])
+    // Besides: the admin UI's session routes, which are no contract methods.
+    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/v1/admin/')).sort()).toEqual(['/v1/admin/login', '/v1/admin/logout', '/v1/admin/session'])
     expect(Object.keys(doc.paths).filter((p) => !p.startsWith('/v1/'))).toEqual(['/health'])
   })
 

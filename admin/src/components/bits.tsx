@@ -32,13 +32,13 @@ export function CopyButton(props: { text: string; label: string }) {
 }
 
 /** An address with its checksum (EVM), shortened when `short`, always copyable in full. */
-export function Address(props: { value: string | null; short?: boolean }) {
+export function Address(props: { value: string | null; short?: boolean; label?: string }) {
   if (props.value === null) return <span class="muted">—</span>
   const full = checksumAddress(props.value)
   return (
     <span class="address">
-      <code title={full}>{props.short === true ? shortAddress(full) : full}</code>
-      <CopyButton text={full} label="address" />
+      <code title={full} class={props.short === true ? 'short' : undefined}>{props.short === true ? shortAddress(full) : full}</code>
+      <CopyButton text={full} label={props.label ?? 'address'} />
     </span>
   )
 }

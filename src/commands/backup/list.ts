@@ -1,8 +1,7 @@
-import fs from 'node:fs'
-import path from 'node:path'
 import { BaseCommand } from '../../cli/base-command.js'
 import { table, type Column } from '../../cli/render.js'
 import { tableFlags, tableOptions } from '../../cli/table-flags.js'
+import { listBackupFiles } from '../../lib/backup-files.js'
 
 /** FILE (the full path) only when asked for with --columns. */
 const COLUMNS: readonly Column[] = [['modifiedAt', 'TIME'], ['bytes', 'BYTES'], ['name', 'NAME'], ['file', 'FILE']]
@@ -18,22 +17,7 @@ export default class BackupList extends BaseCommand<typeof BackupList> {
 
   protected override async exec(): Promise<Data> {
     const dir = this.paths.backups
-    let names: string[]
-    try {
-      names = fs.readdirSync(dir)
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { dir, backups: [] }
-      throw err
-    }
-    const backups = names
-      .filter((n) => n.endsWith('.wbak'))
-      .map((name) => {
-        const file = path.join(dir, name)
-        const st = fs.statSync(file)
-        return { file, name, bytes: st.size, modifiedAt: st.mtime.toISOString() }
-      })
-      .sort((a, b) => a.modifiedAt.localeCompare(b.modifiedAt) || a.name.localeCompare(b.name))
-    return { dir, backups }
+    return { dir, backups: listBackupFiles(dir).map((b) => ({ file: b.file, name: b.name, bytes: b.bytes, modifiedAt: b.modifiedAt.toISOString() })) }
   }
 
   protected override render(d: Data): void {

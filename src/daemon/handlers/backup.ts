@@ -1,5 +1,6 @@
-/** backup.create: an encrypted snapshot under the master password of the call (see src/daemon/backup/). */
+/** backup.create: an encrypted snapshot under the master password of the call (see src/daemon/backup/); backup.list: what is in the backups folder. */
 import { isAbsolute } from 'node:path'
+import { listBackupFiles } from '../../lib/backup-files.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { createBackup } from '../backup/create.js'
 import type { Handler } from '../context.js'
@@ -22,3 +23,10 @@ export const create: Handler<'backup.create'> = async (ctx, params, caller) => {
     auditHead: made.meta.auditHead,
   }
 }
+
+export const list: Handler<'backup.list'> = (ctx) => ({
+  dir: ctx.paths.backups,
+  backups: listBackupFiles(ctx.paths.backups)
+    .reverse()
+    .map((b) => ({ name: b.name, file: b.file, bytes: b.bytes, createdAt: b.modifiedAt.toISOString() })),
+})

@@ -53,17 +53,22 @@ export const list: Handler<'incoming.list'> = (ctx, p, caller) => {
 
 export const status: Handler<'incoming.status'> = (ctx) => {
   const names = new Map(listWallets(ctx.db).map((w) => [w.id, w.name]))
+  const now = ctx.now()
+  const watching = ctx.monitor.status().map((s) => ({
+    network: s.network,
+    name: resolveNetwork(s.network).name,
+    source: s.source,
+    scannedThrough: s.scannedThrough,
+    scans: s.scans,
+    lastScanAt: s.lastScanAt?.toISOString() ?? null,
+    lagSeconds: s.lastScanAt === null ? null : Math.max(0, Math.floor((now - s.lastScanAt.getTime()) / 1000)),
+    lastError: s.lastError === null ? null : { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at.toISOString() },
+  }))
+  const lags = watching.flatMap((w) => (w.lagSeconds === null ? [] : [w.lagSeconds]))
   return {
     intervalMs: ctx.monitor.intervalMs,
-    watching: ctx.monitor.status().map((s) => ({
-      network: s.network,
-      name: resolveNetwork(s.network).name,
-      source: s.source,
-      scannedThrough: s.scannedThrough,
-      scans: s.scans,
-      lastScanAt: s.lastScanAt?.toISOString() ?? null,
-      lastError: s.lastError === null ? null : { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at.toISOString() },
-    })),
+    watching,
+    lagSeconds: lags.length === 0 ? null : Math.max(...lags),
     lowBalance: listLowBalance(ctx.db).map((r) => {
       const net = resolveNetwork(r.network)
       return {

@@ -2,6 +2,7 @@ import type { Network } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { redactUrl } from '../../lib/networks.js'
 import type { Handler } from '../context.js'
+import { probeNetworks } from '../network-probe.js'
 import { effectiveNetwork, effectiveNetworks, type EffectiveNetwork } from '../networks.js'
 import { appendAudit } from '../store/audit.js'
 import { setNetworkSetting } from '../store/network-settings.js'
@@ -67,3 +68,11 @@ export const set: Handler<'network.set'> = (ctx, params, caller) => {
   })()
   return toNetwork(effectiveNetwork(ctx.db, net.id))
 }
+
+export const status: Handler<'network.status'> = async (ctx) => ({
+  networks: (await probeNetworks(ctx)).map((p) =>
+    p.ok
+      ? { network: p.network, name: p.label, reachable: true, latencyMs: p.ms, blockAgeSeconds: p.blockTime === null ? null : Math.round(Date.now() / 1000 - p.blockTime), error: null }
+      : { network: p.network, name: p.label, reachable: false, latencyMs: null, blockAgeSeconds: null, error: { code: p.code, message: p.reason } },
+  ),
+})

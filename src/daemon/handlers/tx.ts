@@ -4,13 +4,13 @@
  */
 import { formatAmount } from '../../lib/amounts.js'
 import { WaiaasError } from '../../lib/errors.js'
-import { assertFamily } from '../../lib/networks.js'
+import { assertFamily, resolveNetwork } from '../../lib/networks.js'
 import { createApprovalLink } from '../approval/link.js'
 import type { Handler } from '../context.js'
 import { toIntent } from '../intents.js'
 import { effectiveNetwork } from '../networks.js'
 import { submit, view } from '../request-view.js'
-import { getRequest, listRequests } from '../store/requests.js'
+import { getRequest, listRequests, type RequestFilter } from '../store/requests.js'
 import { findWallet } from '../store/wallets.js'
 
 export const simulate: Handler<'tx.simulate'> = async (ctx, params) => {
@@ -43,15 +43,21 @@ export const tokenApprove: Handler<'tx.tokenApprove'> = (ctx, p, caller) => subm
 
 export const list: Handler<'tx.list'> = (ctx, p, caller) => {
   const walletId = p.wallet === undefined ? undefined : findWallet(ctx.db, p.wallet).id
-  const rows = listRequests(ctx.db, {
-    limit: p.limit,
-    ...(walletId !== undefined ? { walletId } : {}),
-    // A session without a wallet named sees the requests of its own wallets only.
-    ...(caller.session !== undefined ? { walletIds: caller.session.walletIds } : {}),
-    ...(p.state !== undefined ? { state: p.state } : {}),
-    ...(p.before !== undefined ? { before: p.before } : {}),
-  })
-  return { requests: rows.map((r) => view(ctx, r)) }
+  const filter: RequestFilter = { limit: p.limit + 1 }
+  if (walletId !== undefined) filter.walletId = walletId
+  // A session without a wallet named sees the requests of its own wallets only.
+  if (caller.session !== undefined) filter.walletIds = caller.session.walletIds
+  if (p.state !== undefined) filter.state = p.state
+  if (p.network !== undefined) filter.network = resolveNetwork(p.network).id
+  if (p.tier !== undefined) filter.tier = p.tier
+  if (p.kind !== undefined) filter.kind = p.kind
+  if (p.since !== undefined) filter.since = Date.parse(p.since)
+  if (p.until !== undefined) filter.until = Date.parse(p.until)
+  if (p.before !== undefined) filter.before = p.before
+  // One row more than asked tells whether an older page exists, so the last page never points at an empty one.
+  const rows = listRequests(ctx.db, filter)
+  const page = rows.slice(0, p.limit)
+  return { requests: page.map((r) => view(ctx, r)), nextBefore: rows.length > p.limit ? (page.at(-1)?.id ?? null) : null }
 }
 
 export const show: Handler<'tx.show'> = async (ctx, p) => view(ctx, await ctx.pipeline.wait(p.id, 0))

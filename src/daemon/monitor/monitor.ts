@@ -13,6 +13,7 @@
  * moment (see watch-start.ts), so a deposit that comes before the next scan is still found by it.
  */
 import { EVM_LOCAL_ID, resolveNetwork, SOLANA_LOCAL_ID, type NetworkFamily } from '../../lib/networks.js'
+import type { Clock } from '../../lib/clock.js'
 import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { redactUrls } from '../chains/evm/errors.js'
 import type { ChainRegistry } from '../chains/registry.js'
@@ -47,6 +48,8 @@ export interface MonitorDeps {
   chains: ChainRegistry
   devnet: Devnet
   log: Logger
+  /** The daemon's clock, for the time of each scan (incoming.status's lag); the wall clock when absent. */
+  now?: Clock
 }
 
 
@@ -225,7 +228,7 @@ export class Monitor implements MonitorPort {
       if (st.status.lastError !== null) log.info('incoming scan recovered', { network: net.id })
       st.status.scannedThrough = outcome.through ?? st.status.scannedThrough
       st.status.scans++
-      st.status.lastScanAt = new Date()
+      st.status.lastScanAt = new Date(this.deps.now?.() ?? Date.now())
       st.status.lastError = null
     } catch (err) {
       const e = toWaiaasError(err)

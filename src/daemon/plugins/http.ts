@@ -4,7 +4,8 @@
  * JSON bodies within a size limit, takes credentials from `Authorization: Bearer` (a session token) or
  * `X-Master-Password` (the operator), and hands every call to `dispatch` with transport `http`, which authorises it.
  * Requests that name another site in `Host` or `Origin` are refused first (DNS rebinding). It never logs headers,
- * bodies or query strings.
+ * bodies or query strings. Every response carries the security headers (security-headers.ts); with the REST plugin
+ * come the admin UI's files at /admin/ (admin-static.ts) and its session cookie, an operator credential too (admin.ts).
  */
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
@@ -13,9 +14,13 @@ import { ERROR_CODES, toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
 import { dispatch, verifyCredential } from '../dispatch.js'
+import { ADMIN_BODY_BYTES, adminCookieSecure, clearCookieHeader, handleAdminApi, isAdminApiPath, restCredential } from './admin.js'
+import { isAdminUiRequest, serveAdminUi } from './admin-static.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
+import { EVENTS_PATH, eventStreams } from './events.js'
 import { openApiDocument } from './openapi.js'
 import { OPENAPI_PATH, queryParams, restParams, routeTable, type Verb } from './rest.js'
+import { setSecurityHeaders } from './security-headers.js'
 import { isLoopbackHost } from './settings.js'
 
 export interface HttpServerHandle {
@@ -171,6 +176,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   let url = ''
   let inflight = 0
   let idle: (() => void) | undefined
+  const events = eventStreams(ctx, { serving: () => opts.serving('rest') })
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verb = req.method ?? 'GET'
@@ -197,24 +203,39 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       openapi ??= openApiDocument(ctx.version, url)
       return send(res, 200, openapi)
     }
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
+    if (isAdminUiRequest(req.url ?? '/', pathname)) return serveAdminUi(req, res, pathname)
+    const secure = adminCookieSecure(opts.host, ctx.restPublicUrl)
+    const auth = authFromHeaders(req.headers)
+    if (isAdminApiPath(path)) {
+      const readBody = (): Promise<unknown> => readJsonBody(req, res, ADMIN_BODY_BYTES)
+      const out = await handleAdminApi(ctx, { path, verb, headers: req.headers, auth, peer: req.socket.remoteAddress, secure, readBody })
+      return send(res, 200, { ok: true, data: out.data }, out.setCookie === undefined ? {} : { 'set-cookie': out.setCookie })
+    }
+    if (path === EVENTS_PATH) return events.handle(req, res)
     const byVerb = routes.get(path)
     if (byVerb === undefined) throw notFound(path)
     const route = byVerb.get(verb as Verb)
     if (route === undefined) throw notAllowed(verb, [...byVerb.keys()])
+    // The admin cookie's rules (CSRF, password again, CLI-only acts) refuse before the body is read.
+    const cred = restCredential(ctx, req.headers, auth, route.method, route.verb, secure)
     const raw = route.verb === 'GET' ? queryParams(route.method, new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
-    const data = await dispatch(ctx, route.method, restParams(raw), authFromHeaders(req.headers), 'http', req.socket.remoteAddress)
+    const data = await dispatch(ctx, route.method, restParams(raw), cred.auth, 'http', req.socket.remoteAddress, cred.admin)
     send(res, 200, { ok: true, data })
   }
 
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
     const started = performance.now()
     inflight++
+    setSecurityHeaders(res)
     handle(req, res)
       .catch((err: unknown) => {
         const e = toWaiaasError(err)
         if (e.code === 'INTERNAL') log.error('internal error', { error: err instanceof Error ? (err.stack ?? err.message) : String(err) })
         const allow = e.code === 'HTTP_METHOD_NOT_ALLOWED' ? { allow: (e.details.allowed as string[]).join(', ') } : undefined
-        sendError(res, e, allow)
+        // A dead admin session: the browser drops its cookie.
+        const clear = e.code === 'ADMIN_SESSION_INVALID' ? { 'set-cookie': clearCookieHeader(adminCookieSecure(opts.host, ctx.restPublicUrl)) } : undefined
+        sendError(res, e, { ...allow, ...clear })
         return e.code
       })
       .then((code) => {
@@ -251,6 +272,8 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Event streams never finish by themselves: end them, or the drain below would wait for them.
+      events.closeAll()
       server.closeIdleConnections()
       if (inflight > 0) {
         await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())])

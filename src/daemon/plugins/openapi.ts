@@ -9,6 +9,8 @@ import { STATUS_CODES } from 'node:http'
 import { z } from 'zod'
 import { contract, NAMED_SCHEMAS, type MethodDef, type MethodName } from '../../lib/contract/index.js'
 import { ERROR_CODES, type ErrorCode } from '../../lib/errors.js'
+import { ADMIN_SCHEMAS, ADMIN_SECURITY_SCHEMES, adminPaths } from './openapi-admin.js'
+import { EVENTS_PATH } from './events.js'
 import { OPENAPI_PATH, restRoutes, type Route } from './rest.js'
 
 type Json = Record<string, unknown>
@@ -53,6 +55,7 @@ const TAGS: Record<string, string> = {
   incoming: 'Incoming transfers to the wallets, the networks watched, low-balance alerts',
   notify: 'Notification channels: signed webhooks, Telegram, Slack, Discord, ntfy',
   backup: 'Encrypted backups of the data directory',
+  admin: 'The admin web UI\'s session: log in with the master password, log out',
 }
 const topicOf = (method: string): string => method.split('.')[0] ?? method
 
@@ -139,14 +142,27 @@ function components(routes: readonly Route[]): Components {
   return { schemas, input, plain, output }
 }
 
-/** Over HTTP every call needs a credential: a session token where the method allows sessions, else the master password. */
-function security(def: MethodDef): Json[] {
-  return def.role !== 'operator' && def.session !== undefined ? [{ bearerAuth: [] }, { masterPassword: [] }] : [{ masterPassword: [] }]
+/**
+ * Over HTTP every call needs a credential: a session token where the method allows sessions, else the master password,
+ * or the admin UI's cookie (with its CSRF token on a POST, and the password again where the contract says `reauth`;
+ * never for `cliOnly` acts).
+ */
+function security(def: MethodDef, verb: Route['verb']): Json[] {
+  const base = def.role !== 'operator' && def.session !== undefined ? [{ bearerAuth: [] }, { masterPassword: [] }] : [{ masterPassword: [] }]
+  if (def.cliOnly === true) return base
+  const cookie: Json = { adminCookie: [], ...(verb === 'POST' ? { csrfToken: [] } : {}), ...(def.reauth === true ? { masterPassword: [] } : {}) }
+  return [...base, cookie]
+}
+
+/** What the admin cookie adds to a method's failures. */
+function adminErrors(def: MethodDef): ErrorCode[] {
+  if (def.cliOnly === true) return ['ADMIN_CLI_ONLY']
+  return ['ADMIN_SESSION_INVALID', 'ADMIN_CSRF_INVALID', ...(def.reauth === true ? (['AUTH_PASSWORD_REQUIRED'] as const) : [])]
 }
 
 /** One response per HTTP status the operation can fail with, naming the error codes behind it. */
 function failures(def: MethodDef, withBody: boolean): Record<string, Json> {
-  const codes = new Set<ErrorCode>([...TRANSPORT_ERRORS, ...(withBody ? BODY_ERRORS : []), ...def.errors])
+  const codes = new Set<ErrorCode>([...TRANSPORT_ERRORS, ...(withBody ? BODY_ERRORS : []), ...adminErrors(def), ...def.errors])
   const byStatus = new Map<number, ErrorCode[]>()
   for (const code of codes) {
     const status = ERROR_CODES[code].http
@@ -176,7 +192,9 @@ function operation(route: Route, c: Components): Json {
     'x-waiaas-role': def.role,
     'x-waiaas-session': def.session ?? null,
     'x-waiaas-errors': def.errors,
-    security: security(def),
+    ...(def.reauth === true ? { 'x-waiaas-reauth': true } : {}),
+    ...(def.cliOnly === true ? { 'x-waiaas-cli-only': true } : {}),
+    security: security(def, route.verb),
     responses: {
       '200': {
         description: 'The result',
@@ -221,6 +239,37 @@ const apiError: Json = {
 const errorEnvelope: Json = { type: 'object', required: ['ok', 'error'], properties: { ok: { type: 'boolean', const: false }, error: ref('ApiError') } }
 const health: Json = { type: 'object', required: ['status', 'version'], properties: { status: { type: 'string', const: 'ok' }, version: { type: 'string' } } }
 
+/** `GET /v1/events` (plugins/events.ts): the audit log as server-sent events, for the operator. */
+function eventsOperation(): Json {
+  const envelope = (codes: string): Json => ({ description: codes, content: { 'application/json': { schema: ref('ErrorEnvelope') } } })
+  return {
+    operationId: 'events',
+    summary: 'Follow the audit log: every entry after a starting point, in seq order, then new ones as they are written (server-sent events).',
+    description:
+      'Each entry is one event: `id: <seq>`, `event: audit`, `data: <AuditEntry JSON>`. Starts after the `Last-Event-ID` header (a reconnect), ' +
+      'else after `?after=<seq>`, else with the next new entry. A comment line every 15 s keeps it open; `retry: 2000`. Operator only.',
+    tags: ['audit'],
+    security: [{ masterPassword: [] }],
+    'x-waiaas-role': 'operator',
+    parameters: [
+      { name: 'after', in: 'query', required: false, description: 'Start after this audit seq (0: from the first entry)', schema: { type: 'integer', minimum: 0 } },
+      { name: 'Last-Event-ID', in: 'header', required: false, description: 'The last seq received; wins over `after`', schema: { type: 'integer', minimum: 0 } },
+    ],
+    responses: {
+      '200': {
+        description: 'The stream; each event\'s data is an AuditEntry',
+        content: { 'text/event-stream': { schema: { type: 'string' }, 'x-waiaas-event-data': ref('AuditEntry') } },
+      },
+      '400': envelope('Bad Request: INPUT_INVALID (after or Last-Event-ID is not a seq)'),
+      '401': envelope('Unauthorized: AUTH_REQUIRED, AUTH_BAD_PASSWORD, SESSION_INVALID, SESSION_EXPIRED, SESSION_REVOKED'),
+      '403': envelope('Forbidden: AUTH_FORBIDDEN (an agent session), HTTP_ORIGIN_REFUSED'),
+      '404': envelope('Not Found: HTTP_ROUTE_NOT_FOUND (the REST plugin is not enabled)'),
+      '429': envelope('Too Many Requests: EVENTS_TOO_MANY_STREAMS, AUTH_THROTTLED'),
+      default: envelope('Another failure; the HTTP status follows the error code'),
+    },
+  }
+}
+
 /** The document for a server reachable at `serverUrl`. */
 export function openApiDocument(version: string, serverUrl: string): Json {
   const routes = restRoutes()
@@ -252,6 +301,8 @@ export function openApiDocument(version: string, serverUrl: string): Json {
       },
     },
   }
+  Object.assign(paths, adminPaths())
+  paths[EVENTS_PATH] = { get: eventsOperation() }
   for (const route of routes) {
     const item = paths[route.path] ?? {}
     item[route.verb.toLowerCase()] = operation(route, c)
@@ -270,13 +321,14 @@ export function openApiDocument(version: string, serverUrl: string): Json {
         'failure: {"ok":false,"error":{code,message,details,hint}} with the status of its code. Amounts are decimal strings.',
     },
     servers: [{ url: serverUrl }],
-    tags: [...new Set(['system', ...topics])].map((name) => ({ name, description: TAGS[name] ?? `${name} methods` })),
+    tags: [...new Set(['system', ...topics, 'admin'])].map((name) => ({ name, description: TAGS[name] ?? `${name} methods` })),
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'An agent session token (waiaas session create)' },
         masterPassword: { type: 'apiKey', in: 'header', name: 'X-Master-Password', description: 'The master password: the operator' },
+        ...ADMIN_SECURITY_SCHEMES,
       },
-      schemas: { ...c.schemas, ErrorEnvelope: errorEnvelope, ApiError: apiError, ErrorCode: errorCode, Health: health },
+      schemas: { ...c.schemas, ErrorEnvelope: errorEnvelope, ApiError: apiError, ErrorCode: errorCode, Health: health, ...ADMIN_SCHEMAS },
     },
     paths,
   }

@@ -162,6 +162,11 @@ export function listAudit(db: Db, opts: { limit?: number; afterSeq?: number; bef
     .map(toEntry)
 }
 
+/** The seq of the newest entry (0 when the log is empty): where a follower that wants only new entries starts. */
+export function latestAuditSeq(db: Db): number {
+  return prepared<[], { seq: number | null }>(db, 'SELECT max(seq) AS seq FROM audit').get()?.seq ?? 0
+}
+
 /**
  * Walks the whole log in seq order without loading it into memory, recomputing each hash, checking each link and
  * that seq runs 1, 2, 3…, then compares the newest row with the head anchor. Reports the first break found.

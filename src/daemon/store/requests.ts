@@ -4,6 +4,7 @@
  * JSON columns keep bigints as `{"$n":"…"}` so amounts survive exactly.
  */
 import type { RequestKind, TxState } from '../../lib/contract/index.js'
+import type { Tier } from '../../lib/policy-types/model.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { Db } from './db.js'
 import { SELECT, json, toJsonText, toRow, type DbRequest } from './request-rows.js'
@@ -116,26 +117,65 @@ export function findByIdempotencyKey(db: Db, walletId: string, key: string): Req
   return r === undefined ? undefined : toRow(r)
 }
 
-export function listRequests(db: Db, f: { walletId?: string; walletIds?: readonly string[]; state?: TxState; limit: number; before?: string }): RequestRow[] {
+/** What `tx.list` narrows a page to; every field is optional but `limit`. Times are ms since the epoch. */
+export interface RequestFilter {
+  walletId?: string
+  /** A session's wallets: only these (an empty list matches nothing). */
+  walletIds?: readonly string[]
+  state?: TxState | readonly TxState[]
+  network?: string
+  tier?: Tier
+  kind?: RequestKind
+  /** created_at at or after. */
+  since?: number
+  /** created_at before. */
+  until?: number
+  /** Only requests inserted before this one (its id): the cursor of the next page. */
+  before?: string
+  limit: number
+}
+
+/**
+ * A page of requests, newest first (insertion order). The wallet and state filters go through their indexes; the
+ * others narrow a walk of the table newest first that stops at the page's limit: few values each (networks, tiers,
+ * kinds), and a time window is usually recent, so the walk rarely goes far (test/unit/store-query-plans.test.ts).
+ */
+export function listRequests(db: Db, f: RequestFilter): RequestRow[] {
   const where: string[] = []
   const args: unknown[] = []
-  if (f.walletId !== undefined) {
-    where.push('wallet_id = ?')
-    args.push(f.walletId)
+  const eq = (column: string, value: unknown): void => {
+    if (value === undefined) return
+    where.push(`${column} = ?`)
+    args.push(value)
   }
+  eq('wallet_id', f.walletId)
   if (f.walletIds !== undefined) {
     where.push(`wallet_id IN (${f.walletIds.map(() => '?').join(', ') || 'NULL'})`)
     args.push(...f.walletIds)
   }
-  if (f.state !== undefined) {
-    where.push('state = ?')
-    args.push(f.state)
+  if (typeof f.state === 'string') eq('state', f.state)
+  else if (f.state !== undefined) {
+    where.push(`state IN (${f.state.map(() => '?').join(', ') || 'NULL'})`)
+    args.push(...f.state)
+  }
+  eq('network', f.network)
+  eq('tier', f.tier)
+  eq('kind', f.kind)
+  if (f.since !== undefined) {
+    where.push('created_at >= ?')
+    args.push(f.since)
+  }
+  if (f.until !== undefined) {
+    where.push('created_at < ?')
+    args.push(f.until)
   }
   if (f.before !== undefined) {
     where.push('rowid < (SELECT rowid FROM requests WHERE id = ?)')
     args.push(f.before)
   }
-  const sql = `${SELECT}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid DESC LIMIT ?`
+  // The page's rowids first, then its rows: where an index finds the matches, only their rowids are sorted (from the
+  // index alone when it covers the filter), not every matching row with its JSON columns.
+  const sql = `${SELECT} WHERE rowid IN (SELECT rowid FROM requests${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY rowid DESC LIMIT ?) ORDER BY rowid DESC`
   return prepared<unknown[], DbRequest>(db, sql)
     .all(...args, f.limit)
     .map(toRow)

@@ -18,5 +18,28 @@ export const backupMethods = {
     }),
     errors: ['INPUT_FILE_EXISTS', 'INPUT_FILE_UNREADABLE', 'INPUT_FILE_SYMLINK', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
+    reauth: true,
+  }),
+  'backup.list': def({
+    summary: 'List the backups in <data dir>/backups, newest first: file facts only (reading inside one needs the password: `waiaas backup inspect`). Backups written elsewhere with `out` are not listed.',
+    role: 'operator',
+    input: z.object({}),
+    output: z.object({
+      /** The folder listed. */
+      dir: z.string(),
+      backups: z.array(
+        z.object({
+          name: z.string(),
+          /** The full path. */
+          file: z.string(),
+          bytes: z.number().int(),
+          /** When the file was written. */
+          createdAt: isoTime,
+        }),
+      ),
+    }),
+    errors: [],
+    transports: ['socket', 'rest'],
+    readOnly: true,
   }),
 } as const satisfies Record<`backup.${string}`, MethodDef>

@@ -41,6 +41,13 @@ export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType 
    * string, and MCP marks its tool read-only.
    */
   readOnly?: true
+  /**
+   * Through the admin web UI's cookie session, the operator must give the master password again (the
+   * `X-Master-Password` header of that request) for this act: it undoes a safety stop or touches the password.
+   */
+  reauth?: true
+  /** Never through the admin web UI's cookie session: it takes or reveals key material, which stays in the CLI. */
+  cliOnly?: true
 }
 
 /**

@@ -58,9 +58,13 @@ export const incomingMethods = {
           scannedThrough: z.number().int().nullable(),
           scans: z.number().int(),
           lastScanAt: isoTime.nullable(),
+          /** Seconds since the last completed scan: how old the newest the monitor knows of this network is; null before the first. */
+          lagSeconds: z.number().int().nullable(),
           lastError: z.object({ code: z.string(), message: z.string(), at: isoTime }).nullable(),
         }),
       ),
+      /** The largest lagSeconds of the watched networks (null when none has completed a scan): the dashboard's monitor lag. */
+      lagSeconds: z.number().int().nullable(),
       lowBalance: z.array(
         z.object({
           walletId: z.string(),

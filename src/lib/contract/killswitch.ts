@@ -22,6 +22,7 @@ export const killswitchMethods = {
     output: killSwitch,
     errors: ['AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
+    reauth: true,
   }),
   'killswitch.status': def({
     summary: 'Whether the kill switch is on.',

@@ -42,4 +42,27 @@ export const networkMethods = {
     errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
   }),
+  'network.status': def({
+    summary: 'Whether each configured network answers: one cheap request through its chain adapter (3 s timeout), how long it took and how old its latest block is. Only networks with an RPC URL set (by the operator or the devnet) are contacted. Secret-free.',
+    role: 'public',
+    input: z.object({}),
+    output: z.object({
+      networks: z.array(
+        z.object({
+          network: z.string(),
+          /** Its alias, e.g. evm-local. */
+          name: z.string(),
+          reachable: z.boolean(),
+          latencyMs: z.number().int().nullable(),
+          /** Seconds between the latest block's time and ours (negative: the block is ahead of this clock); null when unknown. */
+          blockAgeSeconds: z.number().int().nullable(),
+          /** Why it did not answer (code and a redacted message); null when it did. */
+          error: z.object({ code: z.string(), message: z.string() }).nullable(),
+        }),
+      ),
+    }),
+    errors: [],
+    transports: ['socket', 'rest'],
+    readOnly: true,
+  }),
 } as const satisfies Record<`network.${string}`, MethodDef>

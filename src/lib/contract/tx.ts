@@ -1,6 +1,9 @@
 /** Transaction requests: send, call, approve tokens, simulate, list, show, wait, approve or reject, cancel, speed up. */
 import { z } from 'zod'
-import { def, walletRef, isoTime, networkRef, address, amountText, idempotencyKey, requestId, recipient, tokenRef, spenderRef, listLimit, duration, TX_STATES, type MethodDef } from './common.js'
+import { def, walletRef, isoTime, networkRef, address, amountText, idempotencyKey, requestId, recipient, tokenRef, spenderRef, listLimit, duration, REQUEST_KINDS, TIER_NAMES, TX_STATES, type MethodDef } from './common.js'
+
+/** A bound of a listing's time window: an ISO 8601 date-time with Z or an offset. */
+const listTime = z.iso.datetime({ offset: true })
 import { txRequest, txFields, SEND_ERRORS } from './schemas.js'
 
 /** The `tx.*` methods. */
@@ -74,12 +77,24 @@ export const txMethods = {
     role: 'public',
     input: z.object({
       wallet: walletRef.optional().describe('Only the requests of this wallet (id or name)'),
-      state: z.enum(TX_STATES).optional().describe('Only the requests in this state'),
+      state: z
+        .union([z.enum(TX_STATES), z.array(z.enum(TX_STATES)).min(1).max(TX_STATES.length)])
+        .optional()
+        .describe('Only the requests in this state, or in any of these states'),
+      network: networkRef.optional().describe('Only the requests on this network (CAIP-2 id or alias)'),
+      tier: z.enum(TIER_NAMES).optional().describe('Only the requests the policies put in this tier'),
+      kind: z.enum(REQUEST_KINDS).optional().describe('Only the requests of this kind'),
+      since: listTime.optional().describe('Only the requests made at or after this time (ISO 8601, e.g. 2026-12-01T00:00:00Z)'),
+      until: listTime.optional().describe('Only the requests made before this time (ISO 8601)'),
       limit: listLimit,
-      before: requestId.optional().describe('Only the requests made before this one (its id), to page through older ones'),
+      before: requestId.optional().describe('Only the requests made before this one (its id), to page through older ones: the nextBefore of the previous page'),
     }),
-    output: z.object({ requests: z.array(txRequest) }),
-    errors: ['WALLET_NOT_FOUND'],
+    output: z.object({
+      requests: z.array(txRequest),
+      /** The `before` of the next (older) page; null on the last page. */
+      nextBefore: z.string().nullable(),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN'],
     session: { permission: 'read', wallet: 'filter' },
     readOnly: true,
   }),

@@ -37,5 +37,6 @@ export const vaultMethods = {
     output: z.object({ changed: z.literal(true), recoveryKeyRemoved: z.boolean(), kdf: kdfSummary }),
     errors: ['INPUT_WEAK_PASSWORD', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
+    reauth: true,
   }),
 } as const satisfies Record<`vault.${string}`, MethodDef>

@@ -34,6 +34,7 @@ export const walletMethods = {
     output: wallet,
     errors: ['INPUT_INVALID', 'INPUT_INVALID_KEY_FILE', 'INPUT_INVALID_NAME', 'WALLET_NAME_TAKEN', 'WALLET_DUPLICATE', 'AUTH_BAD_PASSWORD', 'OWNER_HELD_BY_DAEMON', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
+    cliOnly: true,
   }),
   'wallet.export': def({
     summary: 'Export a private key: EVM as keystore v3 (scrypt) under exportPassword, Solana as a keypair JSON. Audited.',
@@ -42,6 +43,7 @@ export const walletMethods = {
     output: z.object({ wallet, format: z.enum(['keystore-v3', 'solana-keypair']), content: z.string() }),
     errors: ['WALLET_NOT_FOUND', 'INPUT_WEAK_PASSWORD', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
+    cliOnly: true,
   }),
   'wallet.list': def({
     summary: 'List wallets.',
