@@ -117,14 +117,9 @@ export async function logout(): Promise<void> {
 
 /** After a reload: the session the cookie still holds, or null (then show the login form). */
 export async function restore(): Promise<AdminSession | null> {
-  try {
-    const s = await request<AdminSession>('GET', '/v1/admin/session')
-    setSession(s)
-    return s
-  } catch (err) {
-    if (err instanceof ApiError && (err.status === 401 || err.status === 403)) return null
-    throw err
-  }
+  const s = await request<AdminSession | null>('GET', '/v1/admin/session')
+  setSession(s ?? undefined)
+  return s
 }
 
 /**

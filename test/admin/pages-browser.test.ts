@@ -28,6 +28,7 @@ const t = useDaemon()
 let browser: Browser | undefined
 let ui: AdminPage
 let hook: Server
+let origin = ''
 const received: { path: string; body: string }[] = []
 
 beforeAll(async () => {
@@ -47,7 +48,7 @@ beforeAll(async () => {
   await t.client.call('policy.add', { wallet: 'pages-evm', type: 'SPENDING_LIMIT', rules: { instant_max: '0.1' } }, op)
   await t.client.call('policy.add', { wallet: 'pages-evm', network: 'evm-local', type: 'TIME_WINDOW', rules: { start: '09:00', end: '17:00', days: ['mon'] } }, op)
   await t.client.call('session.create', { wallets: ['pages-evm'], name: 'pages-agent' }, op)
-  const origin = await restOrigin(t.client)
+  origin = await restOrigin(t.client)
   browser = await launch()
   ui = await loggedIn(browser, origin, { width: 375 })
 })
@@ -69,6 +70,24 @@ async function settled(page: Page): Promise<void> {
 }
 
 describe.skipIf(!hasChromium)(`every page in a browser (skipped: no Chromium at ${CHROMIUM})`, () => {
+  it('the login page at 375 px, before any session: no console error (the session probe answers null, not 401), no serious or critical axe violation, no horizontal overflow', async () => {
+    expect(ui.loginProblems).toEqual([])
+    const context = await (browser as Browser).newContext({ viewport: { width: 375, height: 800 } })
+    try {
+      const page = await context.newPage()
+      const problems: string[] = []
+      page.on('console', (m) => void (m.type() === 'error' && problems.push(m.text())))
+      page.on('pageerror', (e) => problems.push(e.message))
+      await page.goto(`${origin}/admin/`)
+      await page.getByLabel('Master password').waitFor()
+      expect(await axeViolations(page)).toEqual([])
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth'))).toBeLessThanOrEqual(375)
+      expect(problems).toEqual([])
+    } finally {
+      await context.close()
+    }
+  })
+
   it('every page at 375 px: no console error, no serious or critical axe violation, no horizontal overflow', async () => {
     const { page } = ui
     const found: Record<string, unknown> = {}

@@ -11,10 +11,12 @@ import { JsonRpcProvider, Wallet as EthersWallet } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon } from '../../src/daemon/daemon.js'
 import { eventStreams } from '../../src/daemon/plugins/events.js'
+import { authFromHeaders } from '../../src/daemon/plugins/http.js'
 import { appendAudit } from '../../src/daemon/store/audit.js'
 import { connectExisting } from '../../src/cli/launcher.js'
 import { tempHome } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
+import { adminHttp, adminLogin } from '../helpers/admin.js'
 import { openSse, type SseEvent, type SseStream } from '../helpers/sse.js'
 import { localChain } from '../helpers/chains.js'
 
@@ -59,6 +61,24 @@ describe('the event stream', () => {
     expect((await bodyOf(bad)).error).toMatchObject({ code: 'INPUT_INVALID', details: { issues: [{ path: 'after' }] } })
     const wrong = await sse('/v1/events', { ...pw, 'last-event-id': 'x' })
     expect((await bodyOf(wrong)).error.details.issues[0].path).toBe('Last-Event-ID')
+  })
+
+  it('follows the admin session cookie (a browser EventSource sends no header of its own); never raises an agent token; a logged-out cookie is refused', async () => {
+    const login = await adminLogin(base, PASSWORD)
+    const s = await sse('/v1/events', { cookie: login.cookie })
+    expect(s.status).toBe(200)
+    await t.client.call('killswitch.on', { reason: 'cookie stream' }, op)
+    await t.client.call('killswitch.off', {}, op)
+    const got = await s.waitFor(2, 2000)
+    expect(got.map((e) => JSON.parse(e.data).action)).toEqual(['killswitch.on', 'killswitch.off'])
+    const { token } = await t.client.call('session.create', { wallets: ['agent'] }, op)
+    const both = await sse('/v1/events', { cookie: login.cookie, authorization: `Bearer ${token}` })
+    expect(both.status).toBe(403)
+    expect((await bodyOf(both)).error.code).toBe('AUTH_FORBIDDEN')
+    expect((await adminHttp(base, '/v1/admin/logout', login, { body: {} })).status).toBe(200)
+    const stale = await sse('/v1/events', { cookie: login.cookie })
+    expect(stale.status).toBe(401)
+    expect((await bodyOf(stale)).error.code).toBe('ADMIN_SESSION_INVALID')
   })
 
   it('delivers what a socket call records within 2 s, in seq order, and only what comes after the start', async () => {
@@ -220,7 +240,7 @@ describe('the event stream', () => {
 
 describe('the stream while nothing happens', () => {
   it('sends a comment line every heartbeat and no event', async () => {
-    const streams = eventStreams(t.daemon.ctx, { serving: () => true, heartbeatMs: 50 })
+    const streams = eventStreams(t.daemon.ctx, { serving: () => true, credential: (req) => ({ auth: authFromHeaders(req.headers), admin: false }), heartbeatMs: 50 })
     const server = http.createServer((req, res) => void streams.handle(req, res).catch(() => res.destroy()))
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
     try {

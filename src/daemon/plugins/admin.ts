@@ -2,7 +2,8 @@
  * The admin web UI's credential on the HTTP server: `POST /v1/admin/login` with the master password (checked and
  * throttled per source like every password) makes an admin session (admin-sessions.ts) and sets its HttpOnly,
  * SameSite=Strict cookie (`Secure` and the `__Host-` name when the server is not on loopback or rest.publicUrl is
- * https); `POST /v1/admin/logout` ends it; `GET /v1/admin/session` answers it again after a reload.
+ * https); `POST /v1/admin/logout` ends it; `GET /v1/admin/session` answers it again after a reload
+ * (null when there is none).
  *
  * On the contract's REST routes a live cookie makes the caller the operator, under these rules: a request with a
  * Bearer token is judged on the token alone (a cookie never raises an agent's rights); every POST the cookie
@@ -149,7 +150,7 @@ export interface AdminApiRequest {
 
 /** What a handled admin route answers: the data, and the Set-Cookie header when the cookie changes. */
 export interface AdminApiResponse {
-  data: AdminSessionView | { loggedOut: true }
+  data: AdminSessionView | { loggedOut: true } | null
   setCookie?: string
 }
 
@@ -195,7 +196,15 @@ export async function handleAdminApi(ctx: DaemonContext, req: AdminApiRequest): 
     appendAudit(ctx.db, { actor: 'operator', action: 'admin.login', outcome: 'ok', details: { source, secure: req.secure } }, new Date(ctx.now()))
     return { data: view, setCookie: setCookieHeader(id, req.secure) }
   }
-  const { session } = adminCookie(ctx, req.headers, req.secure)
+  const cookie = adminCookie(ctx, req.headers, req.secure)
+  const session = cookie.session
+  if (req.path === ADMIN_SESSION_PATH) {
+    // The page asks this on every load, before it knows whether it is logged in: no live session is an answer (null),
+    // not an error a browser would log on every visit to the login form. A stale cookie is dropped.
+    const view = session === undefined ? undefined : store.touch(session)
+    if (view !== undefined) return { data: view }
+    return cookie.present ? { data: null, setCookie: clearCookieHeader(req.secure) } : { data: null }
+  }
   if (session === undefined) throw sessionInvalid()
   if (req.path === ADMIN_LOGOUT_PATH) {
     if (!store.csrfMatches(session, csrfHeader(req.headers))) {
@@ -205,7 +214,5 @@ export async function handleAdminApi(ctx: DaemonContext, req: AdminApiRequest): 
     appendAudit(ctx.db, { actor: 'operator', action: 'admin.logout', outcome: 'ok', details: { source: httpSource(req.peer) } }, new Date(ctx.now()))
     return { data: { loggedOut: true }, setCookie: clearCookieHeader(req.secure) }
   }
-  const view = store.touch(session)
-  if (view === undefined) throw sessionInvalid()
-  return { data: view }
+  throw new WaiaasError('HTTP_ROUTE_NOT_FOUND', `No route ${JSON.stringify(req.path.slice(0, 128))}`, { details: { path: req.path.slice(0, 128) } })
 }

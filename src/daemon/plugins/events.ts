@@ -16,6 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { WaiaasError } from '../../lib/errors.js'
 import { httpSource } from '../auth-throttle.js'
+import type { WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
 import { sessionCaller } from '../session-auth.js'
 import { latestAuditSeq, listAudit, type AuditEntry } from '../store/audit.js'
@@ -33,6 +34,8 @@ const RETRY_MS = 2000
 export interface EventStreamOptions {
   /** Whether the REST plugin is enabled right now; read on every poll. */
   serving(): boolean
+  /** The credential of a request (headers and admin cookie, as http.ts reads them for every route). */
+  credential(req: IncomingMessage): StreamCredential
   pollMs?: number
   heartbeatMs?: number
   maxStreams?: number
@@ -47,22 +50,32 @@ export interface EventStreams {
   readonly open: number
 }
 
-/** Who may follow the stream: the operator. The one place to add another credential (the admin session cookie). */
-export async function authenticateStream(ctx: DaemonContext, req: IncomingMessage): Promise<{ actor: string }> {
-  const password = req.headers['x-master-password']
-  if (typeof password === 'string' && password !== '') {
+/** The credential a request presents, as the HTTP server reads it (the admin cookie already checked). */
+export interface StreamCredential {
+  auth: WireAuth
+  /** A live admin session cookie made the caller the operator. */
+  admin: boolean
+}
+
+/**
+ * Who may follow the stream: the operator, by the master password (`X-Master-Password`, as a script would) or by the
+ * admin session cookie (a browser's EventSource can send no header of its own).
+ */
+export async function authenticateStream(ctx: DaemonContext, req: IncomingMessage, cred: StreamCredential): Promise<{ actor: string }> {
+  if (cred.admin) return { actor: 'operator' }
+  const password = cred.auth.password
+  if (password !== undefined) {
     ;(await ctx.keyring.authorize(password, 'operator', 'events.stream', httpSource(req.socket.remoteAddress))).release()
     return { actor: 'operator' }
   }
-  const bearer = /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(req.headers.authorization ?? '')?.[1]
-  if (bearer !== undefined) {
+  if (cred.auth.token !== undefined) {
     // A valid session is still refused: which entries an agent may see is issue 17's scope.
-    const caller = sessionCaller(ctx, bearer)
+    const caller = sessionCaller(ctx, cred.auth.token)
     throw new WaiaasError('AUTH_FORBIDDEN', 'The event stream is for the operator; an agent session may not follow it yet', {
       details: { route: EVENTS_PATH, actor: caller.actor },
     })
   }
-  throw new WaiaasError('AUTH_REQUIRED', 'The event stream needs the master password (X-Master-Password)', { details: { route: EVENTS_PATH } })
+  throw new WaiaasError('AUTH_REQUIRED', 'The event stream needs the admin session or the master password (X-Master-Password)', { details: { route: EVENTS_PATH } })
 }
 
 /** The seq to start after: `Last-Event-ID` (a reconnect), else `?after=`, else undefined (from now). */
@@ -170,7 +183,7 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
     )
     const verb = req.method ?? 'GET'
     if (verb !== 'GET') throw new WaiaasError('HTTP_METHOD_NOT_ALLOWED', `This route takes GET, not ${verb.slice(0, 16)}`, { details: { allowed: ['GET'] } })
-    await authenticateStream(ctx, req)
+    await authenticateStream(ctx, req, opts.credential(req))
     const after = startAfter(req)
     if (gone) return
     if (closed) throw new WaiaasError('HTTP_ROUTE_NOT_FOUND', 'The HTTP server is closing', { details: { path: EVENTS_PATH } })

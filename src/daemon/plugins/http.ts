@@ -14,7 +14,7 @@ import { ERROR_CODES, toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { encodeFrame, MAX_FRAME_BYTES, type WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
 import { dispatch, verifyCredential } from '../dispatch.js'
-import { ADMIN_BODY_BYTES, adminCookieSecure, clearCookieHeader, handleAdminApi, isAdminApiPath, restCredential } from './admin.js'
+import { ADMIN_BODY_BYTES, adminCookieSecure, clearCookieHeader, handleAdminApi, isAdminApiPath, readCredential, restCredential } from './admin.js'
 import { isAdminUiRequest, serveAdminUi } from './admin-static.js'
 import { APPROVAL_BODY_BYTES, handleApproval, isApprovalPath, loggablePath } from './approval-routes.js'
 import { EVENTS_PATH, eventStreams } from './events.js'
@@ -176,7 +176,10 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   let url = ''
   let inflight = 0
   let idle: (() => void) | undefined
-  const events = eventStreams(ctx, { serving: () => opts.serving('rest') })
+  const events = eventStreams(ctx, {
+    serving: () => opts.serving('rest'),
+    credential: (req) => readCredential(ctx, req.headers, authFromHeaders(req.headers), adminCookieSecure(opts.host, ctx.restPublicUrl)),
+  })
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verb = req.method ?? 'GET'

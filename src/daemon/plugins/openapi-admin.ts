@@ -53,11 +53,12 @@ function failures(codes: readonly ErrorCode[]): Record<string, Json> {
   return out
 }
 
-function ok(schema: string, setsCookie: boolean): Json {
+function ok(schema: string, setsCookie: boolean, nullable = false): Json {
+  const data = nullable ? { oneOf: [ref(schema), { type: 'null' }] } : ref(schema)
   return {
-    description: 'The result',
+    description: nullable ? 'The result (null: no live session)' : 'The result',
     ...(setsCookie ? { headers: { 'Set-Cookie': { description: 'The admin session cookie (set, or cleared with Max-Age=0)', schema: { type: 'string' } } } } : {}),
-    content: { 'application/json': { schema: { type: 'object', required: ['ok', 'data'], properties: { ok: { type: 'boolean', const: true }, data: ref(schema) } } } },
+    content: { 'application/json': { schema: { type: 'object', required: ['ok', 'data'], properties: { ok: { type: 'boolean', const: true }, data } } } },
   }
 }
 
@@ -91,10 +92,10 @@ export function adminPaths(): Record<string, Json> {
     [ADMIN_SESSION_PATH]: {
       get: {
         operationId: 'adminSession',
-        summary: 'The admin session of the cookie (after a reload): its CSRF token and when it ends.',
+        summary: 'The admin session of the cookie (after a reload): its CSRF token and when it ends; null without a live session (a stale cookie is cleared).',
         tags: ['admin'],
-        security: [{ adminCookie: [] }],
-        responses: { '200': ok('AdminSession', false), ...failures(['ADMIN_SESSION_INVALID', ...COMMON]) },
+        security: [{ adminCookie: [] }, {}],
+        responses: { '200': ok('AdminSession', true, true), ...failures(COMMON) },
       },
     },
   }
