@@ -138,6 +138,8 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     expect(await decision.getByRole('link', { name: 'SPENDING_LIMIT' }).count()).toBe(1)
     expect(await decision.textContent()).toContain(`Policy revision${(await t.client.call('tx.show', { id: r.id })).decision?.policyRevision}`)
     expect(await page.getByRole('link', { name: 'View on explorer' }).count()).toBe(0)
+    // What it did, decoded from what was signed: the daemon's words, the recipient checksummed.
+    expect(await page.getByTestId('actions').locator('li').allTextContents()).toEqual([`Send 0.5 ETH to ${getAddress(to)}`])
     expect(await axeViolations(page)).toEqual([])
     // The list filters in the hash query, on the server.
     await open('/transactions?state=confirmed', 'Transactions')

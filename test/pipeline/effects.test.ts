@@ -141,7 +141,7 @@ describe('EVM: a call that spends an old allowance is judged as the transfer it 
 })
 
 /** Polls the request until it is final (the pipeline's own sweep drives it). */
-async function waitFinal(id: string): Promise<Output<'tx.show'>> {
+async function waitFinal(id: string): Promise<Output<'tx.wait'>> {
   return t.client.call('tx.wait', { id, timeoutMs: 20_000 })
 }
 

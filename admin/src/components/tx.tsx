@@ -4,7 +4,9 @@ import { href } from '../router.js'
 import { Address, Amount, Countdown, StateBadge, Time } from './bits.js'
 import { NetworkName, type NetworkMap } from './networks.js'
 
-export type TxView = Output<'tx.show'>
+export type TxView = Output<'tx.wait'>
+/** A request as tx.show gives it: the view plus its decoded actions. */
+export type TxDetail = Output<'tx.show'>
 
 const KIND_LABEL: Record<TxView['kind'], string> = {
   'native-transfer': 'Transfer',

@@ -5,6 +5,7 @@
 import { formatAmount } from '../../lib/amounts.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertFamily, resolveNetwork } from '../../lib/networks.js'
+import { describeActions } from '../approval/describe.js'
 import { createApprovalLink } from '../approval/link.js'
 import type { Handler } from '../context.js'
 import { toIntent } from '../intents.js'
@@ -60,7 +61,11 @@ export const list: Handler<'tx.list'> = (ctx, p, caller) => {
   return { requests: page.map((r) => view(ctx, r)), nextBefore: rows.length > p.limit ? (page.at(-1)?.id ?? null) : null }
 }
 
-export const show: Handler<'tx.show'> = async (ctx, p) => view(ctx, await ctx.pipeline.wait(p.id, 0))
+export const show: Handler<'tx.show'> = async (ctx, p) => {
+  const row = await ctx.pipeline.wait(p.id, 0)
+  const net = effectiveNetwork(ctx.db, row.network)
+  return { ...view(ctx, row), actions: describeActions(row, net, net.family) }
+}
 export const wait: Handler<'tx.wait'> = async (ctx, p) => view(ctx, await ctx.pipeline.wait(p.id, p.timeoutMs))
 export const approve: Handler<'tx.approve'> = async (ctx, p, caller) => view(ctx, await ctx.pipeline.approve(p.id, caller.actor))
 export const reject: Handler<'tx.reject'> = (ctx, p, caller) => view(ctx, ctx.pipeline.reject(p.id, caller.actor, p.reason))

@@ -99,10 +99,14 @@ export const txMethods = {
     readOnly: true,
   }),
   'tx.show': def({
-    summary: 'Show one transaction request.',
+    summary: 'Show one transaction request, with what it does decoded.',
     role: 'public',
     input: z.object({ id: requestId }),
-    output: txRequest,
+    output: txRequest.extend({
+      actions: z
+        .array(z.string())
+        .describe('What the request does as decoded from what is signed: one line per action (transfer, approval, contract call, authority change, message), as the approval page shows it'),
+    }),
     errors: ['TX_NOT_FOUND'],
     session: { permission: 'read', wallet: 'request' },
     readOnly: true,

@@ -10,16 +10,6 @@ import { explorerTxUrl } from '../../explorers.js'
 import { href } from '../../router.js'
 import { TxActions } from './actions.js'
 
-/**
- * What the request does, decoded, when the daemon's view carries it: `actions` (the sentences the approval page shows,
- * e.g. "transfer 5 USDC to 0x…") or a structured `decoded` call. The contract's request view has neither yet.
- */
-function decodedOf(tx: TxView): { actions: string[] } | { json: unknown } | null {
-  const extra = tx as TxView & { actions?: unknown; decoded?: unknown }
-  if (Array.isArray(extra.actions) && extra.actions.every((a) => typeof a === 'string')) return { actions: extra.actions as string[] }
-  return extra.decoded === undefined || extra.decoded === null ? null : { json: extra.decoded }
-}
-
 function Decision(props: { tx: TxView }) {
   const d = props.tx.decision
   if (d === null) return <p class="muted">Not decided yet.</p>
@@ -75,7 +65,6 @@ export function TransactionDetail(props: { id: string }) {
   }
   const net = networks.get(tx.network)
   const explorer = tx.txHash === null ? null : explorerTxUrl(net, tx.txHash)
-  const decoded = decodedOf(tx)
   return (
     <>
       <p>
@@ -127,18 +116,14 @@ export function TransactionDetail(props: { id: string }) {
             <dt>Fee</dt>
             <dd>{tx.fee === null ? <span class="muted">—</span> : <Amount value={tx.fee} symbol={net?.nativeSymbol} />}</dd>
           </dl>
-          {decoded !== null && (
+          {tx.actions.length > 0 && (
             <>
               <h3>Decoded call</h3>
-              {'actions' in decoded ? (
-                <ul>
-                  {decoded.actions.map((a, i) => (
-                    <li key={i}>{a}</li>
-                  ))}
-                </ul>
-              ) : (
-                <pre>{JSON.stringify(decoded.json, null, 2)}</pre>
-              )}
+              <ul data-testid="actions">
+                {tx.actions.map((a, i) => (
+                  <li key={i}>{a}</li>
+                ))}
+              </ul>
             </>
           )}
         </section>
