@@ -29,6 +29,9 @@ export default class Balance extends BaseCommand<typeof Balance> {
 
   protected override render(d: Output<'balance.get'>): void {
     this.log(`${d.wallet.name} (${d.wallet.address}) on ${d.network}:`)
-    this.log(table(d.balances.map((b) => ({ ...b, token: b.token ?? '(native)' })), [['symbol', 'SYMBOL'], ['amount', 'AMOUNT'], ['token', 'TOKEN']]))
+    // The USD column only when a price source knows some asset here (never a made-up 0).
+    const priced = d.balances.some((b) => b.usd !== null)
+    const rows = d.balances.map((b) => ({ ...b, token: b.token ?? '(native)', usd: b.usd ?? '—' }))
+    this.log(table(rows, [['symbol', 'SYMBOL'], ['amount', 'AMOUNT'], ...(priced ? ([['usd', 'USD']] as const) : []), ['token', 'TOKEN']]))
   }
 }

@@ -17,6 +17,7 @@ import type {
   NotifierPort,
   PipelinePort,
   PluginsPort,
+  PricesPort,
 } from './ports.js'
 import type { SessionRow } from './store/session-types.js'
 
@@ -36,6 +37,8 @@ export interface DaemonContext {
   plugins: PluginsPort
   /** Watches networks for incoming transfers and low balances (src/daemon/monitor). */
   monitor: MonitorPort
+  /** USD prices, the same the policies judge by (balances show their value with them). */
+  prices: PricesPort
   /** Notification channels: follows the audit log, delivers to webhooks, Telegram, Slack, Discord, ntfy. */
   notifier: NotifierPort
   version: string

@@ -122,6 +122,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
       devnet,
       chains,
       pipeline,
+      prices,
       plugins: new PluginManager(db, log.child('plugins'), env),
       notifier: new Notifier(
         { db, keyring, log: log.child('notify'), pipeline },

@@ -181,3 +181,17 @@ export interface NotifierPort {
   stop(): Promise<void>
   test(ref: string, dataKey: Buffer): Promise<{ channel: { id: string }; result: ChannelTestResult }>
 }
+
+/** An asset to price: the native coin (`token` null) or a token of `network`, with its decimals. */
+export interface PricedAsset {
+  network: string
+  token: string | null
+  symbol: string
+  decimals: number
+}
+
+/** USD values from the configured price sources (src/daemon/prices): exact, in micro-dollars. */
+export interface PricesPort {
+  /** The USD value of `amount` (minor units of `asset`), rounded up; null when no source has a fresh price. */
+  usdMicros(asset: PricedAsset, amount: bigint): Promise<bigint | null>
+}

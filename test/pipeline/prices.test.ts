@@ -86,6 +86,22 @@ describe('USD rules and price sources', () => {
     expect(micros(done.usd)).toBeGreaterThanOrEqual(80_000_000n)
   })
 
+  it('a balance shows its USD value from the same price source: exact while the price is fresh, null once it is stale', async () => {
+    const w = await t.client.call('wallet.show', { wallet: 'usd-d' })
+    await provider.send('anvil_setBalance', [w.address, '0x1bc16d674ec80001']) // 2 ETH + 1 wei
+    const fresh = await t.client.call('balance.get', { wallet: 'usd-d', network: 'evm-local' })
+    expect(fresh.balances[0]).toMatchObject({ token: null, symbol: 'ETH', amount: '2.000000000000000001' })
+    // $4000 and a micro-dollar: the one wei rounds up, as every USD value the policies count does.
+    expect(fresh.balances[0]?.usd).toBe('4000.000001')
+    await setPrice(2000n * 10n ** 8n, 3600)
+    try {
+      expect((await t.client.call('balance.get', { wallet: 'usd-d', network: 'evm-local' })).balances[0]?.usd).toBeNull()
+    } finally {
+      await setPrice(2000n * 10n ** 8n, 0)
+      await provider.send('anvil_setBalance', [w.address, '0x56bc75e2d63100000'])
+    }
+  })
+
   it('a stale price fails closed: APPROVAL by default, DENY when the policy says so', async () => {
     await setPrice(2000n * 10n ** 8n, 3600)
     const a = await probe('usd-a', '0.001') // $2 if the price were used

@@ -11,7 +11,7 @@ import type { NetworkMap } from './networks.js'
 const DEVNET_LIVE = ['devnet.'] as const
 
 type WalletView = Output<'wallet.show'>
-type Balance = Output<'balance.get'>['balances'][number] & { usd?: string | null }
+type Balance = Output<'balance.get'>['balances'][number]
 
 export interface BalanceNetworks {
   evm: string[]

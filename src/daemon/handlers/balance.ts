@@ -4,16 +4,15 @@ import { assertFamily, EVM_LOCAL_ID, SOLANA_LOCAL_ID } from '../../lib/networks.
 import type { Balance } from '../chains/types.js'
 import type { DaemonContext, Handler } from '../context.js'
 import { effectiveNetwork } from '../networks.js'
+import { usdText } from '../pipeline/view.js'
 import { findWallet, listWallets, type WalletRow } from '../store/wallets.js'
 import { toWallet } from '../wallet-view.js'
 
-const view = (b: Balance): { token: string | null; symbol: string; decimals: number; amount: string; raw: string } => ({
-  token: b.token,
-  symbol: b.symbol,
-  decimals: b.decimals,
-  amount: formatAmount(b.amount, b.decimals),
-  raw: b.amount.toString(),
-})
+/** A balance as shown, with its USD value when a price source knows the asset (never a reason to fail the read). */
+async function view(ctx: DaemonContext, network: string, b: Balance): Promise<{ token: string | null; symbol: string; decimals: number; amount: string; raw: string; usd: string | null }> {
+  const micros = await ctx.prices.usdMicros({ network, token: b.token, symbol: b.symbol, decimals: b.decimals }, b.amount).catch(() => null)
+  return { token: b.token, symbol: b.symbol, decimals: b.decimals, amount: formatAmount(b.amount, b.decimals), raw: b.amount.toString(), usd: usdText(micros) }
+}
 
 /** The default wallet until preferences exist: the only one, or a usage error naming `wallet`. */
 function onlyWallet(ctx: DaemonContext): WalletRow {
@@ -45,5 +44,5 @@ export const get: Handler<'balance.get'> = async (ctx, params) => {
     balances.push(await adapter.getBalance(row.address))
     if (adapter.family === 'solana') balances.push(...(await adapter.listTokenBalances(row.address)))
   }
-  return { wallet: toWallet(row), network: net.id, balances: balances.map(view) }
+  return { wallet: toWallet(row), network: net.id, balances: await Promise.all(balances.map((b) => view(ctx, net.id, b))) }
 }

@@ -8,6 +8,7 @@
  */
 import { redactUrl } from '../../lib/networks.js'
 import type { Logger } from '../log.js'
+import type { PricesPort } from '../ports.js'
 import type { AssetRef, PriceQuote, PriceSource } from './types.js'
 import { usdMicrosOf } from './usd.js'
 
@@ -51,7 +52,7 @@ interface CacheEntry {
 
 class SourceTimeout extends Error {}
 
-export class PriceService {
+export class PriceService implements PricesPort {
   private readonly sources: PriceSource[]
   private readonly maxAgeMs: number
   private readonly now: () => number

@@ -17,7 +17,14 @@ export const balanceMethods = {
       wallet,
       network: z.string(),
       balances: z.array(
-        z.object({ token: z.string().nullable(), symbol: z.string(), decimals: z.number().int(), amount: z.string(), raw: z.string() }),
+        z.object({
+          token: z.string().nullable(),
+          symbol: z.string(),
+          decimals: z.number().int(),
+          amount: z.string(),
+          raw: z.string(),
+          usd: z.string().nullable().describe('Its value in USD from the configured price sources (exact decimal, rounded up to the micro-dollar); null when none has a fresh price'),
+        }),
       ),
     }),
     errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID_ADDRESS', 'CHAIN_RPC_UNREACHABLE', 'CHAIN_ACCOUNT_NOT_FOUND'],
