@@ -4,10 +4,22 @@ import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js'
 
 const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/
 
+/** Checksummed addresses already computed: a page shows the same few addresses in many rows, on every render. */
+const checksummed = new Map<string, string>()
+
 /** EIP-55: the address with the checksum capitalisation; other strings (Solana base58, …) unchanged. */
 export function checksumAddress(address: string): string {
   if (!EVM_ADDRESS.test(address)) return address
   const lower = address.slice(2).toLowerCase()
+  const known = checksummed.get(lower)
+  if (known !== undefined) return known
+  if (checksummed.size > 4096) checksummed.clear()
+  const out = eip55(lower)
+  checksummed.set(lower, out)
+  return out
+}
+
+function eip55(lower: string): string {
   const hash = bytesToHex(keccak_256(utf8ToBytes(lower)))
   let out = '0x'
   for (let i = 0; i < 40; i++) out += parseInt(hash[i] ?? '0', 16) >= 8 ? (lower[i] ?? '').toUpperCase() : lower[i]

@@ -70,7 +70,8 @@ function NetworkBalances(props: { wallet: WalletView; network: string; networks:
           <Amount value={b.amount} symbol={b.symbol} usd={b.usd} />
         </span>
       ))}
-      {data !== undefined && props.tokens.map((t) => <TokenBalance key={t} wallet={props.wallet} network={props.network} token={t} />)}
+      {/* Asked alongside the coin, not after it: one round of calls fewer before the page is complete. */}
+      {props.tokens.map((t) => <TokenBalance key={t} wallet={props.wallet} network={props.network} token={t} />)}
       {error !== undefined && data === undefined && <span class="muted"> unavailable ({error.code})</span>}
     </li>
   )
