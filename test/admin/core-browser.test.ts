@@ -104,8 +104,27 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
     expect(BigInt(native?.raw ?? '0')).toBeGreaterThan(0n)
     await page.locator('[data-balance="native"]').filter({ hasText: `${native?.amount} ETH` }).waitFor()
 
-    // A policy that sends 0.5 ETH to approval (the policy form is another file's test).
-    await t.client.call('policy.add', { wallet: 'ui-core', type: 'SPENDING_LIMIT', rules: { instant_max: '0.01', delay_max: '0.1', delay_seconds: 60 } }, op)
+    // A policy that sends 0.5 ETH to approval, through the form: a bad value first, refused next to its field.
+    await open('/policies', 'Policies')
+    await page.getByRole('link', { name: 'Add a policy' }).click()
+    await page.getByRole('heading', { name: 'Add a policy' }).waitFor()
+    await page.getByLabel('Wallet', { exact: true }).selectOption({ label: 'ui-core (evm)' })
+    await page.getByLabel('Type', { exact: true }).selectOption('SPENDING_LIMIT')
+    const instant = page.getByLabel('instant_max', { exact: true })
+    await instant.fill('0.0x1')
+    await page.getByLabel('delay_max', { exact: true }).fill('0.1')
+    await page.getByLabel('delay_seconds', { exact: true }).fill('60')
+    await page.getByRole('button', { name: 'Add policy' }).click()
+    await page.locator('[name="instant_max"][aria-invalid="true"]').waitFor()
+    const errId = ((await instant.getAttribute('aria-describedby')) ?? '').split(' ').find((id) => id.endsWith('-err'))
+    expect(((await page.locator(`[id="${errId}"]`).textContent()) ?? '').length).toBeGreaterThan(5)
+    expect((await t.client.call('policy.list', { wallet: 'ui-core' })).policies).toEqual([])
+    await instant.fill('0.01')
+    await page.getByRole('button', { name: 'Add policy' }).click()
+    await page.getByRole('heading', { level: 2, name: /^Per wallet \(/ }).waitFor()
+    const [policy] = (await t.client.call('policy.list', { wallet: 'ui-core' })).policies
+    expect(policy?.type).toBe('SPENDING_LIMIT')
+    expect(policy?.rules).toMatchObject({ instant_max: '0.01', delay_max: '0.1', delay_seconds: 60 })
     const { token } = await t.client.call('session.create', { wallets: ['ui-core'], permissions: ['read', 'send'], name: 'agent' }, op)
 
     // The dashboard is open when the agent sends: the request appears there without a reload.
@@ -171,8 +190,8 @@ describe.skipIf(!hasChromium)(`the admin console's core pages (skipped: no Chrom
       await page.setViewportSize({ width: 375, height: 800 })
     }
     expect(problems).toEqual([])
-    // No refusal at all, not even the session check before logging in (it answers null, not 401).
-    expect(failed).toEqual([])
+    // No refusal but the bad policy value, not even the session check before logging in (it answers null, not 401).
+    expect(failed).toEqual(['400 POST /v1/policy/add'])
     failed.length = 0
   })
 
