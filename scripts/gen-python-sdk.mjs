@@ -116,6 +116,12 @@ export function render({ contract, errorCodes, protocol, toJSONSchema }) {
   }
   out.push('')
   out.push('')
+  out.push('class Namespaces:')
+  out.push('    """The typed namespace attributes of the client (`client.tx`, ...), set from NAMESPACES."""')
+  out.push('')
+  for (const ns of byNs.keys()) out.push(`    ${ns}: ${pascal(ns)}Api`)
+  out.push('')
+  out.push('')
   out.push('#: Attribute name on the client -> namespace class.')
   out.push(`NAMESPACES = {\n${[...byNs.keys()].map((ns) => `    ${pyStr(ns)}: ${pascal(ns)}Api,`).join('\n')}\n}`)
   return `${out.join('\n')}\n`

@@ -1863,6 +1863,27 @@ class WalletApi(Namespace):
         return self._call("wallet.show", params, fields)
 
 
+class Namespaces:
+    """The typed namespace attributes of the client (`client.tx`, ...), set from NAMESPACES."""
+
+    audit: AuditApi
+    backup: BackupApi
+    balance: BalanceApi
+    devnet: DevnetApi
+    incoming: IncomingApi
+    killswitch: KillswitchApi
+    network: NetworkApi
+    notify: NotifyApi
+    plugin: PluginApi
+    policy: PolicyApi
+    session: SessionApi
+    sign: SignApi
+    system: SystemApi
+    tx: TxApi
+    vault: VaultApi
+    wallet: WalletApi
+
+
 #: Attribute name on the client -> namespace class.
 NAMESPACES = {
     "audit": AuditApi,

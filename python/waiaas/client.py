@@ -5,8 +5,7 @@ import os
 import tempfile
 from typing import Any, Dict, Mapping, Optional, Union
 
-from ._generated import METHODS, NAMESPACES, AuditApi, BackupApi, BalanceApi, DevnetApi, IncomingApi, KillswitchApi, \
-    NetworkApi, NotifyApi, PluginApi, PolicyApi, SessionApi, SignApi, SystemApi, TxApi, VaultApi, WalletApi
+from ._generated import METHODS, NAMESPACES, Namespaces
 from .errors import WaiaasError
 from .transport import RestTransport, SocketTransport
 
@@ -34,30 +33,13 @@ def _read_secret(path: str) -> str:
         return f.read().strip()
 
 
-class Waiaas:
+class Waiaas(Namespaces):
     """A client of the waiaas daemon.
 
     Transport: the Unix socket (default: found as the CLI finds it; `socket_path` or `data_dir` to choose) or the REST
     plugin (`base_url="http://127.0.0.1:3100"`). Credential: `token` / `token_file` (an agent session; defaults to
     WAIAAS_SESSION_TOKEN_FILE, then WAIAAS_SESSION_TOKEN) or `password` (the operator). Errors are `WaiaasError`.
     """
-
-    audit: AuditApi
-    backup: BackupApi
-    balance: BalanceApi
-    devnet: DevnetApi
-    incoming: IncomingApi
-    killswitch: KillswitchApi
-    network: NetworkApi
-    notify: NotifyApi
-    plugin: PluginApi
-    policy: PolicyApi
-    session: SessionApi
-    sign: SignApi
-    system: SystemApi
-    tx: TxApi
-    vault: VaultApi
-    wallet: WalletApi
 
     def __init__(self, *, base_url: Optional[str] = None, socket_path: Optional[str] = None, data_dir: Optional[str] = None,
                  token: Optional[str] = None, token_file: Optional[str] = None, password: Optional[str] = None) -> None:
