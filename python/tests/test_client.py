@@ -1,5 +1,8 @@
 """The Python SDK against a real daemon and the devnet, over the socket and over REST: send and wait, a denial with
 its code, an approval-tier request awaited until the operator approves, and a session that cannot see another wallet."""
+import os
+import subprocess
+import sys
 import threading
 import time
 import unittest
@@ -7,7 +10,7 @@ from typing import Any, Dict, Optional
 
 from waiaas import ERROR_CODES, Waiaas, WaiaasError
 
-from .daemon import PASSWORD, Daemon
+from .daemon import PASSWORD, ROOT, Daemon
 
 DEAD = "0x000000000000000000000000000000000000dEaD"
 daemon: Optional[Daemon] = None
@@ -154,6 +157,27 @@ class RestTests(AgentTests, unittest.TestCase):
             self.client.system.hello(protocol=1, version="x")
         self.assertEqual(cm.exception.code, "INPUT_INVALID")
         self.assertEqual(cm.exception.details["transports"], ["socket"])
+
+
+class ExampleTests(unittest.TestCase):
+    """examples/pay.py, run as a user would (the token in WAIAAS_SESSION_TOKEN), pays and is refused by policy."""
+
+    def run_example(self, to: str) -> "subprocess.CompletedProcess[str]":
+        assert daemon is not None
+        run_env = dict(daemon.env, WAIAAS_SESSION_TOKEN=env["token"], PYTHONPATH=os.path.join(ROOT, "python"))
+        del run_env["WAIAAS_MASTER_PASSWORD_FILE"]
+        return subprocess.run([sys.executable, os.path.join(ROOT, "examples", "pay.py"), "agent-a", "evm-local", to, "0.001"],
+                              env=run_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True, timeout=60)
+
+    def test_example_pays(self) -> None:
+        p = self.run_example(env["b"]["address"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertRegex(p.stdout, r"^tier INSTANT state \w+\nconfirmed 0x[0-9a-f]{64}\n$")
+
+    def test_example_denied(self) -> None:
+        p = self.run_example(DEAD)
+        self.assertEqual(p.returncode, 2)
+        self.assertTrue(p.stderr.startswith("POLICY_DENIED "), p.stderr)
 
 
 if __name__ == "__main__":
