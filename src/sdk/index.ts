@@ -7,15 +7,18 @@
  *   const req = await client.tx.send({ wallet: 'agent', to, amount: '0.01' })
  *   await client.tx.wait({ id: req.id })
  */
-import type { Input, MethodName, Namespace, Output } from '../lib/contract/index.js'
+import type { AuditEntryOut, Input, MethodName, Namespace, Output } from '../lib/contract/index.js'
+import type { WireAuth } from '../lib/wire.js'
 import { WaiaasError } from '../lib/errors.js'
 import { resolveCredentials, type CredentialOptions } from './credentials.js'
+import { followEvents, type EventsOptions } from './events.js'
 import { SDK_NAMESPACES } from './methods.generated.js'
 import { RestTransport, SocketTransport, socketPathFor, type Transport } from './transports.js'
 
 export { WaiaasError }
 export type { ErrorCode, ErrorPayload } from '../lib/errors.js'
-export type { Input, MethodName, Namespace, Output, TxRequestView, TxState, Wallet, PolicyView, SessionView } from '../lib/contract/index.js'
+export type { EventsOptions } from './events.js'
+export type { AuditEntryOut, Input, MethodName, Namespace, Output, TxRequestView, TxState, Wallet, PolicyView, SessionView } from '../lib/contract/index.js'
 
 export interface WaiaasOptions extends CredentialOptions {
   /** The REST plugin's base URL (e.g. `http://127.0.0.1:8787`); absent: the Unix socket. */
@@ -46,10 +49,14 @@ export interface Waiaas extends WaiaasApi {}
 export class Waiaas {
   readonly transport: 'socket' | 'rest'
   private readonly conn: Transport
+  private readonly auth: WireAuth
+  private readonly baseUrl: string | undefined
 
   constructor(opts: WaiaasOptions = {}) {
     const env = opts.env ?? process.env
     const auth = resolveCredentials(opts, env)
+    this.auth = auth
+    this.baseUrl = opts.baseUrl?.replace(/\/+$/, '')
     if (opts.baseUrl !== undefined) {
       this.transport = 'rest'
       this.conn = new RestTransport(opts.baseUrl, auth)
@@ -70,6 +77,22 @@ export class Waiaas {
   /** Calls a contract method by its full name (`'tx.send'`): what the namespaced methods do. */
   call<M extends MethodName>(method: M, params: Input<M>): Promise<Output<M>> {
     return this.conn.call(method, params) as Promise<Output<M>>
+  }
+
+  /**
+   * The daemon's event stream (audit entries as they are recorded: request state changes, incoming transfers…), over
+   * the REST plugin (`baseUrl`). The operator only today: a session token gets AUTH_FORBIDDEN.
+   *
+   *   for await (const e of client.events()) if (e.action === 'tx.confirmed') break
+   */
+  events(opts: EventsOptions = {}): AsyncGenerator<AuditEntryOut, void, undefined> {
+    if (this.baseUrl === undefined) {
+      throw new WaiaasError('INPUT_INVALID', 'The event stream is served by the REST plugin; this client uses the socket', {
+        details: { field: 'baseUrl', transport: 'socket' },
+        hint: 'Enable it with `waiaas plugin enable rest` and make the client with `new Waiaas({ baseUrl })`.',
+      })
+    }
+    return followEvents(this.baseUrl, this.auth, opts)
   }
 
   /** Closes the socket connection (a REST client holds none). */

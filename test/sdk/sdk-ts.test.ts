@@ -139,3 +139,32 @@ describe('the TypeScript SDK, anywhere', () => {
     expect((err as WaiaasError).code).toBe('INPUT_INVALID')
   })
 })
+
+describe('the event stream', () => {
+  it('delivers a request’s state changes to the operator, and refuses an agent session (operator only today)', async () => {
+    const ops = new Waiaas({ baseUrl, password: PASSWORD })
+    const ac = new AbortController()
+    const seen: { action: string; target: string | null }[] = []
+    // From the newest entry now: whatever the stream's start, the send's entries come after it.
+    const newest = (await ops.audit.list({ limit: 1 })).entries[0]?.seq ?? 0
+    const to = EthersWallet.createRandom().address
+    const req = await clients.rest.tx.send({ wallet: 'sdk-agent', network: NET, to, amount: '0.002' })
+    const stream = ops.events({ after: newest, signal: ac.signal })
+    let next = await stream.next()
+    expect(next.done).toBe(false)
+    while (!next.done) {
+      seen.push({ action: next.value.action, target: next.value.target })
+      if (next.value.target === req.id && next.value.action === 'tx.confirmed') break
+      next = await stream.next()
+    }
+    await stream.return()
+    ac.abort()
+    const mine = seen.filter((e) => e.target === req.id).map((e) => e.action)
+    expect(mine).toContain('tx.submitted')
+    expect(mine.at(-1)).toBe('tx.confirmed')
+    const refused = await refusal(clients.rest.events().next())
+    expect(refused.code).toBe('AUTH_FORBIDDEN')
+    expect(() => clients.socket.events()).toThrow(WaiaasError)
+    ops.close()
+  })
+})
