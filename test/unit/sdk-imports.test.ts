@@ -63,5 +63,9 @@ describe('waiaas/sdk imports', () => {
     expect(resolved.length).toBeGreaterThan(5)
     expect(resolved.filter((s) => !s.startsWith('.') && !s.startsWith('node:') && !s.startsWith('file:') && s !== 'waiaas/sdk')).toEqual([])
     fs.rmSync(path.dirname(log), { recursive: true, force: true })
+    // Typed for a consumer too: the export's `types` are emitted by the build.
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { exports: Record<string, { types: string; default: string }> }
+    expect(pkg.exports['./sdk']?.default).toBe('./dist/sdk/index.js')
+    expect(fs.readFileSync(path.join(ROOT, pkg.exports['./sdk']?.types ?? ''), 'utf8')).toMatch(/export declare class Waiaas\b/)
   })
 })
