@@ -31,8 +31,11 @@ export interface WaiaasOptions extends CredentialOptions {
   env?: NodeJS.ProcessEnv
 }
 
+/** What a method takes: its params; just the id (`client.tx.wait(id)`) when `id` is its one required field. */
+type ParamsOf<M extends MethodName> = Input<M> extends { id: string } ? ({ id: string } extends Input<M> ? Input<M> | string : Input<M>) : Input<M>
+
 /** `client.tx.send(params)`: params may be left out when every field is optional. */
-type MethodFn<M extends MethodName> = {} extends Input<M> ? (params?: Input<M>) => Promise<Output<M>> : (params: Input<M>) => Promise<Output<M>>
+type MethodFn<M extends MethodName> = {} extends Input<M> ? (params?: Input<M>) => Promise<Output<M>> : (params: ParamsOf<M>) => Promise<Output<M>>
 
 /** The verbs of one namespace. */
 export type NamespaceApi<N extends Namespace> = {
@@ -69,7 +72,7 @@ export class Waiaas {
     }
     for (const [ns, verbs] of Object.entries(SDK_NAMESPACES)) {
       const api: Record<string, (params?: unknown) => Promise<unknown>> = {}
-      for (const verb of verbs) api[verb] = (params?: unknown) => this.call(`${ns}.${verb}` as MethodName, (params ?? {}) as never)
+      for (const verb of verbs) api[verb] = (params?: unknown) => this.call(`${ns}.${verb}` as MethodName, (typeof params === 'string' ? { id: params } : (params ?? {})) as never)
       Object.defineProperty(this, ns, { value: Object.freeze(api), enumerable: true })
     }
   }

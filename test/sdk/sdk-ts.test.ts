@@ -72,6 +72,7 @@ describe.each(['socket', 'rest'] as const)('the TypeScript SDK over %s', (transp
     expect(req.tier).toBe('INSTANT')
     const done = await client().tx.wait({ id: req.id, timeoutMs: 20_000 })
     expect(done.id).toBe(req.id)
+    expect((await client().tx.show(req.id)).state).toBe('confirmed') // the id alone
     expect(done.state).toBe('confirmed')
     expect(await provider.getBalance(to)).toBe(parseEther('0.001'))
   })

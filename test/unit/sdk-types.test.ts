@@ -20,6 +20,13 @@ describe('SDK types', () => {
       void client.tx.sned({})
       // @ts-expect-error -- no such namespace
       void client.txs
+      // A method whose one required field is `id` takes the id alone.
+      void client.tx.wait('req_1')
+      void client.tx.wait({ id: 'req_1', timeoutMs: 5000 })
+      // @ts-expect-error -- tx.send needs more than an id
+      void client.tx.send('req_1')
+      // @ts-expect-error -- an id is a string
+      void client.tx.show(1)
       void client.wallet.list()
       void client.wallet.list({})
     }
