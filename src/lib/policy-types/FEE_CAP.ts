@@ -18,7 +18,7 @@ import { definePolicyType, type Entry } from './module.js'
  */
 export const FEE_BOUND_FACTOR = 10n
 
-interface Compiled {
+export interface Compiled {
   maxFee: Dec
   tier: Tier
   delay: number

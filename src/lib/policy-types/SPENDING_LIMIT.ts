@@ -32,7 +32,7 @@ interface Dim<V> {
   steps: Step<V>[]
   limits: Limit<V>[]
 }
-interface Compiled {
+export interface Compiled {
   usd: Dim<bigint> | null
   asset: Dim<Dec> | null
   token: string | null

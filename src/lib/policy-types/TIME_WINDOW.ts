@@ -8,7 +8,7 @@ import { invalid, str, strs, tierOf } from './helpers.js'
 import type { Tier } from './model.js'
 import { definePolicyType } from './module.js'
 
-interface Compiled {
+export interface Compiled {
   start: number
   end: number
   /** Bit d (Mon = 0) set: a window starts on that day. */
