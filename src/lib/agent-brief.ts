@@ -64,3 +64,42 @@ export function howToPayText(s: SessionScope, policies: PolicyList): string {
     '4. Report the final state and the transaction hash; on a denial, report the rule and what would pass.',
   ].join('\n')
 }
+
+/** How the agent reaches the wallet: the token by reference (a file or the environment), or inline with includeToken. */
+export interface ConnectOptions {
+  token: string
+  tokenFile?: string | undefined
+  includeToken: boolean
+}
+
+/** The MCP client entry and the SDK lines, naming the token's file (or variable), or the token itself when asked. */
+export function connectText(o: ConnectOptions): string {
+  const env: Record<string, string> = o.includeToken ? { WAIAAS_SESSION_TOKEN: o.token } : { WAIAAS_SESSION_TOKEN_FILE: o.tokenFile ?? '<path of the session token file>' }
+  const mcp = { mcpServers: { waiaas: { command: 'waiaas', args: ['mcp'], env } } }
+  const tokenLine = o.includeToken ? `WAIAAS_SESSION_TOKEN=${o.token}` : `WAIAAS_SESSION_TOKEN_FILE=${o.tokenFile ?? '<path of the session token file>'}`
+  return [
+    'To connect over MCP (Claude Desktop, Claude Code, Cursor), the client entry:',
+    '```json',
+    JSON.stringify(mcp, null, 2),
+    '```',
+    'From a shell or a program, with the CLI (every command takes --json):',
+    '```sh',
+    `export ${tokenLine}`,
+    'waiaas balance --wallet <wallet> --network <network> --json',
+    'waiaas send --wallet <wallet> --network <network> --to <address> --amount 0.01 --json',
+    '```',
+  ].join('\n')
+}
+
+/** The whole system prompt of `waiaas session prompt`: how to pay within the limits, then how to connect. */
+export function systemPromptText(s: SessionScope, policies: PolicyList, o: ConnectOptions): string {
+  return [
+    'You can pay with a self-hosted waiaas wallet. The daemon holds the keys and checks every request against the policies below; you never see a key.',
+    '',
+    howToPayText(s, policies),
+    '',
+    connectText(o),
+    '',
+    o.includeToken ? 'The session token above is a secret: never repeat it, log it or send it anywhere.' : 'Never ask for the session token or the master password; the operator has set it up.',
+  ].join('\n')
+}

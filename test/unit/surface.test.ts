@@ -313,6 +313,7 @@ describe('public surface', () => {
       'send --amount --idempotency-key --network --password-file --session-token-file --timeout --to --token --wait --wallet',
       'session create --limit-usd-per-day --max-renewals --methods --name --out --password-file --ttl --wallet',
       'session list --columns --csv --no-truncate --password-file',
+      'session prompt --include-token --limit-usd-per-day --max-renewals --methods --name --out --password-file --ttl --wallet',
       'session renew <id> --password-file --session-token-file',
       'session revoke <id> --password-file',
       'sign message --format --hex --message --message-file --network --password-file --session-token-file --wallet',
