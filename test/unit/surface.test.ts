@@ -319,6 +319,7 @@ describe('public surface', () => {
       'sign message --format --hex --message --message-file --network --password-file --session-token-file --wallet',
       'sign tx --file --idempotency-key --network --password-file --session-token-file --transaction --wallet',
       'sign typed-data --file --network --password-file --session-token-file --typed-data --wallet',
+      'skills install --client --project',
       'status',
       'tx approval-link <id> --password-file',
       'tx approval-message <id> --out --reject --yes',
