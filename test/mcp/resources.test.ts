@@ -5,11 +5,11 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js'
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
-import { formatEther, type JsonRpcProvider } from 'ethers'
+import { formatEther, Interface, type JsonRpcProvider } from 'ethers'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BIN, cliEnv } from '../helpers/cli.js'
 import { useDaemon } from '../helpers/daemon.js'
-import { fundedWallet, op, protocolError } from './flows.js'
+import { fundedWallet, op, protocolError, tool, toolError, undescribed } from './flows.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 let client: Client
@@ -120,5 +120,33 @@ describe('MCP resources and prompts', () => {
     expect(body).not.toContain(token)
     const e = await protocolError(client.getPrompt({ name: 'drain' }))
     expect((e.data as { error: { code: string } }).error.code).toBe('INPUT_INVALID')
+  })
+})
+
+describe('calldata_encode', () => {
+  it('is offered with every argument described, read-only', async () => {
+    const { tools } = await client.listTools()
+    const t = tools.find((x) => x.name === 'calldata_encode')
+    expect(t).toBeDefined()
+    expect(undescribed(t!.inputSchema as never)).toEqual([])
+    expect(t!.annotations?.readOnlyHint).toBe(true)
+  })
+
+  it('encodes a call as ethers does, with its selector and canonical signature, and sends nothing', async () => {
+    const before = (await t.client.call('tx.list', {}, op)).requests.length
+    const r = await tool(client, [], 'calldata_encode', { function: 'transfer(address to, uint256 amount)', args: [other.address, '1000000'] })
+    expect(r.isError).toBeFalsy()
+    const expected = new Interface(['function transfer(address,uint256)']).encodeFunctionData('transfer', [other.address, 1_000_000n])
+    expect(r.structuredContent).toEqual({ data: expected, selector: '0xa9059cbb', signature: 'transfer(address,uint256)' })
+    expect((await t.client.call('tx.list', {}, op)).requests.length).toBe(before)
+  })
+
+  it('names the argument that does not fit', async () => {
+    const bad = toolError(await tool(client, [], 'calldata_encode', { function: 'transfer(address,uint256)', args: ['not-an-address', '1'] }))
+    expect(bad.code).toBe('INPUT_INVALID')
+    expect(bad.details.field).toBe('args')
+    const sig = toolError(await tool(client, [], 'calldata_encode', { function: 'drop table', args: [] }))
+    expect(sig.details.field).toBe('function')
+    expect(sig.code).toBe('INPUT_INVALID')
   })
 })
