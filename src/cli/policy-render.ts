@@ -1,6 +1,6 @@
 /** Human views of policies, policy decisions and policy denials. */
 import type { Output, PolicyView } from '../lib/contract/index.js'
-import { rulesSummary } from './policy-summary.js'
+import { rulesSummary } from '../lib/policy-summary.js'
 import { fields, table, type Column, type TableOptions } from './render.js'
 import { tierText } from './tx-render.js'
 import { ruleText, type Verdict } from '../lib/error-details.js'

@@ -16,6 +16,7 @@ import { errorDetailLines } from '../lib/error-details.js'
 import { toolAnnotations } from './annotations.js'
 import { checkArguments } from './arguments.js'
 import { forMcp, renderTexts, toolName } from './hints.js'
+import { addResourcesAndPrompts } from './resources.js'
 
 export { toolName } from './hints.js'
 
@@ -112,8 +113,8 @@ export function errorResult(e: WaiaasError, method?: MethodName): CallToolResult
  * An McpError whose message is `message` alone: McpError prefixes "MCP error <code>: ", that text is what goes over
  * the wire, and the client's McpError prefixes it again.
  */
-function protocolError(code: number, message: string): McpError {
-  const e = new McpError(code, message)
+function protocolError(code: number, message: string, data?: unknown): McpError {
+  const e = new McpError(code, message, data)
   e.message = message
   return e
 }
@@ -126,6 +127,17 @@ export function toolFailure(e: WaiaasError, method?: MethodName): CallToolResult
   const shape = ERROR_CODES[e.code].mcp
   if (shape.as === 'protocol') throw protocolError(shape.code, e.message)
   return errorResult(e, method)
+}
+
+/**
+ * A failure of a resource read or prompt as a JSON-RPC error (MCP has no isError result there): the error table's
+ * protocol code where it names one, else invalid params for bad input and internal error otherwise; the payload
+ * (code, details, hint) rides in `data`.
+ */
+function throwProtocol(e: WaiaasError): never {
+  const shape = ERROR_CODES[e.code].mcp
+  const code = shape.as === 'protocol' ? shape.code : e.code.startsWith('INPUT_') ? -32602 : -32603
+  throw protocolError(code, `${e.code}: ${e.message}`, { error: e.toPayload() })
 }
 
 /** Runs one tool call: a result, or a failure shown as the error table says (see toolFailure). */
@@ -155,12 +167,15 @@ export interface McpServerOptions {
 /** An MCP server offering the contract's tools, each call made through `call`. Connect it to a transport. */
 export function createMcpServer(call: McpCall, info: { name: string; version: string }, opts: McpServerOptions = {}): Server {
   const server = new Server(info, {
-    capabilities: { tools: {} },
+    capabilities: { tools: {}, resources: {}, prompts: {} },
     instructions:
       'waiaas wallet tools. Amounts are decimal strings in whole units ("0.01"). A send may come back submitted, queued ' +
       '(a delay) or awaiting_approval (the operator decides): that is not an error; tx_wait waits until it is final. A denial ' +
-      'says which rule decided and what would pass; policy_test answers the same question without sending anything.',
+      'says which rule decided and what would pass; policy_test answers the same question without sending anything. ' +
+      'The resources show this session, its wallets with balances, its policies and its recent requests; the how_to_pay ' +
+      'prompt states its limits.',
   })
+  addResourcesAndPrompts(server, call, throwProtocol)
   server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [...mcpTools().values()].map((t) => t.tool) }))
   server.setRequestHandler(CallToolRequestSchema, async (req) => {
     const notice = (await opts.beforeCall?.()) ?? null

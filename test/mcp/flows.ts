@@ -83,6 +83,7 @@ export const ANNOTATIONS: Record<string, Record<string, boolean>> = {
   wallet_list: READ_LOCAL,
   wallet_show: READ_LOCAL,
   balance_get: READ_CHAIN,
+  calldata_encode: READ_LOCAL,
   tx_simulate: READ_CHAIN,
   tx_send: MOVES,
   tx_call: MOVES,

@@ -3,7 +3,7 @@
  * RULES summary of `policy list`. Pure functions: the CLI runs of the same flags are in test/e2e/cli-habits.test.ts.
  */
 import { describe, expect, it } from 'vitest'
-import { rulesSummary, secondsText } from '../../src/cli/policy-summary.js'
+import { rulesSummary, secondsText } from '../../src/lib/policy-summary.js'
 import { columnName, cut, table, type Column } from '../../src/cli/render.js'
 
 const COLUMNS: Column[] = [['name', 'NAME'], ['address', 'ADDRESS'], ['eventId', 'EVENT ID'], ['mark', '']]

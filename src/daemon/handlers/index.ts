@@ -10,6 +10,7 @@ import type { Handler, HandlerTable } from '../context.js'
 import * as audit from './audit.js'
 import * as backup from './backup.js'
 import * as balance from './balance.js'
+import * as calldata from './calldata.js'
 import * as devnet from './devnet.js'
 import * as incoming from './incoming.js'
 import * as killswitch from './killswitch.js'
@@ -34,7 +35,7 @@ type NamespaceModule<N extends Namespace> = { readonly [M in MethodName as M ext
 
 /** Each namespace's handler module. */
 export const modules: { readonly [N in Namespace]: NamespaceModule<N> } = {
-  system, vault, wallet, balance, tx, sign, policy, killswitch, network, devnet, audit, session, plugin, incoming, notify, backup,
+  system, vault, wallet, balance, tx, sign, calldata, policy, killswitch, network, devnet, audit, session, plugin, incoming, notify, backup,
 }
 
 /** One implementation per contract method. */

@@ -15,6 +15,7 @@ import { exposes, type MethodDef, type REQUEST_KINDS, type TransportName, type T
 import { auditEntry, auditMethods } from './audit.js'
 import { backupMethods } from './backup.js'
 import { balanceMethods } from './balance.js'
+import { calldataMethods } from './calldata.js'
 import { devnetInfo, devnetMethods } from './devnet.js'
 import { incomingMethods } from './incoming.js'
 import { killSwitch, killswitchMethods } from './killswitch.js'
@@ -58,6 +59,7 @@ export const contract = {
   ...balanceMethods,
   ...txMethods,
   ...signMethods,
+  ...calldataMethods,
   ...policyMethods,
   ...killswitchMethods,
   ...networkMethods,
