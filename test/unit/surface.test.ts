@@ -87,6 +87,10 @@ describe('public surface', () => {
       'notify.deliveries operator read-only',
       'backup.create operator',
       'backup.list operator read-only',
+      'token.list public mcp session:read/none read-only',
+      'token.resolve public mcp session:read/none read-only',
+      'token.add operator',
+      'token.remove operator',
     ])
   })
 
@@ -217,6 +221,10 @@ describe('public surface', () => {
       ADMIN_CLI_ONLY: 6,
       ADMIN_UI_NOT_BUILT: 1,
       EVENTS_TOO_MANY_STREAMS: 1,
+      TOKEN_UNKNOWN: 7,
+      TOKEN_AMBIGUOUS: 2,
+      TOKEN_EXISTS: 8,
+      TOKEN_BUILT_IN: 8,
     })
   })
 

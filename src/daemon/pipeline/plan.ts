@@ -17,6 +17,7 @@ import { signMessageBody } from '../policy/message-guard.js'
 import type { Action } from '../policy/types.js'
 import type { RequestSummary, ReservedAmount } from '../store/requests.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
+import { resolveTokenRef } from '../token-registry.js'
 
 /** What callers may ask for; field names are the contract's. */
 export type { SubmitInput } from './facade-types.js'
@@ -170,12 +171,15 @@ async function txPlan(
   offline: boolean,
 ): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
+  // A symbol (`USDC`) becomes the registry's address for this network before anything is planned: the policies and
+  // the approval's content hash see only the address.
+  const token = (ref: string): string => resolveTokenRef(ctx.db, net.id, ref)
   const fields =
     input.kind === 'transfer'
-      ? { to: input.to, amount: input.amount, token: input.token }
+      ? { to: input.to, amount: input.amount, token: input.token === undefined ? undefined : token(input.token) }
       : input.kind === 'call'
         ? { to: input.to, amount: input.amount, data: input.data, function: input.function, args: input.args }
-        : { token: input.token, spender: input.spender, amount: input.amount }
+        : { token: token(input.token), spender: input.spender, amount: input.amount }
   if (input.kind === 'call' && input.data === undefined && input.function === undefined) {
     throw new WaiaasError('INPUT_INVALID', 'A contract call needs `data` or `function`', { details: { field: 'data' } })
   }
