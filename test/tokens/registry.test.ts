@@ -5,12 +5,15 @@
  * before anything is signed. Balances are read from the chain.
  */
 import { Interface, JsonRpcProvider, Wallet as EthersWallet, getAddress } from 'ethers'
+import { Keypair } from '@solana/web3.js'
+import { getAccount } from '@solana/spl-token'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { allKnownTokens, knownTokens } from '../../src/lib/tokens.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { deploy, mined } from '../helpers/solc.js'
 import { localChain } from '../helpers/chains.js'
+import { solanaTokenWallet } from '../helpers/solana-token.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
@@ -128,5 +131,21 @@ describe('operator tokens and --token SYMBOL on a send', () => {
     expect(missing.code).toBe('TOKEN_UNKNOWN')
     const audit = await t.client.call('audit.list', { limit: 20 }, op)
     expect(audit.entries.filter((e) => e.action.startsWith('token.')).map((e) => e.action)).toEqual(['token.remove', 'token.add', 'token.add', 'token.add'])
+  })
+})
+
+describe('Solana: a registered SPL mint by its symbol', () => {
+  it('sends the mint the registry names; the policies see the mint', async () => {
+    const w = await solanaTokenWallet(t.client, op, 'sol-tok', 5_000_000n)
+    await t.client.call('token.add', { network: 'solana-local', address: w.mint.toBase58(), symbol: 'SPLT' }, op)
+    expect((await t.client.call('token.resolve', { network: 'solana-local', token: 'splt' })).decimals).toBe(6)
+    await t.client.call('policy.add', { wallet: 'sol-tok', type: 'SPENDING_LIMIT', rules: { token: w.mint.toBase58(), instant_max: '10' } }, op)
+    await t.client.call('policy.add', { wallet: 'sol-tok', type: 'ALLOWED_TOKENS', rules: { tokens: [w.mint.toBase58()] } }, op)
+    const to = Keypair.generate().publicKey
+    const sent = await t.client.call('tx.send', { wallet: 'sol-tok', network: 'solana-local', to: to.toBase58(), amount: '1.25', token: 'SPLT' }, op)
+    expect(sent.token).toBe(w.mint.toBase58())
+    expect((await t.client.call('tx.wait', { id: sent.id, timeoutMs: 20_000 }, op)).state).toBe('confirmed')
+    expect((await getAccount(w.conn, await w.ataOf(to), 'confirmed')).amount).toBe(1_250_000n)
+    expect((await getAccount(w.conn, w.source, 'confirmed')).amount).toBe(3_750_000n)
   })
 })
