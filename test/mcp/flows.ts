@@ -85,6 +85,7 @@ export const ANNOTATIONS: Record<string, Record<string, boolean>> = {
   balance_get: READ_CHAIN,
   tx_simulate: READ_CHAIN,
   tx_send: MOVES,
+  tx_sendBatch: MOVES,
   tx_call: MOVES,
   tx_tokenApprove: MOVES,
   sign_message: MOVES,

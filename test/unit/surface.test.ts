@@ -35,6 +35,7 @@ describe('public surface', () => {
       'tx.simulate public mcp session:read/param read-only',
       'tx.send agent mcp session:send/param',
       'tx.call agent mcp session:send/param',
+      'tx.sendBatch agent mcp session:send/param',
       'tx.tokenApprove agent mcp session:send/param',
       'tx.list public mcp session:read/filter read-only',
       'tx.show public mcp session:read/request read-only',
@@ -225,6 +226,7 @@ describe('public surface', () => {
       TOKEN_AMBIGUOUS: 2,
       TOKEN_EXISTS: 8,
       TOKEN_BUILT_IN: 8,
+      BATCH_UNSUPPORTED: 2,
     })
   })
 

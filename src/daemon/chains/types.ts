@@ -10,9 +10,13 @@ import type { Action } from '../../lib/policy-types/model.js'
 export type ChainFamily = 'evm' | 'solana'
 
 /** What a caller asks for, already validated and converted to minor units. */
+/** One transfer: of the native coin, or of a token. */
+export type TransferIntent = { kind: 'native-transfer'; to: string; amount: bigint } | { kind: 'token-transfer'; token: string; to: string; amount: bigint }
+
 export type TxIntent =
-  | { kind: 'native-transfer'; to: string; amount: bigint }
-  | { kind: 'token-transfer'; token: string; to: string; amount: bigint }
+  | TransferIntent
+  /** Several transfers signed as one transaction (Solana: one transaction, one instruction group per transfer). */
+  | { kind: 'batch'; transfers: TransferIntent[] }
   /** EVM only: calldata as 0x hex (a function signature + args is encoded by the caller). */
   | { kind: 'contract-call'; to: string; data: string; value: bigint }
   /** EVM only: ERC-20 approve(spender, amount). */

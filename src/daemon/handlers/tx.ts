@@ -41,6 +41,7 @@ export const simulate: Handler<'tx.simulate'> = async (ctx, params) => {
 
 export const send: Handler<'tx.send'> = (ctx, p, caller) => submit(ctx, { kind: 'transfer', ...p }, caller.actor)
 export const call: Handler<'tx.call'> = (ctx, p, caller) => submit(ctx, { kind: 'call', ...p }, caller.actor)
+export const sendBatch: Handler<'tx.sendBatch'> = (ctx, p, caller) => submit(ctx, { kind: 'batch', ...p }, caller.actor)
 export const tokenApprove: Handler<'tx.tokenApprove'> = (ctx, p, caller) => submit(ctx, { kind: 'approve', ...p }, caller.actor)
 
 export const list: Handler<'tx.list'> = (ctx, p, caller) => {

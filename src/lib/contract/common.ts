@@ -103,4 +103,4 @@ export const TIER_NAMES = ['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as 
 /** How `sign.message` frames a message before signing it. */
 export const SIGN_MESSAGE_FORMATS = ['raw', 'solana-offchain'] as const
 export type SignMessageFormat = (typeof SIGN_MESSAGE_FORMATS)[number]
-export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx'] as const
+export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx', 'batch'] as const

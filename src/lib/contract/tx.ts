@@ -57,6 +57,29 @@ export const txMethods = {
     errors: [...SEND_ERRORS, 'INPUT_INVALID', 'CHAIN_REVERTED'],
     session: { permission: 'send', wallet: 'param' },
   }),
+  'tx.sendBatch': def({
+    summary: 'Send several transfers as one request, signed as one transaction (all land or none). Policy-checked whole: every transfer is judged, their total is reserved against the limits, and one transfer that breaks a rule denies the batch. Solana only for now; on EVM: BATCH_UNSUPPORTED.',
+    role: 'agent',
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef,
+      transfers: z
+        .array(
+          z.object({
+            to: recipient,
+            amount: amountText,
+            token: tokenRef.optional().describe('The ERC-20 contract or SPL mint, or its symbol in the token registry (e.g. USDC); without it, the native coin'),
+          }),
+        )
+        .min(1)
+        .max(8)
+        .describe('The transfers, 1 to 8, in the order they are carried out'),
+      idempotencyKey: idempotencyKey.optional(),
+    }),
+    output: txRequest,
+    errors: [...SEND_ERRORS, 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS', 'BATCH_UNSUPPORTED'],
+    session: { permission: 'send', wallet: 'param' },
+  }),
   'tx.tokenApprove': def({
     summary: 'Approve a spender for an amount of a token (ERC-20 approve, SPL approve). Unlimited approvals are denied unless a policy allows them.',
     role: 'agent',
