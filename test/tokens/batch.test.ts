@@ -6,7 +6,10 @@
  */
 import { Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { getAccount } from '@solana/spl-token'
+import { Client } from '@modelcontextprotocol/sdk/client/index.js'
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { beforeAll, describe, expect, it } from 'vitest'
+import { BIN, cliEnv } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { solanaTokenWallet, type SolanaTokenWallet } from '../helpers/solana-token.js'
@@ -89,6 +92,34 @@ describe('Solana batches', () => {
     let received = 0
     for (const [a, b] of targets) received += (await w.conn.getBalance(a, 'confirmed')) + (await w.conn.getBalance(b, 'confirmed'))
     expect(received).toBe(0.8 * LAMPORTS_PER_SOL)
+  })
+})
+
+describe('over MCP, with the official SDK client', () => {
+  it('tx_sendBatch with one denied transfer is a tool error naming the rule, and nothing moves; token_resolve reads the registry', async () => {
+    const w = await solanaTokenWallet(t.client, op, 'mcp-batch', 1_000_000n)
+    const denied = fresh()
+    await t.client.call('policy.add', { wallet: 'mcp-batch', type: 'SPENDING_LIMIT', rules: { instant_max: '1' } }, op)
+    await t.client.call('policy.add', { wallet: 'mcp-batch', type: 'RECIPIENT_DENYLIST', rules: { recipients: [denied.toBase58()] } }, op)
+    const token = (await t.client.call('session.create', { wallets: ['mcp-batch'], permissions: ['read', 'send'] }, op)).token
+    const transport = new StdioClientTransport({ command: process.execPath, args: [BIN, 'mcp'], env: cliEnv(t.daemon.paths.dataDir, { WAIAAS_SESSION_TOKEN: token }) as Record<string, string>, stderr: 'pipe' })
+    const client = new Client({ name: 'batch-test', version: '1.0.0' })
+    await client.connect(transport)
+    try {
+      const tools = (await client.listTools()).tools.map((x) => x.name)
+      expect(tools).toEqual(expect.arrayContaining(['tx_sendBatch', 'token_list', 'token_resolve']))
+      const ok = fresh()
+      const r = await client.callTool({ name: 'tx_sendBatch', arguments: { wallet: 'mcp-batch', network: 'solana-local', transfers: [{ to: ok.toBase58(), amount: '0.01' }, { to: denied.toBase58(), amount: '0.01' }] } })
+      expect(r.isError).toBe(true)
+      const e = (r.structuredContent as { error: { code: string; details: { rule: { type: string } } } }).error
+      expect(e.code).toBe('POLICY_DENIED')
+      expect(e.details.rule.type).toBe('RECIPIENT_DENYLIST')
+      expect(await w.conn.getBalance(ok, 'confirmed')).toBe(0)
+      const usdc = await client.callTool({ name: 'token_resolve', arguments: { network: 'solana', token: 'USDC' } })
+      expect(usdc.structuredContent).toMatchObject({ address: 'EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v', decimals: 6 })
+    } finally {
+      await client.close()
+    }
   })
 })
 
