@@ -88,6 +88,8 @@ export interface Balance {
 /** One adapter per network. `key` buffers are owned by the caller, who wipes them. */
 export interface ChainAdapter {
   readonly family: ChainFamily
+  /** Whether several transfers can be signed as one transaction of this chain (a `batch` intent, tx.sendBatch). */
+  readonly batchesTransfers: boolean
   readonly network: string
   /** Throws INPUT_INVALID_ADDRESS naming `field` for an address of the wrong shape. Returns the canonical form. */
   normalizeAddress(address: string, field?: string): string

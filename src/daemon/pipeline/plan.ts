@@ -229,7 +229,7 @@ async function batchPlan(
   offline: boolean,
 ): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
-  if (adapter.family === 'evm') {
+  if (!adapter.batchesTransfers) {
     throw new WaiaasError('BATCH_UNSUPPORTED', `${net.name} cannot carry several transfers in one transaction without a batching contract`, {
       details: { field: 'transfers', network: net.id },
     })

@@ -42,6 +42,8 @@ const MIN_PRIORITY_LAMPORTS = 100_000n
 
 export class SolanaAdapter implements ChainAdapter {
   readonly family = 'solana' as const
+  /** A Solana transaction carries several instructions, all applied or none. */
+  readonly batchesTransfers = true
   readonly network: string
   readonly rpc: SolanaRpc
   private readonly tokens = new Map<string, { symbol: string; decimals: number }>()
