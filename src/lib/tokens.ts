@@ -8,7 +8,7 @@
  * verified list https://skills.sh/austintgriffith/ethskills/addresses (checked with eth_getCode and symbol(), 2026-03)
  * and the Uniswap default token list (tokens.uniswap.org); on Polygon PoS, Polygon's PoS-bridge tokens as listed by
  * CoinGecko's polygon-pos platform. USDT on Solana — Tether's SPL mint (tether.to, supported protocols).
- * Addresses are EIP-55 checksummed (test/unit/tokens.test.ts checks them).
+ * Addresses are EIP-55 checksummed (test/tokens/registry.test.ts checks them).
  */
 
 export interface KnownToken {
