@@ -13,7 +13,7 @@ export default class Send extends SubmitCommand<typeof Send> {
     'expired, 5 when it was still waiting when --timeout ran out.'
   static override examples = [
     '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 0.01',
-    '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 25 --token 0x833589fCD6eDb6E08f4c7C32D4f71b54bdA02913 --wait --json',
+    '<%= config.bin %> send --wallet treasury --network base --to 0x8ba1f109551bD432803012645Ac136ddd64DBA72 --amount 25 --token USDC --wait --json',
     '<%= config.bin %> send --wallet sol-hot --network solana-local --to 9xQeWvG816bUx9EPjHmaT23yvVM2ZWbrrpZb9PusVFin --amount 0.5 --idempotency-key payout-2024-06-01',
   ]
   static override flags = {
@@ -22,7 +22,7 @@ export default class Send extends SubmitCommand<typeof Send> {
     network: networkFlag({ required: true }),
     to: Flags.string({ required: true, description: 'Recipient address' }),
     amount: Flags.string({ required: true, description: 'Decimal amount in whole units, e.g. 0.01' }),
-    token: Flags.string({ char: 't', description: 'ERC-20 address or SPL / Token-2022 mint (default: the native coin)' }),
+    token: Flags.string({ char: 't', description: 'ERC-20 address, SPL / Token-2022 mint, or a symbol of the token registry such as USDC (`waiaas token list`) (default: the native coin)' }),
   }
 
   protected override async exec(): Promise<TxRequestView> {

@@ -7,6 +7,9 @@ import { WaiaasError } from '../lib/errors.js'
 import type { ChainAdapter, TxIntent } from './chains/types.js'
 import type { EffectiveNetwork } from './networks.js'
 
+/** What one caller request asks for: every intent but a batch (which is several of these). */
+export type SingleIntent = Exclude<TxIntent, { kind: 'batch' }>
+
 export interface IntentRequest {
   to?: string | undefined
   amount?: string | undefined
@@ -27,12 +30,12 @@ function required(value: string | undefined, field: string): string {
  * `offline`: never asks the node; a token amount (which needs the token's decimals) is then left at 0 and
  * `complete` is false, for the policy pass that needs no chain data.
  */
-export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest): Promise<TxIntent>
-export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest, opts: { offline: true }): Promise<{ intent: TxIntent; complete: boolean }>
-export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest, opts?: { offline: true }): Promise<TxIntent | { intent: TxIntent; complete: boolean }> {
+export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest): Promise<SingleIntent>
+export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest, opts: { offline: true }): Promise<{ intent: SingleIntent; complete: boolean }>
+export async function toIntent(adapter: ChainAdapter, net: EffectiveNetwork, r: IntentRequest, opts?: { offline: true }): Promise<SingleIntent | { intent: SingleIntent; complete: boolean }> {
   const offline = opts?.offline === true
   const decimalsOf = async (token: string): Promise<number | null> => (offline ? null : (await adapter.tokenInfo(token)).decimals)
-  const done = (intent: TxIntent, complete = true): TxIntent | { intent: TxIntent; complete: boolean } => (offline ? { intent, complete } : intent)
+  const done = (intent: SingleIntent, complete = true): SingleIntent | { intent: SingleIntent; complete: boolean } => (offline ? { intent, complete } : intent)
   if (r.spender !== undefined) {
     const token = adapter.normalizeAddress(required(r.token, 'token'), 'token')
     const spender = adapter.normalizeAddress(r.spender, 'spender')

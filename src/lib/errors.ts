@@ -174,6 +174,12 @@ export const ERROR_CODES = {
   ADMIN_CLI_ONLY: row(EXIT.auth, -32233, 403, 'Keys are never typed into or shown in a browser: use the CLI on the daemon\'s machine (details.command names it).'),
   ADMIN_UI_NOT_BUILT: row(EXIT.error, -32234, 503, 'The admin UI is built with the package: run `npm run build` in the waiaas checkout (it writes dist/admin/), then reload.'),
   EVENTS_TOO_MANY_STREAMS: row(EXIT.error, -32220, 429, 'Close an event stream (another tab of the admin UI, an SDK follower) and connect again; details.max streams may be open at once.'),
+
+  TOKEN_UNKNOWN: row(EXIT.notFound, -32260, 404, 'No token of the registry has this symbol (or address) on this network: `waiaas token list --network N` (MCP token_list) shows the known ones; give the token\'s contract or mint address instead, or have the operator register it (token.add).'),
+  TOKEN_AMBIGUOUS: row(EXIT.usage, -32261, 400, 'Several registered tokens share this symbol on this network (details.candidates): give the contract or mint address of the one you mean.'),
+  TOKEN_EXISTS: row(EXIT.conflict, -32262, 409, 'This token is already in the registry of this network (details.token); remove it first to change its symbol or decimals.'),
+  BATCH_UNSUPPORTED: row(EXIT.usage, -32264, 400, 'On EVM networks several transfers are one transaction only through a batching contract the operator allowlists, which this version does not yet offer: send them one by one (tx.send), or batch on Solana.'),
+  TOKEN_BUILT_IN: row(EXIT.conflict, -32263, 409, 'Built-in tokens cannot be removed or registered again; only tokens the operator added (source "operator") can be removed.'),
 } as const satisfies Record<string, CodeInfo>
 
 export type ErrorCode = keyof typeof ERROR_CODES

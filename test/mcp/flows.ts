@@ -86,6 +86,7 @@ export const ANNOTATIONS: Record<string, Record<string, boolean>> = {
   calldata_encode: READ_LOCAL,
   tx_simulate: READ_CHAIN,
   tx_send: MOVES,
+  tx_sendBatch: MOVES,
   tx_call: MOVES,
   tx_tokenApprove: MOVES,
   sign_message: MOVES,
@@ -104,6 +105,8 @@ export const ANNOTATIONS: Record<string, Record<string, boolean>> = {
   session_renew: OWN_STATE,
   session_whoami: READ_LOCAL,
   incoming_list: READ_LOCAL,
+  token_list: READ_LOCAL,
+  token_resolve: READ_LOCAL,
 }
 
 /**
@@ -274,7 +277,7 @@ export function agentFlows(opts: { daemon: () => DaemonClient; connect: (token: 
           network: { type: 'string', minLength: 1, maxLength: 128, description: 'A CAIP-2 network id or an alias (see network list)' },
           to: { type: 'string', minLength: 1, maxLength: 128, description: 'The recipient: an EVM 0x address or a Solana base58 address' },
           amount: { type: 'string', maxLength: 100, description: 'A decimal string in whole units, e.g. "0.01"' },
-          token: { type: 'string', minLength: 1, maxLength: 128, description: 'A token transfer: the ERC-20 contract or SPL mint; without it, the native coin' },
+          token: { type: 'string', minLength: 1, maxLength: 128, description: 'A token transfer: the ERC-20 contract or SPL mint, or its symbol in the token registry (e.g. USDC); without it, the native coin' },
           idempotencyKey: { type: 'string', minLength: 1, maxLength: 128, description: 'The same key never moves funds twice, even across restarts' },
         },
         required: ['wallet', 'network', 'to', 'amount'],

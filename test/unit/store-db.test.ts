@@ -43,7 +43,7 @@ describe('openDatabase', () => {
     expect(tables).toEqual([
       'approval_links', 'approval_nonces', 'audit', 'evm_nonces', 'incoming', 'incoming_cursors', 'incoming_watch', 'low_balance', 'meta',
       'network_settings', 'notify_channels', 'notify_deliveries', 'policies', 'policy_versions', 'requests', 'sessions', 'spend_hours', 'sqlite_sequence',
-      'telegram_approvals', 'wallets',
+      'telegram_approvals', 'tokens', 'wallets',
     ])
     // The WAL side files exist while the database is open, and are owner-only too.
     setMeta(db, 'x', 1)

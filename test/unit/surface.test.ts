@@ -35,6 +35,7 @@ describe('public surface', () => {
       'tx.simulate public mcp session:read/param read-only',
       'tx.send agent mcp session:send/param',
       'tx.call agent mcp session:send/param',
+      'tx.sendBatch agent mcp session:send/param',
       'tx.tokenApprove agent mcp session:send/param',
       'tx.list public mcp session:read/filter read-only',
       'tx.show public mcp session:read/request read-only',
@@ -87,6 +88,10 @@ describe('public surface', () => {
       'notify.deliveries operator read-only',
       'backup.create operator',
       'backup.list operator read-only',
+      'token.list public mcp session:read/none read-only',
+      'token.resolve public mcp session:read/none read-only',
+      'token.add operator',
+      'token.remove operator',
     ])
   })
 
@@ -217,6 +222,11 @@ describe('public surface', () => {
       ADMIN_CLI_ONLY: 6,
       ADMIN_UI_NOT_BUILT: 1,
       EVENTS_TOO_MANY_STREAMS: 1,
+      TOKEN_UNKNOWN: 7,
+      TOKEN_AMBIGUOUS: 2,
+      TOKEN_EXISTS: 8,
+      TOKEN_BUILT_IN: 8,
+      BATCH_UNSUPPORTED: 2,
     })
   })
 
@@ -321,6 +331,9 @@ describe('public surface', () => {
       'sign typed-data --file --network --password-file --session-token-file --typed-data --wallet',
       'skills install --client --project',
       'status',
+      'token add --address --decimals --name --network --password-file --symbol',
+      'token list --columns --csv --network --no-truncate',
+      'token remove --address --network --password-file',
       'tx approval-link <id> --password-file',
       'tx approval-message <id> --out --reject --yes',
       'tx approve <id> --message-file --password-file --signature',

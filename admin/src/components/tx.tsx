@@ -16,6 +16,7 @@ const KIND_LABEL: Record<TxView['kind'], string> = {
   'sign-message': 'Sign message',
   'sign-typed-data': 'Sign typed data',
   'sign-tx': 'Sign transaction',
+  batch: 'Batch of transfers',
 }
 
 export const kindLabel = (k: TxView['kind']): string => KIND_LABEL[k]

@@ -10,9 +10,13 @@ import type { Action } from '../../lib/policy-types/model.js'
 export type ChainFamily = 'evm' | 'solana'
 
 /** What a caller asks for, already validated and converted to minor units. */
+/** One transfer: of the native coin, or of a token. */
+export type TransferIntent = { kind: 'native-transfer'; to: string; amount: bigint } | { kind: 'token-transfer'; token: string; to: string; amount: bigint }
+
 export type TxIntent =
-  | { kind: 'native-transfer'; to: string; amount: bigint }
-  | { kind: 'token-transfer'; token: string; to: string; amount: bigint }
+  | TransferIntent
+  /** Several transfers signed as one transaction (Solana: one transaction, one instruction group per transfer). */
+  | { kind: 'batch'; transfers: TransferIntent[] }
   /** EVM only: calldata as 0x hex (a function signature + args is encoded by the caller). */
   | { kind: 'contract-call'; to: string; data: string; value: bigint }
   /** EVM only: ERC-20 approve(spender, amount). */
@@ -84,6 +88,8 @@ export interface Balance {
 /** One adapter per network. `key` buffers are owned by the caller, who wipes them. */
 export interface ChainAdapter {
   readonly family: ChainFamily
+  /** Whether several transfers can be signed as one transaction of this chain (a `batch` intent, tx.sendBatch). */
+  readonly batchesTransfers: boolean
   readonly network: string
   /** Throws INPUT_INVALID_ADDRESS naming `field` for an address of the wrong shape. Returns the canonical form. */
   normalizeAddress(address: string, field?: string): string

@@ -21,6 +21,7 @@ import * as policy from './policy.js'
 import * as session from './session.js'
 import * as sign from './sign.js'
 import * as system from './system.js'
+import * as token from './token.js'
 import * as tx from './tx.js'
 import * as vault from './vault.js'
 import * as wallet from './wallet.js'
@@ -35,7 +36,7 @@ type NamespaceModule<N extends Namespace> = { readonly [M in MethodName as M ext
 
 /** Each namespace's handler module. */
 export const modules: { readonly [N in Namespace]: NamespaceModule<N> } = {
-  system, vault, wallet, balance, tx, sign, calldata, policy, killswitch, network, devnet, audit, session, plugin, incoming, notify, backup,
+  system, vault, wallet, balance, tx, sign, calldata, policy, killswitch, network, devnet, audit, session, plugin, incoming, notify, backup, token,
 }
 
 /** One implementation per contract method. */

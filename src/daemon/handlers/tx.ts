@@ -13,13 +13,14 @@ import { effectiveNetwork } from '../networks.js'
 import { submit, view } from '../request-view.js'
 import { getRequest, listRequests, type RequestFilter } from '../store/requests.js'
 import { findWallet } from '../store/wallets.js'
+import { resolveTokenRef } from '../token-registry.js'
 
 export const simulate: Handler<'tx.simulate'> = async (ctx, params) => {
   const row = findWallet(ctx.db, params.wallet)
   const net = effectiveNetwork(ctx.db, params.network)
   assertFamily(net, row.chain)
   const adapter = await ctx.chains.adapter(net)
-  const intent = await toIntent(adapter, net, params)
+  const intent = await toIntent(adapter, net, params.token === undefined ? params : { ...params, token: resolveTokenRef(ctx.db, net.id, params.token) })
   const prepared = await adapter.prepare(row.address, intent)
   try {
     const sim = await adapter.simulate(prepared)
@@ -40,6 +41,7 @@ export const simulate: Handler<'tx.simulate'> = async (ctx, params) => {
 
 export const send: Handler<'tx.send'> = (ctx, p, caller) => submit(ctx, { kind: 'transfer', ...p }, caller.actor)
 export const call: Handler<'tx.call'> = (ctx, p, caller) => submit(ctx, { kind: 'call', ...p }, caller.actor)
+export const sendBatch: Handler<'tx.sendBatch'> = (ctx, p, caller) => submit(ctx, { kind: 'batch', ...p }, caller.actor)
 export const tokenApprove: Handler<'tx.tokenApprove'> = (ctx, p, caller) => submit(ctx, { kind: 'approve', ...p }, caller.actor)
 
 export const list: Handler<'tx.list'> = (ctx, p, caller) => {

@@ -21,6 +21,13 @@ export type SubmitInput =
       amount?: string | undefined
       idempotencyKey?: string | undefined
     }
+  | {
+      kind: 'batch'
+      wallet: string
+      network: string
+      transfers: Array<{ to: string; amount: string; token?: string | undefined }>
+      idempotencyKey?: string | undefined
+    }
   | { kind: 'approve'; wallet: string; network: string; token: string; spender: string; amount: string; idempotencyKey?: string | undefined }
   | { kind: 'sign-message'; wallet: string; network?: string | undefined; message: string; encoding: 'utf8' | 'hex'; format?: MessageFormat | undefined }
   | { kind: 'sign-typed-data'; wallet: string; network?: string | undefined; typedData: string | Record<string, unknown> }

@@ -7,7 +7,7 @@ import { formatAmount } from '../../lib/amounts.js'
 import type { RequestKind } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertFamily } from '../../lib/networks.js'
-import type { ChainAdapter, TxIntent } from '../chains/types.js'
+import type { ChainAdapter, TransferIntent, TxIntent } from '../chains/types.js'
 import type { SubmitInput } from './facade-types.js'
 import type { DaemonContext } from '../context.js'
 import { toIntent } from '../intents.js'
@@ -17,6 +17,7 @@ import { signMessageBody } from '../policy/message-guard.js'
 import type { Action } from '../policy/types.js'
 import type { RequestSummary, ReservedAmount } from '../store/requests.js'
 import { findWallet, type WalletRow } from '../store/wallets.js'
+import { resolveTokenRef } from '../token-registry.js'
 
 /** What callers may ask for; field names are the contract's. */
 export type { SubmitInput } from './facade-types.js'
@@ -79,6 +80,8 @@ export async function buildPlan(ctx: Pick<DaemonContext, 'db' | 'chains'>, input
     }
     case 'sign-tx':
       return signTxPlan(ctx, wallet, net, input.transaction, opts.offline === true)
+    case 'batch':
+      return batchPlan(ctx, wallet, net, input, opts.offline === true)
     default:
       return txPlan(ctx, wallet, net, input, opts.offline === true)
   }
@@ -170,12 +173,15 @@ async function txPlan(
   offline: boolean,
 ): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
+  // A symbol (`USDC`) becomes the registry's address for this network before anything is planned: the policies and
+  // the approval's content hash see only the address.
+  const token = (ref: string): string => resolveTokenRef(ctx.db, net.id, ref)
   const fields =
     input.kind === 'transfer'
-      ? { to: input.to, amount: input.amount, token: input.token }
+      ? { to: input.to, amount: input.amount, token: input.token === undefined ? undefined : token(input.token) }
       : input.kind === 'call'
         ? { to: input.to, amount: input.amount, data: input.data, function: input.function, args: input.args }
-        : { token: input.token, spender: input.spender, amount: input.amount }
+        : { token: token(input.token), spender: input.spender, amount: input.amount }
   if (input.kind === 'call' && input.data === undefined && input.function === undefined) {
     throw new WaiaasError('INPUT_INVALID', 'A contract call needs `data` or `function`', { details: { field: 'data' } })
   }
@@ -208,4 +214,42 @@ async function signTxPlan(
   const read = await adapter.readCallerTx(transaction, wallet.address, { offline })
   const tokens = offline ? {} : await tokenMeta(adapter, read.actions)
   return { wallet, net, kind: 'sign-tx', body: read.body, intent: null, actions: read.actions, tokens, maxFee: read.maxFee, complete: read.complete, ...account(read.actions, net, tokens) }
+}
+
+/**
+ * Several transfers decided as one request and signed as one transaction: every transfer becomes the actions the
+ * policies judge (each one, and their sum against the limits), and the reservation holds their total.
+ * BATCH_UNSUPPORTED where the chain cannot carry them as one transaction (EVM, for now).
+ */
+async function batchPlan(
+  ctx: Pick<DaemonContext, 'db' | 'chains'>,
+  wallet: WalletRow,
+  net: EffectiveNetwork,
+  input: Extract<SubmitInput, { kind: 'batch' }>,
+  offline: boolean,
+): Promise<Plan> {
+  const adapter = await ctx.chains.adapter(net)
+  if (!adapter.batchesTransfers) {
+    throw new WaiaasError('BATCH_UNSUPPORTED', `${net.name} cannot carry several transfers in one transaction without a batching contract`, {
+      details: { field: 'transfers', network: net.id },
+    })
+  }
+  const fields = input.transfers.map((t, i) => ({
+    to: t.to,
+    amount: t.amount,
+    token: t.token === undefined ? undefined : resolveTokenRef(ctx.db, net.id, t.token, `transfers[${i}].token`),
+  }))
+  if (offline) {
+    const reads = await Promise.all(fields.map((f) => toIntent(adapter, net, f, { offline: true })))
+    const intent: TxIntent = { kind: 'batch', transfers: reads.map((r) => r.intent as TransferIntent) }
+    const actions = actionsFromIntent(intent)
+    const complete = reads.every((r) => r.complete) && !actions.some((a) => a.kind === 'token-transfer')
+    return { wallet, net, kind: 'batch', body: { intent }, intent, actions, tokens: {}, maxFee: null, complete, ...account(actions, net, {}) }
+  }
+  const transfers: TransferIntent[] = []
+  for (const f of fields) transfers.push((await toIntent(adapter, net, f)) as TransferIntent)
+  const intent: TxIntent = { kind: 'batch', transfers }
+  const actions = actionsFromIntent(intent, wallet.address)
+  const tokens = await tokenMeta(adapter, actions)
+  return { wallet, net, kind: 'batch', body: { intent }, intent, actions, tokens, maxFee: null, complete: true, ...account(actions, net, tokens) }
 }

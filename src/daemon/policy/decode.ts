@@ -33,6 +33,8 @@ export function actionsFromIntent(intent: TxIntent, wallet?: string): Action[] {
       return [{ kind: 'native-transfer', to: addressKey(intent.to), amount: intent.amount }]
     case 'token-transfer':
       return [{ kind: 'token-transfer', token: addressKey(intent.token), to: addressKey(intent.to), amount: intent.amount }]
+    case 'batch':
+      return intent.transfers.flatMap((t) => actionsFromIntent(t, wallet))
     case 'token-approve': {
       const evm = EVM_ADDRESS.test(intent.token)
       const unlimited = evm ? intent.amount >= EVM_UNLIMITED : intent.amount >= U64_MAX

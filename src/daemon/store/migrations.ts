@@ -393,4 +393,22 @@ export const migrations: Migration[] = [
       END;
     `,
   },
+  {
+    version: 9,
+    name: 'operator-registered tokens',
+    up: `
+      -- Tokens the operator registered for a network (token.add), beside the built-in list of src/lib/tokens.ts, so
+      -- --token SYMBOL resolves them. address is as the chain adapter normalises it (EVM: checksummed; Solana:
+      -- base58); one row per (network, address), several rows may share a symbol (resolving it is then ambiguous).
+      CREATE TABLE tokens (
+        network    TEXT NOT NULL,
+        address    TEXT NOT NULL,
+        symbol     TEXT NOT NULL,
+        decimals   INTEGER NOT NULL CHECK (decimals BETWEEN 0 AND 36),
+        name       TEXT,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (network, address)
+      ) WITHOUT ROWID;
+    `,
+  },
 ]

@@ -86,7 +86,7 @@ export const amountText = z.string().max(100).describe('A decimal string in whol
 export const idempotencyKey = z.string().min(1).max(128).describe('The same key never moves funds twice, even across restarts')
 export const requestId = z.string().min(1).max(64).describe('A transaction request id, as the send, call, approval or signing that made it returned')
 export const recipient = address.describe('The recipient: an EVM 0x address or a Solana base58 address')
-export const tokenRef = address.describe('The token: its ERC-20 contract (EVM) or SPL mint (Solana) address')
+export const tokenRef = address.describe('The token: its ERC-20 contract (EVM) or SPL mint (Solana) address, or its symbol in the token registry of the network (e.g. USDC; see token_list)')
 export const spenderRef = address.describe('Who may spend the allowance: an EVM 0x address or a Solana base58 address')
 export const listLimit = z.number().int().min(1).max(1000).default(50).describe('At most this many, newest first')
 /**
@@ -103,4 +103,4 @@ export const TIER_NAMES = ['INSTANT', 'NOTIFY', 'DELAY', 'APPROVAL', 'DENY'] as 
 /** How `sign.message` frames a message before signing it. */
 export const SIGN_MESSAGE_FORMATS = ['raw', 'solana-offchain'] as const
 export type SignMessageFormat = (typeof SIGN_MESSAGE_FORMATS)[number]
-export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx'] as const
+export const REQUEST_KINDS = ['native-transfer', 'token-transfer', 'contract-call', 'token-approve', 'sign-message', 'sign-typed-data', 'sign-tx', 'batch'] as const

@@ -27,6 +27,7 @@ import { pluginStatus, ruleRef, txRequest, wallet } from './schemas.js'
 import { sessionMethods, sessionView } from './session.js'
 import { signMethods } from './sign.js'
 import { systemMethods } from './system.js'
+import { registryToken, tokenMethods } from './token.js'
 import { txMethods } from './tx.js'
 import { kdfSummary, vaultMethods } from './vault.js'
 import { walletMethods } from './wallet.js'
@@ -70,6 +71,7 @@ export const contract = {
   ...incomingMethods,
   ...notifyMethods,
   ...backupMethods,
+  ...tokenMethods,
 } as const satisfies Record<string, MethodDef>
 
 /**
@@ -92,6 +94,7 @@ export const NAMED_SCHEMAS = {
   Verdict: verdict,
   RuleRef: ruleRef,
   Kdf: kdfSummary,
+  RegistryToken: registryToken,
 } as const satisfies Record<string, z.ZodType>
 
 /** The methods `transport` exposes, in the table's order. */
@@ -110,6 +113,7 @@ export type Params<M extends MethodName> = z.output<Contract[M]['input']>
 export type Output<M extends MethodName> = z.output<Contract[M]['output']>
 export type Wallet = z.output<typeof wallet>
 export type Network = z.output<typeof network>
+export type RegistryTokenView = z.output<typeof registryToken>
 export type AuditEntryOut = z.output<typeof auditEntry>
 export type TxRequestView = z.output<typeof txRequest>
 export type PolicyView = z.output<typeof policy>

@@ -65,7 +65,7 @@ export const txFields = {
   network: networkRef,
   to: address.optional().describe('The recipient of a transfer, or the contract of a call (an EVM 0x address or a Solana base58 address)'),
   amount: amountText.optional().describe('The amount of a transfer or approval, or the native value sent with a call: a decimal string in whole units, e.g. "0.01"'),
-  token: tokenRef.optional().describe('A token transfer or approval: the ERC-20 contract or SPL mint; without it, the native coin'),
+  token: tokenRef.optional().describe('A token transfer or approval: the ERC-20 contract or SPL mint, or its symbol in the token registry (e.g. USDC); without it, the native coin'),
   /** Contract call: calldata as 0x hex, or `function` (e.g. "transfer(address,uint256)") with `args`. */
   data: z.string().max(128 * 1024).optional().describe('A contract call: its calldata as 0x hex (or give function and args instead)'),
   function: z.string().max(1024).optional().describe('A contract call: a function signature such as "transfer(address,uint256)", encoded with args (instead of data)'),

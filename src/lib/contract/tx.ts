@@ -21,7 +21,7 @@ export const txMethods = {
       error: z.object({ code: z.string(), reason: z.string() }).nullable(),
       logs: z.array(z.string()),
     }),
-    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_RPC_UNREACHABLE'],
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'NETWORK_MISMATCH', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'INPUT_INVALID_AMOUNT', 'CHAIN_INSUFFICIENT_FUNDS', 'CHAIN_REVERTED', 'CHAIN_RPC_UNREACHABLE', 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS'],
     session: { permission: 'read', wallet: 'param' },
     readOnly: true,
   }),
@@ -33,11 +33,11 @@ export const txMethods = {
       network: networkRef,
       to: recipient,
       amount: amountText,
-      token: tokenRef.optional().describe('A token transfer: the ERC-20 contract or SPL mint; without it, the native coin'),
+      token: tokenRef.optional().describe('A token transfer: the ERC-20 contract or SPL mint, or its symbol in the token registry (e.g. USDC); without it, the native coin'),
       idempotencyKey: idempotencyKey.optional(),
     }),
     output: txRequest,
-    errors: SEND_ERRORS,
+    errors: [...SEND_ERRORS, 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS'],
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.call': def({
@@ -57,6 +57,29 @@ export const txMethods = {
     errors: [...SEND_ERRORS, 'INPUT_INVALID', 'CHAIN_REVERTED'],
     session: { permission: 'send', wallet: 'param' },
   }),
+  'tx.sendBatch': def({
+    summary: 'Send several transfers as one request, signed as one transaction (all land or none). Policy-checked whole: every transfer is judged, their total is reserved against the limits, and one transfer that breaks a rule denies the batch. Solana only for now; on EVM: BATCH_UNSUPPORTED.',
+    role: 'agent',
+    input: z.object({
+      wallet: walletRef,
+      network: networkRef,
+      transfers: z
+        .array(
+          z.object({
+            to: recipient,
+            amount: amountText,
+            token: tokenRef.optional().describe('The ERC-20 contract or SPL mint, or its symbol in the token registry (e.g. USDC); without it, the native coin'),
+          }),
+        )
+        .min(1)
+        .max(8)
+        .describe('The transfers, 1 to 8, in the order they are carried out'),
+      idempotencyKey: idempotencyKey.optional(),
+    }),
+    output: txRequest,
+    errors: [...SEND_ERRORS, 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS', 'BATCH_UNSUPPORTED'],
+    session: { permission: 'send', wallet: 'param' },
+  }),
   'tx.tokenApprove': def({
     summary: 'Approve a spender for an amount of a token (ERC-20 approve, SPL approve). Unlimited approvals are denied unless a policy allows them.',
     role: 'agent',
@@ -69,7 +92,7 @@ export const txMethods = {
       idempotencyKey: idempotencyKey.optional(),
     }),
     output: txRequest,
-    errors: SEND_ERRORS,
+    errors: [...SEND_ERRORS, 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS'],
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.list': def({

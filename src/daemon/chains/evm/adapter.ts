@@ -37,6 +37,8 @@ const UNASSIGNED = 'unassigned'
 
 export class EvmAdapter implements ChainAdapter {
   readonly family = 'evm' as const
+  /** Not without a batching contract, which is not offered yet: each EVM transaction makes one call. */
+  readonly batchesTransfers = false
   readonly network: string
   readonly chainId: number
   readonly rpc: EvmRpc

@@ -50,6 +50,8 @@ export function intentToCall(intent: TxIntent): EvmCall {
     case 'token-approve':
       assertAmount(intent.amount, 'amount')
       return { to: assertAddress(intent.token, 'token'), value: 0n, data: encodeApprove(assertAddress(intent.spender, 'spender'), intent.amount) }
+    case 'batch':
+      throw new WaiaasError('BATCH_UNSUPPORTED', 'A batch of transfers is one transaction only on Solana; an EVM batch needs a batching contract', { details: { field: 'transfers' } })
     case 'contract-call':
       assertAmount(intent.value, 'value')
       if (typeof intent.data !== 'string' || !isHexString(intent.data) || intent.data.length % 2 !== 0) {

@@ -15,7 +15,7 @@ import { readSolanaCallerTx } from './caller-tx.js'
 import { simulateSolanaEffects } from './effects.js'
 import { SolanaRpc } from './connection.js'
 import { SolanaTxFailure, isAlreadyProcessed, toSolanaError } from './errors.js'
-import { priorityFee, prepareSolanaTx, requestedUnits, solanaUnsigned } from './prepare.js'
+import { priorityFee, prepareSolanaTx, requestedUnits, solanaUnsigned, type SolanaLeg } from './prepare.js'
 import { addressOfKey, ed25519KeyObject, signBytes, signMessageBytes } from './signing.js'
 import { blockhashExpired, readStatus, type StatusOptions } from './status.js'
 import { listTokenBalances, readMint, readTokenBalance, shortSymbol } from './tokens.js'
@@ -42,6 +42,8 @@ const MIN_PRIORITY_LAMPORTS = 100_000n
 
 export class SolanaAdapter implements ChainAdapter {
   readonly family = 'solana' as const
+  /** A Solana transaction carries several instructions, all applied or none. */
+  readonly batchesTransfers = true
   readonly network: string
   readonly rpc: SolanaRpc
   private readonly tokens = new Map<string, { symbol: string; decimals: number }>()
@@ -105,18 +107,29 @@ export class SolanaAdapter implements ChainAdapter {
       throw new WaiaasError('INPUT_INVALID', `${intent.kind} is not supported on Solana`, { details: { field: 'kind', kind: intent.kind, network: this.network } })
     }
     const from = new PublicKey(this.normalizeAddress(fromAddress, 'from'))
-    const to = new PublicKey(intent.kind === 'token-approve' ? this.normalizeAddress(intent.spender, 'spender') : this.normalizeAddress(intent.to, 'to'))
-    const mint = intent.kind === 'token-transfer' || intent.kind === 'token-approve' ? new PublicKey(this.normalizeAddress(intent.token, 'token')) : null
+    const leg = (one: Exclude<TxIntent, { kind: 'batch' | 'contract-call' }>): SolanaLeg => ({
+      kind: one.kind,
+      to: new PublicKey(one.kind === 'token-approve' ? this.normalizeAddress(one.spender, 'spender') : this.normalizeAddress(one.to, 'to')),
+      mint: one.kind === 'native-transfer' ? null : new PublicKey(this.normalizeAddress(one.token, 'token')),
+      amount: one.amount,
+    })
+    // The intent as stored: addresses in their canonical base58 form.
+    const canon = (one: Exclude<TxIntent, { kind: 'batch' | 'contract-call' }>, l: SolanaLeg): Exclude<TxIntent, { kind: 'batch' | 'contract-call' }> =>
+      one.kind === 'token-approve'
+        ? { ...one, spender: l.to.toBase58(), token: l.mint?.toBase58() ?? one.token }
+        : one.kind === 'token-transfer'
+          ? { ...one, to: l.to.toBase58(), token: l.mint?.toBase58() ?? one.token }
+          : { ...one, to: l.to.toBase58() }
+    const parts = intent.kind === 'batch' ? intent.transfers : [intent]
+    const legs = parts.map(leg)
     const p: { priorityFeeMicroLamports?: bigint; feeCapLamports?: bigint } = {}
     if (this.opts.priorityFeeMicroLamports !== undefined) p.priorityFeeMicroLamports = this.opts.priorityFeeMicroLamports
     if (this.opts.feeCapLamports !== undefined) p.feeCapLamports = this.opts.feeCapLamports
-    const { unsigned, fee } = await prepareSolanaTx(this.rpc, p, from, to, intent, mint)
+    const { unsigned, fee } = await prepareSolanaTx(this.rpc, p, from, legs)
     const canonical: TxIntent =
-      intent.kind === 'token-approve'
-        ? { ...intent, spender: to.toBase58(), token: mint?.toBase58() ?? intent.token }
-        : intent.kind === 'token-transfer'
-          ? { ...intent, to: to.toBase58(), token: mint?.toBase58() ?? intent.token }
-          : { ...intent, to: to.toBase58() }
+      intent.kind === 'batch'
+        ? { kind: 'batch', transfers: intent.transfers.map((t, i) => canon(t, legs[i]!) as typeof t) }
+        : canon(intent, legs[0]!)
     return { family: 'solana', network: this.network, from: from.toBase58(), intent: canonical, fee, unsigned: { ...unsigned } }
   }
 

@@ -7,7 +7,7 @@
  */
 import { ComputeBudgetProgram, PublicKey, SystemProgram, TransactionMessage, VersionedTransaction, type MessageV0, type TransactionInstruction, type VersionedMessage } from '@solana/web3.js'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { FeeEstimate, PreparedTx, TxIntent } from '../types.js'
+import type { FeeEstimate, PreparedTx } from '../types.js'
 import type { SolanaRpc } from './connection.js'
 import { SolanaTxFailure, toSolanaError } from './errors.js'
 import { planTokenApprove, planTokenTransfer } from './tokens.js'
@@ -82,34 +82,36 @@ function assertAmount(amount: bigint): void {
   }
 }
 
-/** Builds the instructions, measures and prices the transaction; raises the mapped error when its simulation fails. */
-export async function prepareSolanaTx(
-  rpc: SolanaRpc,
-  opts: PrepareOptions,
-  from: PublicKey,
-  to: PublicKey,
-  intent: Extract<TxIntent, { kind: 'native-transfer' | 'token-transfer' | 'token-approve' }>,
-  mint: PublicKey | null,
-): Promise<{ unsigned: SolanaUnsigned; fee: FeeEstimate }> {
-  if (intent.kind === 'token-approve') {
-    // Zero is a revocation: allowed for approvals only.
-    if (intent.amount !== 0n) assertAmount(intent.amount)
-  } else {
-    assertAmount(intent.amount)
-  }
+/** One part of a transaction: a transfer (`mint` null: SOL) or an approval (`to` is the spender). */
+export interface SolanaLeg {
+  kind: 'native-transfer' | 'token-transfer' | 'token-approve'
+  to: PublicKey
+  mint: PublicKey | null
+  amount: bigint
+}
+
+/**
+ * Builds the instructions of every leg (one transaction: all land or none), measures and prices the transaction;
+ * raises the mapped error when its simulation fails.
+ */
+export async function prepareSolanaTx(rpc: SolanaRpc, opts: PrepareOptions, from: PublicKey, legs: SolanaLeg[]): Promise<{ unsigned: SolanaUnsigned; fee: FeeEstimate }> {
   const ixs: TransactionInstruction[] = []
   let rent = 0n
   let createsAccount: PublicKey | null = null
-  if (intent.kind === 'token-approve') {
-    if (mint === null) throw new WaiaasError('INPUT_INVALID', 'An approval needs `token`', { details: { field: 'token' } })
-    ixs.push(...(await planTokenApprove(rpc, from, to, mint, intent.amount)))
-  } else if (mint === null) {
-    ixs.push(SystemProgram.transfer({ fromPubkey: from, toPubkey: to, lamports: intent.amount }))
-  } else {
-    const plan = await planTokenTransfer(rpc, from, to, mint, intent.amount)
-    ixs.push(...plan.instructions)
-    rent = plan.rentLamports
-    createsAccount = plan.createsAccount
+  for (const leg of legs) {
+    // Zero is a revocation: allowed for approvals only.
+    if (leg.kind !== 'token-approve' || leg.amount !== 0n) assertAmount(leg.amount)
+    if (leg.kind === 'token-approve') {
+      if (leg.mint === null) throw new WaiaasError('INPUT_INVALID', 'An approval needs `token`', { details: { field: 'token' } })
+      ixs.push(...(await planTokenApprove(rpc, from, leg.to, leg.mint, leg.amount)))
+    } else if (leg.mint === null) {
+      ixs.push(SystemProgram.transfer({ fromPubkey: from, toPubkey: leg.to, lamports: leg.amount }))
+    } else {
+      const plan = await planTokenTransfer(rpc, from, leg.to, leg.mint, leg.amount)
+      ixs.push(...plan.instructions)
+      rent += plan.rentLamports
+      createsAccount ??= plan.createsAccount
+    }
   }
   const writable = [from, ...ixs.flatMap((ix) => ix.keys.filter((k) => k.isWritable).map((k) => k.pubkey))]
   const [price, latest] = await Promise.all([
