@@ -31,6 +31,7 @@ ERROR_CODES = (
     "BACKUP_DAEMON_RUNNING",
     "BACKUP_INVALID",
     "BACKUP_SCHEMA_TOO_NEW",
+    "BATCH_UNSUPPORTED",
     "CHAIN_ACCOUNT_NOT_FOUND",
     "CHAIN_BLOCKHASH_EXPIRED",
     "CHAIN_ERROR",
@@ -108,6 +109,10 @@ ERROR_CODES = (
     "SIGN_MESSAGE_IS_APPROVAL",
     "SIGN_MESSAGE_IS_TRANSACTION",
     "SOCKET_PATH_TOO_LONG",
+    "TOKEN_AMBIGUOUS",
+    "TOKEN_BUILT_IN",
+    "TOKEN_EXISTS",
+    "TOKEN_UNKNOWN",
     "TX_NOT_COMPLETED",
     "TX_NOT_FOUND",
     "TX_STATE_CONFLICT",
@@ -116,7 +121,7 @@ ERROR_CODES = (
     "WALLET_NAME_TAKEN",
     "WALLET_NOT_FOUND",
 )
-ErrorCode = Literal["ADMIN_CLI_ONLY", "ADMIN_CSRF_INVALID", "ADMIN_SESSION_INVALID", "ADMIN_UI_NOT_BUILT", "ALREADY_INITIALIZED", "APPROVAL_INVALID", "APPROVAL_LINK_EXPIRED", "APPROVAL_LINK_NOT_FOUND", "APPROVAL_LINK_STALE", "APPROVAL_LINK_UNAVAILABLE", "APPROVAL_LINK_USED", "AUDIT_CHAIN_BROKEN", "AUDIT_WRITE_FAILED", "AUTH_BAD_PASSWORD", "AUTH_FORBIDDEN", "AUTH_PASSWORD_REQUIRED", "AUTH_REQUIRED", "AUTH_THROTTLED", "BACKUP_BAD_PASSWORD", "BACKUP_DAEMON_RUNNING", "BACKUP_INVALID", "BACKUP_SCHEMA_TOO_NEW", "CHAIN_ACCOUNT_NOT_FOUND", "CHAIN_BLOCKHASH_EXPIRED", "CHAIN_ERROR", "CHAIN_FEE_TOO_HIGH", "CHAIN_INSUFFICIENT_FUNDS", "CHAIN_NONCE_TOO_LOW", "CHAIN_RATE_LIMITED", "CHAIN_REVERTED", "CHAIN_RPC_UNREACHABLE", "CONFIG_INVALID", "CONFIG_KEY_UNKNOWN", "CONFIRMATION_REQUIRED", "DAEMON_ALREADY_RUNNING", "DAEMON_NOT_RUNNING", "DAEMON_PROTOCOL_ERROR", "DAEMON_START_FAILED", "DAEMON_UNREACHABLE", "DAEMON_VERSION_MISMATCH", "DATA_DIR_FOREIGN_OWNER", "DATA_DIR_INSECURE", "DATA_DIR_UNUSABLE", "DB_CORRUPT", "DB_SCHEMA_TOO_NEW", "DOCTOR_CHECKS_FAILED", "EVENTS_TOO_MANY_STREAMS", "FEATURE_UNAVAILABLE", "HANDSHAKE_REQUIRED", "HTTP_BODY_TOO_LARGE", "HTTP_INVALID_JSON", "HTTP_METHOD_NOT_ALLOWED", "HTTP_ORIGIN_REFUSED", "HTTP_ROUTE_NOT_FOUND", "HTTP_UNSUPPORTED_MEDIA_TYPE", "IDEMPOTENCY_CONFLICT", "INPUT_FILE_EXISTS", "INPUT_FILE_SYMLINK", "INPUT_FILE_UNREADABLE", "INPUT_INVALID", "INPUT_INVALID_ADDRESS", "INPUT_INVALID_AMOUNT", "INPUT_INVALID_KEY_FILE", "INPUT_INVALID_NAME", "INPUT_WEAK_PASSWORD", "INTERNAL", "KEYSTORE_LOCKED", "KILL_SWITCH_ON", "NETWORK_MISMATCH", "NETWORK_UNKNOWN", "NOTIFY_CHANNEL_NOT_FOUND", "NOTIFY_INVALID", "NOTIFY_TEST_FAILED", "NOTIFY_URL_REFUSED", "NOT_INITIALIZED", "OWNER_HELD_BY_DAEMON", "OWNER_NOT_SET", "PENDING_APPROVAL", "PLUGIN_BIND_REFUSED", "PLUGIN_START_FAILED", "PLUGIN_UNKNOWN", "POLICY_DENIED", "POLICY_EFFECT_CHANGED", "POLICY_INVALID", "POLICY_NOT_FOUND", "POLICY_NOT_STRICTER", "RPC_FRAME_TOO_LARGE", "RPC_INVALID_REQUEST", "RPC_METHOD_NOT_FOUND", "RPC_PARSE_ERROR", "SESSION_EXPIRED", "SESSION_INVALID", "SESSION_NOT_FOUND", "SESSION_RENEWAL_LIMIT", "SESSION_REVOKED", "SESSION_SCOPE", "SIGN_MESSAGE_IS_APPROVAL", "SIGN_MESSAGE_IS_TRANSACTION", "SOCKET_PATH_TOO_LONG", "TX_NOT_COMPLETED", "TX_NOT_FOUND", "TX_STATE_CONFLICT", "USAGE", "WALLET_DUPLICATE", "WALLET_NAME_TAKEN", "WALLET_NOT_FOUND"]
+ErrorCode = Literal["ADMIN_CLI_ONLY", "ADMIN_CSRF_INVALID", "ADMIN_SESSION_INVALID", "ADMIN_UI_NOT_BUILT", "ALREADY_INITIALIZED", "APPROVAL_INVALID", "APPROVAL_LINK_EXPIRED", "APPROVAL_LINK_NOT_FOUND", "APPROVAL_LINK_STALE", "APPROVAL_LINK_UNAVAILABLE", "APPROVAL_LINK_USED", "AUDIT_CHAIN_BROKEN", "AUDIT_WRITE_FAILED", "AUTH_BAD_PASSWORD", "AUTH_FORBIDDEN", "AUTH_PASSWORD_REQUIRED", "AUTH_REQUIRED", "AUTH_THROTTLED", "BACKUP_BAD_PASSWORD", "BACKUP_DAEMON_RUNNING", "BACKUP_INVALID", "BACKUP_SCHEMA_TOO_NEW", "BATCH_UNSUPPORTED", "CHAIN_ACCOUNT_NOT_FOUND", "CHAIN_BLOCKHASH_EXPIRED", "CHAIN_ERROR", "CHAIN_FEE_TOO_HIGH", "CHAIN_INSUFFICIENT_FUNDS", "CHAIN_NONCE_TOO_LOW", "CHAIN_RATE_LIMITED", "CHAIN_REVERTED", "CHAIN_RPC_UNREACHABLE", "CONFIG_INVALID", "CONFIG_KEY_UNKNOWN", "CONFIRMATION_REQUIRED", "DAEMON_ALREADY_RUNNING", "DAEMON_NOT_RUNNING", "DAEMON_PROTOCOL_ERROR", "DAEMON_START_FAILED", "DAEMON_UNREACHABLE", "DAEMON_VERSION_MISMATCH", "DATA_DIR_FOREIGN_OWNER", "DATA_DIR_INSECURE", "DATA_DIR_UNUSABLE", "DB_CORRUPT", "DB_SCHEMA_TOO_NEW", "DOCTOR_CHECKS_FAILED", "EVENTS_TOO_MANY_STREAMS", "FEATURE_UNAVAILABLE", "HANDSHAKE_REQUIRED", "HTTP_BODY_TOO_LARGE", "HTTP_INVALID_JSON", "HTTP_METHOD_NOT_ALLOWED", "HTTP_ORIGIN_REFUSED", "HTTP_ROUTE_NOT_FOUND", "HTTP_UNSUPPORTED_MEDIA_TYPE", "IDEMPOTENCY_CONFLICT", "INPUT_FILE_EXISTS", "INPUT_FILE_SYMLINK", "INPUT_FILE_UNREADABLE", "INPUT_INVALID", "INPUT_INVALID_ADDRESS", "INPUT_INVALID_AMOUNT", "INPUT_INVALID_KEY_FILE", "INPUT_INVALID_NAME", "INPUT_WEAK_PASSWORD", "INTERNAL", "KEYSTORE_LOCKED", "KILL_SWITCH_ON", "NETWORK_MISMATCH", "NETWORK_UNKNOWN", "NOTIFY_CHANNEL_NOT_FOUND", "NOTIFY_INVALID", "NOTIFY_TEST_FAILED", "NOTIFY_URL_REFUSED", "NOT_INITIALIZED", "OWNER_HELD_BY_DAEMON", "OWNER_NOT_SET", "PENDING_APPROVAL", "PLUGIN_BIND_REFUSED", "PLUGIN_START_FAILED", "PLUGIN_UNKNOWN", "POLICY_DENIED", "POLICY_EFFECT_CHANGED", "POLICY_INVALID", "POLICY_NOT_FOUND", "POLICY_NOT_STRICTER", "RPC_FRAME_TOO_LARGE", "RPC_INVALID_REQUEST", "RPC_METHOD_NOT_FOUND", "RPC_PARSE_ERROR", "SESSION_EXPIRED", "SESSION_INVALID", "SESSION_NOT_FOUND", "SESSION_RENEWAL_LIMIT", "SESSION_REVOKED", "SESSION_SCOPE", "SIGN_MESSAGE_IS_APPROVAL", "SIGN_MESSAGE_IS_TRANSACTION", "SOCKET_PATH_TOO_LONG", "TOKEN_AMBIGUOUS", "TOKEN_BUILT_IN", "TOKEN_EXISTS", "TOKEN_UNKNOWN", "TX_NOT_COMPLETED", "TX_NOT_FOUND", "TX_STATE_CONFLICT", "USAGE", "WALLET_DUPLICATE", "WALLET_NAME_TAKEN", "WALLET_NOT_FOUND"]
 
 #: Method name -> (transports, role, required input fields).
 METHODS = {
@@ -125,6 +130,7 @@ METHODS = {
     "backup.create": ("socket,rest", "operator", ()),
     "backup.list": ("socket,rest", "operator", ()),
     "balance.get": ("socket,rest,mcp", "public", ()),
+    "calldata.encode": ("socket,rest,mcp", "public", ("function", )),
     "devnet.fund": ("socket,rest", "operator", ("wallet", )),
     "devnet.start": ("socket,rest", "operator", ()),
     "devnet.status": ("socket,rest", "public", ()),
@@ -166,6 +172,10 @@ METHODS = {
     "system.hello": ("socket", "public", ("protocol", "version", )),
     "system.shutdown": ("socket", "public", ()),
     "system.status": ("socket,rest,mcp", "public", ()),
+    "token.add": ("socket,rest", "operator", ("network", "address", "symbol", )),
+    "token.list": ("socket,rest,mcp", "public", ()),
+    "token.remove": ("socket,rest", "operator", ("network", "address", )),
+    "token.resolve": ("socket,rest,mcp", "public", ("network", "token", )),
     "tx.approvalLink": ("socket,rest", "operator", ("id", )),
     "tx.approvalMessage": ("socket,rest", "public", ("id", )),
     "tx.approve": ("socket,rest", "operator", ("id", )),
@@ -175,6 +185,7 @@ METHODS = {
     "tx.ownerDecide": ("socket,rest", "public", ("id", "message", "signature", )),
     "tx.reject": ("socket,rest", "operator", ("id", )),
     "tx.send": ("socket,rest,mcp", "agent", ("wallet", "network", "to", "amount", )),
+    "tx.sendBatch": ("socket,rest,mcp", "agent", ("wallet", "network", "transfers", )),
     "tx.show": ("socket,rest,mcp", "public", ("id", )),
     "tx.simulate": ("socket,rest,mcp", "public", ("wallet", "network", )),
     "tx.speedUp": ("socket,rest", "operator", ("id", )),
@@ -254,6 +265,19 @@ BalanceGetOutput = TypedDict("BalanceGetOutput", {
     "wallet": Dict[str, Any],  # required
     "network": str,  # required
     "balances": List[Dict[str, Any]],  # required
+}, total=False)
+
+#: Input of `calldata.encode`.
+CalldataEncodeInput = TypedDict("CalldataEncodeInput", {
+    "function": str,  # required
+    "args": List[Any],
+}, total=False)
+
+#: Result of `calldata.encode`.
+CalldataEncodeOutput = TypedDict("CalldataEncodeOutput", {
+    "data": str,  # required
+    "selector": str,  # required
+    "signature": str,  # required
 }, total=False)
 
 #: Input of `devnet.fund`.
@@ -768,7 +792,7 @@ SignMessageOutput = TypedDict("SignMessageOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -805,7 +829,7 @@ SignTxOutput = TypedDict("SignTxOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -841,7 +865,7 @@ SignTypedDataOutput = TypedDict("SignTypedDataOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -918,6 +942,62 @@ SystemStatusOutput = TypedDict("SystemStatusOutput", {
     "plugins": List[Dict[str, Any]],  # required
 }, total=False)
 
+#: Input of `token.add`.
+TokenAddInput = TypedDict("TokenAddInput", {
+    "network": str,  # required
+    "address": str,  # required
+    "symbol": str,  # required
+    "decimals": int,
+    "name": str,
+}, total=False)
+
+#: Result of `token.add`.
+TokenAddOutput = TypedDict("TokenAddOutput", {
+    "network": str,  # required
+    "address": str,  # required
+    "symbol": str,  # required
+    "decimals": int,  # required
+    "name": Optional[str],  # required
+    "source": Literal["built-in", "operator"],  # required
+}, total=False)
+
+#: Input of `token.list`.
+TokenListInput = TypedDict("TokenListInput", {
+    "network": str,
+}, total=False)
+
+#: Result of `token.list`.
+TokenListOutput = TypedDict("TokenListOutput", {
+    "tokens": List[Dict[str, Any]],  # required
+}, total=False)
+
+#: Input of `token.remove`.
+TokenRemoveInput = TypedDict("TokenRemoveInput", {
+    "network": str,  # required
+    "address": str,  # required
+}, total=False)
+
+#: Result of `token.remove`.
+TokenRemoveOutput = TypedDict("TokenRemoveOutput", {
+    "removed": Dict[str, Any],  # required
+}, total=False)
+
+#: Input of `token.resolve`.
+TokenResolveInput = TypedDict("TokenResolveInput", {
+    "network": str,  # required
+    "token": str,  # required
+}, total=False)
+
+#: Result of `token.resolve`.
+TokenResolveOutput = TypedDict("TokenResolveOutput", {
+    "network": str,  # required
+    "address": str,  # required
+    "symbol": str,  # required
+    "decimals": int,  # required
+    "name": Optional[str],  # required
+    "source": Literal["built-in", "operator"],  # required
+}, total=False)
+
 #: Input of `tx.approvalLink`.
 TxApprovalLinkInput = TypedDict("TxApprovalLinkInput", {
     "id": str,  # required
@@ -954,7 +1034,7 @@ TxApproveOutput = TypedDict("TxApproveOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -995,7 +1075,7 @@ TxCallOutput = TypedDict("TxCallOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1029,7 +1109,7 @@ TxCancelOutput = TypedDict("TxCancelOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1057,7 +1137,7 @@ TxListInput = TypedDict("TxListInput", {
     "state": Union[Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"], List[Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"]]],
     "network": str,
     "tier": Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"],
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],
     "since": str,
     "until": str,
     "limit": int,
@@ -1084,7 +1164,7 @@ TxOwnerDecideOutput = TypedDict("TxOwnerDecideOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1119,7 +1199,7 @@ TxRejectOutput = TypedDict("TxRejectOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1158,7 +1238,44 @@ TxSendOutput = TypedDict("TxSendOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
+    "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
+    "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
+    "final": bool,  # required
+    "to": Optional[str],  # required
+    "amount": Optional[str],  # required
+    "token": Optional[str],  # required
+    "symbol": Optional[str],  # required
+    "usd": Optional[str],  # required
+    "fee": Optional[str],  # required
+    "decision": Optional[Dict[str, Any]],  # required
+    "executeAt": Optional[str],  # required
+    "expiresAt": Optional[str],  # required
+    "txHash": Optional[str],  # required
+    "signature": Optional[str],  # required
+    "error": Optional[Dict[str, Any]],  # required
+    "idempotencyKey": Optional[str],  # required
+    "contentHash": str,  # required
+    "createdAt": str,  # required
+    "updatedAt": str,  # required
+}, total=False)
+
+#: Input of `tx.sendBatch`.
+TxSendBatchInput = TypedDict("TxSendBatchInput", {
+    "wallet": str,  # required
+    "network": str,  # required
+    "transfers": List[Dict[str, Any]],  # required
+    "idempotencyKey": str,
+}, total=False)
+
+#: Result of `tx.sendBatch`.
+TxSendBatchOutput = TypedDict("TxSendBatchOutput", {
+    "id": str,  # required
+    "walletId": str,  # required
+    "walletName": str,  # required
+    "from": str,  # required
+    "network": str,  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1192,7 +1309,7 @@ TxShowOutput = TypedDict("TxShowOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1252,7 +1369,7 @@ TxSpeedUpOutput = TypedDict("TxSpeedUpOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1291,7 +1408,7 @@ TxTokenApproveOutput = TypedDict("TxTokenApproveOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1326,7 +1443,7 @@ TxWaitOutput = TypedDict("TxWaitOutput", {
     "walletName": str,  # required
     "from": str,  # required
     "network": str,  # required
-    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx"],  # required
+    "kind": Literal["native-transfer", "token-transfer", "contract-call", "token-approve", "sign-message", "sign-typed-data", "sign-tx", "batch"],  # required
     "state": Literal["pending", "queued", "awaiting_approval", "approved", "signed", "submitted", "confirmed", "failed", "denied", "cancelled", "rejected", "expired", "replaced"],  # required
     "tier": Optional[Literal["INSTANT", "NOTIFY", "DELAY", "APPROVAL", "DENY"]],  # required
     "final": bool,  # required
@@ -1555,6 +1672,13 @@ class BalanceApi(Namespace):
         """A wallet's balances on one network: the native coin and, on Solana, every token it holds; or one token by address or mint. Without `wallet`, the only wallet there is."""
         return self._call("balance.get", params, fields)
 
+class CalldataApi(Namespace):
+    """The `calldata.*` methods."""
+
+    def encode(self, params: Optional[CalldataEncodeInput] = None, **fields: Any) -> CalldataEncodeOutput:
+        """Encode an EVM contract call (a function signature and its arguments) into calldata, to preview what tx.call would send. Signs and sends nothing."""
+        return self._call("calldata.encode", params, fields)
+
 class DevnetApi(Namespace):
     """The `devnet.*` methods."""
 
@@ -1749,6 +1873,25 @@ class SystemApi(Namespace):
         """Daemon, version, lock state, data directory and wallet count."""
         return self._call("system.status", params, fields)
 
+class TokenApi(Namespace):
+    """The `token.*` methods."""
+
+    def add(self, params: Optional[TokenAddInput] = None, **fields: Any) -> TokenAddOutput:
+        """Register a token on a network so its symbol resolves (operator only). Decimals default to what the token's contract or mint says (the network's RPC must answer)."""
+        return self._call("token.add", params, fields)
+
+    def list(self, params: Optional[TokenListInput] = None, **fields: Any) -> TokenListOutput:
+        """List the token registry: the well-known tokens of the built-in networks and the ones the operator registered, with address, symbol and decimals. `--token SYMBOL` (tx.send, tx.tokenApprove, tx.simulate) resolves through it."""
+        return self._call("token.list", params, fields)
+
+    def remove(self, params: Optional[TokenRemoveInput] = None, **fields: Any) -> TokenRemoveOutput:
+        """Remove a token the operator registered (operator only); built-in tokens stay."""
+        return self._call("token.remove", params, fields)
+
+    def resolve(self, params: Optional[TokenResolveInput] = None, **fields: Any) -> TokenResolveOutput:
+        """The registry token a symbol (or an address) names on a network: its address and decimals. Unknown: TOKEN_UNKNOWN; several tokens share the symbol: TOKEN_AMBIGUOUS with the candidates."""
+        return self._call("token.resolve", params, fields)
+
 class TxApi(Namespace):
     """The `tx.*` methods."""
 
@@ -1787,6 +1930,10 @@ class TxApi(Namespace):
     def send(self, params: Optional[TxSendInput] = None, **fields: Any) -> TxSendOutput:
         """Send native coins or a token. Policy-checked: returns the request with its tier and state (submitted, queued, awaiting_approval…)."""
         return self._call("tx.send", params, fields)
+
+    def send_batch(self, params: Optional[TxSendBatchInput] = None, **fields: Any) -> TxSendBatchOutput:
+        """Send several transfers as one request, signed as one transaction (all land or none). Policy-checked whole: every transfer is judged, their total is reserved against the limits, and one transfer that breaks a rule denies the batch. Solana only for now; on EVM: BATCH_UNSUPPORTED."""
+        return self._call("tx.sendBatch", params, fields)
 
     def show(self, params: Optional[TxShowInput] = None, **fields: Any) -> TxShowOutput:
         """Show one transaction request, with what it does decoded."""
@@ -1869,6 +2016,7 @@ class Namespaces:
     audit: AuditApi
     backup: BackupApi
     balance: BalanceApi
+    calldata: CalldataApi
     devnet: DevnetApi
     incoming: IncomingApi
     killswitch: KillswitchApi
@@ -1879,6 +2027,7 @@ class Namespaces:
     session: SessionApi
     sign: SignApi
     system: SystemApi
+    token: TokenApi
     tx: TxApi
     vault: VaultApi
     wallet: WalletApi
@@ -1889,6 +2038,7 @@ NAMESPACES = {
     "audit": AuditApi,
     "backup": BackupApi,
     "balance": BalanceApi,
+    "calldata": CalldataApi,
     "devnet": DevnetApi,
     "incoming": IncomingApi,
     "killswitch": KillswitchApi,
@@ -1899,6 +2049,7 @@ NAMESPACES = {
     "session": SessionApi,
     "sign": SignApi,
     "system": SystemApi,
+    "token": TokenApi,
     "tx": TxApi,
     "vault": VaultApi,
     "wallet": WalletApi,

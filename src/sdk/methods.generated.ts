@@ -23,6 +23,7 @@ export const SDK_METHODS = {
   'tx.simulate': { rest: true, readOnly: true },
   'tx.send': { rest: true, readOnly: false },
   'tx.call': { rest: true, readOnly: false },
+  'tx.sendBatch': { rest: true, readOnly: false },
   'tx.tokenApprove': { rest: true, readOnly: false },
   'tx.list': { rest: true, readOnly: true },
   'tx.show': { rest: true, readOnly: true },
@@ -37,6 +38,7 @@ export const SDK_METHODS = {
   'sign.message': { rest: true, readOnly: false },
   'sign.typedData': { rest: true, readOnly: false },
   'sign.tx': { rest: true, readOnly: false },
+  'calldata.encode': { rest: true, readOnly: true },
   'policy.add': { rest: true, readOnly: false },
   'policy.list': { rest: true, readOnly: true },
   'policy.show': { rest: true, readOnly: true },
@@ -75,6 +77,10 @@ export const SDK_METHODS = {
   'notify.deliveries': { rest: true, readOnly: true },
   'backup.create': { rest: true, readOnly: false },
   'backup.list': { rest: true, readOnly: true },
+  'token.list': { rest: true, readOnly: true },
+  'token.resolve': { rest: true, readOnly: true },
+  'token.add': { rest: true, readOnly: false },
+  'token.remove': { rest: true, readOnly: false },
 } as const
 
 /** The namespaces and their verbs: `client.<namespace>.<verb>(params)`. */
@@ -83,8 +89,9 @@ export const SDK_NAMESPACES = {
   vault: ['init', 'unlock', 'lock', 'changePassword'],
   wallet: ['create', 'import', 'export', 'list', 'show', 'rename', 'delete', 'setOwner'],
   balance: ['get'],
-  tx: ['simulate', 'send', 'call', 'tokenApprove', 'list', 'show', 'wait', 'approve', 'reject', 'approvalMessage', 'ownerDecide', 'approvalLink', 'cancel', 'speedUp'],
+  tx: ['simulate', 'send', 'call', 'sendBatch', 'tokenApprove', 'list', 'show', 'wait', 'approve', 'reject', 'approvalMessage', 'ownerDecide', 'approvalLink', 'cancel', 'speedUp'],
   sign: ['message', 'typedData', 'tx'],
+  calldata: ['encode'],
   policy: ['add', 'list', 'show', 'update', 'remove', 'test'],
   killswitch: ['on', 'off', 'status'],
   network: ['list', 'set', 'status'],
@@ -95,4 +102,5 @@ export const SDK_NAMESPACES = {
   incoming: ['list', 'status', 'watch', 'unwatch', 'setLowBalance'],
   notify: ['add', 'list', 'remove', 'test', 'deliveries'],
   backup: ['create', 'list'],
+  token: ['list', 'resolve', 'add', 'remove'],
 } as const
