@@ -50,6 +50,7 @@ describe('public surface', () => {
       'sign.message agent mcp session:sign/param',
       'sign.typedData agent mcp session:sign/param',
       'sign.tx agent mcp session:sign/param',
+      'calldata.encode public mcp session:read/none read-only',
       'policy.add agent mcp session:read/param',
       'policy.list public mcp session:read/filter read-only',
       'policy.show public mcp session:read/policy read-only',
