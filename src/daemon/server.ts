@@ -73,18 +73,18 @@ export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: nu
       if (!greeted && req.method !== 'system.hello') {
         return send(errorResponse(id, new WaiaasError('HANDSHAKE_REQUIRED', 'The first call on a connection must be system.hello')))
       }
-      const started = performance.now()
+      const t0 = performance.now()
       inflight++
       try {
         if (!started) await opts.ready
         const result = await dispatch(ctx, req.method, req.params, readAuth(req.auth))
         if (req.method === 'system.hello') greeted = true
         send({ jsonrpc: '2.0', id, result })
-        log.debug('call', { method: req.method, ms: +(performance.now() - started).toFixed(2) })
+        log.debug('call', { method: req.method, ms: +(performance.now() - t0).toFixed(2) })
       } catch (err) {
         const e = toWaiaasError(err)
         send(errorResponse(id, e))
-        log.info('call failed', { method: req.method.slice(0, 64), code: e.code, ms: +(performance.now() - started).toFixed(2) })
+        log.info('call failed', { method: req.method.slice(0, 64), code: e.code, ms: +(performance.now() - t0).toFixed(2) })
       } finally {
         inflight--
         if (inflight === 0) idle?.()

@@ -5,6 +5,7 @@
 import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startDaemon, type DaemonHandle } from '../../src/daemon/daemon.js'
+import { createSocketServer } from '../../src/daemon/server.js'
 import { ERROR_CODES } from '../../src/lib/errors.js'
 import { PROTOCOL_VERSION } from '../../src/lib/wire.js'
 import { VERSION } from '../../src/lib/version.js'
@@ -166,5 +167,39 @@ describe('socket protocol', () => {
     expect(good.result.address).toMatch(/^0x[0-9a-fA-F]{40}$/)
     expect(JSON.stringify(good.result)).not.toMatch(/sealed|ciphertext|"ct"/)
     s.close()
+  })
+
+  it('holds every call, the handshake included, until start-up after the socket is done', async () => {
+    // A `ready` that says when a call waits on it: the server subscribes once when created, then once per held call.
+    let release: () => void = () => {}
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    let waits = 0
+    let held: () => void = () => {}
+    const waiting = new Promise<void>((resolve) => (held = resolve))
+    const ready = {
+      then(onOk: () => unknown, onErr?: (e: unknown) => unknown) {
+        if (++waits === 2) held()
+        return gate.then(onOk, onErr)
+      },
+    } as unknown as Promise<void>
+    const path = `${home.dataDir}/gated.sock`
+    const server = createSocketServer(daemon.ctx, { maxFrameBytes: MAX, ready })
+    await new Promise<void>((resolve) => server.server.listen(path, resolve))
+    try {
+      const s = await RawSocket.connect(path)
+      let answered = false
+      const reply = s.call(1, 'system.hello', { protocol: PROTOCOL_VERSION, version: VERSION }).then((r) => ((answered = true), r))
+      // Whichever comes first: the call held at the gate, or (the bug) an answer from a daemon not yet started.
+      await Promise.race([waiting, reply])
+      expect(answered).toBe(false)
+      release()
+      expect((await reply).result.version).toBe(VERSION)
+      // Once started, calls go straight through.
+      expect((await s.call(2, 'system.status')).result).toMatchObject({ initialized: true })
+      expect(waits).toBe(2)
+      s.close()
+    } finally {
+      await server.close()
+    }
   })
 })

@@ -183,7 +183,9 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verb = req.method ?? 'GET'
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname.replace(/(.)\/+$/, '$1')
+    // Parsed once: the exact pathname (the admin UI's files), the route path without trailing slashes, the query.
+    const target = new URL(req.url ?? '/', 'http://localhost')
+    const path = target.pathname.replace(/(.)\/+$/, '$1')
     if (path === '/health') {
       if (verb !== 'GET' && verb !== 'HEAD') throw notAllowed(verb, ['GET'])
       return send(res, 200, { status: 'ok', version: ctx.version })
@@ -206,8 +208,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       openapi ??= openApiDocument(ctx.version, url)
       return send(res, 200, openapi)
     }
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname
-    if (isAdminUiRequest(req.url ?? '/', pathname)) return serveAdminUi(req, res, pathname)
+    if (isAdminUiRequest(req.url ?? '/', target.pathname)) return serveAdminUi(req, res, target.pathname)
     const secure = adminCookieSecure(opts.host, ctx.restPublicUrl)
     const auth = authFromHeaders(req.headers)
     if (isAdminApiPath(path)) {
@@ -222,7 +223,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
     if (route === undefined) throw notAllowed(verb, [...byVerb.keys()])
     // The admin cookie's rules (CSRF, password again, CLI-only acts) refuse before the body is read.
     const cred = restCredential(ctx, req.headers, auth, route.method, route.verb, secure)
-    const raw = route.verb === 'GET' ? queryParams(route.method, new URL(req.url ?? '/', 'http://localhost').searchParams) : await readJsonBody(req, res, maxBody)
+    const raw = route.verb === 'GET' ? queryParams(route.method, target.searchParams) : await readJsonBody(req, res, maxBody)
     const data = await dispatch(ctx, route.method, restParams(raw), cred.auth, 'http', req.socket.remoteAddress, cred.admin)
     send(res, 200, { ok: true, data })
   }
