@@ -60,10 +60,12 @@ function validArgs(tool: Tool): Record<string, unknown> {
     if (s.type === 'string') return 'x'.repeat(Math.max(1, s.minLength ?? 1))
     if (s.type === 'integer' || s.type === 'number') return s.minimum ?? 1
     if (s.type === 'boolean') return false
-    if (s.type === 'array') return []
-    return {}
+    if (s.type === 'array') return Array.from({ length: s.minItems ?? 0 }, () => value(s.items ?? {}))
+    return object(s)
   }
-  return Object.fromEntries((tool.inputSchema.required ?? []).map((k) => [k, value(props[k] ?? {})]))
+  const object = (s: Record<string, any>): Record<string, unknown> =>
+    Object.fromEntries(((s.required ?? []) as string[]).map((k) => [k, value(s.properties?.[k] ?? {})]))
+  return object({ properties: props, required: tool.inputSchema.required })
 }
 
 describe('MCP over Streamable HTTP', () => {
