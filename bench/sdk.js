@@ -4,7 +4,9 @@
 // The round trip of `sign.message` (policy-checked, signed, recorded: a real request) as an agent session, over the
 // real Unix socket of an in-process daemon: through the TypeScript SDK (`client.sign.message`) and through the raw
 // socket client the CLI uses (DaemonClient.call). Rounds alternate SDK / raw (and which goes first) so drift hits both; the target is an
-// SDK p50 within 1.1x of the raw one.
+// SDK p50 within 1.1x of the raw one. Then, when python3 is on PATH, bench/sdk-python.py (the Python SDK against raw
+// frames, on a daemon it starts as a child process) and its figures go into the same result under `python`.
+import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -25,6 +27,16 @@ const dataDir = path.join(home, 'd')
 const PASSWORD = 'correct horse battery staple'
 const op = { password: PASSWORD }
 const quantile = (xs, q) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(q * xs.length))]
+
+/** The Python SDK's round trip (bench/sdk-python.py), or why there is none. */
+function pythonFigures() {
+  try {
+    const out = execFileSync('python3', [path.join(root, 'bench/sdk-python.py'), '--calls', String(calls)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    return { ...JSON.parse(out.trim().split('\n').pop()), daemon: 'a child process started by the built CLI (as the Python tests start it)' }
+  } catch (err) {
+    return { skipped: err instanceof Error ? err.message.split('\n')[0] : String(err) }
+  }
+}
 
 const daemon = await startDaemon({ home: dataDir, env: { autoProvision: false } })
 const raw = await connectExisting(daemon.paths)
@@ -65,6 +77,7 @@ try {
     rawMs: stat(all.raw),
     ratioP50: +(quantile(all.sdk, 0.5) / quantile(all.raw, 0.5)).toFixed(3),
     target: 1.1,
+    python: pythonFigures(),
   }
   console.log(JSON.stringify(result, null, 2))
   if (values.save) {
