@@ -49,6 +49,8 @@ interface Unit {
   decimals: number
   spent: (w: WindowName) => bigint
   span: (w: WindowName) => HourSpan | null
+  /** The native coin: a transaction counts its value plus its maximum fee. */
+  native?: boolean
 }
 
 /** A SPENDING_LIMIT's thresholds and rolling limits in one unit (the shape of its compiled `usd` and `asset`). */
@@ -88,7 +90,7 @@ function cap<V>(p: Policy, c: Spending, dim: Dim<V>, value: (v: V) => bigint, u:
   const words = [
     ...(tiers.length === 0 ? [] : [tiers.map((t) => (t.upTo === null ? `above: ${t.tier}` : `up to ${t.upTo} ${u.name}: ${t.tier}${t.delaySeconds === null ? '' : ` (${secondsText(t.delaySeconds)})`}`)).join(', ')]),
     ...windows.map((w) => `${WINDOW_WORD[w.window]} ${w.limit} ${u.name}: ${w.used} used, ${w.remaining} left${w.nextReleaseAt === null ? '' : ` (more frees at ${w.nextReleaseAt})`}`),
-    `now up to ${instant === null ? '0' : fmt(instant)} ${u.name} is INSTANT, up to ${withoutApproval === null ? 'any amount' : `${fmt(withoutApproval)} ${u.name}`} needs no approval`,
+    `now up to ${instant === null ? '0' : fmt(instant)} ${u.name} is INSTANT, up to ${withoutApproval === null ? 'any amount' : `${fmt(withoutApproval)} ${u.name}`} needs no approval${u.native === true ? ' (value plus the maximum fee)' : ''}`,
   ]
   return {
     policyId: p.id,
@@ -124,6 +126,7 @@ function spendingCaps(ctx: DaemonContext, p: Policy, net: NetworkInfo, v: SpendV
           decimals: net.nativeDecimals,
           spent: (w) => (own ? spent[w].native : spent[w].nativeClass),
           span: (w) => (own ? v.hours[w].native : v.hours[w].nativeClass),
+          native: true,
         }),
       )
     } else {
