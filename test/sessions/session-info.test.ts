@@ -213,4 +213,15 @@ describe('incoming.summary', () => {
     expect(cap.windows[1]!.used).not.toBe('0')
     expect(cap.instantNow).toBe('0.1')
   })
+
+  it("session.info: a session's own daily USD cap counts only that session's requests, and an unpriced one as unpriced", async () => {
+    const c = await t.client.call('session.create', { wallets: ['si-a'], ttlSeconds: '30d', limitUsdPerDay: '25', permissions: ['read', 'send'] }, op)
+    expect((await info(c.token)).dailyCapUsd).toEqual({ limit: '25', used: '0', remaining: '25', unpriced: 0, nextReleaseAt: null, clearAt: null })
+    // The local chain's ETH has no USD price: under a USD cap the send waits for approval, counted as unpriced.
+    const r = await t.client.call('tx.send', { wallet: 'si-a', network: 'evm-local', to: b.address, amount: '0.01' }, { token: c.token })
+    expect(r.tier).toBe('APPROVAL')
+    expect((await info(c.token)).dailyCapUsd).toMatchObject({ used: '0', remaining: '25', unpriced: 1 })
+    expect((await info(tokenA)).dailyCapUsd).toBeNull()
+    await t.client.call('tx.reject', { id: r.id }, op)
+  })
 })
