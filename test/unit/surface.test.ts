@@ -274,6 +274,7 @@ describe('public surface', () => {
       'backup restore <file> --password-file --yes',
       'balance --network --token --wallet',
       'call --amount --args --data --function --idempotency-key --network --password-file --session-token-file --timeout --to --wait --wallet',
+      'calldata encode <signature> <args>',
       'config get <key>',
       'config list --columns --csv --no-truncate',
       'config set <key> <value>',
