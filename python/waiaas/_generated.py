@@ -138,6 +138,7 @@ METHODS = {
     "incoming.list": ("socket,rest,mcp", "public", ()),
     "incoming.setLowBalance": ("socket,rest", "operator", ("wallet", "network", "threshold", )),
     "incoming.status": ("socket,rest", "public", ()),
+    "incoming.summary": ("socket,rest,mcp", "public", ()),
     "incoming.unwatch": ("socket,rest", "operator", ("network", )),
     "incoming.watch": ("socket,rest", "operator", ("network", )),
     "killswitch.off": ("socket,rest", "operator", ()),
@@ -161,6 +162,7 @@ METHODS = {
     "policy.test": ("socket,rest,mcp", "public", ("wallet", "network", )),
     "policy.update": ("socket,rest", "operator", ("id", )),
     "session.create": ("socket,rest", "operator", ("wallets", )),
+    "session.info": ("socket,rest,mcp", "agent", ()),
     "session.list": ("socket,rest", "operator", ()),
     "session.renew": ("socket,rest,mcp", "agent", ()),
     "session.revoke": ("socket,rest", "operator", ("id", )),
@@ -362,6 +364,21 @@ IncomingStatusOutput = TypedDict("IncomingStatusOutput", {
     "watching": List[Dict[str, Any]],  # required
     "lagSeconds": Optional[int],  # required
     "lowBalance": List[Dict[str, Any]],  # required
+}, total=False)
+
+#: Input of `incoming.summary`.
+IncomingSummaryInput = TypedDict("IncomingSummaryInput", {
+    "wallet": str,
+    "network": str,
+    "since": str,
+}, total=False)
+
+#: Result of `incoming.summary`.
+IncomingSummaryOutput = TypedDict("IncomingSummaryOutput", {
+    "since": str,  # required
+    "until": str,  # required
+    "count": int,  # required
+    "wallets": List[Dict[str, Any]],  # required
 }, total=False)
 
 #: Input of `incoming.unwatch`.
@@ -702,6 +719,26 @@ SessionCreateInput = TypedDict("SessionCreateInput", {
 SessionCreateOutput = TypedDict("SessionCreateOutput", {
     "session": Dict[str, Any],  # required
     "token": str,  # required
+}, total=False)
+
+#: Input of `session.info`.
+SessionInfoInput = TypedDict("SessionInfoInput", {
+    "id": str,
+    "network": str,
+}, total=False)
+
+#: Result of `session.info`.
+SessionInfoOutput = TypedDict("SessionInfoOutput", {
+    "id": str,  # required
+    "name": str,  # required
+    "permissions": List[Literal["read", "send", "sign"]],  # required
+    "expiresAt": str,  # required
+    "expiresInSeconds": int,  # required
+    "renewalsLeft": int,  # required
+    "dailyCapUsd": Optional[Dict[str, Any]],  # required
+    "wallets": List[Dict[str, Any]],  # required
+    "text": List[str],  # required
+    "now": str,  # required
 }, total=False)
 
 #: Input of `session.list`.
@@ -1713,6 +1750,10 @@ class IncomingApi(Namespace):
         """What the monitor watches (the operator's networks, and the local ones while the devnet runs), how far each is scanned, and the low-balance thresholds."""
         return self._call("incoming.status", params, fields)
 
+    def summary(self, params: Optional[IncomingSummaryInput] = None, **fields: Any) -> IncomingSummaryOutput:
+        """A summary of the incoming transfers the monitor found over a period: per wallet and asset, how many, their total, the largest and the latest. A session sees its own wallets only."""
+        return self._call("incoming.summary", params, fields)
+
     def unwatch(self, params: Optional[IncomingUnwatchInput] = None, **fields: Any) -> IncomingUnwatchOutput:
         """Stop watching a network (operator); its scan cursors are dropped, so watching it again starts at its head. The devnet's local networks are watched while it runs."""
         return self._call("incoming.unwatch", params, fields)
@@ -1822,6 +1863,10 @@ class SessionApi(Namespace):
     def create(self, params: Optional[SessionCreateInput] = None, **fields: Any) -> SessionCreateOutput:
         """Create an agent session: its wallets, permissions, expiry, renewals and optional daily USD cap. The token is returned once; only its hash is kept."""
         return self._call("session.create", params, fields)
+
+    def info(self, params: Optional[SessionInfoInput] = None, **fields: Any) -> SessionInfoOutput:
+        """This session's own view with what is LEFT of its limits: expiry, permissions, and per wallet and network the SPENDING_LIMIT tiers (in numbers and words), each rolling window's used, remaining and release times, rate limits, pending requests and its own daily USD cap, from the same ledger the decisions reserve in. Never shows another wallet."""
+        return self._call("session.info", params, fields)
 
     def list(self, params: Optional[SessionListInput] = None, **fields: Any) -> SessionListOutput:
         """List sessions (never their tokens), newest first."""

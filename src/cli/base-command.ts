@@ -84,6 +84,8 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
    * the `waiaas use` defaults are filled in, before `exec`).
    */
   protected parsedFlags: Record<string, unknown> = {}
+  /** Every positional argument as given, in order (what a command with `static strict = false` reads its variadic tail from). */
+  protected positionals: string[] = []
   /** Does the work and returns the data of the `ok` envelope. */
   protected abstract exec(): Promise<unknown>
   /** Human rendering of the data; the default prints it as JSON. */
@@ -100,6 +102,7 @@ export abstract class BaseCommand<T extends typeof Command = typeof Command> ext
         this.flags = parsed.flags as CommandFlags<T>
         this.args = parsed.args as CommandArgs<T>
         this.parsedFlags = parsed.flags
+        this.positionals = parsed.argv.map(String)
         const json = this.parsedFlags.json
         this.json = typeof json === 'boolean' ? json : this.preferences.output === 'json'
       } catch (err) {

@@ -43,3 +43,11 @@ export function jsonFromFlags(inline: { flag: string; value: string | undefined 
   if (file.value !== undefined) return parseJson(readInputFile(file.value, file.flag), `${file.flag} ${file.value}`)
   return undefined
 }
+
+/**
+ * Positional ABI arguments (`calldata encode SIG ARG…`): a word that starts with `[` is a JSON array (an array or a
+ * tuple); any other word is passed as text, which the encoder reads by the parameter's type.
+ */
+export function abiArgs(words: readonly string[]): unknown[] {
+  return words.map((w, i) => (w.trimStart().startsWith('[') ? parseJsonArray(w, `argument ${i + 1}`) : w))
+}

@@ -11,7 +11,7 @@ import type { Balance, ChainAdapter, ChainFamily, OfflineSigner } from './chains
 import type { DaemonContext } from './context.js'
 import type { KdfParams } from './keystore/kdf-params.js'
 import type { EffectiveNetwork } from './network-types.js'
-import type { KillSwitchState, SubmitInput, TestResult } from './pipeline/facade-types.js'
+import type { KillSwitchState, SpendView, SubmitInput, TestResult } from './pipeline/facade-types.js'
 import type { RequestRow } from './store/request-types.js'
 
 /** The daemon's SQLite database (better-sqlite3). */
@@ -96,6 +96,8 @@ export interface PipelinePort {
   killSwitch(): KillSwitchState
   setKillSwitch(on: boolean, actor: string, reason: string | null): KillSwitchState
   wait(id: string, timeoutMs: number): Promise<RequestRow>
+  /** What `walletId` has used of its limits on `network` now, read from the spend ledger the decisions reserve in. */
+  spendView(walletId: string, network: string): SpendView
 }
 
 /**

@@ -70,23 +70,52 @@ export interface ConnectOptions {
   token: string
   tokenFile?: string | undefined
   includeToken: boolean
+  /** A wallet and network to show in the snippets (the session's first wallet); placeholders without them. */
+  wallet?: string | undefined
+  network?: string | undefined
 }
 
-/** The MCP client entry and the SDK lines, naming the token's file (or variable), or the token itself when asked. */
+/**
+ * The MCP client entry, the TypeScript and Python SDK lines and the CLI lines, all reading the token from the
+ * environment: WAIAAS_SESSION_TOKEN_FILE (the file `--out` wrote) or, with includeToken, WAIAAS_SESSION_TOKEN, whose
+ * value appears once, in the one line that sets it; every snippet after it names the variable, never the value.
+ */
 export function connectText(o: ConnectOptions): string {
-  const env: Record<string, string> = o.includeToken ? { WAIAAS_SESSION_TOKEN: o.token } : { WAIAAS_SESSION_TOKEN_FILE: o.tokenFile ?? '<path of the session token file>' }
-  const mcp = { mcpServers: { waiaas: { command: 'waiaas', args: ['mcp'], env } } }
-  const tokenLine = o.includeToken ? `WAIAAS_SESSION_TOKEN=${o.token}` : `WAIAAS_SESSION_TOKEN_FILE=${o.tokenFile ?? '<path of the session token file>'}`
+  const file = o.tokenFile ?? '<path of the session token file>'
+  const variable = o.includeToken ? 'WAIAAS_SESSION_TOKEN' : 'WAIAAS_SESSION_TOKEN_FILE'
+  const mcp = { mcpServers: { waiaas: { command: 'waiaas', args: ['mcp'], env: { [variable]: o.includeToken ? '${WAIAAS_SESSION_TOKEN}' : file } } } }
+  const wallet = o.wallet ?? '<wallet>'
+  const network = o.network ?? '<network>'
   return [
-    'To connect over MCP (Claude Desktop, Claude Code, Cursor), the client entry:',
+    o.includeToken
+      ? 'The session token goes in the environment of the agent\'s process (it is a secret; set it once, nowhere else):'
+      : 'The session token is in a file (mode 0600); the agent\'s process names it in its environment:',
+    '```sh',
+    `export ${variable}=${o.includeToken ? o.token : file}`,
+    '```',
+    'To connect over MCP (Claude Desktop, Claude Code, Cursor), the client entry' +
+      (o.includeToken ? ' (Claude Code expands ${WAIAAS_SESSION_TOKEN} from its environment; a client that does not, needs the value there):' : ':'),
     '```json',
     JSON.stringify(mcp, null, 2),
     '```',
-    'From a shell or a program, with the CLI (every command takes --json):',
+    `From TypeScript (\`npm install waiaas\`; the client reads ${variable} and finds the daemon's socket as the CLI does):`,
+    '```ts',
+    "import { Waiaas, WaiaasError } from 'waiaas/sdk'",
+    'const client = new Waiaas()',
+    `const req = await client.tx.send({ wallet: '${wallet}', network: '${network}', to: '<address>', amount: '0.01' })`,
+    'const done = await client.tx.wait({ id: req.id, timeoutMs: 120_000 }) // waits through DELAY and APPROVAL',
+    '```',
+    `From Python (\`pip install ./python\` from the waiaas package, standard library only; it reads ${variable} too):`,
+    '```python',
+    'from waiaas import Waiaas, WaiaasError',
+    'with Waiaas() as client:',
+    `    req = client.tx.send(wallet="${wallet}", network="${network}", to="<address>", amount="0.01")`,
+    '    done = client.tx.wait(id=req["id"], timeoutMs=120000)',
+    '```',
+    'From a shell, with the CLI (every command takes --json):',
     '```sh',
-    `export ${tokenLine}`,
-    'waiaas balance --wallet <wallet> --network <network> --json',
-    'waiaas send --wallet <wallet> --network <network> --to <address> --amount 0.01 --json',
+    `waiaas balance --wallet ${wallet} --network ${network} --json`,
+    `waiaas send --wallet ${wallet} --network ${network} --to <address> --amount 0.01 --json`,
     '```',
   ].join('\n')
 }

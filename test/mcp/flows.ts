@@ -104,6 +104,8 @@ export const ANNOTATIONS: Record<string, Record<string, boolean>> = {
   network_list: READ_LOCAL,
   session_renew: OWN_STATE,
   session_whoami: READ_LOCAL,
+  session_info: READ_LOCAL,
+  incoming_summary: READ_LOCAL,
   incoming_list: READ_LOCAL,
   token_list: READ_LOCAL,
   token_resolve: READ_LOCAL,

@@ -18,8 +18,8 @@ const without = (out: readonly string[]): string[] => ALL.filter((m) => !out.inc
 const SOCKET_ONLY = ['plugin.disable', 'plugin.enable', 'system.hello', 'system.shutdown', 'vault.init']
 
 const MCP = [
-  'balance.get', 'calldata.encode', 'incoming.list', 'killswitch.status', 'network.list', 'policy.add', 'policy.list', 'policy.show', 'policy.test',
-  'session.renew', 'session.whoami', 'sign.message', 'sign.tx', 'sign.typedData', 'system.status', 'token.list', 'token.resolve', 'tx.call', 'tx.cancel', 'tx.list',
+  'balance.get', 'calldata.encode', 'incoming.list', 'incoming.summary', 'killswitch.status', 'network.list', 'policy.add', 'policy.list', 'policy.show', 'policy.test',
+  'session.info', 'session.renew', 'session.whoami', 'sign.message', 'sign.tx', 'sign.typedData', 'system.status', 'token.list', 'token.resolve', 'tx.call', 'tx.cancel', 'tx.list',
   'tx.send', 'tx.sendBatch', 'tx.show', 'tx.simulate', 'tx.tokenApprove', 'tx.wait', 'wallet.list', 'wallet.show',
 ]
 
@@ -28,7 +28,7 @@ describe('transport exposure', () => {
     const rest = [...new Set(restRoutes().filter((r) => !r.alias).map((r) => r.method))].sort()
     expect(rest).toEqual(without(SOCKET_ONLY))
     expect([...methodsOn('rest')].sort()).toEqual(without(SOCKET_ONLY))
-    expect(ALL.length).toBe(78)
+    expect(ALL.length).toBe(80)
   })
 
   it('the socket serves every method (the CLI calls them all)', () => {

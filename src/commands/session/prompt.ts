@@ -11,9 +11,10 @@ export default class SessionPrompt extends BaseCommand<typeof SessionPrompt> {
   static override summary = 'Create an agent session and print a ready system prompt for the agent'
   static override description =
     'Creates a session as `session create` does, then prints a system prompt for the agent: its wallets and networks, its ' +
-    'limits and the policies that apply in words, what each tier (instant, delay, approval, deny) looks like, and the MCP ' +
-    'entry or CLI lines to connect. The prompt holds no secret unless --include-token: it names the token file (--out) ' +
-    'or, without one, the token is shown once after the prompt, outside it.'
+    'limits and the policies that apply in words, what each tier (instant, delay, approval, deny) looks like, and how to ' +
+    'connect: the MCP client entry, TypeScript and Python SDK lines and CLI lines, each reading the token from the ' +
+    'environment. The prompt holds no secret unless --include-token (then the token appears once, in the line that sets ' +
+    'WAIAAS_SESSION_TOKEN): it names the token file (--out) or, without one, the token is shown once after the prompt, outside it.'
   static override examples = [
     '<%= config.bin %> session prompt --wallet treasury --ttl 8h --out ./agent.token > agent-prompt.md',
     '<%= config.bin %> session prompt --wallet hot --methods read,send --limit-usd-per-day 50 --include-token',
@@ -32,7 +33,8 @@ export default class SessionPrompt extends BaseCommand<typeof SessionPrompt> {
     // The policies as the session itself sees them: the daemon's own scoping decides what the prompt may say.
     const { policies } = await (await this.daemon()).call('policy.list', {}, { token: created.token })
     if (f.out !== undefined) writeSecretFile(f.out, `${created.token}\n`)
-    const prompt = systemPromptText(created.session, policies, { token: created.token, tokenFile: f.out, includeToken: f['include-token'] })
+    const wallet = created.session.wallets[0]?.name
+    const prompt = systemPromptText(created.session, policies, { token: created.token, tokenFile: f.out, includeToken: f['include-token'], wallet })
     if (f.out !== undefined) return { session: created.session, prompt, tokenFile: f.out }
     return { session: created.session, prompt, token: created.token }
   }

@@ -1,9 +1,10 @@
 import { formatAmount, parseAmount } from '../../lib/amounts.js'
+import { DURATIONS, parseDuration } from '../../lib/durations.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { assertFamily, resolveNetwork } from '../../lib/networks.js'
 import type { Handler } from '../context.js'
 import { effectiveNetwork } from '../networks.js'
-import { listIncoming, type IncomingRow } from '../store/incoming.js'
+import { eachIncoming, listIncoming, type IncomingRow } from '../store/incoming.js'
 import { listLowBalance, setLowBalance as storeLowBalance, setWatched } from '../store/monitor-settings.js'
 import { findWallet, listWallets } from '../store/wallets.js'
 
@@ -47,6 +48,75 @@ export const list: Handler<'incoming.list'> = (ctx, p, caller) => {
       block: r.block,
       blockTime: iso(r.blockTime),
       detectedAt: new Date(r.detectedAt).toISOString(),
+    })),
+  }
+}
+
+/** The start of a summary's period: an ISO time, or a duration back from `now`. */
+function periodStart(since: string, now: number): number {
+  if (/^\d{4}-\d{2}-\d{2}/.test(since)) return parseSince(since)
+  return now - parseDuration(since, { ...DURATIONS.since, field: 'since' }) * 1000
+}
+
+const brief = (r: IncomingRow) => ({
+  amount: r.decimals === null ? null : formatAmount(r.amount, r.decimals),
+  raw: r.amount.toString(),
+  from: r.from,
+  tx: r.tx,
+  detectedAt: new Date(r.detectedAt).toISOString(),
+})
+
+export const summary: Handler<'incoming.summary'> = (ctx, p, caller) => {
+  const now = ctx.now()
+  const since = periodStart(p.since, now)
+  const walletId = p.wallet === undefined ? undefined : findWallet(ctx.db, p.wallet).id
+  const groups = new Map<string, Map<string, { first: IncomingRow; count: number; total: bigint; largest: IncomingRow; latest: IncomingRow }>>()
+  let count = 0
+  for (const r of eachIncoming(ctx.db, {
+    since,
+    ...(walletId !== undefined ? { walletId } : {}),
+    // A session without a wallet named sees its own wallets' transfers only.
+    ...(caller.session !== undefined ? { walletIds: caller.session.walletIds } : {}),
+    ...(p.network !== undefined ? { network: resolveNetwork(p.network).id } : {}),
+  })) {
+    if (r.detectedAt > now) continue
+    count += 1
+    let assets = groups.get(r.walletId)
+    if (assets === undefined) groups.set(r.walletId, (assets = new Map()))
+    const key = `${r.network}|${r.asset}`
+    const g = assets.get(key)
+    // Rows come oldest first, so the last seen is the latest; the first of equal amounts stays the largest.
+    if (g === undefined) assets.set(key, { first: r, count: 1, total: r.amount, largest: r, latest: r })
+    else {
+      g.count += 1
+      g.total += r.amount
+      if (r.amount > g.largest.amount) g.largest = r
+      g.latest = r
+    }
+  }
+  const names = new Map(listWallets(ctx.db).map((w) => [w.id, w.name]))
+  return {
+    since: new Date(since).toISOString(),
+    until: new Date(now).toISOString(),
+    count,
+    wallets: [...groups].map(([id, assets]) => ({
+      walletId: id,
+      walletName: names.get(id) ?? null,
+      assets: [...assets.values()].map((g) => {
+        // The decimals of the latest report (a token's decimals learnt later fill in earlier unknowns).
+        const decimals = g.latest.decimals ?? g.first.decimals
+        return {
+          network: g.first.network,
+          asset: g.first.asset,
+          symbol: g.latest.symbol ?? g.first.symbol,
+          decimals,
+          count: g.count,
+          total: decimals === null ? null : formatAmount(g.total, decimals),
+          totalRaw: g.total.toString(),
+          largest: brief(g.largest),
+          latest: brief(g.latest),
+        }
+      }),
     })),
   }
 }

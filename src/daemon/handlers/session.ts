@@ -9,6 +9,7 @@ import type { DaemonContext, Handler } from '../context.js'
 import { appendAudit } from '../store/audit.js'
 import { getSession, insertSession, listSessions, renewSession, revokeSession, type SessionRow } from '../store/sessions.js'
 import { inTransaction } from '../store/statements.js'
+import { sessionInfo } from '../session-info.js'
 import { walletSummary } from '../store/wallet-summary.js'
 import { findWallet } from '../store/wallets.js'
 
@@ -99,4 +100,15 @@ export const renew: Handler<'session.renew'> = (ctx, p, caller) => {
 export const whoami: Handler<'session.whoami'> = (ctx, _p, caller) => {
   if (caller.session === undefined) throw new WaiaasError('INPUT_INVALID', 'session.whoami answers for a session token; the operator has no session')
   return sessionView(ctx, getSession(ctx.db, caller.session.id))
+}
+
+/** This session's view with what is left of its limits; the operator names the session to see what its agent sees. */
+export const info: Handler<'session.info'> = (ctx, p, caller) => {
+  const own = caller.session
+  if (own !== undefined && p.id !== undefined && p.id !== own.id) {
+    throw new WaiaasError('SESSION_SCOPE', 'A session may describe only itself', { details: { id: p.id } })
+  }
+  const id = own?.id ?? p.id
+  if (id === undefined) throw new WaiaasError('INPUT_INVALID', 'Give the id of the session to describe', { details: { field: 'id' }, hint: 'List sessions with `waiaas session list`.' })
+  return sessionInfo(ctx, getSession(ctx.db, id), p.network)
 }

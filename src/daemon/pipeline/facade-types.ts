@@ -3,7 +3,7 @@
  * them without loading the pipeline.
  */
 import type { SignMessageFormat } from '../../lib/contract/index.js'
-import type { Decision } from '../../lib/policy-types/model.js'
+import type { Decision, PolicyFacts, WindowName } from '../../lib/policy-types/model.js'
 
 /** How a message is framed before it is signed (see policy/message-guard.ts). */
 type MessageFormat = SignMessageFormat
@@ -48,4 +48,25 @@ export interface KillSwitchState {
   since: string | null
   actor: string | null
   reason: string | null
+}
+
+/** The first and last hour (ms since the epoch / 1 h) holding a counted amount. */
+export interface HourSpan {
+  first: number
+  last: number
+}
+
+/** The spend ledger's amounts (PolicyFacts['spent']), each as the hours of its oldest and newest counted spend (null: none). */
+export interface SpentHours {
+  usdMicros: HourSpan | null
+  native: HourSpan | null
+  nativeClass: HourSpan | null
+  tokens: Record<string, HourSpan>
+}
+
+/** What a wallet has used of its limits on a network now: the facts the rules would judge a request on, and when each window's counted spend leaves it. */
+export interface SpendView {
+  now: number
+  facts: PolicyFacts
+  hours: Record<WindowName, SpentHours>
 }

@@ -17,6 +17,7 @@ import type { Db } from '../store/db.js'
 import { acceptedTimesSince, type ReservedAmount } from '../store/requests.js'
 import { spendHoursSince, spendKeys, type Sums } from '../store/spend-hours.js'
 import { WINDOWS, type PolicyFacts, type WindowName } from '../policy/types.js'
+import type { HourSpan, SpentHours } from './facade-types.js'
 
 const HOUR = 3_600_000
 const WINDOW_NAMES = Object.keys(WINDOWS) as WindowName[]
@@ -60,6 +61,20 @@ function entryKeys(e: SpendEntry): [string, bigint][] {
   return spendKeys(e.network, e.usdMicros, e.amounts)
 }
 
+/** One set of sums as the rules read it for `network`: USD, native here, native of its asset class, tokens here. */
+function classify(sums: Sums, network: string): PolicyFacts['spent'][WindowName] {
+  const prefix = `${network}|`
+  const cls = classOf(network)
+  const tokens: Record<string, bigint> = {}
+  let nativeClass = 0n
+  for (const [key, v] of sums) {
+    if (key.endsWith(NATIVE_SUFFIX)) {
+      if (classOf(key.slice(0, -NATIVE_SUFFIX.length)) === cls) nativeClass += v
+    } else if (key.startsWith(prefix)) tokens[key.slice(prefix.length)] = v
+  }
+  return { usdMicros: sums.get(USD) ?? 0n, native: sums.get(`${prefix}native`) ?? 0n, nativeClass, tokens }
+}
+
 export class SpendLedger {
   private readonly wallets = new Map<string, WalletLedger>()
 
@@ -71,19 +86,30 @@ export class SpendLedger {
    */
   spent(walletId: string, network: string, now: number): PolicyFacts['spent'] {
     const w = this.wallet(walletId, now)
-    const prefix = `${network}|`
-    const cls = classOf(network)
     const out = {} as PolicyFacts['spent']
+    for (const name of WINDOW_NAMES) out[name] = classify(w.totals[name], network)
+    return out
+  }
+
+  /**
+   * Per window, the hours (bucket numbers, ms / 1 h) of the oldest and newest spend still counted in each of `spent`'s
+   * amounts, from the same buckets: a bucket `h` leaves a window of `H` hours at the start of hour `h + H + 1`.
+   */
+  spentHours(walletId: string, network: string, now: number): Record<WindowName, SpentHours> {
+    const w = this.wallet(walletId, now)
+    const out = {} as Record<WindowName, SpentHours>
     for (const name of WINDOW_NAMES) {
-      const sums = w.totals[name]
-      const tokens: Record<string, bigint> = {}
-      let nativeClass = 0n
-      for (const [key, v] of sums) {
-        if (key.endsWith(NATIVE_SUFFIX)) {
-          if (classOf(key.slice(0, -NATIVE_SUFFIX.length)) === cls) nativeClass += v
-        } else if (key.startsWith(prefix)) tokens[key.slice(prefix.length)] = v
+      const span: SpentHours = { usdMicros: null, native: null, nativeClass: null, tokens: {} }
+      const widen = (cur: HourSpan | null, h: number): HourSpan => (cur === null ? { first: h, last: h } : { first: Math.min(cur.first, h), last: Math.max(cur.last, h) })
+      for (const [h, sums] of w.buckets) {
+        if (h < w.hour - WINDOW_HOURS[name] || h > w.hour) continue
+        const c = classify(sums, network)
+        if (c.usdMicros > 0n) span.usdMicros = widen(span.usdMicros, h)
+        if (c.native > 0n) span.native = widen(span.native, h)
+        if (c.nativeClass > 0n) span.nativeClass = widen(span.nativeClass, h)
+        for (const [t, v] of Object.entries(c.tokens)) if (v > 0n) span.tokens[t] = widen(span.tokens[t] ?? null, h)
       }
-      out[name] = { usdMicros: sums.get(USD) ?? 0n, native: sums.get(`${prefix}native`) ?? 0n, nativeClass, tokens }
+      out[name] = span
     }
     return out
   }

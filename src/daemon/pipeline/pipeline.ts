@@ -19,6 +19,7 @@ import type { PolicyFacts } from '../policy/types.js'
 import type { PipelinePort } from '../ports.js'
 import type { RequestRow } from '../store/requests.js'
 import type { KillSwitchState, PipelineCtx, PipelineEnv, PipelineOptions } from './context.js'
+import type { SpendView } from './facade-types.js'
 import { facts } from './decide.js'
 import { execute } from './execute.js'
 import { GroupCommit } from './group-commit.js'
@@ -151,6 +152,12 @@ export class Pipeline implements PipelinePort {
     if (this.ctx.stopped) return Promise.resolve()
     this.ticking ??= sweep(this.ctx).finally(() => (this.ticking = undefined))
     return this.ticking
+  }
+
+  /** What a wallet has used of its limits on a network now: the decision's own facts, and when its windows' spend leaves them. */
+  spendView(walletId: string, network: string): SpendView {
+    const now = this.ctx.now()
+    return { now, facts: facts(this.ctx, walletId, network, now), hours: this.ledger.spentHours(walletId, network, now) }
   }
 
   /** The facts the rules judge a wallet's request on (for bench/policy.js, which times them). */

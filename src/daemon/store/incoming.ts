@@ -168,8 +168,8 @@ export interface IncomingQuery {
   limit: number
 }
 
-/** Recorded transfers, newest first (by detection, then block). */
-export function listIncoming(db: Db, q: IncomingQuery): IncomingRow[] {
+/** The WHERE clause and its arguments of a query; null when it can match nothing (no wallets). */
+function whereOf(q: Omit<IncomingQuery, 'limit'>): { sql: string; args: unknown[] } | null {
   const where: string[] = []
   const args: unknown[] = []
   if (q.walletId !== undefined) {
@@ -177,7 +177,7 @@ export function listIncoming(db: Db, q: IncomingQuery): IncomingRow[] {
     args.push(q.walletId)
   }
   if (q.walletIds !== undefined) {
-    if (q.walletIds.length === 0) return []
+    if (q.walletIds.length === 0) return null
     where.push(`wallet_id IN (${q.walletIds.map(() => '?').join(', ')})`)
     args.push(...q.walletIds)
   }
@@ -189,9 +189,22 @@ export function listIncoming(db: Db, q: IncomingQuery): IncomingRow[] {
     where.push('detected_at >= ?')
     args.push(q.since)
   }
-  const sql = `SELECT * FROM incoming ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY detected_at DESC, block DESC, idx DESC LIMIT ?`
+  return { sql: where.length > 0 ? `WHERE ${where.join(' AND ')}` : '', args }
+}
+
+/** Recorded transfers, newest first (by detection, then block). */
+export function listIncoming(db: Db, q: IncomingQuery): IncomingRow[] {
+  const w = whereOf(q)
+  if (w === null) return []
   return db
-    .prepare<unknown[], DbIncoming>(sql)
-    .all(...args, q.limit)
+    .prepare<unknown[], DbIncoming>(`SELECT * FROM incoming ${w.sql} ORDER BY detected_at DESC, block DESC, idx DESC LIMIT ?`)
+    .all(...w.args, q.limit)
     .map(toRow)
+}
+
+/** Every recorded transfer matching `q` (no limit), oldest first, one at a time: for summaries over a period. */
+export function* eachIncoming(db: Db, q: Omit<IncomingQuery, 'limit'>): Generator<IncomingRow> {
+  const w = whereOf(q)
+  if (w === null) return
+  for (const r of db.prepare<unknown[], DbIncoming>(`SELECT * FROM incoming ${w.sql} ORDER BY detected_at, block, idx`).iterate(...w.args)) yield toRow(r)
 }

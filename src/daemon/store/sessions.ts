@@ -141,5 +141,15 @@ export function sessionSpendSince(db: Db, actor: string, since: number): { micro
   return { micros: BigInt(r?.total ?? '0'), unpriced: r?.unpriced ?? 0 }
 }
 
+/** The accepted times of the oldest and newest counted, priced request of `actor` since `since` (null: none). */
+export function sessionSpendTimes(db: Db, actor: string, since: number): { first: number; last: number } | null {
+  const r = prepared<[string, number], { first: number | null; last: number | null }>(
+    db,
+    `SELECT min(accepted_at) AS first, max(accepted_at) AS last
+     FROM requests INDEXED BY requests_actor_time WHERE actor = ? AND counted = 1 AND accepted_at >= ? AND usd_micros > 0`,
+  ).get(actor, since)
+  return r?.first == null || r.last == null ? null : { first: r.first, last: r.last }
+}
+
 /** The audit/request actor name of a session. */
 export const sessionActor = (id: string): string => `session:${id}`

@@ -2,6 +2,15 @@
 import { z } from 'zod'
 import { def, walletRef, isoTime, networkRef, amountText, listLimit, type MethodDef } from './common.js'
 
+/** One transfer in a summary: its amount, sender, transaction and when it was found. */
+const incomingBrief = z.object({
+  amount: z.string().nullable(),
+  raw: z.string(),
+  from: z.string().nullable(),
+  tx: z.string(),
+  detectedAt: isoTime,
+})
+
 /** The `incoming.*` methods. */
 export const incomingMethods = {
   'incoming.list': def({
@@ -36,6 +45,51 @@ export const incomingMethods = {
           block: z.number().int(),
           blockTime: isoTime.nullable(),
           detectedAt: isoTime,
+        }),
+      ),
+    }),
+    errors: ['WALLET_NOT_FOUND', 'NETWORK_UNKNOWN', 'INPUT_INVALID'],
+    session: { permission: 'read', wallet: 'filter' },
+    readOnly: true,
+  }),
+  'incoming.summary': def({
+    summary:
+      "A summary of the incoming transfers the monitor found over a period: per wallet and asset, how many, their total, the largest and the latest. A session sees its own wallets only.",
+    role: 'public',
+    input: z.object({
+      wallet: walletRef.optional().describe('Only the transfers to this wallet (id or name)'),
+      network: networkRef.optional().describe('Only the transfers on this network (a CAIP-2 id or an alias)'),
+      since: z
+        .string()
+        .min(1)
+        .max(64)
+        .default('24h')
+        .describe('The start of the period: a duration back from now such as "30m", "24h" or "7d" (up to 366d), or an ISO 8601 time; default 24h'),
+    }),
+    output: z.object({
+      /** The period: transfers detected at or after `since`, up to `until` (now). */
+      since: isoTime,
+      until: isoTime,
+      count: z.number().int(),
+      wallets: z.array(
+        z.object({
+          walletId: z.string(),
+          walletName: z.string().nullable(),
+          assets: z.array(
+            z.object({
+              network: z.string(),
+              /** 'native', or the token contract (EVM) / mint (Solana). */
+              asset: z.string(),
+              symbol: z.string().nullable(),
+              decimals: z.number().int().nullable(),
+              count: z.number().int(),
+              /** Whole units; null when the decimals are unknown (then see totalRaw). */
+              total: z.string().nullable(),
+              totalRaw: z.string(),
+              largest: incomingBrief,
+              latest: incomingBrief,
+            }),
+          ),
         }),
       ),
     }),

@@ -1,7 +1,8 @@
 /** Agent sessions: scoped, expiring bearer tokens instead of the master password. */
 import { z } from 'zod'
 import { DURATIONS } from '../durations.js'
-import { def, READ_NONE, walletRef, chainSchema, isoTime, amountText, duration, SESSION_PERMISSIONS, type MethodDef } from './common.js'
+import { def, READ_NONE, walletRef, chainSchema, isoTime, amountText, duration, networkRef, SESSION_PERMISSIONS, type MethodDef } from './common.js'
+import { sessionInfoView } from './session-info.js'
 
 export const sessionView = z.object({
   id: z.string(),
@@ -68,6 +69,19 @@ export const sessionMethods = {
     input: z.object({}),
     output: sessionView,
     errors: [],
+    session: READ_NONE,
+    readOnly: true,
+  }),
+  'session.info': def({
+    summary:
+      "This session's own view with what is LEFT of its limits: expiry, permissions, and per wallet and network the SPENDING_LIMIT tiers (in numbers and words), each rolling window's used, remaining and release times, rate limits, pending requests and its own daily USD cap, from the same ledger the decisions reserve in. Never shows another wallet.",
+    role: 'agent',
+    input: z.object({
+      id: z.string().min(1).max(64).optional().describe('The session to describe (the operator names one); a session describes itself without it'),
+      network: networkRef.optional().describe('Only this network (a CAIP-2 id or an alias); else every network the wallets may use that the daemon knows of'),
+    }),
+    output: sessionInfoView,
+    errors: ['SESSION_NOT_FOUND', 'SESSION_SCOPE', 'NETWORK_UNKNOWN'],
     session: READ_NONE,
     readOnly: true,
   }),
