@@ -194,6 +194,9 @@ describe('the event stream, further', () => {
       expect(got.cursor).toBe(got.events.at(-1)?.seq)
       const none = await operator.event.wait({ after: await head(), waitMs: 0 })
       expect(none).toEqual({ events: [], cursor: await head() })
+      // Also a GET with its params in the query string, for a script with curl.
+      const viaGet = await fetch(`${baseUrl}/v1/event/wait?after=${start}&limit=1&waitMs=0`, { headers: { 'x-master-password': PASSWORD } })
+      expect(await viaGet.json()).toEqual({ ok: true, data: { events: [got.events[0]], cursor: start + 1 } })
       const sendOnly = (await t.client.call('session.create', { wallets: ['ev-agent'], permissions: ['send'], name: 'no-read' }, op)).token
       const blind = make('rest', { token: sendOnly })
       const err = await refusal(blind.event.wait({ waitMs: 0 }))
