@@ -26,6 +26,8 @@ class Daemon:
             "WAIAAS_MASTER_PASSWORD_FILE": self.password_file,
             "WAIAAS_TEST_HOOKS": "1",
             "WAIAAS_TEST_KDF": "fast",
+            # Incoming transfers found within a fifth of a second (the event stream's tests wait for one).
+            "WAIAAS_MONITOR_INTERVAL_MS": "200",
             "NO_COLOR": "1",
         })
         self.env = env

@@ -1,5 +1,7 @@
 """The Python SDK against a real daemon and the devnet, over the socket and over REST: send and wait, a denial with
-its code, an approval-tier request awaited until the operator approves, and a session that cannot see another wallet."""
+its code, an approval-tier request awaited until the operator approves, a session that cannot see another wallet, and
+`client.events()`: a session's stream shows its own request approved and a transfer arriving, nothing of another wallet,
+and ends with SESSION_REVOKED when the operator revokes the session."""
 import os
 import subprocess
 import sys
@@ -122,6 +124,83 @@ class AgentTests:
         with self.assertRaises(WaiaasError) as cm:
             self.client.tx.send(wallet="other-b", network="evm-local", to=env["a"]["address"], amount="0.001")
         self.assertEqual(cm.exception.code, "SESSION_SCOPE")
+
+    def operator(self) -> Waiaas:
+        return Waiaas(base_url=env["base_url"], password=PASSWORD) if self.transport == "rest" else env["op"]
+
+    def test_events_show_own_request_and_incoming_never_another_wallet(self) -> None:
+        op = self.operator()
+        start = op.audit.list(limit=1)["entries"][0]["seq"]
+        sent = self.client.tx.send(wallet="agent-a", network="evm-local", to=env["b"]["address"], amount="0.02")
+        self.assertEqual(sent["state"], "awaiting_approval")
+        # Another wallet's request, paying agent-a: agent-a's session sees only the transfer arriving.
+        pay = op.tx.send(wallet="other-b", network="evm-local", to=env["a"]["address"], amount="0.002")
+        op.tx.approve(id=sent["id"])
+
+        def arrived(e: Dict[str, Any]) -> bool:
+            return e["action"] == "incoming.transfer" and e["details"].get("amount") == "2000000000000000"
+
+        seen = []
+        for e in self.client.events(after=start):
+            seen.append(e)
+            if any(x["target"] == sent["id"] and x["action"] == "tx.confirmed" for x in seen) and any(arrived(x) for x in seen):
+                break
+        mine = [e["action"] for e in seen if e["target"] == sent["id"]]
+        for action in ("tx.decision", "tx.approve", "tx.submitted", "tx.confirmed"):
+            self.assertIn(action, mine)
+        self.assertLess(mine.index("tx.approve"), mine.index("tx.confirmed"))
+        approve = next(e for e in seen if e["action"] == "tx.approve")
+        self.assertEqual((approve["actor"], approve["details"]), ("operator", {}))
+        incoming = next(e for e in seen if arrived(e))
+        self.assertEqual(incoming["target"], env["a"]["id"])
+        self.assertEqual(incoming["details"]["from"], env["b"]["address"])
+        for e in seen:
+            self.assertEqual(e["wallet"], env["a"]["id"])
+            self.assertNotEqual(e["target"], pay["id"])
+            self.assertNotIn("hash", e)
+        # The operator, from the same start, sees the other wallet's request too, with the chain hashes.
+        everything = []
+        for e in op.events(after=start):
+            everything.append(e)
+            if any(x["target"] == pay["id"] and x["action"] == "tx.confirmed" for x in everything) and \
+                    any(x["target"] == sent["id"] and x["action"] == "tx.confirmed" for x in everything):
+                break
+        self.assertIn("tx.decision", [e["action"] for e in everything if e["target"] == pay["id"]])
+        self.assertTrue(all(len(e["hash"]) == 64 for e in everything))
+        if op is not env["op"]:
+            op.close()
+
+    def test_events_end_with_session_revoked(self) -> None:
+        op = env["op"]
+        made = op.session.create(wallets=["agent-a"], permissions=["read"], name="py-revoked-" + self.transport)
+        reader = self.agent(token=made["token"])
+        gen = reader.events(after=op.audit.list(limit=1)["entries"][0]["seq"])
+        sent = op.tx.send(wallet="agent-a", network="evm-local", to=env["b"]["address"], amount="0.001")
+        # Read until the request is confirmed: the stream then waits for the next entry.
+        for e in gen:
+            self.assertEqual(e["target"], sent["id"])
+            if e["action"] == "tx.confirmed":
+                break
+        result: Dict[str, Any] = {}
+
+        def pull() -> None:
+            try:
+                result["event"] = next(gen)
+            except WaiaasError as err:
+                result["err"] = err
+
+        t = threading.Thread(target=pull)
+        t.start()
+        op.session.revoke(id=made["session"]["id"])
+        t.join(30)
+        self.assertFalse(t.is_alive())
+        self.assertNotIn("event", result)
+        self.assertEqual(result["err"].code, "SESSION_REVOKED")
+        self.assertEqual(result["err"].details["session"], made["session"]["id"])
+        with self.assertRaises(WaiaasError) as cm:
+            next(reader.events())
+        self.assertEqual(cm.exception.code, "SESSION_REVOKED")
+        reader.close()
 
     def test_operator_method_refused_to_a_session(self) -> None:
         with self.assertRaises(WaiaasError) as cm:

@@ -135,6 +135,7 @@ METHODS = {
     "devnet.start": ("socket,rest", "operator", ()),
     "devnet.status": ("socket,rest", "public", ()),
     "devnet.stop": ("socket,rest", "operator", ()),
+    "event.wait": ("socket,rest", "public", ()),
     "incoming.list": ("socket,rest,mcp", "public", ()),
     "incoming.setLowBalance": ("socket,rest", "operator", ("wallet", "network", "threshold", )),
     "incoming.status": ("socket,rest", "public", ()),
@@ -323,6 +324,19 @@ DevnetStopOutput = TypedDict("DevnetStopOutput", {
     "running": bool,  # required
     "evm": Optional[Dict[str, Any]],  # required
     "solana": Optional[Dict[str, Any]],  # required
+}, total=False)
+
+#: Input of `event.wait`.
+EventWaitInput = TypedDict("EventWaitInput", {
+    "after": int,
+    "limit": int,
+    "waitMs": int,
+}, total=False)
+
+#: Result of `event.wait`.
+EventWaitOutput = TypedDict("EventWaitOutput", {
+    "events": List[Dict[str, Any]],  # required
+    "cursor": int,  # required
 }, total=False)
 
 #: Input of `incoming.list`.
@@ -1735,6 +1749,13 @@ class DevnetApi(Namespace):
         """Stop the local playground and discard its chains' state (the next start is a new chain)."""
         return self._call("devnet.stop", params, fields)
 
+class EventApi(Namespace):
+    """The `event.*` methods."""
+
+    def wait(self, params: Optional[EventWaitInput] = None, **fields: Any) -> EventWaitOutput:
+        """The next events after a seq, waiting up to waitMs for one: audit entries for the operator; for an agent session, its own wallets' request state changes and incoming transfers. Pass the returned cursor as `after` to go on."""
+        return self._call("event.wait", params, fields)
+
 class IncomingApi(Namespace):
     """The `incoming.*` methods."""
 
@@ -2063,6 +2084,7 @@ class Namespaces:
     balance: BalanceApi
     calldata: CalldataApi
     devnet: DevnetApi
+    event: EventApi
     incoming: IncomingApi
     killswitch: KillswitchApi
     network: NetworkApi
@@ -2085,6 +2107,7 @@ NAMESPACES = {
     "balance": BalanceApi,
     "calldata": CalldataApi,
     "devnet": DevnetApi,
+    "event": EventApi,
     "incoming": IncomingApi,
     "killswitch": KillswitchApi,
     "network": NetworkApi,

@@ -3,10 +3,11 @@ token or the master password), and the contract's namespaces as attributes (`cli
 import hashlib
 import os
 import tempfile
-from typing import Any, Dict, Mapping, Optional, Union
+from typing import Any, Callable, Dict, Iterator, Mapping, Optional, Tuple, Union
 
 from ._generated import METHODS, NAMESPACES, Namespaces
 from .errors import WaiaasError
+from .events import MAX_WAIT_MS, Event, follow
 from .transport import RestTransport, SocketTransport
 
 #: Unix socket paths are limited to 108 bytes on Linux and 104 on macOS (the daemon's own limit).
@@ -78,6 +79,30 @@ class Waiaas(Namespaces):
             raise WaiaasError("INPUT_INVALID", "{} is not offered over {}".format(method, self.transport),
                               {"method": method, "transports": entry[0].split(",")}, "Use the socket transport for this method")
         return self._transport.call(method, dict(params or {}), self._auth or None)
+
+    def events(self, after: Optional[int] = None, wait_ms: int = 25000, limit: int = 100) -> Iterator[Event]:
+        """The daemon's event stream, over either transport: for an agent session, its own wallets' request state
+        changes and incoming transfers; for the operator, every audit entry. Starts after the audit seq `after`
+        (absent: with what comes next). Each `event.wait` call waits up to `wait_ms` on the daemon, then asks again.
+
+            for e in client.events():
+                if e["target"] == req["id"] and e["action"] == "tx.confirmed":
+                    break   # leaving the loop closes the stream's connection
+
+        Raises `WaiaasError` when the session is revoked or expires (`SESSION_REVOKED`, `SESSION_EXPIRED`)."""
+        if not 0 <= wait_ms <= MAX_WAIT_MS:
+            raise WaiaasError("INPUT_INVALID", "wait_ms must be from 0 to {}".format(MAX_WAIT_MS),
+                              {"issues": [{"path": "wait_ms", "message": "out of range"}]})
+        auth = self._auth or None
+        transport = self._transport
+
+        def connect() -> Tuple[Callable[[Dict[str, Any]], Any], Callable[[], None]]:
+            if isinstance(transport, SocketTransport):
+                own = SocketTransport(transport.path)  # its own connection: a waiting call holds up no other
+                return (lambda p: own.call("event.wait", p, auth)), own.close
+            return (lambda p: transport.call("event.wait", p, auth)), (lambda: None)
+
+        return follow(connect, after, wait_ms, limit)
 
     def close(self) -> None:
         self._transport.close()

@@ -13,12 +13,12 @@ from .errors import WaiaasError
 VERSION = "0.1.0"
 #: Responses may be larger than requests (listings), never unbounded; the CLI's limit.
 MAX_RESPONSE_BYTES = 16 * 1024 * 1024
-#: Seconds a call may take beyond the wait it asks for (`tx.wait`'s `timeoutMs`).
+#: Seconds a call may take beyond the wait it asks for (`tx.wait`'s `timeoutMs`, `event.wait`'s `waitMs`).
 CALL_SLACK_S = 30.0
 
 
 def _call_timeout(params: Dict[str, Any]) -> float:
-    ms = params.get("timeoutMs")
+    ms = params.get("timeoutMs", params.get("waitMs"))
     return CALL_SLACK_S + (ms / 1000.0 if isinstance(ms, (int, float)) else 30.0)
 
 

@@ -70,6 +70,8 @@ export interface Caller {
   session?: SessionRow
   /** Where the call came from, as the password throttle counts it: `socket`, or `http:<address>`. */
   source?: string
+  /** Aborts when nobody will read the answer any more (the client left, or the server is closing): a call that waits stops. */
+  signal?: AbortSignal
 }
 
 /** A contract method's implementation: transport-free, validated params in, a value matching the output schema out. */

@@ -72,7 +72,8 @@ function unknownFields(schema: z.ZodType, params: unknown): string[] {
 /**
  * Runs one call. Every failure comes back as a WaiaasError with a stable code. `peer` is the HTTP client's address
  * (its failed passwords are throttled apart from the socket's). `admin`: the HTTP server found a live admin session
- * cookie (src/daemon/plugins/admin.ts) and no other credential, so the caller is the operator.
+ * cookie (src/daemon/plugins/admin.ts) and no other credential, so the caller is the operator. `signal`: aborts when
+ * the transport will not deliver the answer (its client left, or it is closing), so a call that waits ends.
  */
 export async function dispatch(
   ctx: DaemonContext,
@@ -82,6 +83,7 @@ export async function dispatch(
   transport: Transport = 'socket',
   peer?: string,
   admin = false,
+  signal?: AbortSignal,
 ): Promise<unknown> {
   // Over HTTP the plugins route only what the contract exposes on REST or MCP; the socket checks its own column here.
   if (!Object.hasOwn(contract, method) || (transport === 'socket' && !exposes(contract[method as MethodName], 'socket'))) {
@@ -91,6 +93,7 @@ export async function dispatch(
   const def: MethodDef = contract[name]
   // Who is asking comes before what is asked: a caller without the right credential learns nothing about the params.
   const caller = await authorise(ctx, name, def, auth, transport, sourceOf(transport, peer), admin)
+  if (signal !== undefined) caller.signal = signal
   try {
     const unknown = unknownFields(def.input, rawParams)
     const parsed = def.input.safeParse(rawParams ?? {})

@@ -44,14 +44,16 @@ export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: nu
   // Known without awaiting once settled: a call after start-up costs no extra microtask.
   let started = opts.ready === undefined
   void opts.ready?.then(() => (started = true))
-  const sockets = new Set<net.Socket>()
+  /** Each open connection, with what aborts its calls that wait (event.wait) when it closes or the server does. */
+  const sockets = new Map<net.Socket, AbortController>()
   let inflight = 0
   let idle: (() => void) | undefined
   let closing: Promise<void> | undefined
 
   const server = net.createServer((socket) => {
     if (closing !== undefined) return void socket.destroy()
-    sockets.add(socket)
+    const gone = new AbortController()
+    sockets.set(socket, gone)
     let greeted = false
     // Frames of one connection are handled in order, so the handshake always completes before what follows it.
     let chain: Promise<void> = Promise.resolve()
@@ -77,7 +79,7 @@ export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: nu
       inflight++
       try {
         if (!started) await opts.ready
-        const result = await dispatch(ctx, req.method, req.params, readAuth(req.auth))
+        const result = await dispatch(ctx, req.method, req.params, readAuth(req.auth), 'socket', undefined, false, gone.signal)
         if (req.method === 'system.hello') greeted = true
         send({ jsonrpc: '2.0', id, result })
         log.debug('call', { method: req.method, ms: +(performance.now() - t0).toFixed(2) })
@@ -104,16 +106,21 @@ export function createSocketServer(ctx: DaemonContext, opts: { maxFrameBytes: nu
     )
     socket.on('data', (chunk: Buffer) => reader.push(chunk))
     socket.on('error', (err) => log.debug('connection error', { error: err.message }))
-    socket.on('close', () => sockets.delete(socket))
+    socket.on('close', () => {
+      gone.abort()
+      sockets.delete(socket)
+    })
   })
 
   const close = (): Promise<void> => {
     closing ??= (async () => {
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
+      // Calls that wait for events answer now rather than holding up the drain.
+      for (const gone of sockets.values()) gone.abort()
       if (inflight > 0) {
         await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, 10_000).unref())])
       }
-      for (const s of sockets) {
+      for (const s of sockets.keys()) {
         s.end()
         setTimeout(() => s.destroy(), 500).unref()
       }

@@ -19,14 +19,19 @@ const TOUCH_EVERY_MS = 60_000
 export function sessionCaller(ctx: DaemonContext, token: string, now: number = ctx.now()): Caller {
   const session = token.length > 200 ? undefined : findSessionByToken(ctx.db, token)
   if (session === undefined) throw new WaiaasError('SESSION_INVALID', 'The session token is not valid')
+  assertSessionLive(session, now)
+  if (session.lastUsedAt === null || now - session.lastUsedAt >= TOUCH_EVERY_MS) touchSession(ctx.db, session.id, now)
+  return { role: 'agent', actor: sessionActor(session.id), session }
+}
+
+/** SESSION_REVOKED / SESSION_EXPIRED unless the session may still act at `now` (also re-checked by a waiting call). */
+export function assertSessionLive(session: SessionRow, now: number): void {
   if (session.revokedAt !== null) throw new WaiaasError('SESSION_REVOKED', `Session ${session.id} was revoked`, { details: { session: session.id } })
   if (session.expiresAt <= now) {
     throw new WaiaasError('SESSION_EXPIRED', `Session ${session.id} expired at ${new Date(session.expiresAt).toISOString()}`, {
       details: { session: session.id, expiresAt: new Date(session.expiresAt).toISOString() },
     })
   }
-  if (session.lastUsedAt === null || now - session.lastUsedAt >= TOUCH_EVERY_MS) touchSession(ctx.db, session.id, now)
-  return { role: 'agent', actor: sessionActor(session.id), session }
 }
 
 const outOfScope = (what: string, details: Record<string, unknown>): WaiaasError => new WaiaasError('SESSION_SCOPE', what, { details })

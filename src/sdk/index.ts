@@ -7,18 +7,18 @@
  *   const req = await client.tx.send({ wallet: 'agent', to, amount: '0.01' })
  *   await client.tx.wait({ id: req.id })
  */
-import type { AuditEntryOut, Input, MethodName, Namespace, Output } from '../lib/contract/index.js'
+import type { EventEntry, Input, MethodName, Namespace, Output } from '../lib/contract/index.js'
 import type { WireAuth } from '../lib/wire.js'
 import { WaiaasError } from '../lib/errors.js'
 import { resolveCredentials, type CredentialOptions } from './credentials.js'
-import { followEvents, type EventsOptions } from './events.js'
+import { restEvents, socketEvents, type EventsOptions } from './events.js'
 import { SDK_NAMESPACES } from './methods.generated.js'
 import { RestTransport, SocketTransport, socketPathFor, type Transport } from './transports.js'
 
 export { WaiaasError }
 export type { ErrorCode, ErrorPayload } from '../lib/errors.js'
 export type { EventsOptions } from './events.js'
-export type { AuditEntryOut, Input, MethodName, Namespace, Output, TxRequestView, TxState, Wallet, PolicyView, SessionView } from '../lib/contract/index.js'
+export type { AuditEntryOut, EventEntry, SessionEventAction, Input, MethodName, Namespace, Output, TxRequestView, TxState, Wallet, PolicyView, SessionView } from '../lib/contract/index.js'
 
 export interface WaiaasOptions extends CredentialOptions {
   /** The REST plugin's base URL (e.g. `http://127.0.0.1:8787`); absent: the Unix socket. */
@@ -83,19 +83,15 @@ export class Waiaas {
   }
 
   /**
-   * The daemon's event stream (audit entries as they are recorded: request state changes, incoming transfers…), over
-   * the REST plugin (`baseUrl`). The operator only today: a session token gets AUTH_FORBIDDEN.
+   * The daemon's event stream, over either transport: for an agent session, its own wallets' request state changes
+   * and incoming transfers; for the operator, every audit entry. Ends with SESSION_REVOKED / SESSION_EXPIRED when the
+   * session does; breaking out of the loop (or aborting `signal`) closes its connection.
    *
-   *   for await (const e of client.events()) if (e.action === 'tx.confirmed') break
+   *   for await (const e of client.events()) if (e.target === req.id && e.action === 'tx.confirmed') break
    */
-  events(opts: EventsOptions = {}): AsyncGenerator<AuditEntryOut, void, undefined> {
-    if (this.baseUrl === undefined) {
-      throw new WaiaasError('INPUT_INVALID', 'The event stream is served by the REST plugin; this client uses the socket', {
-        details: { field: 'baseUrl', transport: 'socket' },
-        hint: 'Enable it with `waiaas plugin enable rest` and make the client with `new Waiaas({ baseUrl })`.',
-      })
-    }
-    return followEvents(this.baseUrl, this.auth, opts)
+  events(opts: EventsOptions = {}): AsyncGenerator<EventEntry, void, undefined> {
+    if (this.conn instanceof SocketTransport) return socketEvents(this.conn, opts)
+    return restEvents(this.baseUrl ?? '', this.auth, opts)
   }
 
   /** Closes the socket connection (a REST client holds none). */

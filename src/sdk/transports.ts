@@ -57,6 +57,16 @@ export class SocketTransport implements Transport {
     }
   }
 
+  /**
+   * A connection of its own, outside the pool (the event iterator's, so its waiting calls hold up no other call), with
+   * the credential to call with; `close()` of the transport closes it too.
+   */
+  async dedicated(): Promise<{ client: DaemonClient; auth: WireAuth | undefined; release(): void }> {
+    const c = await this.connect()
+    const auth = this.auth.token !== undefined || this.auth.password !== undefined ? this.auth : undefined
+    return { client: c, auth, release: () => this.drop(c) }
+  }
+
   /** Opens a connection and makes the handshake every connection starts with (`system.hello`). */
   private async connect(): Promise<DaemonClient> {
     let c: DaemonClient

@@ -7,7 +7,7 @@
  * or is refused with a documented code other than INTERNAL, and the daemon keeps answering.
  *
  * Left out: the methods that end or lock the session for the calls after them (shutdown, lock, password change and
- * init, kill switch on), start servers or chains (devnet, plugins), or wait on purpose (tx.wait, backups).
+ * init, kill switch on), start servers or chains (devnet, plugins), or wait on purpose (tx.wait, event.wait, backups).
  */
 import { JsonRpcProvider } from 'ethers'
 import fc from 'fast-check'
@@ -21,7 +21,7 @@ import { localChain } from '../helpers/chains.js'
 
 const t = useDaemon({ env: { pipelineTickMs: 50 } })
 const op = { password: PASSWORD }
-const SKIP = new Set<string>(['system.shutdown', 'vault.lock', 'vault.changePassword', 'vault.init', 'killswitch.on', 'devnet.start', 'devnet.fund', 'plugin.enable', 'tx.wait', 'backup.create'])
+const SKIP = new Set<string>(['system.shutdown', 'vault.lock', 'vault.changePassword', 'vault.init', 'killswitch.on', 'devnet.start', 'devnet.fund', 'plugin.enable', 'tx.wait', 'event.wait', 'backup.create'])
 const RUNS_PER_METHOD = 60
 
 const seenIds = new Set<string>(['01J00000000000000000000000'])

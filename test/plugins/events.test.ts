@@ -1,8 +1,8 @@
 /**
  * GET /v1/events against an in-process daemon with the REST plugin: what a socket call records (a kill switch, an
  * approval and the request it moves to confirmed, the incoming transfer the monitor then finds) reaches an open stream
- * within 2 s, in seq order; a reconnect with Last-Event-ID resumes without a gap or a duplicate; the operator only
- * (no credential 401, an agent session 403); at most 16 streams; a session token never appears; disabling the plugin
+ * within 2 s, in seq order; a reconnect with Last-Event-ID resumes without a gap or a duplicate; no credential 401, a
+ * session without the read permission 403, a reading session its own scope (test/sdk/events.test.ts covers it); at most 16 streams; a session token never appears; disabling the plugin
  * and stopping the daemon end open streams at once instead of waiting out the HTTP drain; an idle stream gets heartbeats.
  */
 import http from 'node:http'
@@ -44,15 +44,19 @@ afterAll(() => {
 })
 
 describe('the event stream', () => {
-  it('refuses a call without a credential (401), an agent session (403) and a start that is not a seq (400)', async () => {
+  it('refuses a call without a credential (401), a session without the read permission (403) and a start that is not a seq (400); serves a reading session', async () => {
     const none = await sse('/v1/events', {})
     expect(none.status).toBe(401)
     expect((await bodyOf(none)).error.code).toBe('AUTH_REQUIRED')
     await t.client.call('wallet.create', { chain: 'evm', name: 'agent' }, op)
+    const { token: sendOnly } = await t.client.call('session.create', { wallets: ['agent'], permissions: ['send'] }, op)
+    const blind = await sse('/v1/events', { authorization: `Bearer ${sendOnly}` })
+    expect(blind.status).toBe(403)
+    expect((await bodyOf(blind)).error).toMatchObject({ code: 'SESSION_SCOPE', details: { method: 'event.wait', permission: 'read' } })
     const { token } = await t.client.call('session.create', { wallets: ['agent'] }, op)
     const agent = await sse('/v1/events', { authorization: `Bearer ${token}` })
-    expect(agent.status).toBe(403)
-    expect((await bodyOf(agent)).error).toMatchObject({ code: 'AUTH_FORBIDDEN', details: { route: '/v1/events' } })
+    expect(agent.status).toBe(200)
+    agent.close()
     const bogus = await sse('/v1/events', { authorization: 'Bearer nope' })
     expect(bogus.status).toBe(401)
     expect((await bodyOf(bogus)).error.code).toBe('SESSION_INVALID')
@@ -67,14 +71,17 @@ describe('the event stream', () => {
     const login = await adminLogin(base, PASSWORD)
     const s = await sse('/v1/events', { cookie: login.cookie })
     expect(s.status).toBe(200)
-    await t.client.call('killswitch.on', { reason: 'cookie stream' }, op)
-    await t.client.call('killswitch.off', {}, op)
-    const got = await s.waitFor(2, 2000)
-    expect(got.map((e) => JSON.parse(e.data).action)).toEqual(['killswitch.on', 'killswitch.off'])
+    // With the cookie and a token, the caller is the session: it follows its own scope, not the operator's log.
     const { token } = await t.client.call('session.create', { wallets: ['agent'] }, op)
     const both = await sse('/v1/events', { cookie: login.cookie, authorization: `Bearer ${token}` })
-    expect(both.status).toBe(403)
-    expect((await bodyOf(both)).error.code).toBe('AUTH_FORBIDDEN')
+    expect(both.status).toBe(200)
+    await t.client.call('killswitch.on', { reason: 'cookie stream' }, op)
+    await t.client.call('killswitch.off', {}, op)
+    const got = await s.waitFor(3, 2000)
+    expect(got.map((e) => JSON.parse(e.data).action)).toEqual(['session.create', 'killswitch.on', 'killswitch.off'])
+    // One poll feeds every stream: the session's, fed in the same pass, got nothing of it.
+    expect(both.events).toEqual([])
+    both.close()
     expect((await adminHttp(base, '/v1/admin/logout', login, { body: {} })).status).toBe(200)
     const stale = await sse('/v1/events', { cookie: login.cookie })
     expect(stale.status).toBe(401)

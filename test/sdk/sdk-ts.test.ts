@@ -142,7 +142,7 @@ describe('the TypeScript SDK, anywhere', () => {
 })
 
 describe('the event stream', () => {
-  it('delivers a request’s state changes to the operator, and refuses an agent session (operator only today)', async () => {
+  it('delivers a request’s state changes to the operator over REST, and to the agent session over the socket', async () => {
     const ops = new Waiaas({ baseUrl, password: PASSWORD })
     const ac = new AbortController()
     const seen: { action: string; target: string | null }[] = []
@@ -163,9 +163,14 @@ describe('the event stream', () => {
     const mine = seen.filter((e) => e.target === req.id).map((e) => e.action)
     expect(mine).toContain('tx.submitted')
     expect(mine.at(-1)).toBe('tx.confirmed')
-    const refused = await refusal(clients.rest.events().next())
-    expect(refused.code).toBe('AUTH_FORBIDDEN')
-    expect(() => clients.socket.events()).toThrow(WaiaasError)
+    // The agent session, over the socket, replays the same request from the same start (its own wallet's events only).
+    const agentSeen: { action: string; target: string | null; wallet?: string | undefined }[] = []
+    for await (const e of clients.socket.events({ after: newest })) {
+      agentSeen.push({ action: e.action, target: e.target, wallet: e.wallet })
+      if (e.target === req.id && e.action === 'tx.confirmed') break
+    }
+    expect(agentSeen.filter((e) => e.target === req.id).map((e) => e.action)).toEqual(mine)
+    expect(new Set(agentSeen.map((e) => e.wallet))).toEqual(new Set([req.walletId]))
     ops.close()
   })
 })

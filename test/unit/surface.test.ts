@@ -69,6 +69,7 @@ describe('public surface', () => {
       'devnet.fund operator',
       'audit.list public read-only',
       'audit.verify public read-only',
+      'event.wait public session:read/none read-only',
       'session.create operator',
       'session.list operator read-only',
       'session.revoke operator',

@@ -12,6 +12,7 @@ import * as backup from './backup.js'
 import * as balance from './balance.js'
 import * as calldata from './calldata.js'
 import * as devnet from './devnet.js'
+import * as event from './event.js'
 import * as incoming from './incoming.js'
 import * as killswitch from './killswitch.js'
 import * as network from './network.js'
@@ -36,7 +37,7 @@ type NamespaceModule<N extends Namespace> = { readonly [M in MethodName as M ext
 
 /** Each namespace's handler module. */
 export const modules: { readonly [N in Namespace]: NamespaceModule<N> } = {
-  system, vault, wallet, balance, tx, sign, calldata, policy, killswitch, network, devnet, audit, session, plugin, incoming, notify, backup, token,
+  system, vault, wallet, balance, tx, sign, calldata, policy, killswitch, network, devnet, audit, event, session, plugin, incoming, notify, backup, token,
 }
 
 /** One implementation per contract method. */

@@ -1,7 +1,10 @@
 /**
- * `GET /v1/events`: the audit log as server-sent events, for the admin UI (and, with issue 17, the SDKs). Every entry
- * recorded after a starting point is sent in seq order as `id: <seq>` / `event: audit` / `data: <AuditEntry JSON>`,
- * then new ones as they are written. The start is the `Last-Event-ID` header (a browser's EventSource reconnecting),
+ * `GET /v1/events`: the audit log as server-sent events, for the admin UI and the SDKs. Every entry the caller may see
+ * (all of them for the operator; an agent session's own wallets' events, scoped as `event.wait` scopes them, by
+ * src/daemon/events/scope.ts) recorded after a starting point is sent in seq order as `id: <seq>` / `event: audit` /
+ * `data: <Event JSON>`, then new ones as they are written. A session's stream is checked again at every poll: when
+ * the session is revoked or expires (or the kill switch goes on) it gets one `event: error` frame with the error
+ * payload (SESSION_REVOKED…) and ends. The start is the `Last-Event-ID` header (a browser's EventSource reconnecting),
  * else `?after=<seq>`, else the newest entry now (only what comes next).
  *
  * One shared timer reads the newest seq every POLL_MS; only a stream behind it reads its next page. The daemon has one
@@ -14,12 +17,14 @@
  * while the server stays up for MCP; the browser then reconnects and is refused or served again.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { WaiaasError } from '../../lib/errors.js'
+import { contract, type EventEntry } from '../../lib/contract/index.js'
+import { toWaiaasError, WaiaasError } from '../../lib/errors.js'
 import { httpSource } from '../auth-throttle.js'
 import type { WireAuth } from '../../lib/wire.js'
 import type { DaemonContext } from '../context.js'
-import { sessionCaller } from '../session-auth.js'
-import { latestAuditSeq, listAudit, type AuditEntry } from '../store/audit.js'
+import { recheckViewer, requestWallets, scopeEntries, viewerOf, type EventViewer } from '../events/scope.js'
+import { checkSessionMethod, sessionCaller } from '../session-auth.js'
+import { latestAuditSeq, listAudit } from '../store/audit.js'
 
 export const EVENTS_PATH = '/v1/events'
 
@@ -58,24 +63,25 @@ export interface StreamCredential {
 }
 
 /**
- * Who may follow the stream: the operator, by the master password (`X-Master-Password`, as a script would) or by the
- * admin session cookie (a browser's EventSource can send no header of its own).
+ * Who follows the stream: the operator, by the master password (`X-Master-Password`, as a script would) or by the
+ * admin session cookie (a browser's EventSource can send no header of its own), sees every entry; an agent session
+ * (`Authorization: Bearer`) with the read permission sees its own wallets' events, as `event.wait` shows them.
  */
-export async function authenticateStream(ctx: DaemonContext, req: IncomingMessage, cred: StreamCredential): Promise<{ actor: string }> {
-  if (cred.admin) return { actor: 'operator' }
+export async function authenticateStream(ctx: DaemonContext, req: IncomingMessage, cred: StreamCredential): Promise<EventViewer> {
+  if (cred.admin) return { kind: 'all' }
   const password = cred.auth.password
   if (password !== undefined) {
     ;(await ctx.keyring.authorize(password, 'operator', 'events.stream', httpSource(req.socket.remoteAddress))).release()
-    return { actor: 'operator' }
+    return { kind: 'all' }
   }
   if (cred.auth.token !== undefined) {
-    // A valid session is still refused: which entries an agent may see is issue 17's scope.
     const caller = sessionCaller(ctx, cred.auth.token)
-    throw new WaiaasError('AUTH_FORBIDDEN', 'The event stream is for the operator; an agent session may not follow it yet', {
-      details: { route: EVENTS_PATH, actor: caller.actor },
-    })
+    if (caller.session !== undefined) checkSessionMethod(ctx, 'event.wait', contract['event.wait'], caller.session)
+    return viewerOf(caller)
   }
-  throw new WaiaasError('AUTH_REQUIRED', 'The event stream needs the admin session or the master password (X-Master-Password)', { details: { route: EVENTS_PATH } })
+  throw new WaiaasError('AUTH_REQUIRED', 'The event stream needs a session token (Authorization: Bearer), the admin session or the master password (X-Master-Password)', {
+    details: { route: EVENTS_PATH },
+  })
 }
 
 /** The seq to start after: `Last-Event-ID` (a reconnect), else `?after=`, else undefined (from now). */
@@ -92,14 +98,19 @@ export function startAfter(req: IncomingMessage): number | undefined {
   return Number(value)
 }
 
-/** An entry as `audit.list` shows it (without the previous hash). */
-function frame(e: AuditEntry): string {
-  const data = { seq: e.seq, ts: e.ts, actor: e.actor, action: e.action, target: e.target, outcome: e.outcome, details: e.details, hash: e.hash }
-  return `id: ${e.seq}\nevent: audit\ndata: ${JSON.stringify(data)}\n\n`
+function frame(e: EventEntry): string {
+  return `id: ${e.seq}\nevent: audit\ndata: ${JSON.stringify(e)}\n\n`
+}
+
+/** The last frame of a stream whose session ended: its error, as the SDKs rebuild it. */
+function errorFrame(err: WaiaasError): string {
+  return `event: error\ndata: ${JSON.stringify(err.toPayload())}\n\n`
 }
 
 interface Stream {
   res: ServerResponse
+  /** Whose events it carries. */
+  viewer: EventViewer
   /** The newest seq sent. */
   cursor: number
   /** Waiting for the socket to drain. */
@@ -122,8 +133,9 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
       const page = listAudit(ctx.db, { afterSeq: s.cursor, beforeSeq: head + 1, limit: PAGE })
       if (page.length === 0) return
       let room = true
+      const walletOf = requestWallets(ctx)
       for (const e of page) {
-        room = s.res.write(frame(e))
+        for (const seen of scopeEntries(ctx, s.viewer, [e], walletOf)) room = s.res.write(frame(seen))
         s.cursor = e.seq
       }
       if (!room) {
@@ -154,7 +166,22 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
       log.error('event stream poll failed', { error: err instanceof Error ? err.message : String(err) })
       return
     }
-    for (const s of streams) if (s.cursor < head) pump(s, head)
+    for (const s of streams) {
+      if (s.viewer.kind === 'session' && !recheck(s)) continue
+      if (s.cursor < head) pump(s, head)
+    }
+  }
+
+  /** Whether a session's stream may go on; when not, it gets the error and ends. */
+  const recheck = (s: Stream): boolean => {
+    try {
+      s.viewer = recheckViewer(ctx, s.viewer)
+      return true
+    } catch (err) {
+      const e = toWaiaasError(err)
+      if (!s.res.writableEnded) s.res.end(errorFrame(e))
+      return false
+    }
   }
 
   const beat = (): void => {
@@ -183,14 +210,14 @@ export function eventStreams(ctx: DaemonContext, opts: EventStreamOptions): Even
     )
     const verb = req.method ?? 'GET'
     if (verb !== 'GET') throw new WaiaasError('HTTP_METHOD_NOT_ALLOWED', `This route takes GET, not ${verb.slice(0, 16)}`, { details: { allowed: ['GET'] } })
-    await authenticateStream(ctx, req, opts.credential(req))
+    const viewer = await authenticateStream(ctx, req, opts.credential(req))
     const after = startAfter(req)
     if (gone) return
     if (closed) throw new WaiaasError('HTTP_ROUTE_NOT_FOUND', 'The HTTP server is closing', { details: { path: EVENTS_PATH } })
     if (streams.size >= max) {
       throw new WaiaasError('EVENTS_TOO_MANY_STREAMS', `${max} event streams are open already`, { details: { max } })
     }
-    const s: Stream = { res, cursor: after ?? latestAuditSeq(ctx.db), blocked: false }
+    const s: Stream = { res, viewer, cursor: after ?? latestAuditSeq(ctx.db), blocked: false }
     req.socket.setNoDelay(true)
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',

@@ -176,6 +176,8 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
   let url = ''
   let inflight = 0
   let idle: (() => void) | undefined
+  /** The REST calls in flight, aborted when the server closes. */
+  const waiting = new Set<AbortController>()
   const events = eventStreams(ctx, {
     serving: () => opts.serving('rest'),
     credential: (req) => readCredential(ctx, req.headers, authFromHeaders(req.headers), adminCookieSecure(opts.host, ctx.restPublicUrl)),
@@ -224,8 +226,18 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
     // The admin cookie's rules (CSRF, password again, CLI-only acts) refuse before the body is read.
     const cred = restCredential(ctx, req.headers, auth, route.method, route.verb, secure)
     const raw = route.verb === 'GET' ? queryParams(route.method, target.searchParams) : await readJsonBody(req, res, maxBody)
-    const data = await dispatch(ctx, route.method, restParams(raw), cred.auth, 'http', req.socket.remoteAddress, cred.admin)
-    send(res, 200, { ok: true, data })
+    // A call that waits (event.wait) ends when its client leaves or the server closes.
+    const gone = new AbortController()
+    const abort = (): void => gone.abort()
+    waiting.add(gone)
+    res.once('close', abort)
+    try {
+      const data = await dispatch(ctx, route.method, restParams(raw), cred.auth, 'http', req.socket.remoteAddress, cred.admin, gone.signal)
+      send(res, 200, { ok: true, data })
+    } finally {
+      waiting.delete(gone)
+      res.off('close', abort)
+    }
   }
 
   const server = http.createServer({ requestTimeout: 60_000, headersTimeout: 20_000, maxHeaderSize: 16 * 1024 }, (req, res) => {
@@ -278,6 +290,7 @@ export async function startHttpServer(ctx: DaemonContext, opts: HttpServerOption
       const stopped = new Promise<void>((resolve) => server.close(() => resolve()))
       // Event streams never finish by themselves: end them, or the drain below would wait for them.
       events.closeAll()
+      for (const gone of waiting) gone.abort()
       server.closeIdleConnections()
       if (inflight > 0) {
         await Promise.race([new Promise<void>((resolve) => (idle = resolve)), new Promise((resolve) => setTimeout(resolve, DRAIN_MS).unref())])

@@ -50,6 +50,7 @@ const TAGS: Record<string, string> = {
   network: 'The networks waiaas knows, their RPC URLs and confirmation depth',
   devnet: 'A local playground: anvil and a Solana RPC on loopback',
   audit: 'Read and verify the hash-chained audit log',
+  event: 'The event stream as calls: the next events after a cursor, waiting for them (an agent session sees its own wallets\' only)',
   session: 'Agent sessions: scoped, expiring bearer tokens instead of the master password',
   plugin: 'The optional HTTP plugins: REST and MCP over HTTP',
   incoming: 'Incoming transfers to the wallets, the networks watched, low-balance alerts',
@@ -244,25 +245,28 @@ function eventsOperation(): Json {
   const envelope = (codes: string): Json => ({ description: codes, content: { 'application/json': { schema: ref('ErrorEnvelope') } } })
   return {
     operationId: 'events',
-    summary: 'Follow the audit log: every entry after a starting point, in seq order, then new ones as they are written (server-sent events).',
+    summary: 'Follow the event stream: every entry the caller may see after a starting point, in seq order, then new ones as they are written (server-sent events).',
     description:
-      'Each entry is one event: `id: <seq>`, `event: audit`, `data: <AuditEntry JSON>`. Starts after the `Last-Event-ID` header (a reconnect), ' +
-      'else after `?after=<seq>`, else with the next new entry. A comment line every 15 s keeps it open; `retry: 2000`. Operator only.',
+      'Each entry is one event: `id: <seq>`, `event: audit`, `data: <Event JSON>`. The operator sees every audit entry; an agent session ' +
+      "only its own wallets' request state changes and incoming transfers, with fewer fields (as event.wait). Starts after the `Last-Event-ID` " +
+      'header (a reconnect), else after `?after=<seq>`, else with the next new entry. A comment line every 15 s keeps it open; `retry: 2000`. ' +
+      "When a session is revoked or expires, its stream gets one `event: error` (data: the error's code, message, details, hint) and ends.",
     tags: ['audit'],
-    security: [{ masterPassword: [] }],
-    'x-waiaas-role': 'operator',
+    security: [{ bearerAuth: [] }, { masterPassword: [] }],
+    'x-waiaas-role': 'agent',
     parameters: [
       { name: 'after', in: 'query', required: false, description: 'Start after this audit seq (0: from the first entry)', schema: { type: 'integer', minimum: 0 } },
       { name: 'Last-Event-ID', in: 'header', required: false, description: 'The last seq received; wins over `after`', schema: { type: 'integer', minimum: 0 } },
     ],
     responses: {
       '200': {
-        description: 'The stream; each event\'s data is an AuditEntry',
-        content: { 'text/event-stream': { schema: { type: 'string' }, 'x-waiaas-event-data': ref('AuditEntry') } },
+        description: 'The stream; each event\'s data is an Event',
+        content: { 'text/event-stream': { schema: { type: 'string' }, 'x-waiaas-event-data': ref('Event') } },
       },
       '400': envelope('Bad Request: INPUT_INVALID (after or Last-Event-ID is not a seq)'),
       '401': envelope('Unauthorized: AUTH_REQUIRED, AUTH_BAD_PASSWORD, SESSION_INVALID, SESSION_EXPIRED, SESSION_REVOKED'),
-      '403': envelope('Forbidden: AUTH_FORBIDDEN (an agent session), HTTP_ORIGIN_REFUSED'),
+      '403': envelope('Forbidden: SESSION_SCOPE (a session without the read permission), HTTP_ORIGIN_REFUSED'),
+      '423': envelope('Locked: KILL_SWITCH_ON (agent sessions are suspended)'),
       '404': envelope('Not Found: HTTP_ROUTE_NOT_FOUND (the REST plugin is not enabled)'),
       '429': envelope('Too Many Requests: EVENTS_TOO_MANY_STREAMS, AUTH_THROTTLED'),
       default: envelope('Another failure; the HTTP status follows the error code'),

@@ -83,6 +83,21 @@ interface Head {
   hash: string
 }
 
+/** Who wants to know when an entry is appended, per database (the event stream's waiting calls). */
+const appendListeners = new WeakMap<Db, Set<() => void>>()
+
+/**
+ * Calls `fn` after every entry appended to `db`, until the returned function is called. It runs inside the writer's
+ * transaction, so it must only schedule work (resolve a promise): what it wakes reads after the commit, and finds
+ * nothing new when the transaction rolled back.
+ */
+export function onAuditAppend(db: Db, fn: () => void): () => void {
+  let set = appendListeners.get(db)
+  if (set === undefined) appendListeners.set(db, (set = new Set()))
+  set.add(fn)
+  return () => void set.delete(fn)
+}
+
 /**
  * Appends one entry and moves the head anchor, atomically. Inside a caller's `db.transaction(...)` it joins that
  * transaction (as a savepoint), so the entry commits or rolls back with the change it records.
@@ -111,6 +126,8 @@ export function appendAudit(db: Db, input: AuditInput, now: Date = new Date()): 
       )
       const head: Head = { seq, hash }
       prepared(db, 'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value').run(AUDIT_HEAD_KEY, JSON.stringify(head))
+      const listeners = appendListeners.get(db)
+      if (listeners !== undefined) for (const fn of [...listeners]) fn()
       return {
         seq,
         ts,

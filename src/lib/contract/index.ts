@@ -17,6 +17,7 @@ import { backupMethods } from './backup.js'
 import { balanceMethods } from './balance.js'
 import { calldataMethods } from './calldata.js'
 import { devnetInfo, devnetMethods } from './devnet.js'
+import { eventEntry, eventMethods } from './event.js'
 import { incomingMethods } from './incoming.js'
 import { killSwitch, killswitchMethods } from './killswitch.js'
 import { network, networkMethods } from './network.js'
@@ -49,6 +50,7 @@ export {
   type SessionPermission,
 } from './common.js'
 export { MAX_FRAME_BYTES, PROTOCOL_VERSION } from '../wire.js'
+export { EVENTS_MAX_WAIT_MS, SESSION_EVENT_ACTIONS, type SessionEventAction } from './event.js'
 /** The optional HTTP plugins; both share one HTTP server (its address is the rest plugin's host and port). */
 export { PLUGIN_NAMES, type PluginName } from '../plugin-names.js'
 
@@ -66,6 +68,7 @@ export const contract = {
   ...networkMethods,
   ...devnetMethods,
   ...auditMethods,
+  ...eventMethods,
   ...sessionMethods,
   ...pluginMethods,
   ...incomingMethods,
@@ -86,6 +89,7 @@ export const NAMED_SCHEMAS = {
   Session: sessionView,
   Network: network,
   AuditEntry: auditEntry,
+  Event: eventEntry,
   KillSwitch: killSwitch,
   PluginStatus: pluginStatus,
   NotifyChannel: notifyChannel,
@@ -115,6 +119,8 @@ export type Wallet = z.output<typeof wallet>
 export type Network = z.output<typeof network>
 export type RegistryTokenView = z.output<typeof registryToken>
 export type AuditEntryOut = z.output<typeof auditEntry>
+/** One entry of the event stream (`event.wait`, `GET /v1/events`, the SDKs' `client.events()`). */
+export type EventEntry = z.output<typeof eventEntry>
 export type TxRequestView = z.output<typeof txRequest>
 export type PolicyView = z.output<typeof policy>
 export type SessionView = z.output<typeof sessionView>
