@@ -411,4 +411,13 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: 'network batch contract',
+    up: `
+      -- The batching contract the operator allowlists for an EVM network (tx.sendBatch), checksummed 0x address;
+      -- NULL: none, so EVM batches are refused there.
+      ALTER TABLE network_settings ADD COLUMN batch_contract TEXT;
+    `,
+  },
 ]

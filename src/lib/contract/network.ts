@@ -17,6 +17,8 @@ export const network = z.object({
   local: z.boolean(),
   /** True when the operator overrode the RPC URL or confirmations. */
   customized: z.boolean(),
+  /** The batching contract the operator allowlists for EVM tx.sendBatch (checksummed), or null: none. */
+  batchContract: z.string().nullable(),
 })
 
 /** The `network.*` methods. */
@@ -31,15 +33,21 @@ export const networkMethods = {
     readOnly: true,
   }),
   'network.set': def({
-    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default).",
+    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default), or allowlist the batching contract of its EVM tx.sendBatch (null: none). Operator only.",
     role: 'operator',
     input: z.object({
       network: z.string().min(1).max(128),
       rpcUrl: z.string().max(2048).nullable().optional(),
       confirmations: z.number().int().min(0).max(1000).nullable().optional(),
+      batchContract: z
+        .string()
+        .max(64)
+        .nullable()
+        .optional()
+        .describe('EVM only: the batching contract (Disperse ABI) tx.sendBatch goes through, a 0x address; its code must be a batcher waiaas knows when a batch is sent. null: none'),
     }),
     output: network,
-    errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'AUDIT_WRITE_FAILED'],
+    errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
   }),
   'network.status': def({
