@@ -248,7 +248,8 @@ async function batchPlan(
     const reads = await Promise.all(fields.map((f) => toIntent(adapter, net, f, { offline: true })))
     const intent = batch(reads.map((r) => r.intent as TransferIntent))
     const actions = actionsFromIntent(intent)
-    const complete = reads.every((r) => r.complete) && !actions.some((a) => a.kind === 'token-transfer')
+    // Through a batcher, its code (and a token's allowance) is checked online before anything is decided.
+    const complete = via === undefined && reads.every((r) => r.complete) && !actions.some((a) => a.kind === 'token-transfer')
     return { wallet, net, kind: 'batch', body: { intent }, intent, actions, tokens: {}, maxFee: null, complete, ...account(actions, net, {}) }
   }
   const transfers: TransferIntent[] = []
