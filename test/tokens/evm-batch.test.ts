@@ -132,10 +132,10 @@ describe('native batches', () => {
     const results = await Promise.allSettled(targets.map(([a, b]) => t.client.call('tx.sendBatch', {
       wallet: 'eb', network: NET, transfers: [{ to: a, amount: '0.1' }, { to: b, amount: '0.1' }],
     }, agent)))
-    const accepted = results.filter((r): r is PromiseFulfilledResult<{ id: string }> => r.status === 'fulfilled')
+    const accepted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
     expect(accepted).toHaveLength(4)
     for (const r of results) if (r.status === 'rejected') expect((r.reason as { code: string }).code).toBe('POLICY_DENIED')
-    for (const r of accepted) expect((await t.client.call('tx.wait', { id: r.value.id, timeoutMs: 20_000 }, agent)).state).toBe('confirmed')
+    for (const r of accepted) expect((await t.client.call('tx.wait', { id: r.id, timeoutMs: 20_000 }, agent)).state).toBe('confirmed')
     let received = 0n
     for (const [a, b] of targets) received += (await eth(a)) + (await eth(b))
     expect(received).toBe(parseEther('0.8'))
