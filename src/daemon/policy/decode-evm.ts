@@ -227,7 +227,11 @@ function decodeCalldata(c: Calldata, value: bigint, w: Walk, depth: number): Act
         if (w.inner + n > MAX_INNER_CALLS) throw refuse(w, `pays more than ${MAX_INNER_CALLS} recipients`)
         w.inner += n
       },
-      refuse: (why) => refuse(w, why),
+      refuse: (why) =>
+        new WaiaasError('INPUT_INVALID', `\`${w.field}\` ${why}`, {
+          details: { field: w.field },
+          hint: 'Encode the call with a standard ABI encoder (`waiaas` calldata.encode, ethers, viem, cast calldata), or send the transfers with tx.sendBatch.',
+        }),
     })
   }
   const read = TOKEN_CALLS.get(sel)
