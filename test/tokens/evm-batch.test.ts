@@ -9,6 +9,7 @@ import { Interface, JsonRpcProvider, Wallet as EthersWallet, keccak256, parseEth
 import { beforeAll, describe, expect, it } from 'vitest'
 import { BATCHER_CODE_HASH, BATCHER_RUNTIME } from '../../src/daemon/chains/evm/batcher.generated.js'
 import { localChain } from '../helpers/chains.js'
+import { cliEnv, runCli } from '../helpers/cli.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
 import { deploy, mined } from '../helpers/solc.js'
@@ -66,6 +67,20 @@ describe('the batching contract is the operator\'s choice', () => {
     }
     const evm = (await t.client.call('network.list', {})).networks.find((n) => n.id === 'eip155:31337')
     expect(evm?.batchContract?.toLowerCase()).toBe(batcher.toLowerCase())
+  })
+
+  it('the CLI sets and resets it with the master password; with a session token it is refused', async () => {
+    const other = fresh()
+    const cli = (args: string[], env: Record<string, string>): ReturnType<typeof runCli> => runCli(['network', 'set', NET, ...args, '--json'], { env: cliEnv(t.daemon.paths.dataDir, env) })
+    const asAgent = await cli(['--batch-contract', other], { WAIAAS_SESSION_TOKEN: agent.token })
+    expect(asAgent.code).toBe(6)
+    expect(asAgent.json).toMatchObject({ ok: false, error: { code: 'AUTH_FORBIDDEN' } })
+    const set = await cli(['--batch-contract', other.toLowerCase()], { WAIAAS_MASTER_PASSWORD: PASSWORD })
+    expect(set.code).toBe(0)
+    expect(set.json).toMatchObject({ ok: true, data: { batchContract: other } })
+    const reset = await cli(['--reset-batch-contract'], { WAIAAS_MASTER_PASSWORD: PASSWORD })
+    expect(reset.json).toMatchObject({ ok: true, data: { batchContract: null } })
+    await setBatcher(batcher)
   })
 
   it('is for EVM networks and must be an address', async () => {
