@@ -7,4 +7,6 @@ export interface EffectiveNetwork extends NetworkInfo {
   customized: boolean
   /** The batching contract the operator allowlists for EVM tx.sendBatch (checksummed), or null. */
   batchContract: string | null
+  /** A runtime code hash the operator trusts for that batcher besides waiaas's own build, or null. */
+  batchCodeHash: string | null
 }

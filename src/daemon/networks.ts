@@ -17,6 +17,7 @@ function apply(net: NetworkInfo, settings: Map<string, NetworkSetting>): Effecti
     confirmations: s?.confirmations ?? net.confirmations,
     customized: s !== undefined && (s.rpcUrl !== null || s.confirmations !== null),
     batchContract: s?.batchContract ?? null,
+    batchCodeHash: s?.batchCodeHash ?? null,
   }
 }
 

@@ -27,6 +27,8 @@ let wallet: { id: string; address: string }
 let agent: { token: string }
 let batcher: string
 let token: string
+/** A Disperse build other than ours (see DisperseClassic.sol), deployed for the code-hash pinning test. */
+let classic: string
 
 const eth = (who: string): Promise<bigint> => provider.getBalance(who)
 const tokens = async (who: string): Promise<bigint> => BigInt(await provider.call({ to: token, data: erc20.encodeFunctionData('balanceOf', [who]) }))
@@ -44,13 +46,14 @@ beforeAll(async () => {
   const deployer = new EthersWallet(EthersWallet.createRandom().privateKey, provider)
   await provider.send('anvil_setBalance', [deployer.address, '0x56bc75e2d63100000'])
   token = await deploy(deployer, 'TestToken.sol', 'TestToken', [10n ** 12n])
+  classic = await deploy(deployer, 'DisperseClassic.sol', 'DisperseClassic')
   await mined(provider, (await deployer.sendTransaction({ to: token, data: erc20.encodeFunctionData('transfer', [wallet.address, 100_000_000n]) })).hash)
   for (const [type, rules] of [
     ['SPENDING_LIMIT', { instant_max: '1', daily_limit: '1', on_exceed: 'DENY' }],
     ['SPENDING_LIMIT', { token, instant_max: '50' }],
     ['ALLOWED_TOKENS', { tokens: [token] }],
     ['RECIPIENT_DENYLIST', { recipients: [denied] }],
-    ['APPROVED_SPENDERS', { spenders: [batcher] }],
+    ['APPROVED_SPENDERS', { spenders: [batcher, classic] }],
     ['CONTRACT_ALLOWLIST', { contracts: [batcher] }],
   ] as const) {
     await t.client.call('policy.add', { wallet: 'eb', type, rules }, op)
@@ -194,6 +197,35 @@ describe('token batches', () => {
     expect(err.code).toBe('POLICY_DENIED')
     expect((err.details.rule as { type: string }).type).toBe('RECIPIENT_DENYLIST')
     expect(await tokens(denied)).toBe(0n)
+  })
+})
+
+describe('a Disperse build the operator pins by code hash', () => {
+  it('is refused until its hash is pinned, then carries native and token batches', async () => {
+    const hash = keccak256(await provider.getCode(classic))
+    expect(hash).not.toBe(BATCHER_CODE_HASH)
+    const [a, b, c] = [fresh(), fresh(), fresh()]
+    try {
+      await setBatcher(classic)
+      const untrusted = await catchAsync(t.client.call('tx.sendBatch', { wallet: 'eb', network: NET, transfers: [{ to: a, amount: '0.001' }] }, op))
+      expect(untrusted.code).toBe('BATCH_CONTRACT_UNTRUSTED')
+      const bad = await catchAsync(t.client.call('network.set', { network: NET, batchCodeHash: '0x1234' }, op))
+      expect([bad.code, bad.details.field]).toEqual(['INPUT_INVALID', 'batchCodeHash'])
+      expect((await catchAsync(t.client.call('network.set', { network: NET, batchCodeHash: hash }, agent))).code).toBe('SESSION_SCOPE')
+      const net = await t.client.call('network.set', { network: NET, batchCodeHash: hash.toUpperCase().replace('0X', '0x') }, op)
+      expect(net.batchCodeHash).toBe(hash)
+      // 0.88 ETH of the daily cap was spent above: a small native batch still fits.
+      const native = await t.client.call('tx.sendBatch', { wallet: 'eb', network: NET, transfers: [{ to: c, amount: '0.001' }, { to: a, amount: '0.002' }] }, op)
+      expect((await t.client.call('tx.wait', { id: native.id, timeoutMs: 20_000 }, op)).state).toBe('confirmed')
+      expect([await eth(c), await eth(a), await eth(classic)]).toEqual([parseEther('0.001'), parseEther('0.002'), 0n])
+      const appr = await t.client.call('tx.tokenApprove', { wallet: 'eb', network: NET, token, spender: classic, amount: '1' }, op)
+      expect((await t.client.call('tx.wait', { id: appr.id, timeoutMs: 20_000 }, op)).state).toBe('confirmed')
+      const r = await t.client.call('tx.sendBatch', { wallet: 'eb', network: NET, transfers: [{ to: a, amount: '0.25', token }, { to: b, amount: '0.75', token }] }, op)
+      expect((await t.client.call('tx.wait', { id: r.id, timeoutMs: 20_000 }, op)).state).toBe('confirmed')
+      expect([await tokens(a), await tokens(b), await tokens(classic)]).toEqual([250_000n, 750_000n, 0n])
+    } finally {
+      await t.client.call('network.set', { network: NET, batchContract: batcher, batchCodeHash: null }, op)
+    }
   })
 })
 

@@ -20,7 +20,8 @@ export default class NetworkSet extends BaseCommand<typeof NetworkSet> {
     'reset-rpc-url': Flags.boolean({ description: 'Use the built-in default RPC URL again' }),
     confirmations: Flags.integer({ description: 'Blocks (EVM) or commitment depth (Solana) to wait for', min: 0, max: 1000 }),
     'batch-contract': Flags.string({ description: 'EVM: allowlist this batching contract (Disperse ABI) for tx.sendBatch; its code is checked before each batch', exclusive: ['reset-batch-contract'] }),
-    'reset-batch-contract': Flags.boolean({ description: 'EVM: allow no batching contract (EVM batches are refused)' }),
+    'batch-code-hash': Flags.string({ description: "EVM: also trust this runtime code hash for the batching contract (e.g. `cast codehash` of an audited Disperse deployment); waiaas's own build is always trusted", exclusive: ['reset-batch-contract'] }),
+    'reset-batch-contract': Flags.boolean({ description: 'EVM: allow no batching contract (EVM batches are refused) and forget --batch-code-hash' }),
   }
 
   protected override async exec(): Promise<Network> {
@@ -31,9 +32,13 @@ export default class NetworkSet extends BaseCommand<typeof NetworkSet> {
     if (f['reset-rpc-url'] === true) params.rpcUrl = null
     if (f.confirmations !== undefined) params.confirmations = f.confirmations
     if (f['batch-contract'] !== undefined) params.batchContract = f['batch-contract']
-    if (f['reset-batch-contract'] === true) params.batchContract = null
-    if (params.rpcUrl === undefined && params.confirmations === undefined && params.batchContract === undefined) {
-      throw new WaiaasError('USAGE', 'Give --rpc-url, --rpc-url-file, --reset-rpc-url, --confirmations, --batch-contract or --reset-batch-contract', { details: { flag: '--rpc-url' } })
+    if (f['batch-code-hash'] !== undefined) params.batchCodeHash = f['batch-code-hash']
+    if (f['reset-batch-contract'] === true) {
+      params.batchContract = null
+      params.batchCodeHash = null
+    }
+    if (params.rpcUrl === undefined && params.confirmations === undefined && params.batchContract === undefined && params.batchCodeHash === undefined) {
+      throw new WaiaasError('USAGE', 'Give --rpc-url, --rpc-url-file, --reset-rpc-url, --confirmations, --batch-contract, --batch-code-hash or --reset-batch-contract', { details: { flag: '--rpc-url' } })
     }
     return this.operatorCall('network.set', params)
   }

@@ -98,10 +98,10 @@ export interface ChainAdapter {
   readonly batchesTransfers: boolean
   /**
    * Before a batch through the batching contract `via` is decided: BATCH_CONTRACT_UNTRUSTED unless its code is a
-   * batcher this chain knows, BATCH_MIXED_ASSETS for several assets, BATCH_ALLOWANCE_SHORT when `from` allows the
+   * batcher this chain knows (or hashes to `trustedCodeHash`, the operator's), BATCH_MIXED_ASSETS for several assets, BATCH_ALLOWANCE_SHORT when `from` allows the
    * batcher less of the token than the batch moves; BATCH_UNSUPPORTED where batches need no contract.
    */
-  checkBatch(from: string, via: string, transfers: TransferIntent[]): Promise<void>
+  checkBatch(from: string, via: string, transfers: TransferIntent[], trustedCodeHash: string | null): Promise<void>
   readonly network: string
   /** Throws INPUT_INVALID_ADDRESS naming `field` for an address of the wrong shape. Returns the canonical form. */
   normalizeAddress(address: string, field?: string): string

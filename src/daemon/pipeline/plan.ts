@@ -254,7 +254,7 @@ async function batchPlan(
   }
   const transfers: TransferIntent[] = []
   for (const f of fields) transfers.push((await toIntent(adapter, net, f)) as TransferIntent)
-  if (via !== undefined) await adapter.checkBatch(wallet.address, via, transfers)
+  if (via !== undefined) await adapter.checkBatch(wallet.address, via, transfers, net.batchCodeHash)
   const intent = batch(transfers)
   const actions = actionsFromIntent(intent, wallet.address)
   const tokens = await tokenMeta(adapter, actions)

@@ -19,6 +19,8 @@ export const network = z.object({
   customized: z.boolean(),
   /** The batching contract the operator allowlists for EVM tx.sendBatch (checksummed), or null: none. */
   batchContract: z.string().nullable(),
+  /** A runtime code hash the operator trusts for that batcher besides waiaas's own build, or null. */
+  batchCodeHash: z.string().nullable(),
 })
 
 /** The `network.*` methods. */
@@ -33,7 +35,7 @@ export const networkMethods = {
     readOnly: true,
   }),
   'network.set': def({
-    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default), or allowlist the batching contract of its EVM tx.sendBatch (null: none). Operator only.",
+    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default), or allowlist the batching contract of its EVM tx.sendBatch (null: none) and a code hash trusted for it besides waiaas's own build. Operator only.",
     role: 'operator',
     input: z.object({
       network: z.string().min(1).max(128),
@@ -45,6 +47,12 @@ export const networkMethods = {
         .nullable()
         .optional()
         .describe('EVM only: the batching contract (Disperse ABI) tx.sendBatch goes through, a 0x address; its code must be a batcher waiaas knows when a batch is sent. null: none'),
+      batchCodeHash: z
+        .string()
+        .max(66)
+        .nullable()
+        .optional()
+        .describe("EVM only: a runtime code hash (keccak256, 0x + 64 hex) trusted for the batching contract besides waiaas's own build, e.g. an audited Disperse deployment's. null: only waiaas's build"),
     }),
     output: network,
     errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'AUDIT_WRITE_FAILED'],

@@ -80,11 +80,11 @@ export class EvmAdapter implements ChainAdapter {
   }
 
   /** The batcher `via` runs trusted code, the batch moves one asset, and a token batch is within the allowance (batcher.ts). */
-  async checkBatch(fromAddress: string, via: string, transfers: TransferIntent[]): Promise<void> {
+  async checkBatch(fromAddress: string, via: string, transfers: TransferIntent[], trustedCodeHash: string | null): Promise<void> {
     const from = this.normalizeAddress(fromAddress, 'from')
     const batcher = this.normalizeAddress(via, 'via')
     const asset = batchAsset(transfers)
-    await verifyBatcher(this.rpc, this.network, batcher)
+    await verifyBatcher(this.rpc, this.network, batcher, trustedCodeHash)
     if (asset !== 'native') await assertBatchAllowance(this.rpc, from, batcher, this.normalizeAddress(asset, 'token'), transfers.reduce((a, t) => a + t.amount, 0n))
   }
 

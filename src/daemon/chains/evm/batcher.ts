@@ -1,12 +1,12 @@
 /**
  * EVM batches (tx.sendBatch): several transfers of one asset in one transaction through the batching contract the
  * operator allowlists for the network (the Disperse ABI). Native coin: disperseEther with the exact sum as value;
- * one ERC-20: disperseToken, which pulls each transfer from the wallet with transferFrom and so needs the wallet's
+ * one ERC-20: disperseTokenSimple, which pulls each transfer from the wallet with transferFrom and so needs the wallet's
  * allowance to the batcher.
  *
  * Choices:
  * - The batcher is trusted only for code waiaas knows: the keccak256 of its runtime code must be our build's
- *   (batcher.generated.ts). An address with other code (an upgradeable proxy, a look-alike that keeps the value, an
+ *   (batcher.generated.ts) or the one hash the operator pins for it (an audited Disperse deployment). An address with other code (an upgradeable proxy, a look-alike that keeps the value, an
  *   empty account) is BATCH_CONTRACT_UNTRUSTED, whatever the operator set.
  * - A short allowance is refused before anything is signed (BATCH_ALLOWANCE_SHORT); an approval is never added
  *   silently: the caller asks for it through tx.tokenApprove, which the policies judge as any approval.
@@ -48,16 +48,22 @@ export function batchCall(via: string, transfers: readonly TransferIntent[]): { 
   const recipients = transfers.map((t) => t.to)
   const values = transfers.map((t) => t.amount)
   if (asset === 'native') return { to: via, value: values.reduce((a, b) => a + b, 0n), data: disperse.encodeFunctionData('disperseEther', [recipients, values]) }
-  return { to: via, value: 0n, data: disperse.encodeFunctionData('disperseToken', [asset, recipients, values]) }
+  // disperseTokenSimple: in every Disperse build (ours, and disperse.app's) it pulls straight from the caller to each
+  // recipient, whereas disperse.app's disperseToken pulls the total to itself first.
+  return { to: via, value: 0n, data: disperse.encodeFunctionData('disperseTokenSimple', [asset, recipients, values]) }
 }
 
-/** BATCH_CONTRACT_UNTRUSTED unless the runtime code at `contract` hashes to a trusted batcher's. */
-export async function verifyBatcher(rpc: EvmRpc, network: string, contract: string): Promise<void> {
+/**
+ * BATCH_CONTRACT_UNTRUSTED unless the runtime code at `contract` hashes to our build's or to `pinned`, the hash the
+ * operator trusts for it (network set --batch-code-hash).
+ */
+export async function verifyBatcher(rpc: EvmRpc, network: string, contract: string, pinned: string | null = null): Promise<void> {
   const code = await rpc.read<string>('read batcher code', 'eth_getCode', [contract, 'latest'])
   const codeHash = code === '0x' ? null : keccak256(code)
-  if (codeHash === null || !TRUSTED_BATCHER_CODE_HASHES.includes(codeHash)) {
+  const expected = pinned === null ? [...TRUSTED_BATCHER_CODE_HASHES] : [...TRUSTED_BATCHER_CODE_HASHES, pinned.toLowerCase()]
+  if (codeHash === null || !expected.includes(codeHash)) {
     throw new WaiaasError('BATCH_CONTRACT_UNTRUSTED', `The batching contract ${contract} on ${network} ${codeHash === null ? 'has no code' : 'runs code waiaas does not know'}`, {
-      details: { network, contract, codeHash, expected: TRUSTED_BATCHER_CODE_HASHES },
+      details: { network, contract, codeHash, expected },
     })
   }
 }
