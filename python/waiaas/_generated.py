@@ -444,6 +444,7 @@ NetworkSetInput = TypedDict("NetworkSetInput", {
     "rpcUrl": Optional[str],
     "confirmations": Optional[int],
     "batchContract": Optional[str],
+    "batchCodeHash": Optional[str],
 }, total=False)
 
 #: Result of `network.set`.
@@ -461,6 +462,7 @@ NetworkSetOutput = TypedDict("NetworkSetOutput", {
     "local": bool,  # required
     "customized": bool,  # required
     "batchContract": Optional[str],  # required
+    "batchCodeHash": Optional[str],  # required
 }, total=False)
 
 #: Input of `network.status`.
@@ -1749,7 +1751,7 @@ class NetworkApi(Namespace):
         return self._call("network.list", params, fields)
 
     def set(self, params: Optional[NetworkSetInput] = None, **fields: Any) -> NetworkSetOutput:
-        """Override a network's RPC URL and/or confirmation depth (null restores the default), or allowlist the batching contract of its EVM tx.sendBatch (null: none). Operator only."""
+        """Override a network's RPC URL and/or confirmation depth (null restores the default), or allowlist the batching contract of its EVM tx.sendBatch (null: none) and a code hash trusted for it besides waiaas's own build. Operator only."""
         return self._call("network.set", params, fields)
 
     def status(self, params: Optional[NetworkStatusInput] = None, **fields: Any) -> NetworkStatusOutput:
