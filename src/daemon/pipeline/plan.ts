@@ -235,7 +235,7 @@ async function batchPlan(
   if (!adapter.batchesTransfers && via === undefined) {
     throw new WaiaasError('BATCH_UNSUPPORTED', `${net.name} carries several transfers in one transaction only through a batching contract, and the operator allowlists none`, {
       details: { field: 'transfers', network: net.id },
-      hint: `The operator allowlists one with \`waiaas network set ${net.name} --batch-contract 0x…\`; until then send the transfers one by one (tx.send).`,
+      hint: `The operator allowlists one with \`waiaas network set ${net.aliases[0] ?? net.id} --batch-contract 0x…\`; until then send the transfers one by one (tx.send).`,
     })
   }
   const batch = (transfers: TransferIntent[]): TxIntent => (via === undefined ? { kind: 'batch', transfers } : { kind: 'batch', transfers, via })
