@@ -18,6 +18,7 @@ import { devnetFiles, newEpoch, readRecord, removeDevnetState, writeRecord, type
 import type { Logger } from './log.js'
 import type { ChainState, DevnetInfo, DevnetPort, FundResult } from './ports.js'
 import type { Db } from './store/db.js'
+import { forgetDevnetBatcher, placeDevnetBatcher } from './devnet-batcher.js'
 import { setNetworkSetting } from './store/network-settings.js'
 
 /** anvil's first dev account ("test test … junk", index 0): a public test key that anvil funds, never a real one. */
@@ -174,6 +175,8 @@ export class Devnet implements DevnetPort {
     writeRecord(this.files, record)
     this.running = { anvil, solana, record, states: { evm: evmState, solana: solanaState } }
     setNetworkSetting(this.db, EVM_LOCAL_ID, { rpcUrl: anvil.url })
+    // The batcher is a convenience: a chain that refuses it still serves everything else.
+    await placeDevnetBatcher(this.db, anvil.url, anvil.chainId).catch((err: unknown) => this.log.warn('devnet batcher not placed', { error: err instanceof Error ? err.message : String(err) }))
     setNetworkSetting(this.db, SOLANA_LOCAL_ID, { rpcUrl: solana.url })
     this.log.info('devnet started', { evm: anvil.url, solana: solana.url, evmState, solanaState, adopted: anvil.child === null })
     return this.info()
@@ -210,6 +213,7 @@ export class Devnet implements DevnetPort {
     await Promise.all([r.anvil.stop(), r.solana.stop()])
     setNetworkSetting(this.db, EVM_LOCAL_ID, { rpcUrl: null })
     setNetworkSetting(this.db, SOLANA_LOCAL_ID, { rpcUrl: null })
+    forgetDevnetBatcher(this.db)
     this.log.info('devnet stopped')
   }
 

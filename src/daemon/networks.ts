@@ -16,6 +16,8 @@ function apply(net: NetworkInfo, settings: Map<string, NetworkSetting>): Effecti
     rpcUrl: s?.rpcUrl ?? net.defaultRpcUrl,
     confirmations: s?.confirmations ?? net.confirmations,
     customized: s !== undefined && (s.rpcUrl !== null || s.confirmations !== null),
+    batchContract: s?.batchContract ?? null,
+    batchCodeHash: s?.batchCodeHash ?? null,
   }
 }
 

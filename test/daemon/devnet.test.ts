@@ -1,10 +1,12 @@
 /**
  * The daemon-hosted playground: start, fund an EVM and a Solana wallet (native and test token), check the balances
- * on the chains themselves, stop, and the local networks point back at their defaults.
+ * on the chains themselves, stop, and the local networks point back at their defaults (the devnet's batcher too).
  */
 import { Connection, PublicKey } from '@solana/web3.js'
-import { Contract, JsonRpcProvider } from 'ethers'
+import { Contract, JsonRpcProvider, keccak256 } from 'ethers'
 import { describe, expect, it } from 'vitest'
+import { BATCHER_CODE_HASH } from '../../src/daemon/chains/evm/batcher.generated.js'
+import { DEVNET_BATCHER } from '../../src/daemon/devnet-batcher.js'
 import { TEST_TOKEN_ABI } from '../../src/devnet/test-token.generated.js'
 import { PASSWORD, useDaemon } from '../helpers/daemon.js'
 import { catchAsync } from '../helpers/errors.js'
@@ -28,12 +30,16 @@ describe('devnet', () => {
     const nets = (await t.client.call('network.list', {})).networks
     expect(nets.find((n) => n.aliases.includes('evm-local'))?.rpcUrl).toBe(info.evm!.url)
     expect(nets.find((n) => n.aliases.includes('solana-local'))?.rpcUrl).toBe(info.solana!.url)
+    // The batcher of EVM tx.sendBatch is in place and allowlisted, with the code the daemon trusts.
+    const batcher = nets.find((n) => n.aliases.includes('evm-local'))?.batchContract
+    expect(batcher).toBe(DEVNET_BATCHER)
 
     const evm = await t.client.call('wallet.create', { chain: 'evm', name: 'dev-evm' }, auth)
     const funded = await t.client.call('devnet.fund', { wallet: 'dev-evm', amount: '1.5', tokenAmount: '250' }, auth)
     expect(funded.funded.map((f) => f.amount)).toEqual(['1500000000000000000', '250000000'])
     const provider = new JsonRpcProvider(info.evm!.url, 31337, { staticNetwork: true, cacheTimeout: -1, batchMaxCount: 1 })
     expect(await provider.getBalance(evm.address)).toBe(1_500_000_000_000_000_000n)
+    expect(keccak256(await provider.getCode(DEVNET_BATCHER))).toBe(BATCHER_CODE_HASH)
     const tokenAddress = funded.funded[1]!.asset
     const token = new Contract(tokenAddress, TEST_TOKEN_ABI, provider)
     expect(await token.getFunction('balanceOf')(evm.address)).toBe(250_000_000n)
@@ -58,6 +64,7 @@ describe('devnet', () => {
     expect(stopped.running).toBe(false)
     const after = (await t.client.call('network.list', {})).networks
     expect(after.find((n) => n.aliases.includes('evm-local'))?.rpcUrl).toBe('http://127.0.0.1:8545')
+    expect(after.find((n) => n.aliases.includes('evm-local'))?.batchContract).toBeNull()
     expect((await t.client.call('devnet.status', {})).running).toBe(false)
   })
 

@@ -2,7 +2,7 @@
  * tx.sendBatch (issue 17): several transfers decided as one request and signed as one Solana transaction. Against the
  * local Solana chain, through the real socket as an agent session: the batch lands as one transaction; a batch with
  * one transfer to a denied recipient or over a limit is denied whole and nothing moves; concurrent batches never
- * spend past the daily cap. EVM batches are refused (no batching contract yet). Balances are read from the chain.
+ * spend past the daily cap. EVM batches without a batching contract are refused (test/tokens/evm-batch.test.ts covers the batcher). Balances are read from the chain.
  */
 import { Keypair, LAMPORTS_PER_SOL, PublicKey } from '@solana/web3.js'
 import { getAccount } from '@solana/spl-token'

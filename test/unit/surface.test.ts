@@ -231,6 +231,9 @@ describe('public surface', () => {
       TOKEN_EXISTS: 8,
       TOKEN_BUILT_IN: 8,
       BATCH_UNSUPPORTED: 2,
+      BATCH_CONTRACT_UNTRUSTED: 1,
+      BATCH_MIXED_ASSETS: 2,
+      BATCH_ALLOWANCE_SHORT: 4,
     })
   })
 
@@ -304,7 +307,7 @@ describe('public surface', () => {
       'mcp --token-file',
       'mcp setup --all --client --config --http --max-renewals --name --password-file --print --project-dir --scope --ttl --wallet',
       'network list --columns --csv --family --no-truncate',
-      'network set <network> --confirmations --password-file --reset-rpc-url --rpc-url --rpc-url-file',
+      'network set <network> --batch-code-hash --batch-contract --confirmations --password-file --reset-batch-contract --reset-rpc-url --rpc-url --rpc-url-file',
       'notification setup --approver-user-id --bot-token-file --chat-id --events --name --password-file --secret-file --server --test --token-file --topic --url --url-file',
       'notify add <kind> --approver-user-id --bot-token-file --chat-id --events --name --password-file --secret-file --server --token-file --topic --url --url-file',
       'notify deliveries --channel --columns --csv --limit --no-truncate --password-file',

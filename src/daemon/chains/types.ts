@@ -15,8 +15,11 @@ export type TransferIntent = { kind: 'native-transfer'; to: string; amount: bigi
 
 export type TxIntent =
   | TransferIntent
-  /** Several transfers signed as one transaction (Solana: one transaction, one instruction group per transfer). */
-  | { kind: 'batch'; transfers: TransferIntent[] }
+  /**
+   * Several transfers signed as one transaction (Solana: one transaction, one instruction group per transfer; EVM:
+   * one call of the batching contract `via` the operator allowlists, see chains/evm/batcher.ts).
+   */
+  | { kind: 'batch'; transfers: TransferIntent[]; via?: string }
   /** EVM only: calldata as 0x hex (a function signature + args is encoded by the caller). */
   | { kind: 'contract-call'; to: string; data: string; value: bigint }
   /** EVM only: ERC-20 approve(spender, amount). */
@@ -88,8 +91,17 @@ export interface Balance {
 /** One adapter per network. `key` buffers are owned by the caller, who wipes them. */
 export interface ChainAdapter {
   readonly family: ChainFamily
-  /** Whether several transfers can be signed as one transaction of this chain (a `batch` intent, tx.sendBatch). */
+  /**
+   * Whether several transfers can be signed as one transaction of this chain by themselves (a `batch` intent,
+   * tx.sendBatch); where not, only through a batching contract (`via`) that checkBatch accepts.
+   */
   readonly batchesTransfers: boolean
+  /**
+   * Before a batch through the batching contract `via` is decided: BATCH_CONTRACT_UNTRUSTED unless its code is a
+   * batcher this chain knows (or hashes to `trustedCodeHash`, the operator's), BATCH_MIXED_ASSETS for several assets, BATCH_ALLOWANCE_SHORT when `from` allows the
+   * batcher less of the token than the batch moves; BATCH_UNSUPPORTED where batches need no contract.
+   */
+  checkBatch(from: string, via: string, transfers: TransferIntent[], trustedCodeHash: string | null): Promise<void>
   readonly network: string
   /** Throws INPUT_INVALID_ADDRESS naming `field` for an address of the wrong shape. Returns the canonical form. */
   normalizeAddress(address: string, field?: string): string

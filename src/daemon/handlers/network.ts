@@ -1,3 +1,4 @@
+import { getAddress } from 'ethers'
 import type { Network } from '../../lib/contract/index.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { redactUrl } from '../../lib/networks.js'
@@ -5,7 +6,7 @@ import type { Handler } from '../context.js'
 import { probeNetworks } from '../network-probe.js'
 import { effectiveNetwork, effectiveNetworks, type EffectiveNetwork } from '../networks.js'
 import { appendAudit } from '../store/audit.js'
-import { setNetworkSetting } from '../store/network-settings.js'
+import { setNetworkSetting, type NetworkPatch } from '../store/network-settings.js'
 
 /** The public view: the RPC URL is always redacted. */
 function toNetwork(n: EffectiveNetwork): Network {
@@ -22,6 +23,8 @@ function toNetwork(n: EffectiveNetwork): Network {
     testnet: n.testnet,
     local: n.local,
     customized: n.customized,
+    batchContract: n.batchContract,
+    batchCodeHash: n.batchCodeHash,
   }
 }
 
@@ -38,6 +41,33 @@ function assertRpcUrl(url: string): void {
   }
 }
 
+/**
+ * The checksummed batching contract for an EVM network; INPUT_INVALID elsewhere (Solana batches need none) or for
+ * anything but a 0x address. Its code is checked when a batch is planned, so it may be set before it is deployed.
+ */
+function batchContract(net: EffectiveNetwork, address: string): string {
+  evmOnly(net, 'batchContract')
+  if (!/^0x[0-9a-fA-F]{40}$/.test(address)) {
+    throw new WaiaasError('INPUT_INVALID_ADDRESS', `\`batchContract\` must be a 0x address with 40 hex digits, got ${JSON.stringify(address.slice(0, 100))}`, { details: { field: 'batchContract' } })
+  }
+  return getAddress(address.toLowerCase())
+}
+
+/** A runtime code hash (0x + 64 hex digits, lower case) trusted for the batcher of an EVM network; INPUT_INVALID otherwise. */
+function batchCodeHash(net: EffectiveNetwork, hash: string): string {
+  evmOnly(net, 'batchCodeHash')
+  if (!/^0x[0-9a-fA-F]{64}$/.test(hash)) {
+    throw new WaiaasError('INPUT_INVALID', `\`batchCodeHash\` must be 0x and 64 hex digits (keccak256 of the runtime code, e.g. \`cast codehash\`), got ${JSON.stringify(hash.slice(0, 100))}`, { details: { field: 'batchCodeHash' } })
+  }
+  return hash.toLowerCase()
+}
+
+function evmOnly(net: EffectiveNetwork, field: string): void {
+  if (net.family !== 'evm') {
+    throw new WaiaasError('INPUT_INVALID', `${net.name} batches transfers natively: a batching contract is for EVM networks`, { details: { field, network: net.id } })
+  }
+}
+
 export const list: Handler<'network.list'> = (ctx, params) => ({
   networks: effectiveNetworks(ctx.db)
     .filter((n) => params.family === undefined || n.family === params.family)
@@ -47,11 +77,13 @@ export const list: Handler<'network.list'> = (ctx, params) => ({
 export const set: Handler<'network.set'> = (ctx, params, caller) => {
   const net = effectiveNetwork(ctx.db, params.network)
   if (params.rpcUrl !== undefined && params.rpcUrl !== null) assertRpcUrl(params.rpcUrl)
-  const patch: { rpcUrl?: string | null; confirmations?: number | null } = {}
+  const patch: NetworkPatch = {}
   if (params.rpcUrl !== undefined) patch.rpcUrl = params.rpcUrl
   if (params.confirmations !== undefined) patch.confirmations = params.confirmations
+  if (params.batchContract !== undefined) patch.batchContract = params.batchContract === null ? null : batchContract(net, params.batchContract)
+  if (params.batchCodeHash !== undefined) patch.batchCodeHash = params.batchCodeHash === null ? null : batchCodeHash(net, params.batchCodeHash)
   if (Object.keys(patch).length === 0) {
-    throw new WaiaasError('INPUT_INVALID', 'Nothing to change: give rpcUrl and/or confirmations', { details: { field: 'rpcUrl' } })
+    throw new WaiaasError('INPUT_INVALID', 'Nothing to change: give rpcUrl, confirmations, batchContract and/or batchCodeHash', { details: { field: 'rpcUrl' } })
   }
   ctx.db.transaction(() => {
     setNetworkSetting(ctx.db, net.id, patch)
@@ -63,6 +95,8 @@ export const set: Handler<'network.set'> = (ctx, params, caller) => {
       details: {
         ...(patch.rpcUrl !== undefined ? { rpcUrl: patch.rpcUrl === null ? null : redactUrl(patch.rpcUrl) } : {}),
         ...(patch.confirmations !== undefined ? { confirmations: patch.confirmations } : {}),
+        ...(patch.batchContract !== undefined ? { batchContract: patch.batchContract } : {}),
+        ...(patch.batchCodeHash !== undefined ? { batchCodeHash: patch.batchCodeHash } : {}),
       },
     })
   })()

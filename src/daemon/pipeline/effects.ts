@@ -9,6 +9,7 @@
  * How effects are matched to actions: a token transfer by token and recipient; an allowance by token and spender (the
  * largest one granted); native value by recipient, and then by the value of the decoded calls (a call's value goes
  * wherever its program sends it: to a contract on EVM, to a new account on Solana), so value is never counted twice.
+ * A native transfer paid through a batcher (`via`) is matched where the wallet's value goes: to the batcher.
  */
 import type { Action } from '../policy/types.js'
 
@@ -36,7 +37,7 @@ function max(m: Keyed, k: string, v: bigint): void {
 function budgetOf(actions: readonly Action[]): Budget {
   const b: Budget = { exact: new Map(), callValue: 0n, approvals: new Map() }
   for (const a of actions) {
-    if (a.kind === 'native-transfer') add(b.exact, `native|${a.to}`, a.amount)
+    if (a.kind === 'native-transfer') add(b.exact, `native|${a.via ?? a.to}`, a.amount)
     else if (a.kind === 'token-transfer') add(b.exact, `token|${a.token}|${a.to}`, a.amount)
     else if (a.kind === 'contract-call') b.callValue += a.value
     else if (a.kind === 'token-approve') max(b.approvals, `approve|${a.token}|${a.spender}`, a.unlimited ? UNLIMITED : a.amount)

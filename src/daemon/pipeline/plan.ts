@@ -218,8 +218,10 @@ async function signTxPlan(
 
 /**
  * Several transfers decided as one request and signed as one transaction: every transfer becomes the actions the
- * policies judge (each one, and their sum against the limits), and the reservation holds their total.
- * BATCH_UNSUPPORTED where the chain cannot carry them as one transaction (EVM, for now).
+ * policies judge (each one, and their sum against the limits), and the reservation holds their total. Where the chain
+ * cannot carry them as one transaction by itself (EVM), they go through the batching contract the operator allowlists
+ * for the network (`via`, bound into what approvals sign), which the adapter checks online before anything is
+ * decided (checkBatch: its code, one asset, the allowance); BATCH_UNSUPPORTED where the operator set none.
  */
 async function batchPlan(
   ctx: Pick<DaemonContext, 'db' | 'chains'>,
@@ -229,11 +231,14 @@ async function batchPlan(
   offline: boolean,
 ): Promise<Plan> {
   const adapter = await ctx.chains.adapter(net)
-  if (!adapter.batchesTransfers) {
-    throw new WaiaasError('BATCH_UNSUPPORTED', `${net.name} cannot carry several transfers in one transaction without a batching contract`, {
+  const via = adapter.batchesTransfers ? undefined : (net.batchContract ?? undefined)
+  if (!adapter.batchesTransfers && via === undefined) {
+    throw new WaiaasError('BATCH_UNSUPPORTED', `${net.name} carries several transfers in one transaction only through a batching contract, and the operator allowlists none`, {
       details: { field: 'transfers', network: net.id },
+      hint: `The operator allowlists one with \`waiaas network set ${net.aliases[0] ?? net.id} --batch-contract 0x…\`; until then send the transfers one by one (tx.send).`,
     })
   }
+  const batch = (transfers: TransferIntent[]): TxIntent => (via === undefined ? { kind: 'batch', transfers } : { kind: 'batch', transfers, via })
   const fields = input.transfers.map((t, i) => ({
     to: t.to,
     amount: t.amount,
@@ -241,14 +246,16 @@ async function batchPlan(
   }))
   if (offline) {
     const reads = await Promise.all(fields.map((f) => toIntent(adapter, net, f, { offline: true })))
-    const intent: TxIntent = { kind: 'batch', transfers: reads.map((r) => r.intent as TransferIntent) }
+    const intent = batch(reads.map((r) => r.intent as TransferIntent))
     const actions = actionsFromIntent(intent)
-    const complete = reads.every((r) => r.complete) && !actions.some((a) => a.kind === 'token-transfer')
+    // Through a batcher, its code (and a token's allowance) is checked online before anything is decided.
+    const complete = via === undefined && reads.every((r) => r.complete) && !actions.some((a) => a.kind === 'token-transfer')
     return { wallet, net, kind: 'batch', body: { intent }, intent, actions, tokens: {}, maxFee: null, complete, ...account(actions, net, {}) }
   }
   const transfers: TransferIntent[] = []
   for (const f of fields) transfers.push((await toIntent(adapter, net, f)) as TransferIntent)
-  const intent: TxIntent = { kind: 'batch', transfers }
+  if (via !== undefined) await adapter.checkBatch(wallet.address, via, transfers, net.batchCodeHash)
+  const intent = batch(transfers)
   const actions = actionsFromIntent(intent, wallet.address)
   const tokens = await tokenMeta(adapter, actions)
   return { wallet, net, kind: 'batch', body: { intent }, intent, actions, tokens, maxFee: null, complete: true, ...account(actions, net, tokens) }

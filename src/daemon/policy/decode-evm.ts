@@ -24,11 +24,14 @@
  *   call is decoded as if called directly. A wrapper nested more than MAX_WRAPPER_DEPTH deep, more than
  *   MAX_INNER_CALLS inner calls, or a wrapper or array whose offsets point outside the calldata is refused with
  *   INPUT_INVALID: what cannot be read is never signed.
+ * - Disperse batches (disperseEther, disperseToken: what EVM tx.sendBatch signs) are a `contract-call` plus every
+ *   transfer they make, read strictly: see decode-disperse.ts.
  * - A selector the decoder does not know is a `contract-call` with that selector (CONTRACT_ALLOWLIST and
  *   METHOD_ALLOWLIST decide), calldata shorter than a selector one with selector null.
  */
 import { Interface } from 'ethers'
 import { WaiaasError } from '../../lib/errors.js'
+import { decodeDisperse, isDisperseSelector } from './decode-disperse.js'
 import type { Action } from './types.js'
 
 export const EVM_ADDRESS = /^0x[0-9a-fA-F]{40}$/
@@ -216,6 +219,20 @@ function decodeCalldata(c: Calldata, value: bigint, w: Walk, depth: number): Act
     const actions: Action[] = [opaque(w.contract, sel, value)]
     for (const inner of innerCalls(c, head, w)) actions.push(...decodeCalldata(new Calldata(inner), 0n, w, depth + 1))
     return actions
+  }
+  if (isDisperseSelector(sel)) {
+    return decodeDisperse(c.bytes, sel, value, {
+      contract: w.contract,
+      count: (n) => {
+        if (w.inner + n > MAX_INNER_CALLS) throw refuse(w, `pays more than ${MAX_INNER_CALLS} recipients`)
+        w.inner += n
+      },
+      refuse: (why) =>
+        new WaiaasError('INPUT_INVALID', `\`${w.field}\` ${why}`, {
+          details: { field: w.field },
+          hint: 'Encode the call with a standard ABI encoder (`waiaas` calldata.encode, ethers, viem, cast calldata), or send the transfers with tx.sendBatch.',
+        }),
+    })
   }
   const read = TOKEN_CALLS.get(sel)
   if (read === undefined) return [opaque(w.contract, sel, value)]

@@ -33,8 +33,11 @@ export function actionsFromIntent(intent: TxIntent, wallet?: string): Action[] {
       return [{ kind: 'native-transfer', to: addressKey(intent.to), amount: intent.amount }]
     case 'token-transfer':
       return [{ kind: 'token-transfer', token: addressKey(intent.token), to: addressKey(intent.to), amount: intent.amount }]
-    case 'batch':
-      return intent.transfers.flatMap((t) => actionsFromIntent(t, wallet))
+    case 'batch': {
+      // Through a batcher, native value goes to it and it pays each recipient: the simulated effect is matched by `via`.
+      const via = intent.via === undefined ? undefined : addressKey(intent.via)
+      return intent.transfers.flatMap((t) => actionsFromIntent(t, wallet)).map((a) => (via !== undefined && a.kind === 'native-transfer' ? { ...a, via } : a))
+    }
     case 'token-approve': {
       const evm = EVM_ADDRESS.test(intent.token)
       const unlimited = evm ? intent.amount >= EVM_UNLIMITED : intent.amount >= U64_MAX

@@ -411,4 +411,15 @@ export const migrations: Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 10,
+    name: 'network batch contract',
+    up: `
+      -- The batching contract the operator allowlists for an EVM network (tx.sendBatch), checksummed 0x address;
+      -- NULL: none, so EVM batches are refused there. batch_code_hash: a runtime code hash (0x + 64 lower-case hex) the
+      -- operator trusts for it besides waiaas's own batcher build (e.g. the Disperse deployment's); NULL: only ours.
+      ALTER TABLE network_settings ADD COLUMN batch_contract TEXT;
+      ALTER TABLE network_settings ADD COLUMN batch_code_hash TEXT;
+    `,
+  },
 ]

@@ -17,6 +17,10 @@ export const network = z.object({
   local: z.boolean(),
   /** True when the operator overrode the RPC URL or confirmations. */
   customized: z.boolean(),
+  /** The batching contract the operator allowlists for EVM tx.sendBatch (checksummed), or null: none. */
+  batchContract: z.string().nullable(),
+  /** A runtime code hash the operator trusts for that batcher besides waiaas's own build, or null. */
+  batchCodeHash: z.string().nullable(),
 })
 
 /** The `network.*` methods. */
@@ -31,15 +35,27 @@ export const networkMethods = {
     readOnly: true,
   }),
   'network.set': def({
-    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default).",
+    summary: "Override a network's RPC URL and/or confirmation depth (null restores the default), or allowlist the batching contract of its EVM tx.sendBatch (null: none) and a code hash trusted for it besides waiaas's own build. Operator only.",
     role: 'operator',
     input: z.object({
       network: z.string().min(1).max(128),
       rpcUrl: z.string().max(2048).nullable().optional(),
       confirmations: z.number().int().min(0).max(1000).nullable().optional(),
+      batchContract: z
+        .string()
+        .max(64)
+        .nullable()
+        .optional()
+        .describe('EVM only: the batching contract (Disperse ABI) tx.sendBatch goes through, a 0x address; its code must be a batcher waiaas knows when a batch is sent. null: none'),
+      batchCodeHash: z
+        .string()
+        .max(66)
+        .nullable()
+        .optional()
+        .describe("EVM only: a runtime code hash (keccak256, 0x + 64 hex) trusted for the batching contract besides waiaas's own build, e.g. an audited Disperse deployment's. null: only waiaas's build"),
     }),
     output: network,
-    errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'AUDIT_WRITE_FAILED'],
+    errors: ['NETWORK_UNKNOWN', 'INPUT_INVALID', 'INPUT_INVALID_ADDRESS', 'AUDIT_WRITE_FAILED'],
     transports: ['socket', 'rest'],
   }),
   'network.status': def({

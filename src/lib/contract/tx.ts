@@ -58,7 +58,7 @@ export const txMethods = {
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.sendBatch': def({
-    summary: 'Send several transfers as one request, signed as one transaction (all land or none). Policy-checked whole: every transfer is judged, their total is reserved against the limits, and one transfer that breaks a rule denies the batch. Solana only for now; on EVM: BATCH_UNSUPPORTED.',
+    summary: 'Send several transfers as one request, signed as one transaction (all land or none). Policy-checked whole: every transfer is judged, their total is reserved against the limits, and one transfer that breaks a rule denies the batch. Solana: one transaction with several instructions. EVM: one call of the batching contract the operator allowlists for the network (Disperse ABI, its code checked): one asset per batch, and a token batch needs the wallet\'s allowance to that contract (ask with tx.tokenApprove); without one, BATCH_UNSUPPORTED.',
     role: 'agent',
     input: z.object({
       wallet: walletRef,
@@ -77,7 +77,7 @@ export const txMethods = {
       idempotencyKey: idempotencyKey.optional(),
     }),
     output: txRequest,
-    errors: [...SEND_ERRORS, 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS', 'BATCH_UNSUPPORTED'],
+    errors: [...SEND_ERRORS, 'TOKEN_UNKNOWN', 'TOKEN_AMBIGUOUS', 'BATCH_UNSUPPORTED', 'BATCH_CONTRACT_UNTRUSTED', 'BATCH_MIXED_ASSETS', 'BATCH_ALLOWANCE_SHORT'],
     session: { permission: 'send', wallet: 'param' },
   }),
   'tx.tokenApprove': def({

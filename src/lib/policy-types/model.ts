@@ -26,7 +26,11 @@ export type WindowName = keyof typeof WINDOWS
  * Addresses are canonical keys: EVM lower-case 0x hex, Solana base58 as is. `network` is the CAIP-2 id.
  */
 export type Action =
-  | { kind: 'native-transfer'; to: string; amount: bigint }
+  /**
+   * `via`: the contract the value is sent to that pays it on to `to` (an EVM batcher's disperseEther), so the
+   * simulated effect (value from the wallet to `via`) is matched to it.
+   */
+  | { kind: 'native-transfer'; to: string; amount: bigint; via?: string }
   | { kind: 'token-transfer'; token: string; to: string; amount: bigint }
   /** `amount` is the allowance; `unlimited` when it is the type's maximum (or ≥ 2^255 on EVM). */
   | { kind: 'token-approve'; token: string; spender: string; amount: bigint; unlimited: boolean }

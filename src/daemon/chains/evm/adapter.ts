@@ -5,7 +5,8 @@
  */
 import { Transaction, computeAddress, getAddress, toQuantity } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
-import type { Balance, CallerTx, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TxIntent, TxStatus } from '../types.js'
+import type { Balance, CallerTx, ChainAdapter, EffectReport, PreparedTx, SignedTx, SimulationResult, TransferIntent, TxIntent, TxStatus } from '../types.js'
+import { assertBatchAllowance, batchAsset, verifyBatcher } from './batcher.js'
 import { readEvmCallerTx } from './caller-tx.js'
 import { simulateEvmEffects } from './effects.js'
 import { readTokenBalance, readTokenInfo, type TokenInfo } from './erc20.js'
@@ -37,7 +38,7 @@ const UNASSIGNED = 'unassigned'
 
 export class EvmAdapter implements ChainAdapter {
   readonly family = 'evm' as const
-  /** Not without a batching contract, which is not offered yet: each EVM transaction makes one call. */
+  /** Each EVM transaction makes one call: several transfers only through a batching contract (checkBatch). */
   readonly batchesTransfers = false
   readonly network: string
   readonly chainId: number
@@ -76,6 +77,15 @@ export class EvmAdapter implements ChainAdapter {
     const addr = this.normalizeAddress(token, 'token')
     const [info, amount] = await Promise.all([this.tokenInfo(addr), readTokenBalance(this.rpc, addr, owner)])
     return { token: addr, symbol: info.symbol, decimals: info.decimals, amount }
+  }
+
+  /** The batcher `via` runs trusted code, the batch moves one asset, and a token batch is within the allowance (batcher.ts). */
+  async checkBatch(fromAddress: string, via: string, transfers: TransferIntent[], trustedCodeHash: string | null): Promise<void> {
+    const from = this.normalizeAddress(fromAddress, 'from')
+    const batcher = this.normalizeAddress(via, 'via')
+    const asset = batchAsset(transfers)
+    await verifyBatcher(this.rpc, this.network, batcher, trustedCodeHash)
+    if (asset !== 'native') await assertBatchAllowance(this.rpc, from, batcher, this.normalizeAddress(asset, 'token'), transfers.reduce((a, t) => a + t.amount, 0n))
   }
 
   /** The chain's pending transaction count of `address` (mempool included). */
@@ -221,7 +231,7 @@ export class EvmAdapter implements ChainAdapter {
   /** A contract call runs code; so does a native transfer whose gas is more than a plain transfer's. */
   runsCode(tx: PreparedTx): boolean {
     // A plain transfer to an account without code costs exactly 21,000 gas; anything more ran code.
-    return tx.intent.kind === 'contract-call' || (tx.intent.kind === 'native-transfer' && BigInt(String(tx.unsigned.gasLimit)) > 21_000n)
+    return tx.intent.kind === 'contract-call' || tx.intent.kind === 'batch' || (tx.intent.kind === 'native-transfer' && BigInt(String(tx.unsigned.gasLimit)) > 21_000n)
   }
 
   async latestBlockTime(): Promise<number | null> {

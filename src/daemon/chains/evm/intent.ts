@@ -5,6 +5,7 @@
 import { getAddress, isHexString } from 'ethers'
 import { WaiaasError } from '../../../lib/errors.js'
 import type { TxIntent } from '../types.js'
+import { batchCall } from './batcher.js'
 import { encodeApprove, encodeTransfer } from './erc20.js'
 
 const MAX_UINT256 = (1n << 256n) - 1n
@@ -50,8 +51,17 @@ export function intentToCall(intent: TxIntent): EvmCall {
     case 'token-approve':
       assertAmount(intent.amount, 'amount')
       return { to: assertAddress(intent.token, 'token'), value: 0n, data: encodeApprove(assertAddress(intent.spender, 'spender'), intent.amount) }
-    case 'batch':
-      throw new WaiaasError('BATCH_UNSUPPORTED', 'A batch of transfers is one transaction only on Solana; an EVM batch needs a batching contract', { details: { field: 'transfers' } })
+    case 'batch': {
+      if (intent.via === undefined) {
+        throw new WaiaasError('BATCH_UNSUPPORTED', 'An EVM batch of transfers is one transaction only through a batching contract', { details: { field: 'transfers' } })
+      }
+      const transfers = intent.transfers.map((t, i) => {
+        assertAmount(t.amount, `transfers[${i}].amount`)
+        const to = assertAddress(t.to, `transfers[${i}].to`)
+        return t.kind === 'native-transfer' ? { ...t, to } : { ...t, to, token: assertAddress(t.token, `transfers[${i}].token`) }
+      })
+      return batchCall(assertAddress(intent.via, 'via'), transfers)
+    }
     case 'contract-call':
       assertAmount(intent.value, 'value')
       if (typeof intent.data !== 'string' || !isHexString(intent.data) || intent.data.length % 2 !== 0) {

@@ -45,6 +45,11 @@ export class SolanaAdapter implements ChainAdapter {
   /** A Solana transaction carries several instructions, all applied or none. */
   readonly batchesTransfers = true
   readonly network: string
+
+  /** Batches need no batching contract here. */
+  async checkBatch(): Promise<void> {
+    throw new WaiaasError('BATCH_UNSUPPORTED', `${this.network} batches transfers in one transaction by itself: no batching contract`, { details: { field: 'via', network: this.network } })
+  }
   readonly rpc: SolanaRpc
   private readonly tokens = new Map<string, { symbol: string; decimals: number }>()
 
