@@ -30,7 +30,6 @@ export const APPROVAL_TOPIC = erc20.getEvent('Approval')!.topicHash
 /** Calldata of the read-only calls: decimals(), symbol(), balanceOf(owner), allowance(owner, spender). */
 export const encodeDecimals = (): string => erc20.encodeFunctionData('decimals')
 export const encodeSymbol = (): string => erc20.encodeFunctionData('symbol')
-export const encodeBalanceOf = (owner: string): string => encodeBalanceOf(owner)
 export const encodeAllowance = (owner: string, spender: string): string => erc20.encodeFunctionData('allowance', [owner, spender])
 
 /** The answer of symbol(): an ABI string, or the bytes32 of old tokens (MKR); null when it is neither. */
