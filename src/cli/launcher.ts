@@ -2,7 +2,7 @@
  * Finding the daemon, starting it when it is absent, and restarting it when it runs another version.
  * The daemon is spawned detached with its output appended to the log file; readiness is a completed handshake.
  */
-import { spawn } from 'node:child_process'
+import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { childEnv, passwordForDaemon } from '../lib/child-env.js'
@@ -136,10 +136,11 @@ export async function startAndConnect(paths: Paths, env: NodeJS.ProcessEnv = pro
   ensureDataDirs(paths)
   const out = openPrivateForAppend(paths.logFile)
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined
+  let child: ChildProcess | undefined
   try {
     const password = passwordForDaemon(env)
     const args = [BIN, 'daemon', 'start', '--foreground', '--managed', '--quiet', '--data-dir', paths.dataDir, ...(password === undefined ? [] : ['--password-stdin'])]
-    const child = spawn(process.execPath, args, {
+    child = spawn(process.execPath, args, {
       detached: true,
       stdio: [password === undefined ? 'ignore' : 'pipe', out, out],
       env: childEnv('daemon', env),
@@ -159,6 +160,9 @@ export async function startAndConnect(paths: Paths, env: NodeJS.ProcessEnv = pro
   while (Date.now() < deadline) {
     try {
       const { client, hello } = await connectAndGreet(paths)
+      // Another CLI's daemon answered first: ours, still booting, is not needed. Left alone, it could finish booting
+      // after that daemon has stopped and then start: a daemon nobody asked for (a test's, after its data is gone).
+      if (child !== undefined && hello.pid !== child.pid && exited === undefined) child.kill('SIGTERM')
       if (hello.version === VERSION) return client
       client.close()
       throw versionMismatch(hello.version, hello.pid, hello.managed)

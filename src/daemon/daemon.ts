@@ -3,6 +3,7 @@
  * configured password source, listens on the socket and returns a handle whose `close()` undoes all of it.
  * It never installs signal handlers or exits the process; `waiaas daemon start --foreground` does that.
  */
+import fs from 'node:fs'
 import { clockOf } from '../lib/clock.js'
 import { MAX_FRAME_BYTES } from '../lib/contract/index.js'
 import { readConfigFile, readEnv, withConfigFile, type Env, type LogLevel } from '../lib/env.js'
@@ -82,6 +83,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<DaemonHandle> {
     for (const step of undo.reverse()) await step()
   }
   try {
+    if (env.testStartGate !== undefined) await waitAtStartGate(env.testStartGate)
     const startedAt = new Date()
     await claimPidFile(paths.pidFile, { pid: process.pid, version: opts.version ?? VERSION, socket: paths.socket, startedAt: startedAt.toISOString() })
     undo.push(() => releasePidFile(paths.pidFile))
@@ -215,4 +217,10 @@ async function unlockAtStart(ctx: DaemonContext, env: Env, passwordFile: string 
     }
     throw err
   }
+}
+
+/** The test hook testStartGate: says its pid in `<gate>.pid`, then waits for `<gate>` to exist. */
+async function waitAtStartGate(gate: string): Promise<void> {
+  fs.writeFileSync(`${gate}.pid`, String(process.pid))
+  while (!fs.existsSync(gate)) await new Promise((resolve) => setTimeout(resolve, 20))
 }

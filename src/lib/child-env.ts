@@ -14,7 +14,7 @@ import { SETTINGS } from './settings.js'
 export type ChildKind = 'daemon' | 'tool'
 
 /** WAIAAS_* variables outside the settings table that the daemon reads: test hooks and the debug switch. */
-const DAEMON_EXTRA = new Set(['WAIAAS_TEST_HOOKS', 'WAIAAS_TEST_CRASH_AT', 'WAIAAS_TEST_CLOCK_FILE', 'WAIAAS_TEST_KDF', 'WAIAAS_DEBUG'])
+const DAEMON_EXTRA = new Set(['WAIAAS_TEST_HOOKS', 'WAIAAS_TEST_CRASH_AT', 'WAIAAS_TEST_CLOCK_FILE', 'WAIAAS_TEST_START_GATE', 'WAIAAS_TEST_KDF', 'WAIAAS_DEBUG'])
 /** The one secret file the daemon reads itself. */
 const DAEMON_READS_FILE = 'WAIAAS_MASTER_PASSWORD_FILE'
 

@@ -46,6 +46,11 @@ export interface Env {
   testCrashAt?: string
   /** Test hook (only with WAIAAS_TEST_HOOKS=1): session time is the wall clock plus the ms in this file (src/lib/clock.ts). */
   testClockFile?: string
+  /**
+   * Test hook (only with WAIAAS_TEST_HOOKS=1): before it claims the data directory, the daemon writes its pid to
+   * `<gate>.pid` and waits until the file `<gate>` exists (a daemon held at the start line, for auto-start races).
+   */
+  testStartGate?: string
   /** The HTTP plugins (WAIAAS_REST_*, WAIAAS_MCP_HTTP_ENABLED): override the stored plugin settings at start. */
   restEnabled?: boolean
   mcpHttpEnabled?: boolean
@@ -98,6 +103,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env, file: ConfigFile =
   if (crash !== undefined && crash !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testCrashAt = crash
   const clock = env.WAIAAS_TEST_CLOCK_FILE
   if (clock !== undefined && clock !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testClockFile = clock
+  const gate = env.WAIAAS_TEST_START_GATE
+  if (gate !== undefined && gate !== '' && env.WAIAAS_TEST_HOOKS === '1') out.testStartGate = gate
   return out
 }
 
