@@ -58,7 +58,7 @@ export async function waitUntilFinal(client: DaemonClient, request: TxRequestVie
   return r
 }
 
-type SubmitMethod = 'tx.send' | 'tx.call' | 'tx.tokenApprove'
+type SubmitMethod = 'tx.send' | 'tx.sendBatch' | 'tx.call' | 'tx.tokenApprove'
 
 /** Base of the commands that submit a transaction request. */
 export abstract class SubmitCommand<T extends typeof Command> extends BaseCommand<T> {

@@ -329,6 +329,7 @@ describe('public surface', () => {
       'quickset --local --mainnet --mode --password-file --prefix --testnet',
       'restore <file> --from --password-file --yes',
       'send --amount --idempotency-key --network --password-file --session-token-file --timeout --to --token --wait --wallet',
+      'send-batch --amount --file --idempotency-key --network --password-file --session-token-file --timeout --to --token --wait --wallet',
       'session create --limit-usd-per-day --max-renewals --methods --name --out --password-file --ttl --wallet',
       'session list --columns --csv --no-truncate --password-file',
       'session prompt --include-token --limit-usd-per-day --max-renewals --methods --name --out --password-file --ttl --wallet',
