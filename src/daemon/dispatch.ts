@@ -58,15 +58,29 @@ export async function verifyCredential(ctx: DaemonContext, auth: WireAuth, peer:
 }
 
 /**
- * Top-level fields of `params` that the method's input does not declare. They are refused, not dropped: a misspelt
- * `tokn` would otherwise send the native coin instead of the token. (Names only, never values, go into the error.)
+ * Fields of `params` that the method's input does not declare, at any depth of its objects and lists (as paths:
+ * `transfers.0.tokn`). They are refused, not dropped: a misspelt `tokn` would otherwise send the native coin instead
+ * of the token, in a batch's transfer as at the top. (Names only, never values, go into the error.)
  */
-function unknownFields(schema: z.ZodType, params: unknown): string[] {
-  if (!(schema instanceof z.ZodObject) || typeof params !== 'object' || params === null || Array.isArray(params)) return []
-  const shape = schema.shape as Record<string, unknown>
-  return Object.keys(params)
-    .filter((k) => !Object.hasOwn(shape, k))
-    .map((k) => k.slice(0, 64))
+function unknownFields(schema: z.ZodType, params: unknown, at = ''): string[] {
+  const inner = unwrapped(schema)
+  if (inner instanceof z.ZodArray && Array.isArray(params)) {
+    return params.flatMap((item, i) => unknownFields(inner.element as z.ZodType, item, `${at}${i}.`))
+  }
+  if (!(inner instanceof z.ZodObject) || typeof params !== 'object' || params === null || Array.isArray(params)) return []
+  // A loose object (a catch-all, such as a policy's rules, checked by its own type) keeps what it does not name.
+  if (inner.def.catchall !== undefined && !(inner.def.catchall instanceof z.ZodNever)) return []
+  const shape = inner.shape as Record<string, z.ZodType>
+  return Object.entries(params).flatMap(([k, v]) =>
+    Object.hasOwn(shape, k) ? unknownFields(shape[k] as z.ZodType, v, `${at}${k}.`) : [`${at}${k}`.slice(0, 64)],
+  )
+}
+
+/** The schema inside optional, nullable and default wrappers. */
+function unwrapped(schema: z.ZodType): z.ZodType {
+  let s = schema
+  while (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault) s = s.def.innerType as z.ZodType
+  return s
 }
 
 /**

@@ -35,6 +35,16 @@ describe('a field the method does not know', () => {
     expect(await provider.getBalance(recipient)).toBe(0n)
   })
 
+  it('is refused inside a list of objects too: a batch transfer\'s misspelt token moves no native coin', async () => {
+    const before = (await t.client.call('tx.list', { wallet: 'typo', limit: 100 })).requests.length
+    const params = { wallet: 'typo', network: 'evm-local', transfers: [{ to: recipient, amount: '0.1' }, { to: recipient, amount: '0.2', tokn: token }] }
+    const err = await catchAsync(t.client.call('tx.sendBatch', params as never, op))
+    expect(err.code).toBe('INPUT_INVALID')
+    expect(err.details.issues).toEqual([{ path: 'transfers.1.tokn', message: 'tx.sendBatch has no field "transfers.1.tokn"' }])
+    expect((await t.client.call('tx.list', { wallet: 'typo', limit: 100 })).requests.length).toBe(before)
+    expect(await provider.getBalance(recipient)).toBe(0n)
+  })
+
   it('is refused over REST the same way; the seed article\'s walletId spelling is still read as wallet', async () => {
     const r = await t.client.call('plugin.enable', { name: 'rest', port: 0 }, op)
     const base = (r.listening ?? '').replace(/\/v1$/, '')
