@@ -18,7 +18,10 @@ async function scanLocal(): Promise<void> {
     for (let i = 0; i < 2; i++) {
       const before = await scans(network)
       m.daemon.ctx.monitor.poke()
-      await waitFor(`a scan of ${network}`, async () => (await scans(network)) > before, 20_000)
+      // A timeout says how the monitor's scans of the network went (its last error), not only that none came.
+      await waitFor(`a scan of ${network}`, async () => (await scans(network)) > before, 20_000).catch(async (err: Error) => {
+        throw new Error(`${err.message}; monitor status: ${JSON.stringify(await scanStatus(m.client, network))}`)
+      })
     }
   }
 }

@@ -40,6 +40,8 @@ const DEVNET_EPOCHS_KEY = 'monitor.devnetEpochs'
 interface NetState {
   status: NetworkScanStatus
   running: Promise<void> | null
+  /** A poke came during this network's scan: it is scanned again as soon as that one ends. */
+  again: boolean
   evm: EvmScanState | null
 }
 
@@ -112,6 +114,9 @@ export class Monitor implements MonitorPort {
   /** Scans soon (after a watch-list change) instead of at the next interval. */
   poke(): void {
     if (this.stopped) return
+    // A scan that began before the poke may miss what it was for (a new wallet, a watch-list change): its network is
+    // scanned again once it ends, not only at the next interval.
+    for (const st of this.nets.values()) if (st.running !== null) st.again = true
     this.schedule(0)
   }
 
@@ -154,13 +159,21 @@ export class Monitor implements MonitorPort {
     }
     for (const [network, source] of watched) {
       let st = this.nets.get(network)
-      if (st === undefined) this.nets.set(network, (st = { status: this.blank(network, source), running: null, evm: null }))
+      if (st === undefined) this.nets.set(network, (st = { status: this.blank(network, source), running: null, again: false, evm: null }))
       st.status.source = source
       if (st.running !== null) continue
-      const state = st
-      state.running = this.scan(network, state).finally(() => (state.running = null))
+      this.launch(network, st)
     }
     this.schedule(this.intervalMs)
+  }
+
+  /** Scans `network` now; a poke that came meanwhile (state.again) brings the next tick forward to when it ends. */
+  private launch(network: string, state: NetState): void {
+    state.again = false
+    state.running = this.scan(network, state).finally(() => {
+      state.running = null
+      if (state.again && !this.stopped) this.schedule(0)
+    })
   }
 
   /** The devnet chains (their epochs) a local network's scan belongs to; '' for every other network. */
