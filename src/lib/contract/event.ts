@@ -5,7 +5,8 @@
  * `GET /v1/events` streams the same entries as server-sent events.
  */
 import { z } from 'zod'
-import { def, isoTime, type MethodDef } from './common.js'
+import { auditEntry } from './audit.js'
+import { def, type MethodDef } from './common.js'
 
 /** The longest a call waits for an entry; the SDKs call again. Well under the HTTP server's request timeout. */
 export const EVENTS_MAX_WAIT_MS = 30_000
@@ -25,15 +26,9 @@ export type SessionEventAction = (typeof SESSION_EVENT_ACTIONS)[number]
  * concerns, only the fields its action allows, and an actor reduced to `operator`, `daemon`, the session's own actor
  * or the kind of another (`session`, `owner`, `telegram`).
  */
-export const eventEntry = z.object({
-  seq: z.number().int(),
-  ts: isoTime,
-  actor: z.string(),
-  action: z.string(),
+export const eventEntry = auditEntry.extend({
   /** The request id (`tx.*`) or the wallet id (`incoming.transfer`, `balance.low`). */
   target: z.string().nullable(),
-  outcome: z.enum(['ok', 'denied', 'failed']),
-  details: z.record(z.string(), z.unknown()),
   /** The audit hash chain's hash of this entry (operator view). */
   hash: z.string().optional(),
   /** The wallet the entry concerns (session view). */
