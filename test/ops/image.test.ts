@@ -158,6 +158,24 @@ function cannotBuild(): string | undefined {
   return undefined
 }
 
+/**
+ * The image of this checkout (its id: known by id, not a tag, so concurrent runs never swap images; no `rmi`, which
+ * would drop the layer cache). Built by test/ops/image-build.sh, the script .ci/run starts in the background: when
+ * it has started (WAIAAS_IMAGE_AHEAD names its folder), its result is awaited instead of building the same tree again.
+ */
+async function builtImage(): Promise<string> {
+  const ahead = process.env.WAIAAS_IMAGE_AHEAD
+  const dir = ahead !== undefined && ahead !== '' && fs.existsSync(path.join(ahead, 'started')) ? ahead : fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-image-'))
+  if (dir !== ahead) spawnSync(path.join(ROOT, 'test/ops/image-build.sh'), [dir], { stdio: 'ignore' })
+  while (!fs.existsSync(path.join(dir, 'status'))) await new Promise((resolve) => setTimeout(resolve, 500))
+  const log = fs.readFileSync(path.join(dir, 'build.log'), 'utf8')
+  expect(fs.readFileSync(path.join(dir, 'status'), 'utf8').trim(), log.slice(-6000)).toBe('0')
+  expect(log).toContain('localhost/waiaas-node-base:22-bookworm-slim')
+  const image = fs.readFileSync(path.join(dir, 'iid'), 'utf8').trim()
+  if (dir !== ahead) fs.rmSync(dir, { recursive: true })
+  return image
+}
+
 const why = process.env.WAIAAS_SKIP_IMAGE_BUILD === '1' ? 'WAIAAS_SKIP_IMAGE_BUILD=1' : cannotBuild()
 
 describe.skipIf(why !== undefined)(`image build and run with buildah${why !== undefined ? ` (skipped: ${why})` : ''}`, () => {
@@ -169,18 +187,7 @@ describe.skipIf(why !== undefined)(`image build and run with buildah${why !== un
   })
 
   it("builds on Node 22 and runs the seed's docker run line, compose daemon and push-relay service", async () => {
-    const base = execFileSync(path.join(ROOT, 'test/ops/image-base.sh'), [path.join(os.tmpdir(), 'waiaas-image-base-bookworm')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim()
-    expect(base).toBe('localhost/waiaas-node-base:22-bookworm-slim')
-    // Known by its id, not a tag, so concurrent runs never swap images; no `rmi`, which would drop the layer cache.
-    const iidFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-image-')), 'iid')
-    const build = spawnSync(
-      'buildah',
-      ['build', '--isolation', 'chroot', '--layers', '--format', 'docker', '--build-arg', 'BASE=localhost/waiaas-node-base', '--build-arg', 'BASE_TAG=22-bookworm-slim', '--iidfile', iidFile, ROOT],
-      { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 },
-    )
-    expect(build.status, build.stderr.slice(-3000) + build.stdout.slice(-3000)).toBe(0)
-    const image = fs.readFileSync(iidFile, 'utf8').trim()
-    fs.rmSync(path.dirname(iidFile), { recursive: true })
+    const image = await builtImage()
 
     const config = JSON.parse(execFileSync('buildah', ['inspect', '--type', 'image', image], { encoding: 'utf8' })) as {
       Docker: { config: { User: string; Entrypoint: string[]; Cmd: string[]; Env: string[]; Healthcheck?: { Test: string[]; StartPeriod?: number }; Volumes?: Record<string, unknown> } }
