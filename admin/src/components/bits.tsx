@@ -89,3 +89,31 @@ export function ErrorBox(props: { error: ApiError | undefined }) {
 export function Loading(props: { when: boolean; children?: ComponentChildren }) {
   return props.when ? <p class="muted" aria-live="polite">Loading…</p> : <>{props.children}</>
 }
+
+/**
+ * The pages' one table: `empty` when there are no rows, else the scrolling wrapper, an optional screen-reader caption,
+ * a header row (a `false` column is left out: a column shown only sometimes) and one `row` per item.
+ */
+export function DataTable<T>(props: {
+  rows: readonly T[]
+  columns: readonly ComponentChildren[]
+  row: (item: T) => ComponentChildren
+  empty: ComponentChildren
+  caption?: string
+  class?: string
+}) {
+  if (props.rows.length === 0) return <p class="muted">{props.empty}</p>
+  return (
+    <div class="table-wrap">
+      <table class={props.class}>
+        {props.caption !== undefined && <caption class="sr-only">{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.columns.map((c) => c !== false && c !== undefined && c !== null && <th scope="col">{c}</th>)}
+          </tr>
+        </thead>
+        <tbody>{props.rows.map(props.row)}</tbody>
+      </table>
+    </div>
+  )
+}

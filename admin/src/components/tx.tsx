@@ -1,7 +1,7 @@
 /** Transaction requests in a table, and what one does in a sentence: shared by the dashboard, wallets and transactions. */
 import type { Output } from '../api.js'
 import { href } from '../router.js'
-import { Address, Amount, Countdown, StateBadge, Time } from './bits.js'
+import { Address, Amount, Countdown, DataTable, StateBadge, Time } from './bits.js'
 import { NetworkName, type NetworkMap } from './networks.js'
 
 export type TxView = Output<'tx.wait'>
@@ -35,55 +35,43 @@ export function TxDue(props: { tx: TxView }) {
 }
 
 export function TxTable(props: { requests: readonly TxView[]; networks: NetworkMap; caption: string; showWallet?: boolean; empty?: string }) {
-  if (props.requests.length === 0) return <p class="muted">{props.empty ?? 'No transactions.'}</p>
   return (
-    <div class="table-wrap">
-      <table>
-        <caption class="sr-only">{props.caption}</caption>
-        <thead>
-          <tr>
-            <th scope="col">Request</th>
-            {props.showWallet !== false && <th scope="col">Wallet</th>}
-            <th scope="col">Amount</th>
-            <th scope="col">To</th>
-            <th scope="col">State</th>
-            <th scope="col">Created</th>
-          </tr>
-        </thead>
-        <tbody>
-          {props.requests.map((tx) => (
-            <tr key={tx.id} data-id={tx.id}>
-              <td>
-                <a href={href('transactions', tx.id)}>{kindLabel(tx.kind)}</a>
-                <div class="muted small">
-                  <code>{tx.id.slice(0, 12)}</code> · <NetworkName id={tx.network} networks={props.networks} />
-                </div>
-              </td>
-              {props.showWallet !== false && (
-                <td>
-                  <a href={href('wallets', tx.walletId)}>{tx.walletName}</a>
-                </td>
-              )}
-              <td>
-                <Amount value={tx.amount} symbol={txSymbol(tx, props.networks)} usd={tx.usd} />
-              </td>
-              <td>
-                <Address value={tx.to} short />
-              </td>
-              <td>
-                <StateBadge state={tx.state} />
-                {tx.tier !== null && <span class="muted small"> {tx.tier}</span>}
-                <div class="small">
-                  <TxDue tx={tx} />
-                </div>
-              </td>
-              <td>
-                <Time iso={tx.createdAt} />
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <DataTable
+      rows={props.requests}
+      caption={props.caption}
+      empty={props.empty ?? 'No transactions.'}
+      columns={['Request', props.showWallet !== false && 'Wallet', 'Amount', 'To', 'State', 'Created']}
+      row={(tx) => (
+        <tr key={tx.id} data-id={tx.id}>
+          <td>
+            <a href={href('transactions', tx.id)}>{kindLabel(tx.kind)}</a>
+            <div class="muted small">
+              <code>{tx.id.slice(0, 12)}</code> · <NetworkName id={tx.network} networks={props.networks} />
+            </div>
+          </td>
+          {props.showWallet !== false && (
+            <td>
+              <a href={href('wallets', tx.walletId)}>{tx.walletName}</a>
+            </td>
+          )}
+          <td>
+            <Amount value={tx.amount} symbol={txSymbol(tx, props.networks)} usd={tx.usd} />
+          </td>
+          <td>
+            <Address value={tx.to} short />
+          </td>
+          <td>
+            <StateBadge state={tx.state} />
+            {tx.tier !== null && <span class="muted small"> {tx.tier}</span>}
+            <div class="small">
+              <TxDue tx={tx} />
+            </div>
+          </td>
+          <td>
+            <Time iso={tx.createdAt} />
+          </td>
+        </tr>
+      )}
+    />
   )
 }

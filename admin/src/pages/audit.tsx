@@ -6,7 +6,7 @@
 import './admin-pages.css'
 import { useState } from 'preact/hooks'
 import { call, type ApiError, type Output } from '../api.js'
-import { ErrorBox, Loading, Time } from '../components/bits.js'
+import { DataTable, ErrorBox, Loading, Time } from '../components/bits.js'
 import { asApiError, useCall } from '../data.js'
 import { href, navigate } from '../router.js'
 import type { PageProps } from './types.js'
@@ -102,48 +102,33 @@ export function AuditPage(props: PageProps) {
       </form>
       <ErrorBox error={list.error} />
       <Loading when={list.data === undefined && list.error === undefined}>
-        {entries.length === 0 ? (
-          <p class="muted">No entry{action !== '' ? ` with action ${action}` : ''}{before !== undefined ? ` before #${before}` : ''}.</p>
-        ) : (
-          <div class="table-wrap">
-            <table class="audit">
-              <thead>
-                <tr>
-                  <th scope="col">#</th>
-                  <th scope="col">When</th>
-                  <th scope="col">Actor</th>
-                  <th scope="col">Action</th>
-                  <th scope="col">Target</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Details</th>
-                </tr>
-              </thead>
-              <tbody>
-                {entries.map((e) => (
-                  <tr key={e.seq} data-seq={e.seq}>
-                    <td>{e.seq}</td>
-                    <td>
-                      <Time iso={e.ts} />
-                    </td>
-                    <td>
-                      <code>{e.actor}</code>
-                    </td>
-                    <td>
-                      <a href={href('audit', { action: e.action })} onClick={() => setTyped(e.action)}>
-                        <code>{e.action}</code>
-                      </a>
-                    </td>
-                    <td>{e.target !== null ? <code>{e.target}</code> : <span class="muted">—</span>}</td>
-                    <td>
-                      <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
-                    </td>
-                    <td class="details">{Object.keys(e.details).length > 0 ? <code>{JSON.stringify(e.details)}</code> : <span class="muted">—</span>}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+        <DataTable
+          rows={entries}
+          class="audit"
+          empty={<>No entry{action !== '' ? ` with action ${action}` : ''}{before !== undefined ? ` before #${before}` : ''}.</>}
+          columns={['#', 'When', 'Actor', 'Action', 'Target', 'Outcome', 'Details']}
+          row={(e) => (
+            <tr key={e.seq} data-seq={e.seq}>
+              <td>{e.seq}</td>
+              <td>
+                <Time iso={e.ts} />
+              </td>
+              <td>
+                <code>{e.actor}</code>
+              </td>
+              <td>
+                <a href={href('audit', { action: e.action })} onClick={() => setTyped(e.action)}>
+                  <code>{e.action}</code>
+                </a>
+              </td>
+              <td>{e.target !== null ? <code>{e.target}</code> : <span class="muted">—</span>}</td>
+              <td>
+                <span class={`badge outcome-${e.outcome}`}>{e.outcome}</span>
+              </td>
+              <td class="details">{Object.keys(e.details).length > 0 ? <code>{JSON.stringify(e.details)}</code> : <span class="muted">—</span>}</td>
+            </tr>
+          )}
+        />
       </Loading>
       <nav class="pager" aria-label="Audit pages">
         {before !== undefined && (

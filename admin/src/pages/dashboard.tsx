@@ -5,7 +5,7 @@
  */
 import { useState } from 'preact/hooks'
 import type { Output } from '../api.js'
-import { Address, Amount, ErrorBox, Loading, Time } from '../components/bits.js'
+import { Address, Amount, DataTable, ErrorBox, Loading, Time } from '../components/bits.js'
 import { useBalanceNetworks, WalletBalances } from '../components/balances.js'
 import { FundButton } from '../components/devnet.js'
 import { HealthCard } from '../components/health.js'
@@ -45,44 +45,33 @@ function Incoming(props: { networks: NetworkMap }) {
     <>
       <h2>Incoming transfers</h2>
       <ErrorBox error={error} />
-      {data !== undefined && data.transfers.length === 0 && <p class="muted">None seen yet on the watched networks.</p>}
-      {data !== undefined && data.transfers.length > 0 && (
-        <div class="table-wrap">
-          <table>
-            <caption class="sr-only">Latest incoming transfers</caption>
-            <thead>
-              <tr>
-                <th scope="col">Wallet</th>
-                <th scope="col">Amount</th>
-                <th scope="col">From</th>
-                <th scope="col">Chain tx</th>
-                <th scope="col">Seen</th>
-              </tr>
-            </thead>
-            <tbody>
-              {data.transfers.map((t) => (
-                <tr key={t.id}>
-                  <td>{t.walletName === null ? <span class="muted">deleted</span> : <a href={href('wallets', t.walletId)}>{t.walletName}</a>}</td>
-                  <td>
-                    {t.amount === null ? <span>{t.raw} (raw units)</span> : <Amount value={t.amount} symbol={t.symbol ?? (t.asset === 'native' ? props.networks.get(t.network)?.nativeSymbol : t.asset)} />}
-                    <div class="muted small">
-                      <NetworkName id={t.network} networks={props.networks} />
-                    </div>
-                  </td>
-                  <td>
-                    <Address value={t.from} short />
-                  </td>
-                  <td>
-                    <Address value={t.tx} short label="transaction hash" />
-                  </td>
-                  <td>
-                    <Time iso={t.detectedAt} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+      {data !== undefined && (
+        <DataTable
+          rows={data.transfers}
+          caption="Latest incoming transfers"
+          empty="None seen yet on the watched networks."
+          columns={['Wallet', 'Amount', 'From', 'Chain tx', 'Seen']}
+          row={(t) => (
+            <tr key={t.id}>
+              <td>{t.walletName === null ? <span class="muted">deleted</span> : <a href={href('wallets', t.walletId)}>{t.walletName}</a>}</td>
+              <td>
+                {t.amount === null ? <span>{t.raw} (raw units)</span> : <Amount value={t.amount} symbol={t.symbol ?? (t.asset === 'native' ? props.networks.get(t.network)?.nativeSymbol : t.asset)} />}
+                <div class="muted small">
+                  <NetworkName id={t.network} networks={props.networks} />
+                </div>
+              </td>
+              <td>
+                <Address value={t.from} short />
+              </td>
+              <td>
+                <Address value={t.tx} short label="transaction hash" />
+              </td>
+              <td>
+                <Time iso={t.detectedAt} />
+              </td>
+            </tr>
+          )}
+        />
       )}
     </>
   )

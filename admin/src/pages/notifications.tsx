@@ -5,7 +5,7 @@
 import './admin-pages.css'
 import { useState } from 'preact/hooks'
 import { call, type ApiError, type Output } from '../api.js'
-import { ErrorBox, Loading, StateBadge, Time } from '../components/bits.js'
+import { DataTable, ErrorBox, Loading, StateBadge, Time } from '../components/bits.js'
 import { Confirm } from '../components/dialog.js'
 import { asApiError, useCall } from '../data.js'
 import { AddChannel } from './notifications/add.js'
@@ -122,49 +122,36 @@ function Deliveries() {
       </div>
       <ErrorBox error={log.error} />
       <Loading when={log.data === undefined && log.error === undefined}>
-        {log.data?.deliveries.length === 0 ? (
-          <p class="muted">Nothing delivered yet.</p>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">Event</th>
-                  <th scope="col">Channel</th>
-                  <th scope="col">State</th>
-                  <th scope="col">Attempts</th>
-                  <th scope="col">Last answer</th>
-                </tr>
-              </thead>
-              <tbody>
-                {log.data?.deliveries.map((d) => (
-                  <tr key={d.id}>
-                    <td>
-                      <Time iso={d.createdAt} />
-                    </td>
-                    <td>
-                      <code>{d.event}</code>
-                    </td>
-                    <td>{d.channelName ?? <code>{d.channel}</code>}</td>
-                    <td>
-                      <StateBadge state={d.state === 'delivered' ? 'confirmed' : d.state} />
-                      {d.state === 'delivered' && <span class="visually-hidden"> delivered</span>}
-                    </td>
-                    <td>{d.attempts}</td>
-                    <td>
-                      {d.lastStatus !== null && `HTTP ${d.lastStatus}`} {d.lastError !== null && <span class="field-error">{d.lastError}</span>}
-                      {d.nextAttemptAt !== null && (
-                        <div class="muted">
-                          next try <Time iso={d.nextAttemptAt} />
-                        </div>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+        {log.data !== undefined && (
+          <DataTable
+            rows={log.data.deliveries}
+            empty="Nothing delivered yet."
+            columns={['When', 'Event', 'Channel', 'State', 'Attempts', 'Last answer']}
+            row={(d) => (
+              <tr key={d.id}>
+                <td>
+                  <Time iso={d.createdAt} />
+                </td>
+                <td>
+                  <code>{d.event}</code>
+                </td>
+                <td>{d.channelName ?? <code>{d.channel}</code>}</td>
+                <td>
+                  <StateBadge state={d.state === 'delivered' ? 'confirmed' : d.state} />
+                  {d.state === 'delivered' && <span class="visually-hidden"> delivered</span>}
+                </td>
+                <td>{d.attempts}</td>
+                <td>
+                  {d.lastStatus !== null && `HTTP ${d.lastStatus}`} {d.lastError !== null && <span class="field-error">{d.lastError}</span>}
+                  {d.nextAttemptAt !== null && (
+                    <div class="muted">
+                      next try <Time iso={d.nextAttemptAt} />
+                    </div>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
         )}
       </Loading>
     </section>

@@ -5,7 +5,7 @@
 import './admin-pages.css'
 import { useState } from 'preact/hooks'
 import { call, type Output } from '../api.js'
-import { ErrorBox, Loading, StateBadge, Time } from '../components/bits.js'
+import { DataTable, ErrorBox, Loading, StateBadge, Time } from '../components/bits.js'
 import { Confirm } from '../components/dialog.js'
 import { useCall } from '../data.js'
 import { CreateSession } from './sessions/create.js'
@@ -39,60 +39,42 @@ export function SessionsPage(_props: PageProps) {
       <h2>All sessions</h2>
       <ErrorBox error={list.error} />
       <Loading when={list.data === undefined && list.error === undefined}>
-        {list.data?.sessions.length === 0 ? (
-          <p class="muted">No session yet.</p>
-        ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Wallets</th>
-                  <th scope="col">Permissions</th>
-                  <th scope="col">Expires</th>
-                  <th scope="col">Renewals</th>
-                  <th scope="col">Daily cap</th>
-                  <th scope="col">Last used</th>
-                  <th scope="col">
-                    <span class="visually-hidden">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {list.data?.sessions.map((s) => (
-                  <tr key={s.id} data-session={s.id}>
-                    <td>
-                      <strong>{s.name}</strong>
-                      <div class="muted">
-                        <code>{s.id}</code>
-                      </div>
-                    </td>
-                    <td>
-                      <StateBadge state={s.status} />
-                    </td>
-                    <td>{s.wallets.map((w) => w.name).join(', ')}</td>
-                    <td>{s.permissions.join(', ')}</td>
-                    <td>
-                      <Time iso={s.expiresAt} />
-                    </td>
-                    <td>{renewalText(s)}</td>
-                    <td>{s.limitUsdPerDay === null ? <span class="muted">none</span> : `$${s.limitUsdPerDay}`}</td>
-                    <td>
-                      <Time iso={s.lastUsedAt} />
-                    </td>
-                    <td>
-                      {s.status === 'active' && (
-                        <button type="button" class="danger-outline" onClick={() => setRevoking(s)} aria-label={`Revoke session ${s.name}`}>
-                          Revoke
-                        </button>
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+        {list.data !== undefined && (
+          <DataTable
+            rows={list.data.sessions}
+            empty="No session yet."
+            columns={['Name', 'Status', 'Wallets', 'Permissions', 'Expires', 'Renewals', 'Daily cap', 'Last used', <span class="visually-hidden">Actions</span>]}
+            row={(s) => (
+              <tr key={s.id} data-session={s.id}>
+                <td>
+                  <strong>{s.name}</strong>
+                  <div class="muted">
+                    <code>{s.id}</code>
+                  </div>
+                </td>
+                <td>
+                  <StateBadge state={s.status} />
+                </td>
+                <td>{s.wallets.map((w) => w.name).join(', ')}</td>
+                <td>{s.permissions.join(', ')}</td>
+                <td>
+                  <Time iso={s.expiresAt} />
+                </td>
+                <td>{renewalText(s)}</td>
+                <td>{s.limitUsdPerDay === null ? <span class="muted">none</span> : `$${s.limitUsdPerDay}`}</td>
+                <td>
+                  <Time iso={s.lastUsedAt} />
+                </td>
+                <td>
+                  {s.status === 'active' && (
+                    <button type="button" class="danger-outline" onClick={() => setRevoking(s)} aria-label={`Revoke session ${s.name}`}>
+                      Revoke
+                    </button>
+                  )}
+                </td>
+              </tr>
+            )}
+          />
         )}
       </Loading>
       {revoking !== undefined && (

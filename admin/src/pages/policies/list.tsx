@@ -1,7 +1,7 @@
 /** The policies by scope (every wallet, one wallet, one wallet on one network), each with its acts. */
 import { useState } from 'preact/hooks'
 import { call, type Output } from '../../api.js'
-import { Time } from '../../components/bits.js'
+import { DataTable, Time } from '../../components/bits.js'
 import { Confirm } from '../../components/dialog.js'
 import { href } from '../../router.js'
 
@@ -48,64 +48,47 @@ export function PolicyList(props: { policies: Policy[]; onChanged: () => void })
             <h2 id={`scope-${scope}`}>
               {title} <span class="muted">({list.length})</span>
             </h2>
-            {list.length === 0 ? (
-              <p class="muted">None.</p>
-            ) : (
-              <div class="table-wrap">
-                <table>
-                  <thead>
-                    <tr>
-                      <th scope="col">Type</th>
-                      {scope !== 'global' && <th scope="col">Applies to</th>}
-                      <th scope="col">Rules</th>
-                      <th scope="col">State</th>
-                      <th scope="col">Updated</th>
-                      <th scope="col">
-                        <span class="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {list.map((p) => (
-                      <tr key={p.id} data-policy={p.id}>
-                        <td>
-                          <strong>{p.type}</strong>
-                          <div class="muted">
-                            <code>{p.id}</code> · v{p.version}
-                          </div>
-                        </td>
-                        {scope !== 'global' && (
-                          <td>
-                            {p.walletName ?? p.walletId}
-                            {p.network !== null && <span class="muted"> on {p.network}</span>}
-                          </td>
-                        )}
-                        <td>
-                          <Rules rules={p.rules} />
-                        </td>
-                        <td>
-                          <span class={`badge ${p.enabled ? 'state-confirmed' : 'state-cancelled'}`}>{p.enabled ? 'enabled' : 'disabled'}</span>
-                        </td>
-                        <td>
-                          <Time iso={p.updatedAt} />
-                        </td>
-                        <td class="row-actions">
-                          <a class="button" href={href('policies', 'edit', p.id)} aria-label={`Edit ${p.type} policy ${p.id}`}>
-                            Edit
-                          </a>
-                          <button type="button" onClick={() => setToggling(p)} aria-label={`${p.enabled ? 'Disable' : 'Enable'} ${p.type} policy ${p.id}`}>
-                            {p.enabled ? 'Disable' : 'Enable'}
-                          </button>
-                          <button type="button" class="danger-outline" onClick={() => setRemoving(p)} aria-label={`Remove ${p.type} policy ${p.id}`}>
-                            Remove
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <DataTable
+              rows={list}
+              empty="None."
+              columns={['Type', scope !== 'global' && 'Applies to', 'Rules', 'State', 'Updated', <span class="visually-hidden">Actions</span>]}
+              row={(p) => (
+                <tr key={p.id} data-policy={p.id}>
+                  <td>
+                    <strong>{p.type}</strong>
+                    <div class="muted">
+                      <code>{p.id}</code> · v{p.version}
+                    </div>
+                  </td>
+                  {scope !== 'global' && (
+                    <td>
+                      {p.walletName ?? p.walletId}
+                      {p.network !== null && <span class="muted"> on {p.network}</span>}
+                    </td>
+                  )}
+                  <td>
+                    <Rules rules={p.rules} />
+                  </td>
+                  <td>
+                    <span class={`badge ${p.enabled ? 'state-confirmed' : 'state-cancelled'}`}>{p.enabled ? 'enabled' : 'disabled'}</span>
+                  </td>
+                  <td>
+                    <Time iso={p.updatedAt} />
+                  </td>
+                  <td class="row-actions">
+                    <a class="button" href={href('policies', 'edit', p.id)} aria-label={`Edit ${p.type} policy ${p.id}`}>
+                      Edit
+                    </a>
+                    <button type="button" onClick={() => setToggling(p)} aria-label={`${p.enabled ? 'Disable' : 'Enable'} ${p.type} policy ${p.id}`}>
+                      {p.enabled ? 'Disable' : 'Enable'}
+                    </button>
+                    <button type="button" class="danger-outline" onClick={() => setRemoving(p)} aria-label={`Remove ${p.type} policy ${p.id}`}>
+                      Remove
+                    </button>
+                  </td>
+                </tr>
+              )}
+            />
           </section>
         )
       })}

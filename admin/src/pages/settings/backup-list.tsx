@@ -1,6 +1,6 @@
 /** The backups in <data dir>/backups, newest first (backup.list: file facts only; reading one needs the password). */
 import type { Output } from '../../api.js'
-import { Time } from '../../components/bits.js'
+import { DataTable, Time } from '../../components/bits.js'
 
 type Listing = Output<'backup.list'>
 
@@ -15,34 +15,23 @@ export function BackupList(props: { listing: Listing }) {
       <p class="muted">
         In <code>{dir}</code>. Restore one with <code>waiaas backup restore FILE</code> on the daemon's machine; backups written elsewhere are not listed.
       </p>
-      {backups.length === 0 ? (
-        <p class="muted">No backup yet.</p>
-      ) : (
-        <div class="table-wrap">
-          <table class="backups">
-            <thead>
-              <tr>
-                <th scope="col">File</th>
-                <th scope="col">Written</th>
-                <th scope="col">Size</th>
-              </tr>
-            </thead>
-            <tbody>
-              {backups.map((b) => (
-                <tr key={b.file} data-file={b.file}>
-                  <td>
-                    <code title={b.file}>{b.name}</code>
-                  </td>
-                  <td>
-                    <Time iso={b.createdAt} />
-                  </td>
-                  <td>{bytes(b.bytes)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <DataTable
+        rows={backups}
+        class="backups"
+        empty="No backup yet."
+        columns={['File', 'Written', 'Size']}
+        row={(b) => (
+          <tr key={b.file} data-file={b.file}>
+            <td>
+              <code title={b.file}>{b.name}</code>
+            </td>
+            <td>
+              <Time iso={b.createdAt} />
+            </td>
+            <td>{bytes(b.bytes)}</td>
+          </tr>
+        )}
+      />
     </>
   )
 }

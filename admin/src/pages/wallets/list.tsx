@@ -1,7 +1,7 @@
 /** Every wallet, and the form that creates one (a new random key; importing a key stays in the CLI). */
 import { useState } from 'preact/hooks'
 import { ApiError, call } from '../../api.js'
-import { Address, ErrorBox, Loading, Time } from '../../components/bits.js'
+import { Address, DataTable, ErrorBox, Loading, Time } from '../../components/bits.js'
 import { FundButton } from '../../components/devnet.js'
 import { Field } from '../../components/field.js'
 import { asApiError, useCall } from '../../data.js'
@@ -64,45 +64,31 @@ export function WalletList() {
       <h1>Wallets</h1>
       <ErrorBox error={error} />
       <Loading when={data === undefined && loading}>
-        {data !== undefined && data.wallets.length === 0 && <p class="muted">No wallets yet.</p>}
-        {data !== undefined && data.wallets.length > 0 && (
-          <div class="table-wrap">
-            <table>
-              <caption class="sr-only">Wallets</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Chain</th>
-                  <th scope="col">Address</th>
-                  <th scope="col">Owner</th>
-                  <th scope="col">Created</th>
-                  <th scope="col">
-                    <span class="sr-only">Actions</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {data.wallets.map((w) => (
-                  <tr key={w.id} data-wallet={w.name}>
-                    <td>
-                      <a href={href('wallets', w.id)}>{w.name}</a>
-                    </td>
-                    <td>{w.chain}</td>
-                    <td>
-                      <Address value={w.address} short />
-                    </td>
-                    <td>{w.owner === null ? <span class="muted">none</span> : <Address value={w.owner} short label="owner address" />}</td>
-                    <td>
-                      <Time iso={w.createdAt} />
-                    </td>
-                    <td>
-                      <FundButton wallet={w} />
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+        {data !== undefined && (
+          <DataTable
+            rows={data.wallets}
+            caption="Wallets"
+            empty="No wallets yet."
+            columns={['Name', 'Chain', 'Address', 'Owner', 'Created', <span class="sr-only">Actions</span>]}
+            row={(w) => (
+              <tr key={w.id} data-wallet={w.name}>
+                <td>
+                  <a href={href('wallets', w.id)}>{w.name}</a>
+                </td>
+                <td>{w.chain}</td>
+                <td>
+                  <Address value={w.address} short />
+                </td>
+                <td>{w.owner === null ? <span class="muted">none</span> : <Address value={w.owner} short label="owner address" />}</td>
+                <td>
+                  <Time iso={w.createdAt} />
+                </td>
+                <td>
+                  <FundButton wallet={w} />
+                </td>
+              </tr>
+            )}
+          />
         )}
       </Loading>
       <CreateWallet onCreated={reload} />
