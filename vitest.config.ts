@@ -24,8 +24,9 @@ export default defineConfig({
     // afterAll, see test/helpers/kdf.ts): ethers, web3.js and SQLite load once per worker instead of once per file.
     isolate: false,
     // One pair of local chains (anvil and the litesvm-backed Solana RPC) per worker, on free loopback ports; a file
-    // reaches its worker's pair with localChain() (test/helpers/chains.ts).
-    globalSetup: ['test/setup/chains.ts'],
+    // reaches its worker's pair with localChain() (test/helpers/chains.ts). Then, when .ci/run is compiling SQLite in
+    // the background (WAIAAS_NATIVE_AHEAD), wait for that compile before any test runs (test/setup/native-ahead.ts).
+    globalSetup: ['test/setup/chains.ts', 'test/setup/native-ahead.ts'],
     // The cheap master-password KDF (src/daemon/keystore/kdf.ts, TEST_N) for in-process daemons; spawned ones get it
     // from cliEnv (test/helpers/cli.ts). The production cost is asserted where a test turns this off.
     env: { WAIAAS_TEST_HOOKS: '1', WAIAAS_TEST_KDF: 'fast' },
