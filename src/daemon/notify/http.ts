@@ -2,7 +2,7 @@
  * Outgoing HTTP for notifications, through undici: one POST with a hard deadline, no redirects followed, the
  * response read (bounded) and classified. The caller scrubs secrets from anything it keeps; this module never logs.
  */
-import { Agent, request } from 'undici'
+import { LazyAgent, undici } from '../http-agent.js'
 
 /** One request to send: everything a channel builds. `url` may hold a secret (a bot token, a webhook path). */
 export interface Outgoing {
@@ -25,15 +25,16 @@ export interface HttpResult {
 const MAX_BODY = 64 * 1024
 
 /** A dispatcher of its own, so notification traffic has its own timeouts and connection pool. */
-export function notifyAgent(timeoutMs: number): Agent {
-  return new Agent({ connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 4_000, connections: 8 })
+export function notifyAgent(timeoutMs: number): LazyAgent {
+  return new LazyAgent({ connectTimeout: timeoutMs, headersTimeout: timeoutMs, bodyTimeout: timeoutMs, keepAliveTimeout: 4_000, connections: 8 })
 }
 
 /** POSTs `out`; never throws (a network failure is a result with status null). */
-export async function post(out: Outgoing, opts: { agent: Agent; timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
+export async function post(out: Outgoing, opts: { agent: LazyAgent; timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
   const signals = [AbortSignal.timeout(opts.timeoutMs), ...(opts.signal === undefined ? [] : [opts.signal])]
   try {
-    const res = await request(out.url, { method: 'POST', headers: out.headers, body: out.body, dispatcher: opts.agent, signal: AbortSignal.any(signals) })
+    const [{ request }, dispatcher] = await Promise.all([undici(), opts.agent.get()])
+    const res = await request(out.url, { method: 'POST', headers: out.headers, body: out.body, dispatcher, signal: AbortSignal.any(signals) })
     let body = ''
     for await (const chunk of res.body) {
       if (body.length < MAX_BODY) body += (chunk as Buffer).toString('utf8')

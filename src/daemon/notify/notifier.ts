@@ -7,7 +7,7 @@
  * channels' secrets cannot be opened and deliveries wait in the queue.
  */
 import { randomBytes } from 'node:crypto'
-import type { Agent } from 'undici'
+import type { LazyAgent } from '../http-agent.js'
 import type { DaemonContext } from '../context.js'
 import type { ChannelTestResult as TestResult, NotifierPort } from '../ports.js'
 import { buildRequest } from './channels/index.js'
@@ -58,7 +58,7 @@ export function backoffMs(base: number, failures: number, random: () => number =
 
 export class Notifier implements NotifierPort {
   readonly telegram: TelegramApprovals
-  private readonly agent: Agent
+  private readonly agent: LazyAgent
   private readonly running = new Map<string, Promise<void>>()
   private readonly abort = new AbortController()
   private timer: NodeJS.Timeout | undefined

@@ -9,7 +9,7 @@
  * The agent has no way to reach Telegram, so it cannot press the button itself.
  */
 import { createHash } from 'node:crypto'
-import type { Agent } from 'undici'
+import type { LazyAgent } from '../http-agent.js'
 import { WaiaasError } from '../../lib/errors.js'
 import { appendAudit } from '../store/audit.js'
 import { getMeta, setMeta } from '../store/meta.js'
@@ -54,7 +54,7 @@ export class TelegramApprovals {
 
   constructor(
     private readonly env: NotifierEnv,
-    private readonly opts: { telegramApi: string; intervalMs: number; agent: Agent; signal: AbortSignal; now: () => number },
+    private readonly opts: { telegramApi: string; intervalMs: number; agent: LazyAgent; signal: AbortSignal; now: () => number },
   ) {}
 
   start(): void {

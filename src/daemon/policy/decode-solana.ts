@@ -27,11 +27,7 @@ import {
   ComputeBudgetInstruction, ComputeBudgetProgram, PublicKey, SystemInstruction, SystemProgram, TransactionInstruction, VersionedMessage, VersionedTransaction,
   type MessageCompiledInstruction,
 } from '@solana/web3.js'
-import {
-  ASSOCIATED_TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, TokenInstruction, TransferFeeInstruction, approveCheckedInstructionData,
-  approveInstructionData, burnCheckedInstructionData, burnInstructionData, getAssociatedTokenAddressSync, transferCheckedInstructionData,
-  transferCheckedWithFeeInstructionData, transferInstructionData,
-} from '@solana/spl-token'
+import { ASSOCIATED_TOKEN_PROGRAM_ID, isTokenProgram, splToken, type SplToken } from '../chains/solana/spl.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { Action } from './types.js'
 
@@ -45,7 +41,6 @@ export const INCINERATOR = '1nc1nerator11111111111111111111111111111111'
 
 const U64_MAX = (1n << 64n) - 1n
 const PACKET_SIZE = 1232
-const TOKEN_PROGRAMS = [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID]
 /** Token-2022 (and p-token) WithdrawExcessLamports; @solana/spl-token 0.4 has no name for it. */
 const WITHDRAW_EXCESS_LAMPORTS = 38
 
@@ -82,16 +77,17 @@ interface AtaCreation {
 }
 
 /** The owner the ATA program guarantees for `ata`, when an earlier instruction creates it and its address derives. */
-function ownerFromCreation(created: AtaCreation[], ata: string, program: PublicKey): AtaCreation | null {
+function ownerFromCreation(spl: SplToken, created: AtaCreation[], ata: string, program: PublicKey): AtaCreation | null {
   for (const c of created) {
     if (c.ata !== ata || !c.program.equals(program)) continue
-    const derived = getAssociatedTokenAddressSync(new PublicKey(c.mint), new PublicKey(c.owner), true, program)
+    const derived = spl.getAssociatedTokenAddressSync(new PublicKey(c.mint), new PublicKey(c.owner), true, program)
     if (derived.toBase58() === ata) return c
   }
   return null
 }
 
 interface Lookups {
+  spl: SplToken
   wallet: string
   created: AtaCreation[]
   resolveTokenAccount: ResolveTokenAccount | undefined
@@ -123,7 +119,7 @@ export async function actionsFromSolanaTx(
     })
   }
   const actions: Action[] = []
-  const lookups: Lookups = { wallet, created: [], resolveTokenAccount, resolveLamports }
+  const lookups: Lookups = { spl: await splToken(), wallet, created: [], resolveTokenAccount, resolveLamports }
   const budget: ComputeBudget = { unitLimit: null, microLamports: 0n }
   for (const compiled of msg.compiledInstructions) {
     const ix = toInstruction(msg, compiled)
@@ -142,7 +138,7 @@ export async function actionsFromSolanaTx(
       else lookups.created.push(creation)
       continue
     }
-    if (TOKEN_PROGRAMS.some((p) => p.equals(program))) {
+    if (isTokenProgram(program)) {
       actions.push((await tokenAction(ix, lookups)) ?? callOf(program))
       continue
     }
@@ -250,7 +246,7 @@ function ataCreation(ix: TransactionInstruction): AtaCreation | null {
   const kind = ix.data.length === 0 ? 0 : ix.data.length === 1 ? ix.data[0] : -1
   const [, ata, owner, mint, , program] = ix.keys
   if ((kind !== 0 && kind !== 1) || ata === undefined || owner === undefined || mint === undefined || program === undefined) return null
-  if (!TOKEN_PROGRAMS.some((p) => p.equals(program.pubkey))) return null
+  if (!isTokenProgram(program.pubkey)) return null
   return { ata: ata.pubkey.toBase58(), owner: owner.pubkey.toBase58(), mint: mint.pubkey.toBase58(), program: program.pubkey }
 }
 
@@ -259,7 +255,7 @@ async function accountInfo(account: PublicKey, program: PublicKey, l: Lookups): 
   const address = account.toBase58()
   const resolved = l.resolveTokenAccount === undefined ? null : await l.resolveTokenAccount(address)
   if (resolved !== null) return resolved
-  return ownerFromCreation(l.created, address, program)
+  return ownerFromCreation(l.spl, l.created, address, program)
 }
 
 interface Layout<T> {
@@ -275,25 +271,27 @@ async function tokenAction(ix: TransactionInstruction, l: Lookups): Promise<Acti
   const k = ix.keys.map((m) => m.pubkey)
   const data = ix.data
   const program = ix.programId
+  const spl = l.spl
+  const { TokenInstruction, TransferFeeInstruction } = spl
   switch (data[0]) {
     case TokenInstruction.Transfer: {
-      const d = fields(transferInstructionData, data)
+      const d = fields(spl.transferInstructionData, data)
       return d === null || k[1] === undefined ? null : transferTo(k[1], null, d.amount, program, l)
     }
     case TokenInstruction.TransferChecked: {
-      const d = fields(transferCheckedInstructionData, data)
+      const d = fields(spl.transferCheckedInstructionData, data)
       return d === null || k[1] === undefined || k[2] === undefined ? null : transferTo(k[2], k[1].toBase58(), d.amount, program, l)
     }
     case TokenInstruction.TransferFeeExtension: {
       if (data[1] !== TransferFeeInstruction.TransferCheckedWithFee) return null
-      const d = fields(transferCheckedWithFeeInstructionData, data)
+      const d = fields(spl.transferCheckedWithFeeInstructionData, data)
       // The fee is withheld from `amount` in the destination: the wallet's balance falls by `amount`.
       return d === null || k[1] === undefined || k[2] === undefined ? null : transferTo(k[2], k[1].toBase58(), d.amount, program, l)
     }
     case TokenInstruction.Approve:
     case TokenInstruction.ApproveChecked: {
       const checked = data[0] === TokenInstruction.ApproveChecked
-      const d = checked ? fields(approveCheckedInstructionData, data) : fields(approveInstructionData, data)
+      const d = checked ? fields(spl.approveCheckedInstructionData, data) : fields(spl.approveInstructionData, data)
       const delegate = checked ? k[2] : k[1]
       if (d === null || k[0] === undefined || delegate === undefined) return null
       const mint = checked ? k[1]?.toBase58() : (await accountInfo(k[0], program, l))?.mint
@@ -302,7 +300,7 @@ async function tokenAction(ix: TransactionInstruction, l: Lookups): Promise<Acti
     case TokenInstruction.Burn:
     case TokenInstruction.BurnChecked: {
       // Both name the mint as their second account; the program refuses an account of another mint.
-      const d = data[0] === TokenInstruction.Burn ? fields(burnInstructionData, data) : fields(burnCheckedInstructionData, data)
+      const d = data[0] === TokenInstruction.Burn ? fields(spl.burnInstructionData, data) : fields(spl.burnCheckedInstructionData, data)
       return d === null || k[1] === undefined ? null : { kind: 'token-transfer', token: k[1].toBase58(), to: INCINERATOR, amount: d.amount }
     }
     case TokenInstruction.SetAuthority: {

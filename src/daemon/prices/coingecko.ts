@@ -12,7 +12,7 @@
  * - The API key travels only in a header (`x-cg-demo-api-key`, or `x-cg-pro-api-key` for pro-api.coingecko.com);
  *   it is never logged or put in an error. Redirects are not followed.
  */
-import { Agent, request } from 'undici'
+import { LazyAgent, undici } from '../http-agent.js'
 import { SOLANA_DEVNET_ID, SOLANA_MAINNET_ID, SOLANA_TESTNET_ID, listNetworks } from '../../lib/networks.js'
 import { JsonNumber, parseExactJson, type JsonValue } from './exact-json.js'
 import type { AssetRef, PriceQuote, PriceSource } from './types.js'
@@ -78,7 +78,7 @@ export class CoinGeckoSource implements PriceSource {
   private readonly nativeIds: Record<string, string>
   private readonly platforms: Record<string, string>
   private readonly now: () => number
-  private readonly agent: Agent
+  private readonly agent: LazyAgent
   private quietUntil = 0
 
   constructor(opts: CoinGeckoOptions = {}) {
@@ -91,7 +91,7 @@ export class CoinGeckoSource implements PriceSource {
     this.nativeIds = { ...COINGECKO_NATIVE_IDS, ...opts.nativeIds }
     this.platforms = { ...COINGECKO_PLATFORMS, ...opts.platforms }
     this.now = opts.now ?? Date.now
-    this.agent = new Agent({
+    this.agent = new LazyAgent({
       connect: { timeout: this.timeoutMs },
       headersTimeout: this.timeoutMs,
       bodyTimeout: this.timeoutMs,
@@ -156,7 +156,8 @@ export class CoinGeckoSource implements PriceSource {
     const shown = path.split('?')[0]
     const signal = AbortSignal.timeout(this.timeoutMs)
     try {
-      const res = await request(`${this.base}${path}`, { method: 'GET', headers: this.headers, dispatcher: this.agent, signal })
+      const [{ request }, dispatcher] = await Promise.all([undici(), this.agent.get()])
+      const res = await request(`${this.base}${path}`, { method: 'GET', headers: this.headers, dispatcher, signal })
       if (res.statusCode !== 200) {
         await res.body.dump().catch(() => undefined)
         if (res.statusCode === 429) {

@@ -16,10 +16,11 @@
  * attributed to the mint, or to the System program, so recipient lists never let it through unseen.
  */
 import { PublicKey, VersionedMessage, VersionedTransaction, type AccountInfo } from '@solana/web3.js'
-import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, unpackAccount, type Account as TokenAccount } from '@solana/spl-token'
+import type { Account as TokenAccount } from '@solana/spl-token'
 import type { Action } from '../../policy/types.js'
 import type { EffectReport } from '../types.js'
 import type { SolanaRpc } from './connection.js'
+import { TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, splToken, type SplToken } from './spl.js'
 
 const SYSTEM_PROGRAM = '11111111111111111111111111111111'
 const U64_MAX = (1n << 64n) - 1n
@@ -30,11 +31,11 @@ interface State {
   data: Buffer
 }
 
-function tokenAccount(address: PublicKey, s: State | null): TokenAccount | null {
+function tokenAccount(spl: SplToken, address: PublicKey, s: State | null): TokenAccount | null {
   if (s === null || !(s.owner === TOKEN_PROGRAM_ID.toBase58() || s.owner === TOKEN_2022_PROGRAM_ID.toBase58())) return null
   try {
     const info = { data: s.data, executable: false, lamports: Number(s.lamports), owner: new PublicKey(s.owner), rentEpoch: 0 } as AccountInfo<Buffer>
-    return unpackAccount(address, info, info.owner)
+    return spl.unpackAccount(address, info, info.owner)
   } catch {
     return null
   }
@@ -69,7 +70,8 @@ export async function simulateSolanaEffects(rpc: SolanaRpc, wallet: string, mess
   const keys = message.staticAccountKeys
   const writable = keys.filter((_, i) => message.isAccountWritable(i))
   const addresses = writable.map((k) => k.toBase58())
-  const [preInfos, sim] = await Promise.all([
+  const [spl, preInfos, sim] = await Promise.all([
+    splToken(),
     rpc.read('read accounts', (c) => c.getMultipleAccountsInfo(writable, rpc.commitment)),
     rpc.read('simulate effects', (c) =>
       c.simulateTransaction(new VersionedTransaction(message), { sigVerify: false, replaceRecentBlockhash: false, commitment: rpc.commitment, accounts: { addresses, encoding: 'base64' } }),
@@ -102,8 +104,8 @@ export async function simulateSolanaEffects(rpc: SolanaRpc, wallet: string, mess
       else if (after !== null && after.data.length !== (before?.data.length ?? 0)) authority(address, "the wallet's account is given data")
       return
     }
-    const tokBefore = tokenAccount(key, before)
-    const tokAfter = tokenAccount(key, after)
+    const tokBefore = tokenAccount(spl, key, before)
+    const tokAfter = tokenAccount(spl, key, after)
     if (tokBefore !== null && tokBefore.owner.toBase58() === wallet) {
       const mint = tokBefore.mint.toBase58()
       const remaining = tokAfter === null || !tokAfter.mint.equals(tokBefore.mint) ? 0n : tokAfter.amount

@@ -10,16 +10,13 @@
  * - Token-2022 mints with a transfer hook need extra accounts and are not supported yet (the simulation fails).
  */
 import { PublicKey, type AccountInfo, type TransactionInstruction } from '@solana/web3.js'
-import {
-  ACCOUNT_SIZE, ExtensionType, TOKEN_2022_PROGRAM_ID, TOKEN_PROGRAM_ID, createApproveCheckedInstruction, createAssociatedTokenAccountIdempotentInstruction,
-  createTransferCheckedInstruction, getAccountLen, getAccountTypeOfMintType, getAssociatedTokenAddressSync, getExtensionTypes,
-  unpackAccount, unpackMint, type Mint,
-} from '@solana/spl-token'
+import type { Mint } from '@solana/spl-token'
 import { WaiaasError } from '../../../lib/errors.js'
 import type { Balance } from '../types.js'
 import type { SolanaRpc } from './connection.js'
+import { TOKEN_PROGRAMS, TOKEN_PROGRAM_ID, isTokenProgram, splToken, type SplToken } from './spl.js'
 
-export const TOKEN_PROGRAMS = [TOKEN_PROGRAM_ID, TOKEN_2022_PROGRAM_ID] as const
+export { TOKEN_PROGRAMS }
 
 export interface MintInfo {
   mint: PublicKey
@@ -31,10 +28,8 @@ export interface MintInfo {
 /** The short address used as a token's symbol: first and last four characters of the mint. */
 export const shortSymbol = (mint: string): string => `${mint.slice(0, 4)}…${mint.slice(-4)}`
 
-const isTokenProgram = (owner: PublicKey): boolean => TOKEN_PROGRAMS.some((p) => p.equals(owner))
-
 /** Decodes a mint account; CHAIN_ACCOUNT_NOT_FOUND when absent, INPUT_INVALID_ADDRESS when not a token mint. */
-export function decodeMint(mint: PublicKey, info: AccountInfo<Buffer> | null, network: string): MintInfo {
+export function decodeMint(spl: SplToken, mint: PublicKey, info: AccountInfo<Buffer> | null, network: string): MintInfo {
   if (info === null) {
     throw new WaiaasError('CHAIN_ACCOUNT_NOT_FOUND', `Token mint ${mint.toBase58()} does not exist on ${network}`, { details: { field: 'token', token: mint.toBase58(), network } })
   }
@@ -42,7 +37,7 @@ export function decodeMint(mint: PublicKey, info: AccountInfo<Buffer> | null, ne
     new WaiaasError('INPUT_INVALID_ADDRESS', `token ${mint.toBase58()} is not an SPL Token or Token-2022 mint`, { details: { field: 'token', token: mint.toBase58(), owner: info.owner.toBase58() } })
   if (!isTokenProgram(info.owner)) throw notMint()
   try {
-    const state = unpackMint(mint, info, info.owner)
+    const state = spl.unpackMint(mint, info, info.owner)
     return { mint, programId: info.owner, decimals: state.decimals, state }
   } catch (err) {
     throw Object.assign(notMint(), { cause: err })
@@ -51,15 +46,15 @@ export function decodeMint(mint: PublicKey, info: AccountInfo<Buffer> | null, ne
 
 /** The mint's owner program and decimals, read from the chain. */
 export async function readMint(rpc: SolanaRpc, mint: PublicKey): Promise<MintInfo> {
-  const info = await rpc.read('read mint', (c) => c.getAccountInfo(mint, rpc.commitment), { token: mint.toBase58() })
-  return decodeMint(mint, info, rpc.network)
+  const [spl, info] = await Promise.all([splToken(), rpc.read('read mint', (c) => c.getAccountInfo(mint, rpc.commitment), { token: mint.toBase58() })])
+  return decodeMint(spl, mint, info, rpc.network)
 }
 
 /** Size of the ATA the associated-token program creates for `m` (Token-2022 adds ImmutableOwner and mint-driven extensions). */
-export function ataSize(m: MintInfo): number {
-  if (m.programId.equals(TOKEN_PROGRAM_ID)) return ACCOUNT_SIZE
-  const exts = getExtensionTypes(m.state.tlvData).map(getAccountTypeOfMintType).filter((e) => e !== ExtensionType.Uninitialized)
-  return getAccountLen([...new Set([...exts, ExtensionType.ImmutableOwner])])
+export function ataSize(spl: SplToken, m: MintInfo): number {
+  if (m.programId.equals(TOKEN_PROGRAM_ID)) return spl.ACCOUNT_SIZE
+  const exts = spl.getExtensionTypes(m.state.tlvData).map(spl.getAccountTypeOfMintType).filter((e) => e !== spl.ExtensionType.Uninitialized)
+  return spl.getAccountLen([...new Set([...exts, spl.ExtensionType.ImmutableOwner])])
 }
 
 export interface TokenTransferPlan {
@@ -74,13 +69,13 @@ export interface TokenTransferPlan {
 
 /** The instructions of a transferChecked from `from`'s ATA to `to`'s ATA, creating the latter when missing. */
 export async function planTokenTransfer(rpc: SolanaRpc, from: PublicKey, to: PublicKey, mintKey: PublicKey, amount: bigint): Promise<TokenTransferPlan> {
-  const [mintInfo, toInfo] = await rpc.read('read token accounts', (c) => c.getMultipleAccountsInfo([mintKey, to], rpc.commitment))
-  const mint = decodeMint(mintKey, mintInfo ?? null, rpc.network)
+  const [spl, [mintInfo, toInfo]] = await Promise.all([splToken(), rpc.read('read token accounts', (c) => c.getMultipleAccountsInfo([mintKey, to], rpc.commitment))])
+  const mint = decodeMint(spl, mintKey, mintInfo ?? null, rpc.network)
   if (toInfo !== null && toInfo !== undefined && isTokenProgram(toInfo.owner)) {
     throw new WaiaasError('INPUT_INVALID_ADDRESS', `to ${to.toBase58()} is a token account or mint, not a wallet; give the owner's wallet address`, { details: { field: 'to', to: to.toBase58() } })
   }
-  const source = getAssociatedTokenAddressSync(mintKey, from, true, mint.programId)
-  const destination = getAssociatedTokenAddressSync(mintKey, to, true, mint.programId)
+  const source = spl.getAssociatedTokenAddressSync(mintKey, from, true, mint.programId)
+  const destination = spl.getAssociatedTokenAddressSync(mintKey, to, true, mint.programId)
   const [srcInfo, dstInfo] = await rpc.read('read token accounts', (c) => c.getMultipleAccountsInfo([source, destination], rpc.commitment))
   if (srcInfo === null || srcInfo === undefined) {
     throw new WaiaasError('CHAIN_ACCOUNT_NOT_FOUND', `${from.toBase58()} has no token account for ${mintKey.toBase58()} on ${rpc.network}`, {
@@ -92,25 +87,26 @@ export async function planTokenTransfer(rpc: SolanaRpc, from: PublicKey, to: Pub
   let rentLamports = 0n
   if (dstInfo === null || dstInfo === undefined) {
     createsAccount = destination
-    rentLamports = BigInt(await rpc.read('read rent', (c) => c.getMinimumBalanceForRentExemption(ataSize(mint), rpc.commitment)))
-    instructions.push(createAssociatedTokenAccountIdempotentInstruction(from, destination, to, mintKey, mint.programId))
+    rentLamports = BigInt(await rpc.read('read rent', (c) => c.getMinimumBalanceForRentExemption(ataSize(spl, mint), rpc.commitment)))
+    instructions.push(spl.createAssociatedTokenAccountIdempotentInstruction(from, destination, to, mintKey, mint.programId))
   }
-  instructions.push(createTransferCheckedInstruction(source, mintKey, destination, from, amount, mint.decimals, [], mint.programId))
+  instructions.push(spl.createTransferCheckedInstruction(source, mintKey, destination, from, amount, mint.decimals, [], mint.programId))
   return { instructions, mint, source, destination, createsAccount, rentLamports }
 }
 
 /** Sum of `owner`'s accounts of `mint` (0 when it holds none), with the mint's decimals. */
 export async function readTokenBalance(rpc: SolanaRpc, owner: PublicKey, mintKey: PublicKey): Promise<Balance> {
-  const mint = await readMint(rpc, mintKey)
+  const [spl, mint] = await Promise.all([splToken(), readMint(rpc, mintKey)])
   const res = await rpc.read('read token balance', (c) => c.getTokenAccountsByOwner(owner, { mint: mintKey }, rpc.commitment))
   let amount = 0n
-  for (const { pubkey, account } of res.value) amount += unpackAccount(pubkey, account, mint.programId).amount
+  for (const { pubkey, account } of res.value) amount += spl.unpackAccount(pubkey, account, mint.programId).amount
   const token = mintKey.toBase58()
   return { token, symbol: shortSymbol(token), decimals: mint.decimals, amount }
 }
 
 /** Every token `owner` holds under both token programs, one entry per mint (empty accounts included), by mint. */
 export async function listTokenBalances(rpc: SolanaRpc, owner: PublicKey): Promise<Balance[]> {
+  const spl = await splToken()
   const perProgram = await Promise.all(
     TOKEN_PROGRAMS.map((programId) => rpc.read('list token accounts', (c) => c.getTokenAccountsByOwner(owner, { programId }, rpc.commitment))),
   )
@@ -118,7 +114,7 @@ export async function listTokenBalances(rpc: SolanaRpc, owner: PublicKey): Promi
   perProgram.forEach((res, i) => {
     const programId = TOKEN_PROGRAMS[i] ?? TOKEN_PROGRAM_ID
     for (const { pubkey, account } of res.value) {
-      const acc = unpackAccount(pubkey, account, programId)
+      const acc = spl.unpackAccount(pubkey, account, programId)
       const key = acc.mint.toBase58()
       totals.set(key, { amount: (totals.get(key)?.amount ?? 0n) + acc.amount, programId })
     }
@@ -131,7 +127,7 @@ export async function listTokenBalances(rpc: SolanaRpc, owner: PublicKey): Promi
   }
   return mints
     .map((m, i) => {
-      const decimals = decodeMint(new PublicKey(m), infos[i] ?? null, rpc.network).decimals
+      const decimals = decodeMint(spl, new PublicKey(m), infos[i] ?? null, rpc.network).decimals
       return { token: m, symbol: shortSymbol(m), decimals, amount: totals.get(m)?.amount ?? 0n }
     })
     .sort((a, b) => a.token.localeCompare(b.token))
@@ -142,13 +138,13 @@ export async function listTokenBalances(rpc: SolanaRpc, owner: PublicKey): Promi
  * (ApproveChecked, so the mint and decimals are verified on chain). The owner must hold that account.
  */
 export async function planTokenApprove(rpc: SolanaRpc, owner: PublicKey, delegate: PublicKey, mintKey: PublicKey, amount: bigint): Promise<TransactionInstruction[]> {
-  const m = await readMint(rpc, mintKey)
-  const source = getAssociatedTokenAddressSync(m.mint, owner, true, m.programId)
+  const [spl, m] = await Promise.all([splToken(), readMint(rpc, mintKey)])
+  const source = spl.getAssociatedTokenAddressSync(m.mint, owner, true, m.programId)
   const info = await rpc.read('read token account', (c) => c.getAccountInfo(source))
   if (info === null) {
     throw new WaiaasError('CHAIN_ACCOUNT_NOT_FOUND', `${owner.toBase58()} holds no account of token ${m.mint.toBase58()} to approve from`, {
       details: { network: rpc.network, token: m.mint.toBase58() },
     })
   }
-  return [createApproveCheckedInstruction(source, m.mint, delegate, owner, amount, m.decimals, [], m.programId)]
+  return [spl.createApproveCheckedInstruction(source, m.mint, delegate, owner, amount, m.decimals, [], m.programId)]
 }
