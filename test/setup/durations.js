@@ -1,5 +1,8 @@
-// Rewrites test/durations.json (seconds per test file, longest first) from a vitest JSON report:
-//   npx vitest run --reporter=json --outputFile=/tmp/report.json && node test/setup/durations.js /tmp/report.json
+// Rewrites test/durations.json (seconds per test file, longest first) from the times test/setup/durations-reporter.ts
+// writes (hooks included):
+//   WAIAAS_DURATIONS_OUT=/tmp/d.json npx vitest run --reporter=default --reporter=./test/setup/durations-reporter.ts
+//   node test/setup/durations.js /tmp/d.json
+// A vitest JSON report is read too, but it leaves out the time of a file's beforeAll.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 
 const report = JSON.parse(readFileSync(process.argv[2], 'utf8'))
@@ -13,8 +16,11 @@ const local = (name) => {
 // clean CI machine (about 6): it keeps the longer of its old and new times, so it still starts first in CI.
 const CACHED = new Set(['test/ops/image.test.ts'])
 const old = JSON.parse(readFileSync(new URL('../durations.json', import.meta.url), 'utf8'))
-const rows = report.testResults
-  .map((f) => [local(f.name), Math.round((f.endTime - f.startTime) / 1000)])
+const measured = Array.isArray(report.testResults)
+  ? report.testResults.map((f) => [f.name, f.endTime - f.startTime])
+  : Object.entries(report)
+const rows = measured
+  .map(([name, ms]) => [local(name), Math.round(ms / 1000)])
   .map(([name, s]) => [name, CACHED.has(name) ? Math.max(s, old[name] ?? 0) : s])
   .sort((a, b) => b[1] - a[1])
 writeFileSync(new URL('../durations.json', import.meta.url), `${JSON.stringify(Object.fromEntries(rows), null, 0).replaceAll(',"', ',\n"')}\n`)
