@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url'
 import { validate, ValidationSeverity, type ValidatorSettings } from 'dockerfile-utils'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parse as parseYaml } from 'yaml'
+import { jobResult } from '../helpers/background-job.js'
 import { http } from '../helpers/http.js'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
@@ -167,9 +168,8 @@ async function builtImage(): Promise<string> {
   const ahead = process.env.WAIAAS_IMAGE_AHEAD
   const dir = ahead !== undefined && ahead !== '' && fs.existsSync(path.join(ahead, 'started')) ? ahead : fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-image-'))
   if (dir !== ahead) spawnSync(path.join(ROOT, 'test/ops/image-build.sh'), [dir], { stdio: 'ignore' })
-  while (!fs.existsSync(path.join(dir, 'status'))) await new Promise((resolve) => setTimeout(resolve, 500))
-  const log = fs.readFileSync(path.join(dir, 'build.log'), 'utf8')
-  expect(fs.readFileSync(path.join(dir, 'status'), 'utf8').trim(), log.slice(-6000)).toBe('0')
+  const { status, log } = await jobResult(dir, 'build.log', { pollMs: 500 })
+  expect(status, log.slice(-6000)).toBe('0')
   expect(log).toContain('localhost/waiaas-node-base:22-bookworm-slim')
   const image = fs.readFileSync(path.join(dir, 'iid'), 'utf8').trim()
   if (dir !== ahead) fs.rmSync(dir, { recursive: true })

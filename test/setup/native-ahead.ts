@@ -5,23 +5,12 @@
  * directory where the build leaves `status` (its exit code, written last) and `build.log`. Unset (a developer's
  * `npm test` after a plain `npm ci`), this does nothing.
  */
-import fs from 'node:fs'
-import path from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { jobResult } from '../helpers/background-job.js'
 
 export default async function setup(): Promise<void> {
   const dir = process.env.WAIAAS_NATIVE_AHEAD
   if (dir === undefined || dir === '') return
-  const statusFile = path.join(dir, 'status')
   // The compile takes about a minute here; 15 minutes means it is stuck, and the run says so rather than hang.
-  const deadline = Date.now() + 15 * 60_000
-  while (!fs.existsSync(statusFile)) {
-    if (Date.now() > deadline) throw new Error(`the native addons were still building after 15 minutes (see ${path.join(dir, 'build.log')})`)
-    await sleep(250)
-  }
-  const status = fs.readFileSync(statusFile, 'utf8').trim()
-  if (status !== '0') {
-    const log = fs.readFileSync(path.join(dir, 'build.log'), 'utf8')
-    throw new Error(`building the native addons failed (exit ${status}):\n${log.slice(-4000)}`)
-  }
+  const { status, log } = await jobResult(dir, 'build.log', { deadlineMs: 15 * 60_000 })
+  if (status !== '0') throw new Error(`building the native addons failed (exit ${status}):\n${log.slice(-4000)}`)
 }

@@ -13,7 +13,7 @@
 import { PublicKey, type Finality, type ParsedInstruction, type ParsedTransactionWithMeta, type PartiallyDecodedInstruction, type TokenBalance } from '@solana/web3.js'
 import { WaiaasError } from '../../lib/errors.js'
 import type { SolanaRpc } from '../chains/solana/connection.js'
-import { TOKEN_PROGRAMS } from '../chains/solana/tokens.js'
+import { TOKEN_PROGRAMS } from '../chains/solana/spl.js'
 import type { EffectiveNetwork } from '../networks.js'
 import type { Db } from '../store/db.js'
 import { commitScan, cursorsOf, type CursorWrite, type FoundTransfer } from '../store/incoming.js'

@@ -5,4 +5,5 @@ export { SolanaTxFailure, boundLogs, isAlreadyProcessed, redactUrls, toSolanaErr
 export { prepareSolanaTx, solanaUnsigned, withMargin, type PrepareOptions, type SolanaUnsigned } from './prepare.js'
 export { addressOfKey, addressOfSeed, ed25519KeyObject, signBytes, signMessageBytes } from './signing.js'
 export { blockhashExpired, readStatus, type StatusOptions } from './status.js'
-export { TOKEN_PROGRAMS, ataSize, listTokenBalances, planTokenTransfer, readMint, readTokenBalance, shortSymbol, type MintInfo } from './tokens.js'
+export { TOKEN_PROGRAMS } from './spl.js'
+export { ataSize, listTokenBalances, planTokenTransfer, readMint, readTokenBalance, shortSymbol, type MintInfo } from './tokens.js'

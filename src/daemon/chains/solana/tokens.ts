@@ -16,8 +16,6 @@ import type { Balance } from '../types.js'
 import type { SolanaRpc } from './connection.js'
 import { TOKEN_PROGRAMS, TOKEN_PROGRAM_ID, isTokenProgram, splToken, type SplToken } from './spl.js'
 
-export { TOKEN_PROGRAMS }
-
 export interface MintInfo {
   mint: PublicKey
   programId: PublicKey
