@@ -1,9 +1,15 @@
 /**
- * oclif's help, plus one thing: `waiaas policy create TYPE --help` (and `waiaas help policy create TYPE`) shows only
- * that type's rule flags, described for it, with its fields and examples. Everything else is oclif's own help.
+ * oclif's help, plus two things:
+ * - `waiaas policy create TYPE --help` (and `waiaas help policy create TYPE`) shows only that type's rule flags,
+ *   described for it, with its fields and examples. Everything else is oclif's own help.
+ * - It renders copies of the commands and topics. oclif's formatCommand, formatCommands and formatTopics write the
+ *   displayed id (`wallet list`) into the config's own objects, which the plugin shares with every config loaded from
+ *   it. A process that shows help and then loads the config again (`execute` reloads it from a loaded config, as an
+ *   in-process runner or any long-lived host does) would index that command under `wallet list`, not `wallet:list`.
  */
 import type { Command } from '@oclif/core/command'
 import { Help } from '@oclif/core/help'
+import type { Topic } from '@oclif/core/interfaces'
 import { canonicalPolicyType, POLICY_TYPE_DOCS, typeFlags, type PolicyType } from '../lib/policy-fields.js'
 import { RULE_FLAGS_GROUP, ruleFlagDescription } from './policy-flags.js'
 
@@ -41,6 +47,18 @@ export function narrowPolicyCreate(cmd: Command.Loadable, type: PolicyType): Com
 }
 
 export default class WaiaasHelp extends Help {
+  protected override formatCommand(command: Command.Loadable): string {
+    return super.formatCommand({ ...command })
+  }
+
+  protected override formatCommands(commands: Command.Loadable[]): string {
+    return super.formatCommands(commands.map((c) => ({ ...c })))
+  }
+
+  protected override formatTopics(topics: Topic[]): string {
+    return super.formatTopics(topics.map((t) => ({ ...t })))
+  }
+
   override async showHelp(argv: string[]): Promise<void> {
     const type = policyCreateHelpType(argv)
     const cmd = type === undefined ? undefined : this.config.findCommand(POLICY_CREATE)

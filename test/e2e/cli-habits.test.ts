@@ -105,6 +105,22 @@ describe('CLI habits', () => {
       expect(fails(run('bogus'), 'USAGE', 2).details).toEqual({ command: 'waiaas wallet list', unknownFlags: ['--bogus'] })
     })
 
+    it('still finds every command after help in the same process (help renders copies, never the loaded commands)', async () => {
+      // In-process runs, one process: oclif's help wrote `wallet list` into the shared command objects, and the next
+      // run's config (execute reloads it from the loaded one) then had no `wallet:list`.
+      const topicHelp = await runCli(['wallet', '--help'], { env })
+      expect(topicHelp.code, topicHelp.stderr).toBe(0)
+      expect(topicHelp.stdout).toMatch(/^ {2}wallet list +List wallets$/m)
+      const commandHelp = await runCli(['wallet', 'list', '--help'], { env })
+      expect(commandHelp.code, commandHelp.stderr).toBe(0)
+      expect(commandHelp.stdout).toContain('$ waiaas wallet list')
+      const rootHelp = await runCli(['--help'], { env })
+      expect(rootHelp.code, rootHelp.stderr).toBe(0)
+      expect((ok(await cli.run(['wallet', 'list'])).wallets as { id: string }[]).map((w) => w.id)).toContain(main.id)
+      const topic = fails(await cli.run(['wallet']), 'USAGE', 2)
+      expect(topic.details.commands).toEqual(expect.arrayContaining(['waiaas wallet list', 'waiaas wallet show', 'waiaas wallet create']))
+    })
+
     it('points a secret given as a flag value at its file flag, and never echoes the value', () => {
       const r = run('secretFlag')
       const e = fails(r, 'USAGE', 2)
