@@ -25,8 +25,9 @@ COPY bin ./bin
 COPY src ./src
 # The admin web UI's sources (Preact + Vite); `npm run build` bundles them into dist/admin.
 COPY admin ./admin
-# The build sorts the oclif manifest's commands so it is the same on every machine.
-COPY scripts/sort-manifest.mjs ./scripts/
+# The build bundles the CLI and the daemon into dist/bundle/ and sorts the oclif manifest's commands so it is the
+# same on every machine.
+COPY scripts/bundle.mjs scripts/sort-manifest.mjs ./scripts/
 RUN npm run build \
     && npm prune --omit=dev --no-audit --no-fund \
     && npm cache clean --force

@@ -4,11 +4,11 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { childEnv, passwordForDaemon } from '../lib/child-env.js'
 import { DaemonClient, unreachable } from './client.js'
 import type { Output } from '../lib/contract/index.js'
 import { WaiaasError } from '../lib/errors.js'
+import { packagePath } from '../lib/package.js'
 import { ensureDataDirs, openPrivateForAppend, type Paths } from '../lib/paths.js'
 import { processAlive, readPidFile, socketAnswers } from '../lib/process.js'
 import { VERSION } from '../lib/version.js'
@@ -16,7 +16,7 @@ import { PROTOCOL_VERSION } from '../lib/wire.js'
 
 const START_TIMEOUT_MS = 20_000
 const STOP_TIMEOUT_MS = 10_000
-const BIN = fileURLToPath(new URL('../../bin/run.js', import.meta.url))
+const BIN = packagePath('bin', 'run.js')
 
 export interface ConnectOptions {
   /** Start the daemon when none answers (default true). */

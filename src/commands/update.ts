@@ -1,12 +1,11 @@
-import { readFileSync } from 'node:fs'
 import * as Flags from '@oclif/core/flags'
 import { BaseCommand } from '../cli/base-command.js'
 import { readSettings } from '../lib/env.js'
 import { resolveSettings } from '../lib/resolve-settings.js'
 import { redactUrl } from '../lib/networks.js'
+import { PACKAGE } from '../lib/package.js'
 import { VERSION } from '../lib/version.js'
 
-const PACKAGE: string = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { name: string }).name
 const TIMEOUT_MS = 2500
 
 export interface UpdateCheck {
@@ -64,7 +63,7 @@ export default class Update extends BaseCommand<typeof Update> {
     let latest: string
     try {
       const { request } = await import('undici')
-      const res = await request(`${registry}/${encodeURIComponent(PACKAGE)}/latest`, {
+      const res = await request(`${registry}/${encodeURIComponent(PACKAGE.name)}/latest`, {
         headers: { accept: 'application/json' },
         headersTimeout: TIMEOUT_MS,
         bodyTimeout: TIMEOUT_MS,
@@ -82,14 +81,14 @@ export default class Update extends BaseCommand<typeof Update> {
       return skipped('unreachable')
     }
     return compareVersions(latest, VERSION) > 0
-      ? { ...base, latest, status: 'available', command: `npm i -g ${PACKAGE}@${latest}`, reason: null, hint: null }
+      ? { ...base, latest, status: 'available', command: `npm i -g ${PACKAGE.name}@${latest}`, reason: null, hint: null }
       : { ...base, latest, status: 'up-to-date', reason: null, hint: null }
   }
 
   protected override render(u: UpdateCheck): void {
     if (u.status === 'available') this.log(`A newer version ${u.latest} is available (this is ${u.current}): ${u.command}`)
     else if (u.status === 'up-to-date') this.log(`waiaas ${u.current} is up to date`)
-    else if (u.status === 'not-published') this.log(`${PACKAGE} is not published on ${u.registry}, so there is no newer version to offer (this is ${u.current}).\n${u.hint ?? ''}`)
+    else if (u.status === 'not-published') this.log(`${PACKAGE.name} is not published on ${u.registry}, so there is no newer version to offer (this is ${u.current}).\n${u.hint ?? ''}`)
     else {
       const why = u.reason === 'unreachable' ? 'registry not reachable' : u.reason === 'bad-response' ? 'the registry gave no version' : `the registry answered ${u.reason?.replace('http-', 'HTTP ') ?? 'an error'}`
       this.log(`Update check skipped (${why}); this is waiaas ${u.current}`)

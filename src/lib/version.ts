@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs'
+import { PACKAGE } from './package.js'
 
 /** The waiaas package version; the CLI and the daemon compare it in the handshake. */
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version
+export const VERSION: string = PACKAGE.version

@@ -1,8 +1,8 @@
 /**
  * A daemon's start-up does not load @solana/spl-token (about 300 ms of CPU) or undici (about 150 ms): they load on
  * first use (src/daemon/chains/solana/spl.ts, src/daemon/http-agent.ts). Checked in a fresh Node process importing
- * the daemon from the build with a resolve hook recording every specifier; and the program ids written in spl.ts
- * are the library's.
+ * the daemon from the build, as tsc wrote it and as bundled (scripts/bundle.mjs keeps the two packages outside the
+ * bundle), with a resolve hook recording every specifier; and the program ids written in spl.ts are the library's.
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
@@ -16,8 +16,12 @@ import { LazyAgent, undici } from '../../src/daemon/http-agent.js'
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 
 describe('lazily loaded packages', () => {
-  it('importing the daemon resolves neither @solana/spl-token nor undici', () => {
-    const dist = path.join(ROOT, 'dist/daemon/daemon.js')
+  // What each build resolves at start-up, so that an empty log cannot pass: the bundle has ethers and web3.js inside.
+  it.each([
+    ['dist/daemon/daemon.js', ['ethers', '@solana/web3.js', 'better-sqlite3']],
+    ['dist/bundle/daemon/daemon.js', ['better-sqlite3', 'tiny-secp256k1']],
+  ])('importing the daemon (%s) resolves neither @solana/spl-token nor undici', (file, seen) => {
+    const dist = path.join(ROOT, file)
     expect(fs.existsSync(dist), 'run `npm run build` first').toBe(true)
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lazy-imports-'))
     const log = path.join(dir, 'resolved.txt')
@@ -30,10 +34,8 @@ describe('lazily loaded packages', () => {
       )
       expect(out.trim()).toBe('function')
       const resolved = new Set(fs.readFileSync(log, 'utf8').split('\n').filter(Boolean))
-      // The hook sees the daemon's packages (so an empty log cannot pass) ...
-      expect(resolved).toContain('ethers')
-      expect(resolved).toContain('@solana/web3.js')
-      expect(resolved).toContain('better-sqlite3')
+      // The hook sees the daemon's packages ...
+      for (const name of seen) expect(resolved).toContain(name)
       // ... and not these two.
       expect([...resolved].filter((s) => s === '@solana/spl-token' || s.startsWith('undici'))).toEqual([])
     } finally {

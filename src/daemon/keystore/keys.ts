@@ -6,12 +6,14 @@
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
 import { base58 } from '@scure/base'
 import { HDNodeWallet, Mnemonic, SigningKey, computeAddress, getBytes } from 'ethers'
 import { HDKey } from 'micro-key-producer/slip10.js'
 import { WaiaasError } from '../../lib/errors.js'
+import { packagePath } from '../../lib/package.js'
 import { wipe } from './aead.js'
 import { NO_DERIVATION, parseDerivationPath, standardPath } from './derivation-path.js'
 import { TEST_N, testKdfCost } from './kdf.js'
@@ -125,13 +127,20 @@ export function keyFromPrivateKeyText(text: string): KeyMaterial {
 
 /*
  * Where the keystore work runs:
- * - production (compiled dist/…/keys.js): `keystore-worker.js` sits next to this file, so each call starts a
- *   worker_threads Worker on it and ethers' pure-JS scrypt runs off the event loop;
- * - vitest (TypeScript sources, no compiled sibling; a Node 20 Worker cannot load .ts): the same
- *   `runKeystoreJob` is imported and run in-process.
+ * - built (dist/, or the bundle in dist/bundle/): a worker_threads Worker on the compiled `keystore-worker.js`, so
+ *   ethers' pure-JS scrypt runs off the event loop. tsc puts it beside this module (dist/daemon/keystore/); the bundle
+ *   keeps it at the same path under dist/bundle/, while this module's code may sit in a shared chunk elsewhere. A
+ *   build without its worker fails the job: it never falls back to blocking the event loop.
+ * - vitest (TypeScript sources, no compiled sibling; a Node 20 Worker cannot load .ts): the same `runKeystoreJob` is
+ *   imported and run in-process.
  */
-const WORKER_URL = new URL('./keystore-worker.js', import.meta.url)
-let workerAvailable: boolean | undefined
+const FROM_SOURCES = import.meta.url.endsWith('.ts')
+const WORKER_URL = ((): URL => {
+  const here = fileURLToPath(import.meta.url)
+  const bundle = packagePath('dist', 'bundle')
+  if (here.startsWith(bundle + path.sep)) return pathToFileURL(path.join(bundle, 'daemon', 'keystore', 'keystore-worker.js'))
+  return new URL('./keystore-worker.js', import.meta.url)
+})()
 
 function runInWorker(job: KeystoreJob): Promise<KeystoreResult> {
   return new Promise((resolve, reject) => {
@@ -152,8 +161,10 @@ function runInWorker(job: KeystoreJob): Promise<KeystoreResult> {
 }
 
 async function runKeystore(job: KeystoreJob): Promise<KeystoreResult> {
-  workerAvailable ??= WORKER_URL.protocol === 'file:' && existsSync(fileURLToPath(WORKER_URL))
-  if (workerAvailable) return runInWorker(job)
+  if (!FROM_SOURCES) {
+    if (!existsSync(fileURLToPath(WORKER_URL))) throw new WaiaasError('INTERNAL', 'The keystore worker is missing from this build', { details: { worker: fileURLToPath(WORKER_URL) } })
+    return runInWorker(job)
+  }
   const { runKeystoreJob } = await import('./keystore-worker.js')
   return runKeystoreJob(job)
 }

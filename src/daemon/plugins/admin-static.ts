@@ -10,18 +10,15 @@
 import fs from 'node:fs/promises'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { gzipSync } from 'node:zlib'
 import Negotiator from 'negotiator'
 import { WaiaasError } from '../../lib/errors.js'
+import { packagePath } from '../../lib/package.js'
 
 export const ADMIN_UI_PATH = '/admin'
 
-/**
- * Where the build is: dist/admin/ of the package, found from this module's own place, which is the same depth in
- * src/daemon/plugins (tests) and dist/daemon/plugins (the package).
- */
-export const DEFAULT_ADMIN_DIR = fileURLToPath(new URL('../../../dist/admin/', import.meta.url))
+/** Where the build is: dist/admin/ of the package (the same for the sources under test and for dist/). */
+export const DEFAULT_ADMIN_DIR = packagePath('dist', 'admin')
 
 const TYPES: Readonly<Record<string, string>> = {
   '.js': 'text/javascript; charset=utf-8',

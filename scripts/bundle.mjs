@@ -1,0 +1,78 @@
+// Bundles the built CLI and daemon (tsc's output in dist/) into dist/bundle/, which the `waiaas` binary runs: the
+// oclif commands, hooks and help class that package.json names, the daemon, and the keystore worker, each at its
+// path under dist/ (commands/wallet/list.js → bundle/commands/wallet/list.js), with the code they share in
+// bundle/chunks/. A process then loads a few dozen files instead of about 640 modules: the daemon is ready with
+// about 0.6 CPU-s less, a command about 0.1 less (bench/README.md, "Start-up").
+//
+// dist/ itself stays as tsc wrote it: the SDK export, the benchmarks and the generators import its modules.
+//
+// Left outside the bundle, loaded from node_modules as before:
+// - @oclif/*: bin/run.js runs oclif's own copy, and the commands must extend that same Command class;
+// - packages that load files by path at run time: native addons (better-sqlite3, litesvm, ws's optional
+//   bufferutil and utf-8-validate), tiny-secp256k1's WebAssembly, the anvil binaries;
+// - packages the daemon loads only on first use (src/daemon/chains/solana/spl.ts, src/daemon/http-agent.ts): they
+//   cost nothing at start-up, and test/unit/lazy-imports.test.ts can check that they stay unloaded.
+import fs from 'node:fs'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { rolldown } from 'rolldown'
+
+const root = fileURLToPath(new URL('..', import.meta.url))
+const dist = path.join(root, 'dist')
+const out = path.join(dist, 'bundle')
+
+const EXTERNAL = [
+  /^node:/,
+  /^@oclif\//,
+  /^better-sqlite3(\/|$)/,
+  /^litesvm(\/|$)/,
+  /^bufferutil(\/|$)/,
+  /^utf-8-validate(\/|$)/,
+  /^tiny-secp256k1(\/|$)/,
+  /^@foundry-rs\//,
+  /^@solana\/spl-token(\/|$)/,
+  /^undici(\/|$)/,
+]
+
+const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
+const hooks = Object.values(pkg.oclif.hooks).flat()
+const entries = [
+  ...walk(path.join(dist, 'commands')).filter((f) => f.endsWith('.js')),
+  ...[pkg.oclif.helpClass, ...hooks].map((p) => path.join(root, p)),
+  path.join(dist, 'daemon', 'daemon.js'),
+  path.join(dist, 'daemon', 'keystore', 'keystore-worker.js'),
+]
+// package.json names the bundled files: its commands directory, help class and hooks are under dist/bundle/.
+for (const p of [pkg.oclif.commands, pkg.oclif.helpClass, ...hooks]) {
+  if (!p.startsWith('./dist/bundle/')) throw new Error(`package.json's oclif section must name dist/bundle/, not ${p}`)
+}
+
+const input = Object.fromEntries(
+  entries.map((f) => {
+    const fromDist = path.relative(dist, f.replace(`${path.sep}bundle${path.sep}`, path.sep))
+    return [fromDist.replace(/\.js$/, ''), path.join(dist, fromDist)]
+  }),
+)
+for (const file of Object.values(input)) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run tsc first`)
+
+const warnings = []
+const bundle = await rolldown({
+  input,
+  platform: 'node',
+  external: (id) => EXTERNAL.some((re) => re.test(id)),
+  preserveEntrySignatures: 'strict',
+  onLog: (level, log) => {
+    if (level === 'warn') warnings.push(log.message)
+  },
+})
+fs.rmSync(out, { recursive: true, force: true })
+await bundle.write({ dir: out, format: 'esm', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' })
+await bundle.close()
+// A dependency that reads a file next to itself, or requires a computed path, would break inside a chunk: rolldown
+// says so in a warning, and the build stops until the package is added to EXTERNAL.
+const fatal = warnings.filter((w) => !/EVAL|Comments? annotation|PURE/i.test(w))
+if (fatal.length > 0) {
+  console.error(`bundle: ${fatal.length} warning(s):\n${fatal.join('\n')}`)
+  process.exit(1)
+}
