@@ -1,8 +1,8 @@
 // Bundles the built CLI and daemon (tsc's output in dist/) into dist/bundle/, which the `waiaas` binary runs: the
 // oclif commands, hooks and help class that package.json names, the daemon, and the keystore worker, each at its
 // path under dist/ (commands/wallet/list.js → bundle/commands/wallet/list.js), with the code they share in
-// bundle/chunks/. A process then loads a few dozen files instead of about 640 modules: the daemon is ready with
-// about 0.6 CPU-s less, a command about 0.1 less (bench/README.md, "Start-up").
+// bundle/chunks/. A process then loads a few dozen files instead of about 640 modules, and a daemon is ready with
+// about 0.6 CPU-s less (bench/load.js).
 //
 // dist/ itself stays as tsc wrote it: the SDK export, the benchmarks and the generators import its modules.
 //
@@ -10,8 +10,10 @@
 // - @oclif/*: bin/run.js runs oclif's own copy, and the commands must extend that same Command class;
 // - packages that load files by path at run time: native addons (better-sqlite3, litesvm, ws's optional
 //   bufferutil and utf-8-validate), tiny-secp256k1's WebAssembly, the anvil binaries;
-// - packages the daemon loads only on first use (src/daemon/chains/solana/spl.ts, src/daemon/http-agent.ts): they
-//   cost nothing at start-up, and test/unit/lazy-imports.test.ts can check that they stay unloaded.
+// - packages loaded only on first use (the daemon's @solana/spl-token and undici: src/daemon/chains/solana/spl.ts,
+//   src/daemon/http-agent.ts; conf, when a command writes preferences: src/cli/preferences.ts). They cost nothing at
+//   start-up; test/unit/lazy-imports.test.ts checks that the first two stay unloaded, and conf keeps the one copy of
+//   when-exit (its exit and signal hooks) that the in-process test runner loads ahead (test/helpers/cli-inprocess.ts).
 import fs from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -32,6 +34,7 @@ const EXTERNAL = [
   /^@foundry-rs\//,
   /^@solana\/spl-token(\/|$)/,
   /^undici(\/|$)/,
+  /^conf(\/|$)/,
 ]
 
 const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
