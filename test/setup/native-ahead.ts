@@ -1,6 +1,6 @@
 /**
  * Vitest global setup, after the chains: when `.ci/run` is compiling better-sqlite3 in the background (it installs
- * with `npm ci --ignore-scripts` and compiles SQLite beside `npm ci` and the build, see .ci/native-build.sh), wait here until
+ * with `npm ci --ignore-scripts` and builds SQLite beside `npm run build`, see .ci/native-build.sh), wait here until
  * that compile has finished, so no test opens a database before the addon exists. WAIAAS_NATIVE_AHEAD names the
  * directory where the build leaves `status` (its exit code, written last) and `build.log`. Unset (a developer's
  * `npm test` after a plain `npm ci`), this does nothing.
