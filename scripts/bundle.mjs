@@ -40,23 +40,20 @@ const EXTERNAL = [
 const walk = (dir) => fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]))
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
 const hooks = Object.values(pkg.oclif.hooks).flat()
-const entries = [
-  ...walk(path.join(dist, 'commands')).filter((f) => f.endsWith('.js')),
-  ...[pkg.oclif.helpClass, ...hooks].map((p) => path.join(root, p)),
-  path.join(dist, 'daemon', 'daemon.js'),
-  path.join(dist, 'daemon', 'keystore', 'keystore-worker.js'),
-]
-// package.json names the bundled files: its commands directory, help class and hooks are under dist/bundle/.
+// package.json names the bundled files: its commands directory, help class and hooks are under dist/bundle/, and
+// each comes from tsc's file at the same path under dist/.
+const BUNDLED = './dist/bundle/'
 for (const p of [pkg.oclif.commands, pkg.oclif.helpClass, ...hooks]) {
-  if (!p.startsWith('./dist/bundle/')) throw new Error(`package.json's oclif section must name dist/bundle/, not ${p}`)
+  if (!p.startsWith(BUNDLED)) throw new Error(`package.json's oclif section must name ${BUNDLED}, not ${p}`)
 }
-
-const input = Object.fromEntries(
-  entries.map((f) => {
-    const fromDist = path.relative(dist, f.replace(`${path.sep}bundle${path.sep}`, path.sep))
-    return [fromDist.replace(/\.js$/, ''), path.join(dist, fromDist)]
-  }),
-)
+// Each entry by its path under dist/; the bundle writes it at the same path under dist/bundle/.
+const entries = [
+  ...walk(path.join(dist, 'commands')).filter((f) => f.endsWith('.js')).map((f) => path.relative(dist, f)),
+  ...[pkg.oclif.helpClass, ...hooks].map((p) => p.slice(BUNDLED.length)),
+  'daemon/daemon.js',
+  'daemon/keystore/keystore-worker.js',
+]
+const input = Object.fromEntries(entries.map((e) => [e.replace(/\.js$/, ''), path.join(dist, e)]))
 for (const file of Object.values(input)) if (!fs.existsSync(file)) throw new Error(`${file} is missing: run tsc first`)
 
 const warnings = []

@@ -8,6 +8,9 @@ import type { Agent } from 'undici'
 
 export type Undici = typeof import('undici')
 
+/** undici's request options, less the dispatcher (the agent's own). */
+export type RequestOptions = Omit<NonNullable<Parameters<Undici['request']>[1]>, 'dispatcher'>
+
 let loading: Promise<Undici> | undefined
 
 /** undici, imported once per process. */
@@ -25,6 +28,12 @@ export class LazyAgent {
   get(): Promise<Agent> {
     this.agent ??= undici().then(({ Agent: Dispatcher }) => new Dispatcher(this.options))
     return this.agent
+  }
+
+  /** undici's `request` through this dispatcher (both made on first use). */
+  async request(url: string, options: RequestOptions): ReturnType<Undici['request']> {
+    const [{ request }, dispatcher] = await Promise.all([undici(), this.get()])
+    return request(url, { ...options, dispatcher })
   }
 
   async close(): Promise<void> {

@@ -3,9 +3,10 @@
  * (dist/bundle/ and oclif.manifest.json) loads once per worker, and each run goes through oclif's `execute` (the very
  * entry bin/run.js awaits) with oclif's exit stubbed, so help, hooks, parse errors and uncaught errors end exactly as
  * in a spawned process. `execute` builds each run's config from the loaded one, sharing its command objects: a run
- * must leave them as it found them (oclif's help did not; src/cli/help.ts renders copies). For the duration of one run only, the process takes the run's environment, working directory and
- * stdio: stdout and stderr (and `console`, which oclif writes through) go to buffers, stdin reads the run's input and
- * nothing is a terminal, as with a spawned process whose stdio are pipes.
+ * must leave them as it found them (oclif's help did not; src/cli/help.ts renders copies). For the duration of one
+ * run only, the process takes the run's environment, working directory and stdio: stdout and stderr (and `console`,
+ * which oclif writes through) go to buffers, stdin reads the run's input and nothing is a terminal, as with a spawned
+ * process whose stdio are pipes.
  *
  * One run at a time: the process-wide swap is safe because vitest runs a file's tests one after another and a
  * worker's files one at a time (pool forks). A second run that starts before the first ended fails at once.

@@ -2,9 +2,9 @@
  * Longest files first, one project after the other. Test time is dominated by a few long files (the image build, the
  * crash tests); started last, one of them becomes a tail that runs alone while the other workers idle. On a clean
  * clone vitest has no timing cache and falls back to path order, which starts the image build near the end, so the
- * order comes from test/durations.json (seconds per file, from a full run: `node test/setup/durations.js REPORT.json`
- * rewrites it from vitest's JSON report). A file not listed there runs first: it is new, and new files are as likely
- * to be slow.
+ * order comes from test/durations.json (seconds per file, hooks included, from a full run with
+ * test/setup/durations-reporter.ts; the README gives the command). A file not listed there runs first: it is new, and
+ * new files are as likely to be slow.
  *
  * The projects are not interleaved. With `isolate: false` a worker process runs file after file, keeping its module
  * cache, only while the next file in the queue belongs to the same project; a file of the other project next makes

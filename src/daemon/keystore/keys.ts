@@ -161,12 +161,13 @@ function runInWorker(job: KeystoreJob): Promise<KeystoreResult> {
 }
 
 async function runKeystore(job: KeystoreJob): Promise<KeystoreResult> {
-  if (!FROM_SOURCES) {
-    if (!existsSync(fileURLToPath(WORKER_URL))) throw new WaiaasError('INTERNAL', 'The keystore worker is missing from this build', { details: { worker: fileURLToPath(WORKER_URL) } })
-    return runInWorker(job)
+  if (FROM_SOURCES) {
+    const { runKeystoreJob } = await import('./keystore-worker.js')
+    return runKeystoreJob(job)
   }
-  const { runKeystoreJob } = await import('./keystore-worker.js')
-  return runKeystoreJob(job)
+  const worker = fileURLToPath(WORKER_URL)
+  if (!existsSync(worker)) throw new WaiaasError('INTERNAL', 'The keystore worker is missing from this build', { details: { worker } })
+  return runInWorker(job)
 }
 
 const notKeystore = (why: string): WaiaasError =>

@@ -2,7 +2,7 @@
  * Outgoing HTTP for notifications, through undici: one POST with a hard deadline, no redirects followed, the
  * response read (bounded) and classified. The caller scrubs secrets from anything it keeps; this module never logs.
  */
-import { LazyAgent, undici } from '../http-agent.js'
+import { LazyAgent } from '../http-agent.js'
 
 /** One request to send: everything a channel builds. `url` may hold a secret (a bot token, a webhook path). */
 export interface Outgoing {
@@ -33,8 +33,7 @@ export function notifyAgent(timeoutMs: number): LazyAgent {
 export async function post(out: Outgoing, opts: { agent: LazyAgent; timeoutMs: number; signal?: AbortSignal }): Promise<HttpResult> {
   const signals = [AbortSignal.timeout(opts.timeoutMs), ...(opts.signal === undefined ? [] : [opts.signal])]
   try {
-    const [{ request }, dispatcher] = await Promise.all([undici(), opts.agent.get()])
-    const res = await request(out.url, { method: 'POST', headers: out.headers, body: out.body, dispatcher, signal: AbortSignal.any(signals) })
+    const res = await opts.agent.request(out.url, { method: 'POST', headers: out.headers, body: out.body, signal: AbortSignal.any(signals) })
     let body = ''
     for await (const chunk of res.body) {
       if (body.length < MAX_BODY) body += (chunk as Buffer).toString('utf8')

@@ -12,7 +12,7 @@
  * - The API key travels only in a header (`x-cg-demo-api-key`, or `x-cg-pro-api-key` for pro-api.coingecko.com);
  *   it is never logged or put in an error. Redirects are not followed.
  */
-import { LazyAgent, undici } from '../http-agent.js'
+import { LazyAgent } from '../http-agent.js'
 import { SOLANA_DEVNET_ID, SOLANA_MAINNET_ID, SOLANA_TESTNET_ID, listNetworks } from '../../lib/networks.js'
 import { JsonNumber, parseExactJson, type JsonValue } from './exact-json.js'
 import type { AssetRef, PriceQuote, PriceSource } from './types.js'
@@ -156,8 +156,7 @@ export class CoinGeckoSource implements PriceSource {
     const shown = path.split('?')[0]
     const signal = AbortSignal.timeout(this.timeoutMs)
     try {
-      const [{ request }, dispatcher] = await Promise.all([undici(), this.agent.get()])
-      const res = await request(`${this.base}${path}`, { method: 'GET', headers: this.headers, dispatcher, signal })
+      const res = await this.agent.request(`${this.base}${path}`, { method: 'GET', headers: this.headers, signal })
       if (res.statusCode !== 200) {
         await res.body.dump().catch(() => undefined)
         if (res.statusCode === 429) {
