@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import net from 'node:net'
+import os from 'node:os'
 import path from 'node:path'
 import { childEnv } from '../lib/child-env.js'
 import { WaiaasError } from '../lib/errors.js'
@@ -110,8 +111,12 @@ function tail(file: string): string {
 }
 
 /**
- * Starts anvil and resolves once it answers eth_chainId. A requested port must be free first: otherwise the
- * readiness probe could be answered by some other node already listening there.
+ * Starts anvil and resolves once it answers eth_chainId on its port and has proven that it holds that port. A port
+ * that was free a moment ago may be taken by the time anvil binds it (two daemons starting their devnets at once both
+ * see 8545 free): the loser exits with "Address already in use", but until its exit is seen, the winner would answer
+ * its readiness probe, and two devnets would share one chain. anvil writes `--config-out` only once it has bound its
+ * port (a failed bind writes nothing), so that file is the proof; it holds only the public test accounts and is
+ * removed once read.
  */
 export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> {
   if (opts.port !== undefined && !(await portIsFree(opts.port))) {
@@ -119,7 +124,17 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
   }
   const port = opts.port ?? (await freePort())
   const chainId = opts.chainId ?? 31337
-  const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent']
+  const proofDir = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-anvil-'))
+  const bound = path.join(proofDir, 'config.json')
+  try {
+    return await launch(opts, port, chainId, bound)
+  } finally {
+    fs.rmSync(proofDir, { recursive: true, force: true })
+  }
+}
+
+async function launch(opts: AnvilOptions, port: number, chainId: number, bound: string): Promise<AnvilHandle> {
+  const args = ['--host', '127.0.0.1', '--port', String(port), '--chain-id', String(chainId), '--silent', '--config-out', bound]
   if (opts.blockTime !== undefined) args.push('--block-time', String(opts.blockTime))
   if (opts.balanceEth !== undefined) args.push('--balance', String(opts.balanceEth))
   if (opts.state !== undefined) args.push('--state', opts.state.file, '--state-interval', String(opts.state.intervalSeconds))
@@ -140,7 +155,7 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
   const deadline = Date.now() + 20_000
   while (Date.now() < deadline) {
     if (exited) throw new WaiaasError('INTERNAL', `anvil exited during start-up: ${errors()}`)
-    if ((await chainIdAt(url)) === chainId) break
+    if (fs.existsSync(bound) && (await chainIdAt(url)) === chainId) break
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
   if (Date.now() >= deadline) {

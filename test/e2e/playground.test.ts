@@ -32,7 +32,7 @@ describe('local playground through the CLI', () => {
     await cli('wallet', 'create', '--chain', 'solana', '--name', 'play-sol')
     expect((await cli('balance')).json?.error?.code).toBe('INPUT_INVALID') // two wallets: name one
     const funded = await cli('devnet', 'fund', 'play', '--amount', '2', '--token-amount', '100')
-    expect(funded.code).toBe(0)
+    expect(funded.code, JSON.stringify(funded.json?.error)).toBe(0)
     const token = funded.json?.data.funded[1].asset as string
     await cli('devnet', 'fund', 'play-sol', '--amount', '1')
 

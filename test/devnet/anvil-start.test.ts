@@ -1,0 +1,65 @@
+/**
+ * Two anvil start-ups racing for one port (two daemons starting their devnets at once, both preferring 8545): both see
+ * the port free, one binds it, the other exits with "Address already in use". Before the fix the loser's readiness
+ * probe was answered by the winner's node, so both start-ups resolved and two devnets shared one chain (one CI run
+ * failed funding on it: two deployers, one dev account, one nonce). Now a start-up resolves only for the node that
+ * bound the port, whatever the timing.
+ */
+import fs from 'node:fs'
+import { afterAll, describe, expect, it } from 'vitest'
+import { freePort, portIsFree, startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
+import { processIdentity } from '../../src/lib/process.js'
+
+const started: AnvilHandle[] = []
+
+afterAll(async () => {
+  await Promise.all(started.map((a) => a.stop()))
+})
+
+/** The pid of the process holding a listening TCP socket on 127.0.0.1:port (Linux /proc), or undefined. */
+function listenerPid(port: number, pids: number[]): number | undefined {
+  const hex = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`
+  const inodes = new Set(
+    fs
+      .readFileSync('/proc/net/tcp', 'utf8')
+      .split('\n')
+      .slice(1)
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[1] === hex && f[3] === '0A')
+      .map((f) => f[9]),
+  )
+  return pids.find((pid) => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''))
+    } catch {
+      return false
+    }
+  })
+}
+
+describe('anvil start-up on a contested port', () => {
+  // The second start-up begins this many ms after the first: from "both pass the free-port check" to "the first has
+  // already bound it" (the second is then refused up front). Before the fix, 10-50 ms made both resolve.
+  it.each([0, 5, 10, 20, 30, 40, 60])('with the second %i ms later, only the node that holds the port is returned', async (skew) => {
+    const port = await freePort()
+    const results = await Promise.allSettled([startAnvil({ port }), new Promise((r) => setTimeout(r, skew)).then(() => startAnvil({ port }))])
+    const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []))
+    started.push(...won)
+    expect(won).toHaveLength(1)
+    const winner = won[0]!
+    // The one returned is the process listening there, and it is alive.
+    expect(listenerPid(port, [winner.pid])).toBe(winner.pid)
+    expect(winner.child?.exitCode).toBeNull()
+    // The other failed with a clear error (refused up front, or its node could not bind).
+    const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult
+    expect(lost.reason).toMatchObject({ code: 'INTERNAL' })
+    expect(String(lost.reason.message)).toMatch(/already in use/i)
+    // The proof anvil wrote on binding is gone (it is read, then removed).
+    const argv = processIdentity(winner.pid)?.argv ?? []
+    const proof = argv[argv.indexOf('--config-out') + 1]
+    expect(proof).toMatch(/waiaas-anvil-/)
+    expect(fs.existsSync(proof!)).toBe(false)
+    await winner.stop()
+    expect(await portIsFree(port)).toBe(true)
+  })
+})
