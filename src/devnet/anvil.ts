@@ -124,7 +124,8 @@ export async function startAnvil(opts: AnvilOptions = {}): Promise<AnvilHandle> 
   }
   const port = opts.port ?? (await freePort())
   const chainId = opts.chainId ?? 31337
-  const proofDir = fs.mkdtempSync(path.join(os.tmpdir(), 'waiaas-anvil-'))
+  // Beside the state file when there is one (the devnet's private directory, writable wherever the daemon runs).
+  const proofDir = fs.mkdtempSync(path.join(opts.state === undefined ? os.tmpdir() : path.dirname(opts.state.file), 'waiaas-anvil-'))
   const bound = path.join(proofDir, 'config.json')
   try {
     return await launch(opts, port, chainId, bound)

@@ -6,6 +6,8 @@
  * bound the port, whatever the timing.
  */
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, portIsFree, startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import { processIdentity } from '../../src/lib/process.js'
@@ -61,5 +63,19 @@ describe('anvil start-up on a contested port', () => {
     expect(fs.existsSync(proof!)).toBe(false)
     await winner.stop()
     expect(await portIsFree(port)).toBe(true)
+  })
+
+  it('with a state file, the proof is written beside it and removed once read', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'anvil-state-'))
+    try {
+      const a = await startAnvil({ state: { file: path.join(dir, 'anvil-state.json'), intervalSeconds: 60 } })
+      started.push(a)
+      const argv = processIdentity(a.pid)?.argv ?? []
+      expect(path.dirname(path.dirname(argv[argv.indexOf('--config-out') + 1]!))).toBe(dir)
+      expect(fs.readdirSync(dir).filter((f) => f.startsWith('waiaas-anvil-'))).toEqual([])
+      await a.stop()
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
