@@ -11,33 +11,13 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { freePort, portIsFree, startAnvil, type AnvilHandle } from '../../src/devnet/anvil.js'
 import { processIdentity } from '../../src/lib/process.js'
+import { listeningPorts } from '../helpers/listening.js'
 
 const started: AnvilHandle[] = []
 
 afterAll(async () => {
   await Promise.all(started.map((a) => a.stop()))
 })
-
-/** The pid of the process holding a listening TCP socket on 127.0.0.1:port (Linux /proc), or undefined. */
-function listenerPid(port: number, pids: number[]): number | undefined {
-  const hex = `0100007F:${port.toString(16).toUpperCase().padStart(4, '0')}`
-  const inodes = new Set(
-    fs
-      .readFileSync('/proc/net/tcp', 'utf8')
-      .split('\n')
-      .slice(1)
-      .map((l) => l.trim().split(/\s+/))
-      .filter((f) => f[1] === hex && f[3] === '0A')
-      .map((f) => f[9]),
-  )
-  return pids.find((pid) => {
-    try {
-      return fs.readdirSync(`/proc/${pid}/fd`).some((fd) => inodes.has(/^socket:\[(\d+)\]$/.exec(fs.readlinkSync(`/proc/${pid}/fd/${fd}`))?.[1] ?? ''))
-    } catch {
-      return false
-    }
-  })
-}
 
 describe('anvil start-up on a contested port', () => {
   // The second start-up begins this many ms after the first: from "both pass the free-port check" to "the first has
@@ -50,7 +30,7 @@ describe('anvil start-up on a contested port', () => {
     expect(won).toHaveLength(1)
     const winner = won[0]!
     // The one returned is the process listening there, and it is alive.
-    expect(listenerPid(port, [winner.pid])).toBe(winner.pid)
+    expect(listeningPorts(winner.pid)).toContain(port)
     expect(winner.child?.exitCode).toBeNull()
     // The other failed with a clear error (refused up front, or its node could not bind).
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult

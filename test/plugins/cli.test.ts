@@ -3,36 +3,11 @@
  * (its /health answers), `status --json` and `plugin list --json` show it, a non-loopback host is refused with
  * exit code 2, and `plugin disable` stops it. Whether the daemon listens on TCP is read from /proc, not assumed.
  */
-import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tempHome } from '../helpers/cli.js'
 import { fails, MASTER_PASSWORD, ok, runner, stopDaemonSurely } from '../helpers/e2e.js'
 import { http } from '../helpers/http.js'
-
-/** TCP sockets in LISTEN state held by process `pid` (Linux /proc). */
-function listeningSockets(pid: number): number {
-  const inodes = new Set<string>()
-  for (const fd of fs.readdirSync(`/proc/${pid}/fd`)) {
-    const link = (() => {
-      try {
-        return fs.readlinkSync(`/proc/${pid}/fd/${fd}`)
-      } catch {
-        return ''
-      }
-    })()
-    const m = /^socket:\[(\d+)\]$/.exec(link)
-    if (m?.[1] !== undefined) inodes.add(m[1])
-  }
-  let n = 0
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    if (!fs.existsSync(table)) continue
-    for (const line of fs.readFileSync(table, 'utf8').split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/)
-      if (cols[3] === '0A' && cols[9] !== undefined && inodes.has(cols[9])) n++
-    }
-  }
-  return n
-}
+import { listeningPorts } from '../helpers/listening.js'
 
 describe('waiaas plugin', () => {
   const home = tempHome('wpc-')
@@ -56,14 +31,14 @@ describe('waiaas plugin', () => {
       ['rest', false],
       ['mcp-http', false],
     ])
-    expect(listeningSockets(pid)).toBe(0)
+    expect(listeningPorts(pid).length).toBe(0)
   })
 
   it('enables rest, which status and plugin list show, and /health answers', async () => {
     const p = ok(await cli.run(['plugin', 'enable', 'rest', '--port', '0', '--password-file', pw]))
     expect(p).toMatchObject({ name: 'rest', enabled: true, error: null })
     expect(p.listening).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/v1$/)
-    expect(listeningSockets(pid)).toBe(1)
+    expect(listeningPorts(pid)).toEqual([Number(new URL(p.listening).port)])
     const s = ok(await cli.run(['status']))
     expect(s.plugins[0]).toEqual(p)
     expect(ok(await cli.run(['plugin', 'list'])).plugins[0]).toEqual(p)
@@ -77,13 +52,13 @@ describe('waiaas plugin', () => {
     const wrong = home.file('wrong.txt', 'not the master password')
     fails(await cli.run(['plugin', 'disable', 'rest', '--password-file', wrong]), 'AUTH_BAD_PASSWORD', 6)
     fails(await cli.run(['plugin', 'enable', 'ftp', '--password-file', pw]), 'USAGE', 2)
-    expect(listeningSockets(pid)).toBe(1)
+    expect(listeningPorts(pid).length).toBe(1)
   })
 
   it('disables rest: nothing listens any more', async () => {
     const p = ok(await cli.run(['plugin', 'disable', 'rest', '--password-file', pw]))
     expect(p).toMatchObject({ name: 'rest', enabled: false, listening: null })
-    expect(listeningSockets(pid)).toBe(0)
+    expect(listeningPorts(pid).length).toBe(0)
     expect(ok(await cli.run(['status'])).plugins[0].enabled).toBe(false)
   })
 })
